@@ -1,0 +1,93 @@
+/** Writes a ticket's timeline and its list/report projection to PostgreSQL, idempotently. */
+import type { Db } from '../db/connection';
+import type { TicketEventRecord, TicketWorkflowInput } from '../workflows/ticket-state';
+
+export interface TicketProjection {
+  status: string;
+  level: string;
+  slaState: string;
+  priority?: string;
+  assigneeId?: string | null;
+  subStatus?: string | null;
+  sla?: unknown;
+  firstResponseDue?: string | null;
+  resolutionDue?: string | null;
+  resolvedAt?: string | null;
+  closedAt?: string | null;
+}
+
+export interface RecordTicketEventsArgs {
+  input: TicketWorkflowInput;
+  events: TicketEventRecord[];
+  projection: TicketProjection;
+}
+
+export function ticketRowFromInput(input: TicketWorkflowInput) {
+  return {
+    id: input.ticketId,
+    number: input.number,
+    title: input.title,
+    description: input.description,
+    type: input.type,
+    status: 'new',
+    priority: input.priority,
+    impact: input.impact,
+    urgency: input.urgency,
+    level: 'L1',
+    customer_id: input.customerId,
+    requester_id: input.requesterId,
+    business_line_id: input.businessLineId,
+    module_id: input.moduleId,
+    module_version: input.moduleVersion,
+    category: input.category,
+    channel: input.channel,
+    sla_state: 'ok',
+    sla_snapshot: JSON.stringify(input.sla),
+    created_by: input.createdBy.id,
+    created_at: input.createdAt,
+    updated_at: input.createdAt,
+  };
+}
+
+export async function recordTicketEvents(db: Db, args: RecordTicketEventsArgs): Promise<{ inserted: number }> {
+  const { input, events, projection } = args;
+  if (events.length === 0) return { inserted: 0 };
+  return db.transaction(async (trx) => {
+    // Normally the API committed the row before the workflow ran; if it crashed in between, the workflow's input
+    // is the source of truth and creates it, so no workflow is ever left without its ticket row.
+    await trx('tickets').insert(ticketRowFromInput(input)).onConflict('id').ignore();
+    const rows = events.map((e) => ({
+      ticket_id: input.ticketId,
+      seq: e.seq,
+      type: e.type,
+      at: e.at,
+      actor_id: e.actor.id,
+      actor_kind: e.actor.kind,
+      visibility: e.visibility,
+      data: JSON.stringify(e.data),
+    }));
+    const inserted = await trx('ticket_events').insert(rows).onConflict(['ticket_id', 'seq']).ignore().returning('seq');
+    const maxSeq = Math.max(...events.map((e) => e.seq));
+    const lastAt = events[events.length - 1].at;
+    // A retried or late activity carrying older state never overwrites newer state.
+    await trx('tickets')
+      .where({ id: input.ticketId })
+      .andWhere('last_event_seq', '<', maxSeq)
+      .update({
+        status: projection.status,
+        level: projection.level,
+        sla_state: projection.slaState,
+        ...(projection.priority !== undefined && { priority: projection.priority }),
+        ...(projection.assigneeId !== undefined && { assignee_id: projection.assigneeId }),
+        ...(projection.subStatus !== undefined && { sub_status: projection.subStatus }),
+        ...(projection.sla !== undefined && { sla: JSON.stringify(projection.sla) }),
+        ...(projection.firstResponseDue !== undefined && { first_response_due: projection.firstResponseDue }),
+        ...(projection.resolutionDue !== undefined && { resolution_due: projection.resolutionDue }),
+        ...(projection.resolvedAt !== undefined && { resolved_at: projection.resolvedAt }),
+        ...(projection.closedAt !== undefined && { closed_at: projection.closedAt }),
+        last_event_seq: maxSeq,
+        updated_at: lastAt,
+      });
+    return { inserted: inserted.length };
+  });
+}

@@ -1,0 +1,50 @@
+/** The HTTP application: JSON API under /api/v1, health and metrics at the root. */
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/connection';
+import type { Logger } from '../scripts/logger';
+import { authenticate, createAuthRouter } from './auth';
+import { errorHandler, notFoundHandler } from './errors';
+import { createHealthRouter } from './health';
+import { createApiMetrics, httpMetricsMiddleware, type ApiMetrics } from './metrics';
+import { createTicketsRouter } from './tickets';
+
+export interface AppDeps {
+  db: Db;
+  temporal: Client;
+  namespace: string;
+  taskQueue: string;
+  log: Logger;
+  metrics?: ApiMetrics;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const metrics = deps.metrics ?? createApiMetrics(deps.db);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
+  app.use(helmet());
+  app.use(httpMetricsMiddleware(metrics));
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      deps.log.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'http');
+    });
+    next();
+  });
+  app.use(createHealthRouter({ db: deps.db, temporal: deps.temporal, namespace: deps.namespace, metrics }));
+
+  const api = express.Router();
+  api.use(express.json({ limit: '256kb', strict: true }));
+  api.use(authenticate(deps.db));
+  api.use(createAuthRouter({ db: deps.db }));
+  api.use(createTicketsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, metrics }));
+  app.use('/api/v1', api);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.log));
+  return app;
+}

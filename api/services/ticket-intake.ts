@@ -1,0 +1,182 @@
+/**
+ * Creating a ticket: the row in PostgreSQL and its workflow are created together or not at all.
+ * The workflow is started inside the database transaction: if the start fails the row rolls back; if the commit
+ * fails after the start, the workflow's first activity inserts the row from its input (see activities/projection).
+ */
+import { randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import type { Db } from '../../db/connection';
+import { loadSlaSnapshot, getCustomer } from '../../db/reference';
+import { findTicket, type TicketRow } from '../../db/tickets';
+import { isStaff, type Principal } from '../../domain/access';
+import { derivePriority, DEFAULT_PRIORITY_MATRIX, type Impact, type PriorityMatrix, type Urgency } from '../../domain/priority';
+import type { TicketChannel, TicketType } from '../../domain/tickets';
+import {
+  CustomerIdKey,
+  SlaStateKey,
+  SupportLevelKey,
+  TicketPriorityKey,
+  TicketStatusKey,
+  TicketTypeKey,
+  ticketWorkflowId,
+} from '../../workflows/definitions';
+import type { TicketWorkflowInput } from '../../workflows/ticket-state';
+import { badRequest, conflict, forbidden } from '../errors';
+
+export interface IntakeDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+}
+
+export interface NewTicket {
+  title: string;
+  description: string;
+  type: TicketType;
+  impact: Impact;
+  urgency: Urgency;
+  customerId?: string;
+  requesterId?: string;
+  businessLineId?: string | null;
+  moduleId?: string | null;
+  moduleVersion?: string | null;
+  category?: string | null;
+  channel?: TicketChannel;
+}
+
+async function priorityMatrix(db: Db): Promise<PriorityMatrix> {
+  const row = await db('settings').where({ key: 'priority_matrix' }).first();
+  return (row?.value as PriorityMatrix | undefined) ?? DEFAULT_PRIORITY_MATRIX;
+}
+
+async function existingByIdempotencyKey(db: Db, actor: Principal, key: string): Promise<TicketRow | undefined> {
+  const row = await db('tickets').where({ created_by: actor.id, idempotency_key: key }).first('id');
+  return row ? findTicket(db, { kind: 'all' }, row.id) : undefined;
+}
+
+/** Who the ticket is for: customers report for themselves; staff must name the customer and requester. */
+async function resolveParties(db: Db, actor: Principal, body: NewTicket): Promise<{ customerId: string; requesterId: string }> {
+  if (!isStaff(actor)) {
+    if (body.customerId && body.customerId !== actor.customerId) throw forbidden('Customers create tickets for their own organisation only');
+    if (body.requesterId && body.requesterId !== actor.id) throw forbidden('Customers create tickets for themselves only');
+    return { customerId: actor.customerId as string, requesterId: actor.id };
+  }
+  const missing = [
+    ...(!body.customerId ? [{ field: 'body.customerId', message: 'is required when staff create a ticket' }] : []),
+    ...(!body.requesterId ? [{ field: 'body.requesterId', message: 'is required when staff create a ticket' }] : []),
+  ];
+  if (missing.length) throw badRequest(missing);
+  const requester = await db('users').where({ id: body.requesterId, customer_id: body.customerId }).whereNull('disabled_at').first('id');
+  if (!(await getCustomer(db, body.customerId as string))) throw badRequest([{ field: 'body.customerId', message: 'no such customer' }]);
+  if (!requester) throw badRequest([{ field: 'body.requesterId', message: 'is not an active user of that customer' }]);
+  return { customerId: body.customerId as string, requesterId: body.requesterId as string };
+}
+
+async function checkReferences(db: Db, customerId: string, body: NewTicket): Promise<void> {
+  if (body.businessLineId) {
+    const bl = await db('business_lines').where({ id: body.businessLineId, customer_id: customerId }).first('id');
+    if (!bl) throw badRequest([{ field: 'body.businessLineId', message: 'is not a business line of this customer' }]);
+  }
+  if (body.moduleId) {
+    const m = await db('modules').where({ id: body.moduleId }).first('id');
+    if (!m) throw badRequest([{ field: 'body.moduleId', message: 'no such module' }]);
+  }
+}
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
+
+export async function createTicket(deps: IntakeDeps, actor: Principal, body: NewTicket, idempotencyKey?: string): Promise<{ ticket: TicketRow; created: boolean }> {
+  const { db } = deps;
+  if (idempotencyKey) {
+    const existing = await existingByIdempotencyKey(db, actor, idempotencyKey);
+    if (existing) return { ticket: existing, created: false };
+  }
+  const { customerId, requesterId } = await resolveParties(db, actor, body);
+  await checkReferences(db, customerId, body);
+  const channel: TicketChannel = isStaff(actor) ? (body.channel ?? 'portal') : 'portal';
+  const priority = derivePriority(body.impact, body.urgency, await priorityMatrix(db));
+  const createdAt = new Date();
+  const sla = await loadSlaSnapshot(db, customerId, createdAt);
+  const ticketId = randomUUID();
+
+  try {
+    await db.transaction(async (trx) => {
+      const { rows } = await trx.raw<{ rows: Array<{ n: string }> }>("SELECT nextval('ticket_number_seq') AS n");
+      const number = Number(rows[0].n);
+      const input: TicketWorkflowInput = {
+        ticketId,
+        number,
+        title: body.title,
+        description: body.description,
+        type: body.type,
+        impact: body.impact,
+        urgency: body.urgency,
+        priority,
+        customerId,
+        requesterId,
+        businessLineId: body.businessLineId ?? null,
+        moduleId: body.moduleId ?? null,
+        moduleVersion: body.moduleVersion ?? null,
+        category: body.category ?? null,
+        channel,
+        createdAt: createdAt.toISOString(),
+        createdBy: { id: actor.id, kind: 'user', role: actor.role },
+        sla,
+      };
+      await trx('tickets').insert({
+        id: ticketId,
+        number,
+        title: input.title,
+        description: input.description,
+        type: input.type,
+        status: 'new',
+        priority,
+        impact: input.impact,
+        urgency: input.urgency,
+        level: 'L1',
+        customer_id: customerId,
+        requester_id: requesterId,
+        business_line_id: input.businessLineId,
+        module_id: input.moduleId,
+        module_version: input.moduleVersion,
+        category: input.category,
+        channel,
+        sla_state: 'ok',
+        sla_snapshot: JSON.stringify(sla),
+        created_by: actor.id,
+        idempotency_key: idempotencyKey ?? null,
+        created_at: createdAt,
+        updated_at: createdAt,
+      });
+      await deps.temporal.workflow.start('ticketWorkflow', {
+        taskQueue: deps.taskQueue,
+        workflowId: ticketWorkflowId(number),
+        args: [input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'FAIL',
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: TicketStatusKey, value: 'new' },
+          { key: TicketPriorityKey, value: priority },
+          { key: TicketTypeKey, value: input.type },
+          { key: SupportLevelKey, value: 'L1' },
+          { key: CustomerIdKey, value: customerId },
+          { key: SlaStateKey, value: 'ok' },
+        ]),
+      });
+    });
+  } catch (err) {
+    if (idempotencyKey && isUniqueViolation(err)) {
+      // A concurrent request with the same key won the race; answer with its ticket.
+      const existing = await existingByIdempotencyKey(db, actor, idempotencyKey);
+      if (existing) return { ticket: existing, created: false };
+    }
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      throw conflict('ticket-exists', `A workflow for this ticket number already exists (${err.workflowId})`);
+    }
+    throw err;
+  }
+  const ticket = await findTicket(db, { kind: 'all' }, ticketId);
+  if (!ticket) throw new Error(`ticket ${ticketId} vanished after creation`);
+  return { ticket, created: true };
+}

@@ -1,0 +1,124 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/connection';
+import { findTicket, isValidCursor, listTickets, toApiTicket } from '../db/tickets';
+import { isStaff, ticketScope } from '../domain/access';
+import { LEVELS_OF_IMPACT, LEVELS_OF_URGENCY } from '../domain/priority';
+import { CHANNELS, SLA_STATES, TICKET_STATUSES, TICKET_TYPES } from '../domain/tickets';
+import { ticketStateQuery, ticketWorkflowId } from '../workflows/definitions';
+import type { TicketView } from '../workflows/ticket-state';
+import { principal } from './auth';
+import { notFound } from './errors';
+import type { ApiMetrics } from './metrics';
+import { createTicket } from './services/ticket-intake';
+import { parseInput } from './validation';
+
+const uuid = z.string().uuid('must be a UUID');
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+export const newTicketSchema = z.strictObject({
+  title: text(200),
+  description: text(20_000),
+  type: z.enum(TICKET_TYPES),
+  impact: z.enum(LEVELS_OF_IMPACT),
+  urgency: z.enum(LEVELS_OF_URGENCY),
+  customerId: uuid.optional(),
+  requesterId: uuid.optional(),
+  businessLineId: uuid.nullable().optional(),
+  moduleId: z.string().regex(/^[a-z0-9_-]{1,50}$/, 'must be a module id').nullable().optional(),
+  moduleVersion: z.string().max(50).nullable().optional(),
+  category: z.string().regex(/^[a-z_]{1,50}$/, 'must be a category id').nullable().optional(),
+  channel: z.enum(CHANNELS).optional(),
+});
+
+/** Headers are matched loosely (clients send many); only the ones named here are validated. */
+export const idempotencyHeadersSchema = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'must be 1–200 characters of letters, digits, _ . : -')
+    .optional(),
+});
+
+const csv = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .max(500)
+    .transform((s) => s.split(',').filter(Boolean))
+    .pipe(z.array(z.enum(values)))
+    .optional();
+
+export const listTicketsQuerySchema = z.strictObject({
+  status: csv(TICKET_STATUSES),
+  priority: csv(['P1', 'P2', 'P3', 'P4']),
+  level: csv(['L1', 'L2', 'L3']),
+  type: csv(TICKET_TYPES),
+  slaState: csv(SLA_STATES),
+  customerId: uuid.optional(),
+  assigneeId: uuid.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).refine(isValidCursor, 'is not a cursor returned by this API').optional(),
+});
+
+export const ticketIdParamSchema = z.strictObject({ id: z.string().min(1).max(64) });
+
+export interface TicketsRouterDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  metrics: ApiMetrics;
+}
+
+/** Live workflow state with a short deadline: a missing worker must not hang the API. */
+async function queryWorkflow(temporal: Client, number: number): Promise<{ state: TicketView | null; error?: string }> {
+  try {
+    const state = await temporal.withDeadline(Date.now() + 3000, () => temporal.workflow.getHandle(ticketWorkflowId(number)).query(ticketStateQuery));
+    return { state };
+  } catch (err) {
+    return { state: null, error: (err as Error).message.split('\n')[0] };
+  }
+}
+
+export function createTicketsRouter(deps: TicketsRouterDeps): Router {
+  const r = Router();
+
+  r.post('/tickets', async (req, res) => {
+    const actor = principal(res);
+    const body = parseInput(newTicketSchema, req.body, 'body');
+    const key = parseInput(idempotencyHeadersSchema, req.headers, 'headers')['idempotency-key'];
+    const { ticket, created } = await createTicket(deps, actor, body, key);
+    if (created) deps.metrics.ticketsCreated.inc({ channel: ticket.channel, type: ticket.type });
+    res.status(created ? 201 : 200).location(`/api/v1/tickets/${ticket.id}`).json(toApiTicket(ticket));
+  });
+
+  r.get('/tickets', async (req, res) => {
+    const actor = principal(res);
+    const q = parseInput(listTicketsQuerySchema, req.query, 'query');
+    const { rows, nextCursor } = await listTickets(deps.db, ticketScope(actor), q, { limit: q.limit, cursor: q.cursor });
+    res.json({ items: rows.map(toApiTicket), nextCursor });
+  });
+
+  r.get('/tickets/:id', async (req, res) => {
+    const actor = principal(res);
+    const { id } = parseInput(ticketIdParamSchema, req.params, 'params');
+    const row = await findTicket(deps.db, ticketScope(actor), id);
+    if (!row) throw notFound('Ticket');
+    const ticket = toApiTicket(row);
+    if (!isStaff(actor)) return res.json(ticket);
+    const live = await queryWorkflow(deps.temporal, Number(row.number));
+    res.json({ ...ticket, workflow: live.state, ...(live.error && { workflowError: live.error }) });
+  });
+
+  r.get('/tickets/:id/workflow', async (req, res) => {
+    const actor = principal(res);
+    const { id } = parseInput(ticketIdParamSchema, req.params, 'params');
+    const row = await findTicket(deps.db, ticketScope(actor), id);
+    if (!row) throw notFound('Ticket');
+    const live = await queryWorkflow(deps.temporal, Number(row.number));
+    // Customers see the live clocks but never an internal event.
+    const state = live.state && !isStaff(actor) ? { ...live.state, lastEvents: live.state.lastEvents.filter((e) => e.visibility === 'public') } : live.state;
+    res.json({ workflowId: ticketWorkflowId(Number(row.number)), state, ...(live.error && { error: live.error }) });
+  });
+
+  return r;
+}

@@ -1,0 +1,17 @@
+import type { z } from 'zod';
+import { badRequest } from './errors';
+
+/** Parses one part of a request; a failure names each bad field (e.g. `body.impact`) and why. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params' | 'headers'): z.infer<S> {
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  throw badRequest(
+    result.error.issues.map((issue) => {
+      const path = issue.path.map(String);
+      if (issue.code === 'unrecognized_keys') {
+        return { field: [where, ...path].join('.'), message: `unknown field(s): ${issue.keys.join(', ')}` };
+      }
+      return { field: [where, ...path].join('.'), message: issue.message };
+    }),
+  );
+}

@@ -1,0 +1,27 @@
+import knexFactory, { type Knex } from 'knex';
+import { types } from 'pg';
+import { migrationSource } from './migrations';
+
+// bigint columns (ticket numbers, counts) fit comfortably in a JS number for this product's scale.
+types.setTypeParser(types.builtins.INT8, (v) => Number(v));
+types.setTypeParser(types.builtins.NUMERIC, (v) => Number(v));
+
+export type Db = Knex;
+
+export function createDb(url: string, poolMax = 10): Db {
+  return knexFactory({
+    client: 'pg',
+    connection: { connectionString: url, application_name: 'ticketflow' },
+    pool: { min: 0, max: poolMax },
+    migrations: { migrationSource, tableName: 'knex_migrations' },
+  });
+}
+
+export async function migrateLatest(db: Db): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest()) as [number, string[]];
+  return applied;
+}
+
+export async function pingDb(db: Db): Promise<void> {
+  await db.raw('select 1');
+}

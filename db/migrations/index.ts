@@ -1,0 +1,13 @@
+import type { Knex } from 'knex';
+import * as coreSchema from './20261125000000_core_schema';
+
+/** Migrations are listed here (not discovered on disk) so the same list works under tsx, jest and compiled JS. */
+const migrations: Record<string, Knex.Migration> = {
+  '20261125000000_core_schema': coreSchema,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name],
+};

@@ -1,0 +1,87 @@
+/** Demo data of SPEC §12, loaded by `npm start` (the embedded default) only — never in production. */
+import type { Db } from '../connection';
+import { hashPassword } from '../../api/passwords';
+
+export interface DemoLogin {
+  email: string;
+  role: string;
+  organisation: string;
+}
+
+interface DemoUser {
+  email: string;
+  name: string;
+  role: string;
+  customer?: 'acme' | 'beta';
+  levels?: string[];
+  language?: 'en' | 'sk';
+  businessLines?: string[];
+}
+
+const STAFF: DemoUser[] = [
+  { email: 'admin@demo.test', name: 'Ada Admin', role: 'admin' },
+  { email: 'manager@demo.test', name: 'Martin Manager', role: 'manager' },
+  { email: 'l1@demo.test', name: 'Lucia Level-One', role: 'agent', levels: ['L1'] },
+  { email: 'l2@demo.test', name: 'Lukas Level-Two', role: 'agent', levels: ['L2'] },
+  { email: 'l3@demo.test', name: 'Lea Level-Three', role: 'agent', levels: ['L3'] },
+];
+
+const CUSTOMER_USERS: DemoUser[] = [
+  { email: 'user@acme.test', name: 'Alice Acme', role: 'customer_user', customer: 'acme' },
+  { email: 'keyuser@acme.test', name: 'Karl Key-User', role: 'customer_key_user', customer: 'acme', businessLines: ['Finance'] },
+  { email: 'admin@acme.test', name: 'Anna Acme-Admin', role: 'customer_admin', customer: 'acme' },
+  { email: 'user@beta.test', name: 'Boris Beta', role: 'customer_user', customer: 'beta', language: 'sk' },
+  { email: 'admin@beta.test', name: 'Barbora Beta-Admin', role: 'customer_admin', customer: 'beta', language: 'sk' },
+];
+
+const CUSTOMERS = {
+  acme: { name: 'Acme', slug: 'acme', plan_id: 'premium', language: 'en', businessLines: ['Finance', 'Logistics'], modules: ['finance', 'inventory'] },
+  beta: { name: 'Beta', slug: 'beta', plan_id: 'basic', language: 'sk', businessLines: [] as string[], modules: ['finance'] },
+};
+
+/** Idempotent: a second run finds everything in place and changes nothing. */
+export async function seedDemoData(db: Db, password: string): Promise<DemoLogin[]> {
+  const hash = await hashPassword(password);
+  return db.transaction(async (trx) => {
+    const customerIds: Record<string, string> = {};
+    const lineIds: Record<string, string> = {};
+    for (const [key, c] of Object.entries(CUSTOMERS)) {
+      await trx('customers').insert({ name: c.name, slug: c.slug, plan_id: c.plan_id, language: c.language }).onConflict('slug').ignore();
+      const { id } = await trx('customers').where({ slug: c.slug }).first('id');
+      customerIds[key] = id;
+      for (const name of c.businessLines) {
+        await trx('business_lines').insert({ customer_id: id, name }).onConflict(['customer_id', 'name']).ignore();
+        lineIds[`${key}:${name}`] = (await trx('business_lines').where({ customer_id: id, name }).first('id')).id;
+      }
+      for (const m of c.modules) {
+        await trx('customer_modules').insert({ customer_id: id, module_id: m }).onConflict(['customer_id', 'module_id']).ignore();
+      }
+    }
+    const logins: DemoLogin[] = [];
+    for (const u of [...STAFF, ...CUSTOMER_USERS]) {
+      const existing = await trx('users').whereRaw('lower(email) = ?', [u.email]).first('id');
+      let id = existing?.id as string | undefined;
+      if (!id) {
+        [{ id }] = await trx('users')
+          .insert({
+            email: u.email,
+            name: u.name,
+            role: u.role,
+            customer_id: u.customer ? customerIds[u.customer] : null,
+            levels: u.levels ?? [],
+            language: u.language ?? 'en',
+            password_hash: hash,
+          })
+          .returning('id');
+      }
+      for (const line of u.businessLines ?? []) {
+        await trx('user_business_lines')
+          .insert({ user_id: id, business_line_id: lineIds[`${u.customer}:${line}`] })
+          .onConflict(['user_id', 'business_line_id'])
+          .ignore();
+      }
+      logins.push({ email: u.email, role: u.role, organisation: u.customer ? CUSTOMERS[u.customer].name : 'vendor staff' });
+    }
+    return logins;
+  });
+}

@@ -1,0 +1,38 @@
+/** Who is asking, and what they may see (SPEC §8). Pure rules; the data layer applies them to every query. */
+export const ROLES = ['customer_user', 'customer_key_user', 'customer_admin', 'agent', 'manager', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Principal {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  customerId: string | null;
+  levels: string[];
+  businessLineIds: string[];
+  language: 'en' | 'sk';
+  timeZone: string;
+}
+
+export const isStaff = (p: Principal): boolean => p.role === 'agent' || p.role === 'manager' || p.role === 'admin';
+export const isCustomer = (p: Principal): boolean => !isStaff(p);
+
+/** The rows of `tickets` a principal may see, as data the query layer turns into WHERE clauses. */
+export type TicketScope =
+  | { kind: 'all' }
+  | { kind: 'organisation'; customerId: string }
+  | { kind: 'businessLines'; customerId: string; businessLineIds: string[]; requesterId: string }
+  | { kind: 'own'; customerId: string; requesterId: string };
+
+export function ticketScope(p: Principal): TicketScope {
+  if (isStaff(p)) return { kind: 'all' };
+  if (!p.customerId) return { kind: 'own', customerId: '00000000-0000-0000-0000-000000000000', requesterId: p.id };
+  switch (p.role) {
+    case 'customer_admin':
+      return { kind: 'organisation', customerId: p.customerId };
+    case 'customer_key_user':
+      return { kind: 'businessLines', customerId: p.customerId, businessLineIds: p.businessLineIds, requesterId: p.id };
+    default:
+      return { kind: 'own', customerId: p.customerId, requesterId: p.id };
+  }
+}

@@ -1,0 +1,36 @@
+// One jest run, four projects: `npm test` runs them all, `--selectProjects <name>` runs one.
+const transform = { '^.+\\.ts$': ['@swc/jest'] };
+const base = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+const sdk = { setupFiles: ['<rootDir>/test/support/quiet-sdk.ts'] };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...base,
+      ...sdk,
+      displayName: 'workflows',
+      testMatch: ['<rootDir>/test/workflows/**/*.test.ts', '<rootDir>/test/replay/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/bundle-setup.ts',
+    },
+    {
+      ...base,
+      ...sdk,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/stack-setup.ts',
+      globalTeardown: '<rootDir>/test/support/stack-teardown.ts',
+    },
+    {
+      ...base,
+      ...sdk,
+      displayName: 'api',
+      testMatch: ['<rootDir>/test/api/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/stack-setup.ts',
+      globalTeardown: '<rootDir>/test/support/stack-teardown.ts',
+    },
+  ],
+  testTimeout: 120_000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,140 @@
+/**
+ * The one place configuration is read. Every process parses the environment through this schema at start-up and
+ * stops with the name of the bad variable; nothing else in the code base reads process.env.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce.number({ message: 'must be a port number' }).int('must be a whole number').min(1, 'must be 1–65535').max(65535, 'must be 1–65535');
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: port.default(3000),
+  PUBLIC_URL: url(['http:', 'https:']).optional(),
+  DATABASE_URL: url(['postgres:', 'postgresql:']),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'must be host:port')
+    .default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('ticketflow'),
+  TEMPORAL_TLS: bool.default(false),
+  TEMPORAL_TLS_CERT_PATH: z.string().optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().optional(),
+  TEMPORAL_TLS_CA_PATH: z.string().optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  TEMPORAL_API_KEY: z.string().optional(),
+  WORKER_METRICS_PORT: port.default(9464),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+});
+
+export type RawConfig = z.infer<typeof schema>;
+
+export interface AppConfig extends Omit<RawConfig, 'PUBLIC_URL' | 'AUTH_SECRET'> {
+  PUBLIC_URL: string;
+  AUTH_SECRET: string;
+  temporalTls?: { serverName?: string; serverRootCACertificate?: Buffer; clientCertPair?: { crt: Buffer; key: Buffer } };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: Array<{ variable: string; message: string }>) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
+  }
+}
+
+const DEV_SECRET = 'ticketflow-development-secret-not-for-production';
+
+function readFileVar(variable: string, path: string | undefined, problems: ConfigError['problems']): Buffer | undefined {
+  if (!path) return undefined;
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    problems.push({ variable, message: `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+    return undefined;
+  }
+}
+
+/** Parses (a copy of) the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Empty strings are treated as unset, as shells and compose files produce them for "not configured".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message === 'Invalid input: expected string, received undefined' ? 'is required' : i.message })));
+  }
+  const raw = parsed.data;
+  const problems: ConfigError['problems'] = [];
+  if (raw.NODE_ENV === 'production' && !raw.AUTH_SECRET) problems.push({ variable: 'AUTH_SECRET', message: 'is required in production (32+ random characters)' });
+  if (Boolean(raw.TEMPORAL_TLS_CERT_PATH) !== Boolean(raw.TEMPORAL_TLS_KEY_PATH)) {
+    problems.push({ variable: raw.TEMPORAL_TLS_CERT_PATH ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH', message: 'client certificate and key must be given together' });
+  }
+  const crt = readFileVar('TEMPORAL_TLS_CERT_PATH', raw.TEMPORAL_TLS_CERT_PATH, problems);
+  const key = readFileVar('TEMPORAL_TLS_KEY_PATH', raw.TEMPORAL_TLS_KEY_PATH, problems);
+  const ca = readFileVar('TEMPORAL_TLS_CA_PATH', raw.TEMPORAL_TLS_CA_PATH, problems);
+  if (problems.length) throw new ConfigError(problems);
+
+  const tlsWanted = raw.TEMPORAL_TLS || Boolean(crt) || Boolean(ca);
+  return {
+    ...raw,
+    PUBLIC_URL: raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`,
+    AUTH_SECRET: raw.AUTH_SECRET ?? DEV_SECRET,
+    temporalTls: tlsWanted
+      ? { serverName: raw.TEMPORAL_TLS_SERVER_NAME, serverRootCACertificate: ca, clientCertPair: crt && key ? { crt, key } : undefined }
+      : undefined,
+  };
+}
+
+/** For entry points: parse or print the problems and exit 1 (no stack trace). */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+const embeddedSchema = z.object({
+  PORT: port.default(3000),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  PG_PORT: port.default(5433),
+  WORKER_METRICS_PORT: port.default(9464),
+  DATA_DIR: z.string().min(1).default('.data'),
+  DEMO_PASSWORD: z.string().min(1).max(200).default('demo'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+});
+export type EmbeddedConfig = z.infer<typeof embeddedSchema>;
+
+/** Settings of `npm start` (the embedded default); the app config is then derived from the servers it starts. */
+export function loadEmbeddedConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = embeddedSchema.safeParse(cleaned);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })));
+  const c = parsed.data;
+  const ports = [['PORT', c.PORT], ['TEMPORAL_PORT', c.TEMPORAL_PORT], ['TEMPORAL_UI_PORT', c.TEMPORAL_UI_PORT], ['PG_PORT', c.PG_PORT], ['WORKER_METRICS_PORT', c.WORKER_METRICS_PORT]] as const;
+  const seen = new Map<number, string>();
+  for (const [name, p] of ports) {
+    if (seen.has(p)) throw new ConfigError([{ variable: name, message: `port ${p} is also used by ${seen.get(p)}` }]);
+    seen.set(p, name);
+  }
+  return c;
+}

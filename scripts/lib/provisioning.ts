@@ -1,0 +1,245 @@
+/**
+ * Finds or builds the two Temporal servers the project runs against:
+ * - the dev server (`temporal server start-dev`), built from the Temporal CLI;
+ * - the time-skipping test server (Java), assembled from Maven Central.
+ * Order for each: explicit env var, PATH (dev server only), cache under $HOME, local build, SDK download.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, statSync, writeFileSync, chmodSync, renameSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+export const TEST_SERVER_VERSION = '1.38.0';
+
+export type Log = (message: string) => void;
+
+export interface ResolvedBinary {
+  path: string;
+  source: 'env' | 'path' | 'cache' | 'built' | 'sdk-download';
+}
+
+export function cacheRoot(): string {
+  return process.env.TICKETFLOW_CACHE_DIR ?? join(homedir(), '.cache', 'ticketflow');
+}
+
+const devServerCacheDir = () => join(cacheRoot(), `temporal-cli-${TEMPORAL_CLI_VERSION}`);
+const testServerCacheDir = () => join(cacheRoot(), `temporal-test-server-${TEST_SERVER_VERSION}`);
+
+function isExecutable(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return st.isFile() && (st.mode & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && isExecutable(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
+}
+
+async function commandWorks(cmd: string, args: string[]): Promise<boolean> {
+  try {
+    await execFileAsync(cmd, args, { timeout: 30_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, log: Log): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let tail = '';
+    const keep = (chunk: Buffer) => {
+      tail = (tail + chunk.toString()).slice(-4000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    // Long builds print a heartbeat so nobody mistakes them for a hang.
+    const started = Date.now();
+    const beat = setInterval(() => log(`  … still running ${cmd} (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
+    child.on('error', (err) => {
+      clearInterval(beat);
+      reject(err);
+    });
+    child.on('exit', (code) => {
+      clearInterval(beat);
+      if (code === 0) resolve();
+      else reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}:\n${tail}`));
+    });
+  });
+}
+
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+/** Locates the Temporal CLI (dev server) without building anything. */
+export function findDevServer(): ResolvedBinary | undefined {
+  const fromEnv = process.env.TEMPORAL_CLI_PATH;
+  if (fromEnv) {
+    if (!isExecutable(fromEnv)) throw new Error(`TEMPORAL_CLI_PATH=${fromEnv} is not an executable file`);
+    return { path: fromEnv, source: 'env' };
+  }
+  const inPath = onPath('temporal');
+  if (inPath) return { path: inPath, source: 'path' };
+  const cached = join(devServerCacheDir(), 'temporal');
+  if (isExecutable(cached)) return { path: cached, source: 'cache' };
+  return undefined;
+}
+
+/** Locates the time-skipping test server wrapper without building anything. */
+export function findTestServer(): ResolvedBinary | undefined {
+  const fromEnv = process.env.TEMPORAL_TEST_SERVER_PATH;
+  if (fromEnv) {
+    if (!isExecutable(fromEnv)) throw new Error(`TEMPORAL_TEST_SERVER_PATH=${fromEnv} is not an executable file`);
+    return { path: fromEnv, source: 'env' };
+  }
+  const cached = join(testServerCacheDir(), 'temporal-test-server');
+  if (isExecutable(cached)) return { path: cached, source: 'cache' };
+  return undefined;
+}
+
+async function buildDevServer(log: Log): Promise<ResolvedBinary | undefined> {
+  if (!(await commandWorks('go', ['version']))) {
+    log('  go is not installed: cannot build the Temporal CLI here');
+    return undefined;
+  }
+  const dir = devServerCacheDir();
+  const staging = `${dir}.partial`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  const started = Date.now();
+  log(`  building github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION} with go install (a few minutes when cold)`);
+  try {
+    await run('go', ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`], { ...process.env, GOBIN: staging, CGO_ENABLED: '0' }, log);
+  } catch (err) {
+    log(`  go install failed: ${(err as Error).message}`);
+    return undefined;
+  }
+  // Rename last so an interrupted build never leaves a half-written binary in the cache.
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(staging, dir);
+  log(`  built in ${seconds(started)}`);
+  return { path: join(dir, 'temporal'), source: 'built' };
+}
+
+const TEST_SERVER_POM = `<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>ticketflow.local</groupId>
+  <artifactId>temporal-test-server-classpath</artifactId>
+  <version>1</version>
+  <dependencies>
+    <dependency>
+      <groupId>io.temporal</groupId>
+      <artifactId>temporal-test-server</artifactId>
+      <version>${TEST_SERVER_VERSION}</version>
+    </dependency>
+  </dependencies>
+</project>
+`;
+
+async function buildTestServer(log: Log): Promise<ResolvedBinary | undefined> {
+  if (!(await commandWorks('java', ['-version']))) {
+    log('  java is not installed: cannot run the Java test server here');
+    return undefined;
+  }
+  if (!(await commandWorks('mvn', ['-v']))) {
+    log('  mvn is not installed: cannot assemble the test server classpath here');
+    return undefined;
+  }
+  const dir = testServerCacheDir();
+  const staging = `${dir}.partial`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  const started = Date.now();
+  log(`  resolving io.temporal:temporal-test-server:${TEST_SERVER_VERSION} with Maven`);
+  writeFileSync(join(staging, 'pom.xml'), TEST_SERVER_POM);
+  try {
+    await run(
+      'mvn',
+      ['-q', '-B', '-f', join(staging, 'pom.xml'), 'dependency:build-classpath', `-Dmdep.outputFile=${join(staging, 'classpath.txt')}`],
+      process.env,
+      log,
+    );
+  } catch (err) {
+    log(`  maven failed: ${(err as Error).message}`);
+    return undefined;
+  }
+  const wrapper = join(staging, 'temporal-test-server');
+  // exec: the SDK (and our own teardown) kills only its direct child, which must be the JVM itself.
+  writeFileSync(
+    wrapper,
+    `#!/bin/sh\nexec java -Xss1m -XX:+UseSerialGC -cp "$(cat "$(dirname "$0")/classpath.txt")" io.temporal.testserver.TestServer "$@"\n`,
+  );
+  chmodSync(wrapper, 0o755);
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(staging, dir);
+  log(`  assembled in ${seconds(started)}`);
+  return { path: join(dir, 'temporal-test-server'), source: 'built' };
+}
+
+/**
+ * Last resort on machines with internet: let the SDK's core download the server into our cache,
+ * then use the file it wrote.
+ */
+async function sdkDownload(kind: 'dev-server' | 'time-skipping', log: Log): Promise<ResolvedBinary | undefined> {
+  const downloadDir = join(cacheRoot(), `sdk-download-${kind}`);
+  mkdirSync(downloadDir, { recursive: true });
+  const started = Date.now();
+  log(`  asking the Temporal SDK to download the ${kind} server into ${downloadDir}`);
+  try {
+    const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+    const executable = { type: 'cached-download' as const, downloadDir };
+    const env =
+      kind === 'dev-server'
+        ? await TestWorkflowEnvironment.createLocal({ server: { executable } })
+        : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable } });
+    await env.teardown();
+  } catch (err) {
+    log(`  SDK download failed: ${(err as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
+  const files = readdirSync(downloadDir)
+    .map((f) => join(downloadDir, f))
+    .filter(isExecutable);
+  if (files.length === 0) return undefined;
+  log(`  downloaded in ${seconds(started)}`);
+  return { path: files[0], source: 'sdk-download' };
+}
+
+export async function ensureDevServer(log: Log): Promise<ResolvedBinary> {
+  const started = Date.now();
+  const found = findDevServer();
+  if (found) {
+    log(`temporal dev server: ${found.path} (${found.source}) [${seconds(started)}]`);
+    return found;
+  }
+  log('temporal dev server: not found in TEMPORAL_CLI_PATH, PATH or cache');
+  const built = (await buildDevServer(log)) ?? (await sdkDownload('dev-server', log));
+  if (!built) throw new Error('Could not provide the Temporal dev server: no go toolchain and the SDK download failed. Set TEMPORAL_CLI_PATH.');
+  log(`temporal dev server: ${built.path} (${built.source}) [${seconds(started)}]`);
+  return built;
+}
+
+export async function ensureTestServer(log: Log): Promise<ResolvedBinary> {
+  const started = Date.now();
+  const found = findTestServer();
+  if (found) {
+    log(`temporal test server: ${found.path} (${found.source}) [${seconds(started)}]`);
+    return found;
+  }
+  log('temporal test server: not found in TEMPORAL_TEST_SERVER_PATH or cache');
+  const built = (await buildTestServer(log)) ?? (await sdkDownload('time-skipping', log));
+  if (!built) {
+    throw new Error('Could not provide the time-skipping test server: no java/mvn and the SDK download failed. Set TEMPORAL_TEST_SERVER_PATH.');
+  }
+  log(`temporal test server: ${built.path} (${built.source}) [${seconds(started)}]`);
+  return built;
+}

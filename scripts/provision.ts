@@ -1,0 +1,17 @@
+/** `npm run provision`: make sure both Temporal servers are available (a second run finds them and does nothing). */
+import { ensureDevServer, ensureTestServer } from './lib/provisioning';
+
+async function main(): Promise<void> {
+  const quiet = process.argv.includes('--quiet');
+  const started = Date.now();
+  const log = (m: string) => console.log(`[provision] ${m}`);
+  const dev = await ensureDevServer(log);
+  const test = await ensureTestServer(log);
+  const elapsed = ((Date.now() - started) / 1000).toFixed(1);
+  if (!quiet || dev.source === 'built' || test.source === 'built') log(`ready in ${elapsed} s`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`[provision] ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,127 @@
+/**
+ * `npm start`: the embedded default. PostgreSQL, the Temporal dev server (persistent, with the ticket search
+ * attributes and the Web UI), migrations, demo data, the worker and the API — one command, no manual installs.
+ */
+import { join, resolve } from 'node:path';
+import { createApp } from '../api/app';
+import { createDb, migrateLatest } from '../db/connection';
+import { seedDemoData } from '../db/seeds/demo';
+import { seedReferenceData } from '../db/seeds/reference';
+import { ConfigError, loadConfig, loadEmbeddedConfig } from './config';
+import { closeServer, listen } from './http-server';
+import { startDevServer } from './lib/dev-server';
+import { startEmbeddedPostgres } from './lib/embedded-pg';
+import { assertPortFree, PortInUseError } from './lib/ports';
+import { ensureDevServer } from './lib/provisioning';
+import { createLogger } from './logger';
+import { connectClient, createTicketWorker, installWorkerRuntime } from './temporal';
+
+const say = (m: string) => console.log(`[ticketflow] ${m}`);
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  let emb: ReturnType<typeof loadEmbeddedConfig>;
+  try {
+    emb = loadEmbeddedConfig();
+  } catch (err) {
+    console.error(`[ticketflow] ${(err as Error).message}`);
+    process.exit(1);
+  }
+  const dataDir = resolve(emb.DATA_DIR);
+  const cleanup: Array<() => Promise<void>> = [];
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('shutting down…');
+    for (const step of cleanup.reverse()) {
+      await step().catch((err: Error) => say(`  during shutdown: ${err.message}`));
+    }
+    say('stopped; all data kept in ' + dataDir);
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    // Every port is checked first, so a conflict is reported before anything starts.
+    await assertPortFree(emb.PORT, 'the API and portal (PORT)', '0.0.0.0');
+    await assertPortFree(emb.TEMPORAL_PORT, 'the Temporal server (TEMPORAL_PORT)');
+    await assertPortFree(emb.TEMPORAL_UI_PORT, 'the Temporal Web UI (TEMPORAL_UI_PORT)');
+    await assertPortFree(emb.PG_PORT, 'PostgreSQL (PG_PORT)');
+    await assertPortFree(emb.WORKER_METRICS_PORT, 'worker metrics (WORKER_METRICS_PORT)');
+
+    const binary = await ensureDevServer(say);
+    say(`starting PostgreSQL on 127.0.0.1:${emb.PG_PORT} (data in ${join(dataDir, 'postgres')})`);
+    const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: emb.PG_PORT, database: 'ticketflow', password: 'ticketflow', log: say });
+    cleanup.push(() => pg.stop());
+
+    say(`starting the Temporal dev server on 127.0.0.1:${emb.TEMPORAL_PORT} (state in ${join(dataDir, 'temporal.db')})`);
+    const temporalServer = await startDevServer({
+      binary: binary.path,
+      port: emb.TEMPORAL_PORT,
+      uiPort: emb.TEMPORAL_UI_PORT,
+      dbFile: join(dataDir, 'temporal.db'),
+      logFile: join(dataDir, 'temporal.log'),
+    });
+    cleanup.push(() => temporalServer.stop());
+
+    const cfg = loadConfig({
+      ...process.env,
+      NODE_ENV: process.env.NODE_ENV ?? 'development',
+      LOG_LEVEL: emb.LOG_LEVEL,
+      HOST: '0.0.0.0',
+      PORT: String(emb.PORT),
+      DATABASE_URL: pg.url,
+      TEMPORAL_ADDRESS: temporalServer.address,
+      TEMPORAL_NAMESPACE: 'default',
+    });
+    const log = createLogger(cfg.LOG_LEVEL, 'embedded');
+    const db = createDb(cfg.DATABASE_URL, cfg.DATABASE_POOL_MAX);
+    cleanup.push(() => db.destroy());
+
+    const applied = await migrateLatest(db);
+    say(`database migrated (${applied.length ? applied.join(', ') : 'up to date'})`);
+    await seedReferenceData(db);
+    const logins = await seedDemoData(db, emb.DEMO_PASSWORD);
+    say('reference and demo data in place');
+
+    installWorkerRuntime(`127.0.0.1:${emb.WORKER_METRICS_PORT}`, log, { handleSignals: false });
+    say('bundling workflows and starting the worker…');
+    const { worker, connection } = await createTicketWorker({ cfg, deps: { db, log: log.child({ component: 'worker' }) } });
+    const running = worker.run();
+    cleanup.push(async () => {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    });
+
+    const temporal = await connectClient(cfg);
+    cleanup.push(() => temporal.connection.close());
+    const app = createApp({ db, temporal, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, log: log.child({ component: 'api' }) });
+    const server = await listen(app, emb.PORT, '0.0.0.0');
+    cleanup.push(() => closeServer(server));
+
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(
+      [
+        '',
+        `ticketflow is ready (${secs} s)`,
+        `  API and portal   http://localhost:${emb.PORT}   (health: /healthz, readiness: /readyz, metrics: /metrics)`,
+        `  Temporal Web UI  ${temporalServer.uiUrl}   (gRPC ${temporalServer.address}, namespace default)`,
+        `  Worker metrics   http://127.0.0.1:${emb.WORKER_METRICS_PORT}/metrics`,
+        `  PostgreSQL       ${pg.url.replace(/:[^:@]*@/, ':***@')}`,
+        `  Demo logins (password "${emb.DEMO_PASSWORD === 'demo' ? 'demo' : '$DEMO_PASSWORD'}"):`,
+        ...logins.map((l) => `    ${l.email.padEnd(20)} ${l.role.padEnd(18)} ${l.organisation}`),
+        'Press Ctrl-C to stop; data is kept for the next start.',
+        '',
+      ].join('\n'),
+    );
+  } catch (err) {
+    if (err instanceof PortInUseError || err instanceof ConfigError) console.error(`[ticketflow] ${err.message}`);
+    else console.error(`[ticketflow] start-up failed: ${(err as Error).message}`);
+    await shutdown(1);
+  }
+}
+
+void main();

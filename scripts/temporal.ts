@@ -1,0 +1,67 @@
+/** Connections to Temporal for the API (client) and the worker process, from the validated config. */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, Worker, makeTelemetryFilterString, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+import type { AppConfig } from './config';
+import type { Logger } from './logger';
+
+type TemporalSettings = Pick<AppConfig, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_API_KEY' | 'temporalTls'>;
+
+function connectionOptions(cfg: TemporalSettings) {
+  return {
+    address: cfg.TEMPORAL_ADDRESS,
+    tls: cfg.temporalTls,
+    apiKey: cfg.TEMPORAL_API_KEY,
+  };
+}
+
+export async function connectClient(cfg: TemporalSettings): Promise<Client> {
+  const connection = await Connection.connect({ ...connectionOptions(cfg), connectTimeout: 10_000 });
+  return new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
+}
+
+let runtimeInstalled = false;
+
+/** Once per process, before the first worker connection: SDK metrics for Prometheus and SDK logs into ours. */
+export function installWorkerRuntime(metricsBindAddress: string | undefined, log: Logger, opts: { handleSignals?: boolean } = {}): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({
+    // The embedded stack orders its own shutdown (API first, then worker drain, then servers).
+    ...(opts.handleSignals === false ? { shutdownSignals: [] } : {}),
+    logger: {
+      log: (level, message, meta) => log[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error')]({ ...meta, sdk: true }, message),
+      trace: (m, meta) => log.trace(meta ?? {}, m),
+      debug: (m, meta) => log.debug(meta ?? {}, m),
+      info: (m, meta) => log.info(meta ?? {}, m),
+      warn: (m, meta) => log.warn(meta ?? {}, m),
+      error: (m, meta) => log.error(meta ?? {}, m),
+    },
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      ...(metricsBindAddress ? { metrics: { prometheus: { bindAddress: metricsBindAddress } } } : {}),
+    },
+  });
+}
+
+export interface WorkerSetup {
+  cfg: TemporalSettings & Pick<AppConfig, 'TEMPORAL_TASK_QUEUE'>;
+  deps: ActivityDeps;
+  /** Tests pass a pre-built bundle to avoid re-bundling per worker. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  extra?: Partial<WorkerOptions>;
+}
+
+export async function createTicketWorker(setup: WorkerSetup): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const connection = await NativeConnection.connect(connectionOptions(setup.cfg));
+  const worker = await Worker.create({
+    connection,
+    namespace: setup.cfg.TEMPORAL_NAMESPACE,
+    taskQueue: setup.cfg.TEMPORAL_TASK_QUEUE,
+    activities: createActivities(setup.deps),
+    ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    shutdownGraceTime: '20 seconds',
+    ...setup.extra,
+  });
+  return { worker, connection };
+}

@@ -1,0 +1,24 @@
+/** `npm run worker`: the stateless worker process (production entry point; scale horizontally). */
+import { createDb } from '../db/connection';
+import { loadConfigOrExit } from './config';
+import { createLogger } from './logger';
+import { createTicketWorker, installWorkerRuntime } from './temporal';
+
+async function main(): Promise<void> {
+  const cfg = loadConfigOrExit();
+  const log = createLogger(cfg.LOG_LEVEL, 'worker');
+  installWorkerRuntime(`0.0.0.0:${cfg.WORKER_METRICS_PORT}`, log);
+  const db = createDb(cfg.DATABASE_URL, cfg.DATABASE_POOL_MAX);
+  const { worker, connection } = await createTicketWorker({ cfg, deps: { db, log } });
+  log.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, metrics: `:${cfg.WORKER_METRICS_PORT}/metrics` }, 'worker running');
+  // The SDK runtime turns SIGINT/SIGTERM into a graceful shutdown: run() resolves once in-flight tasks drained.
+  await worker.run();
+  await connection.close();
+  await db.destroy();
+  log.info('worker stopped');
+}
+
+main().catch((err: Error) => {
+  console.error(`worker: ${err.message}`);
+  process.exit(1);
+});

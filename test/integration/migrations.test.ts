@@ -1,0 +1,61 @@
+import { createTestDb, type TestDb } from '../support/db';
+import { recordTicketEvents } from '../../activities/projection';
+
+describe('database migrations and the timeline', () => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb();
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  it('rolls every migration back and applies it again', async () => {
+    expect(await t.db.schema.hasTable('tickets')).toBe(true);
+    await t.db.migrate.rollback(undefined, true);
+    for (const table of ['tickets', 'ticket_events', 'customers', 'plans', 'calendars', 'notifications', 'kb_articles', 'releases', 'contracts']) {
+      expect(await t.db.schema.hasTable(table)).toBe(false);
+    }
+    await t.db.migrate.latest();
+    expect(await t.db.schema.hasTable('ticket_events')).toBe(true);
+  });
+
+  it('keeps ticket_events append-only and idempotent per (ticket, seq)', async () => {
+    const { seedReferenceData } = await import('../../db/seeds/reference');
+    const { seedDemoData } = await import('../../db/seeds/demo');
+    await seedReferenceData(t.db);
+    await seedDemoData(t.db, 'demo');
+    const user = await t.db('users').where({ email: 'user@acme.test' }).first();
+    const input = {
+      ticketId: '11111111-1111-4111-8111-111111111111',
+      number: 999001,
+      title: 't',
+      description: 'd',
+      type: 'question',
+      impact: 'low',
+      urgency: 'low',
+      priority: 'P4',
+      customerId: user.customer_id,
+      requesterId: user.id,
+      businessLineId: null,
+      moduleId: null,
+      moduleVersion: null,
+      category: null,
+      channel: 'portal',
+      createdAt: '2026-02-02T08:00:00.000Z',
+      createdBy: { id: user.id, kind: 'user' },
+      sla: {},
+    } as never;
+    const event = { seq: 1, type: 'ticket.created', at: '2026-02-02T08:00:00.000Z', actor: { id: user.id, kind: 'user' as const }, visibility: 'public' as const, data: {} };
+    const first = await recordTicketEvents(t.db, { input, events: [event], projection: { status: 'new', level: 'L1', slaState: 'ok' } });
+    const again = await recordTicketEvents(t.db, { input, events: [event], projection: { status: 'new', level: 'L1', slaState: 'ok' } });
+    expect(first.inserted).toBe(1);
+    expect(again.inserted).toBe(0);
+    // A later event moves the projection; a late retry of the older one must not move it back.
+    const triaged = { ...event, seq: 2, type: 'ticket.triaged', at: '2026-02-02T09:00:00.000Z' };
+    await recordTicketEvents(t.db, { input, events: [triaged], projection: { status: 'triaged', level: 'L1', slaState: 'ok' } });
+    await recordTicketEvents(t.db, { input, events: [event], projection: { status: 'new', level: 'L1', slaState: 'ok' } });
+    expect(await t.db('tickets').where({ number: 999001 }).first()).toMatchObject({ status: 'triaged', last_event_seq: 2 });
+    await expect(t.db('ticket_events').where({ seq: 1 }).update({ type: 'rewritten' })).rejects.toThrow(/append-only/);
+  });
+});

@@ -1,0 +1,2 @@
+/** Entry point the worker bundles: every workflow type lives here. */
+export { ticketWorkflow } from './ticket';

@@ -1,0 +1,88 @@
+/** Shapes of a ticket workflow's input, events and live view (types only; shared with the API). */
+import type { LevelBudgets, Priority, SupportLevel, TargetsTable, TargetKind, Target } from '../domain/plans';
+import type { Impact, Urgency } from '../domain/priority';
+import type { SlaState, TicketChannel, TicketStatus, TicketType, Visibility } from '../domain/tickets';
+import type { Calendar } from '../domain/calendar';
+import type { Actor } from './ticket-actions';
+
+/** The targets in force when the ticket was created, kept for the ticket's whole life (SPEC §2.3). */
+export interface SlaSnapshot {
+  planId: string;
+  contractId: string | null;
+  targets: TargetsTable;
+  warningThreshold: number;
+  levelBudgets: LevelBudgets;
+  businessCalendar: Calendar;
+  wallClockCalendar: Calendar;
+}
+
+export interface TicketWorkflowInput {
+  ticketId: string;
+  number: number;
+  title: string;
+  description: string;
+  type: TicketType;
+  impact: Impact;
+  urgency: Urgency;
+  priority: Priority;
+  customerId: string;
+  requesterId: string;
+  businessLineId: string | null;
+  moduleId: string | null;
+  moduleVersion: string | null;
+  category: string | null;
+  channel: TicketChannel;
+  createdAt: string;
+  createdBy: Actor;
+  sla: SlaSnapshot;
+}
+
+export interface TicketEventRecord {
+  seq: number;
+  type: string;
+  at: string;
+  actor: Actor;
+  visibility: Visibility;
+  data: Record<string, unknown>;
+}
+
+export type ClockState = 'running' | 'paused' | 'met' | 'warning' | 'breached' | 'none';
+
+export interface ClockView {
+  kind: TargetKind;
+  target: Target | null;
+  state: ClockState;
+  startedAt: string | null;
+  deadline: string | null;
+  warningAt: string | null;
+  consumedMs: number;
+  remainingMs: number | null;
+  pausedIntervals: Array<{ from: string; to: string | null }>;
+  metAt: string | null;
+  warnedAt: string | null;
+  breachedAt: string | null;
+}
+
+export interface PendingTimer {
+  kind: string;
+  at: string;
+}
+
+export interface TicketView {
+  ticketId: string;
+  number: number;
+  type: TicketType;
+  status: TicketStatus;
+  priority: Priority;
+  impact: Impact;
+  urgency: Urgency;
+  level: SupportLevel;
+  assigneeId: string | null;
+  customerId: string;
+  slaState: SlaState;
+  clocks: Record<TargetKind, ClockView>;
+  pendingTimers: PendingTimer[];
+  lastEvents: TicketEventRecord[];
+  eventCount: number;
+  runsContinuedAsNew: number;
+}
