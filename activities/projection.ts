@@ -1,5 +1,7 @@
 /** Writes a ticket's timeline and its list/report projection to PostgreSQL, idempotently. */
+import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
+import type { Recipient } from '../workflows/ticket-model';
 import type { TicketEventRecord, TicketWorkflowInput } from '../workflows/ticket-state';
 
 export interface TicketProjection {
@@ -18,8 +20,63 @@ export interface TicketProjection {
 
 export interface RecordTicketEventsArgs {
   input: TicketWorkflowInput;
-  events: TicketEventRecord[];
+  events: Array<TicketEventRecord & { notify?: Recipient[] }>;
   projection: TicketProjection;
+}
+
+interface RecipientRow {
+  id: string;
+  email: string;
+  language: string;
+  role: string;
+}
+
+async function resolveRecipients(trx: Knex.Transaction, r: Recipient): Promise<RecipientRow[]> {
+  const active = () => trx('users').whereNull('disabled_at').select('id', 'email', 'language', 'role');
+  switch (r.kind) {
+    case 'manager':
+      return active().where('role', 'manager');
+    case 'level':
+      return active().where('role', 'agent').whereRaw('? = ANY(levels)', [r.level]);
+    case 'levelLead': {
+      const leads = await active().where('role', 'agent').whereRaw('? = ANY(lead_levels)', [r.level]);
+      // A level without a named lead escalates its warnings to the managers.
+      return leads.length ? leads : active().where('role', 'manager');
+    }
+    case 'user':
+      return active().where('id', r.userId);
+  }
+}
+
+/**
+ * Notifications go to the outbox in the same transaction as their event, keyed (ticket, seq, recipient):
+ * a retried activity never queues one twice, and a crash never loses one.
+ */
+async function queueNotifications(trx: Knex.Transaction, input: TicketWorkflowInput, events: RecordTicketEventsArgs['events']): Promise<void> {
+  for (const e of events) {
+    if (!e.notify?.length) continue;
+    const seen = new Set<string>();
+    for (const r of e.notify) {
+      for (const u of await resolveRecipients(trx, r)) {
+        // Internal events never reach a customer, whatever the recipient list says.
+        if (seen.has(u.id) || (e.visibility === 'internal' && u.role.startsWith('customer'))) continue;
+        seen.add(u.id);
+        await trx('notifications')
+          .insert({
+            idempotency_key: `${input.ticketId}:${e.seq}:${u.id}`,
+            ticket_id: input.ticketId,
+            event_seq: e.seq,
+            recipient_id: u.id,
+            recipient_email: u.email,
+            template: e.type,
+            language: u.language,
+            payload: JSON.stringify({ ticketNumber: input.number, title: input.title, event: { type: e.type, at: e.at, data: e.data } }),
+          })
+          .onConflict('idempotency_key')
+          .ignore();
+      }
+    }
+  }
 }
 
 export function ticketRowFromInput(input: TicketWorkflowInput) {
@@ -67,6 +124,8 @@ export async function recordTicketEvents(db: Db, args: RecordTicketEventsArgs): 
       data: JSON.stringify(e.data),
     }));
     const inserted = await trx('ticket_events').insert(rows).onConflict(['ticket_id', 'seq']).ignore().returning('seq');
+    const fresh = new Set(inserted.map((r: { seq: number }) => r.seq));
+    await queueNotifications(trx, input, events.filter((e) => fresh.has(e.seq)));
     const maxSeq = Math.max(...events.map((e) => e.seq));
     const lastAt = events[events.length - 1].at;
     // A retried or late activity carrying older state never overwrites newer state.

@@ -9,6 +9,8 @@ import { errorHandler, notFoundHandler } from './errors';
 import { createHealthRouter } from './health';
 import { createApiMetrics, httpMetricsMiddleware, type ApiMetrics } from './metrics';
 import { createTicketsRouter } from './tickets';
+import { createTicketActionsRouter } from './ticket-actions';
+import { createSlaRouter } from './sla';
 
 export interface AppDeps {
   db: Db;
@@ -42,6 +44,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(authenticate(deps.db));
   api.use(createAuthRouter({ db: deps.db }));
   api.use(createTicketsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, metrics }));
+  api.use(createTicketActionsRouter({ db: deps.db, temporal: deps.temporal }));
+  api.use(createSlaRouter({ db: deps.db }));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

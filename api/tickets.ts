@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connection';
-import { findTicket, isValidCursor, listTickets, toApiTicket } from '../db/tickets';
+import { findTicket, isValidCursor, listTicketEvents, listTickets, toApiEvent, toApiTicket } from '../db/tickets';
 import { isStaff, ticketScope } from '../domain/access';
 import { LEVELS_OF_IMPACT, LEVELS_OF_URGENCY } from '../domain/priority';
 import { CHANNELS, SLA_STATES, TICKET_STATUSES, TICKET_TYPES } from '../domain/tickets';
@@ -60,6 +60,11 @@ export const listTicketsQuerySchema = z.strictObject({
   cursor: z.string().max(200).refine(isValidCursor, 'is not a cursor returned by this API').optional(),
 });
 
+export const eventsQuerySchema = z.strictObject({
+  afterSeq: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
 export const ticketIdParamSchema = z.strictObject({ id: z.string().min(1).max(64) });
 
 export interface TicketsRouterDeps {
@@ -95,7 +100,8 @@ export function createTicketsRouter(deps: TicketsRouterDeps): Router {
     const actor = principal(res);
     const q = parseInput(listTicketsQuerySchema, req.query, 'query');
     const { rows, nextCursor } = await listTickets(deps.db, ticketScope(actor), q, { limit: q.limit, cursor: q.cursor });
-    res.json({ items: rows.map(toApiTicket), nextCursor });
+    const now = new Date();
+    res.json({ items: rows.map((row) => toApiTicket(row, now)), nextCursor });
   });
 
   r.get('/tickets/:id', async (req, res) => {
@@ -107,6 +113,17 @@ export function createTicketsRouter(deps: TicketsRouterDeps): Router {
     if (!isStaff(actor)) return res.json(ticket);
     const live = await queryWorkflow(deps.temporal, Number(row.number));
     res.json({ ...ticket, workflow: live.state, ...(live.error && { workflowError: live.error }) });
+  });
+
+  r.get('/tickets/:id/events', async (req, res) => {
+    const actor = principal(res);
+    const { id } = parseInput(ticketIdParamSchema, req.params, 'params');
+    const q = parseInput(eventsQuerySchema, req.query, 'query');
+    const row = await findTicket(deps.db, ticketScope(actor), id);
+    if (!row) throw notFound('Ticket');
+    const events = await listTicketEvents(deps.db, row.id, { publicOnly: !isStaff(actor), afterSeq: q.afterSeq, limit: q.limit });
+    const items = events.map(toApiEvent);
+    res.json({ items, nextAfterSeq: items.length === q.limit ? items[items.length - 1].seq : null });
   });
 
   r.get('/tickets/:id/workflow', async (req, res) => {

@@ -6,6 +6,9 @@ import type { Knex } from 'knex';
 import type { Db } from './connection';
 import type { TicketScope } from '../domain/access';
 import { formatTicketNumber, parseTicketNumber } from '../domain/tickets';
+import { TARGET_KINDS, type TargetKind } from '../domain/plans';
+import { figuresAt, type SlaClock } from '../domain/sla-clock';
+import type { SlaSnapshot } from '../workflows/ticket-state';
 
 export interface TicketRow {
   id: string;
@@ -30,6 +33,7 @@ export interface TicketRow {
   assignee_id: string | null;
   sla_state: string;
   sla: Record<string, unknown>;
+  sla_snapshot?: unknown;
   created_at: Date;
   updated_at: Date;
   resolved_at: Date | null;
@@ -113,9 +117,26 @@ export function isValidCursor(cursor: string): boolean {
 
 const NO_CLOCK = { target: null, deadline: null, state: 'none', consumedMs: 0, remainingMs: null };
 
+/** Clock figures computed at request time from the projected clock records and the ticket's SLA snapshot. */
+function liveClocks(r: TicketRow, now: Date): Record<TargetKind, unknown> {
+  const records = (r.sla ?? {}) as Partial<Record<TargetKind, SlaClock>>;
+  const snap = r.sla_snapshot as SlaSnapshot | undefined;
+  const out = {} as Record<TargetKind, unknown>;
+  for (const k of TARGET_KINDS) {
+    const c = records[k];
+    if (!c || !snap?.businessCalendar) {
+      out[k] = NO_CLOCK;
+      continue;
+    }
+    const f = figuresAt(c, now, { business: snap.businessCalendar, wallClock: snap.wallClockCalendar }, snap.warningThreshold);
+    out[k] = { target: f.target, deadline: f.deadline, state: f.state, consumedMs: f.consumedMs, remainingMs: f.remainingMs, warningAt: f.warningAt, pausedIntervals: f.pausedIntervals };
+  }
+  return out;
+}
+
 /** The ticket shape every client may rely on (SPEC §11). */
-export function toApiTicket(r: TicketRow) {
-  const sla = (r.sla ?? {}) as Record<string, unknown>;
+export function toApiTicket(r: TicketRow, now: Date = new Date()) {
+  const sla = liveClocks(r, now);
   return {
     id: r.id,
     number: formatTicketNumber(Number(r.number)),
@@ -139,10 +160,32 @@ export function toApiTicket(r: TicketRow) {
     slaState: r.sla_state,
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
-    sla: {
-      firstResponse: sla.firstResponse ?? NO_CLOCK,
-      nextUpdate: sla.nextUpdate ?? NO_CLOCK,
-      resolution: sla.resolution ?? NO_CLOCK,
-    },
+    sla,
   };
 }
+
+export interface EventRow {
+  seq: number;
+  type: string;
+  at: Date;
+  actor_id: string | null;
+  actor_kind: string;
+  visibility: string;
+  data: Record<string, unknown>;
+}
+
+/** A ticket's timeline; customers get public events only (the filter is in the query, not the handler). */
+export async function listTicketEvents(db: Db, ticketId: string, opts: { publicOnly: boolean; afterSeq: number; limit: number }): Promise<EventRow[]> {
+  const q = db('ticket_events').where({ ticket_id: ticketId }).andWhere('seq', '>', opts.afterSeq).orderBy('seq').limit(opts.limit);
+  if (opts.publicOnly) q.andWhere('visibility', 'public');
+  return q.select('seq', 'type', 'at', 'actor_id', 'actor_kind', 'visibility', 'data');
+}
+
+export const toApiEvent = (e: EventRow) => ({
+  seq: e.seq,
+  type: e.type,
+  at: new Date(e.at).toISOString(),
+  actor: e.actor_kind === 'system' ? { kind: 'system' } : { kind: 'user', id: e.actor_id },
+  visibility: e.visibility,
+  data: e.data,
+});

@@ -5,7 +5,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { TicketView } from './ticket-state';
-import type { TicketActionRequest, TicketActionResult } from './ticket-actions';
+import { TICKET_ACTIONS, type TicketActionName, type TicketActionRequest, type TicketActionResult } from './ticket-actions';
 
 export const TASK_QUEUE_DEFAULT = 'ticketflow';
 
@@ -24,9 +24,22 @@ export const TICKET_SEARCH_ATTRIBUTES = [TicketStatusKey, TicketPriorityKey, Tic
 /** Full live state: status, level, priority, assignee, every clock, pending timers, last events. */
 export const ticketStateQuery = defineQuery<TicketView>('state');
 
+/** What an action carries; the action itself is the message name. */
+export type TicketActionInput = Omit<TicketActionRequest, 'action'>;
+
 /**
- * Staff and customer actions. The update validates before anything is recorded (the API maps a rejection to 409);
- * the signal of the same name carries the same payload for callers that need no answer (e.g. the `temporal` CLI).
+ * Staff and customer actions, one message name per action (kebab-case, as in the API and for the `temporal` CLI).
+ * The update validates before anything is recorded (the API maps a refusal to 409); the signal of the same name
+ * carries the same input for callers that need no answer.
  */
-export const ticketActionUpdate = defineUpdate<TicketActionResult, [TicketActionRequest]>('action');
-export const ticketActionSignal = defineSignal<[TicketActionRequest]>('action');
+export const ticketActionUpdates = Object.fromEntries(TICKET_ACTIONS.map((a) => [a, defineUpdate<TicketActionResult, [TicketActionInput]>(a)])) as Record<
+  TicketActionName,
+  ReturnType<typeof defineUpdate<TicketActionResult, [TicketActionInput]>>
+>;
+export const ticketActionSignals = Object.fromEntries(TICKET_ACTIONS.map((a) => [a, defineSignal<[TicketActionInput]>(a)])) as Record<
+  TicketActionName,
+  ReturnType<typeof defineSignal<[TicketActionInput]>>
+>;
+
+/** Continue-as-new when the server suggests it, or at this history length (the test server never suggests). */
+export const MAX_HISTORY_EVENTS = 4_000;

@@ -1,18 +1,7 @@
-/** Names and payloads of the actions a ticket workflow accepts (signal and update of the same name). */
-export const TICKET_ACTIONS = [
-  'triage',
-  'assign',
-  'comment',
-  'request-info',
-  'reply',
-  'resolve',
-  'reopen',
-  'close',
-  'cancel',
-  'escalate',
-  'override-priority',
-] as const;
-export type TicketActionName = (typeof TICKET_ACTIONS)[number];
+/** Payloads of the actions a ticket workflow accepts (an update and a signal of the same name for each). */
+import type { TicketActionName } from '../domain/transitions';
+
+export { TICKET_ACTIONS, type TicketActionName } from '../domain/transitions';
 
 export interface Actor {
   id: string | null; // null = system
@@ -32,4 +21,5 @@ export interface TicketActionResult {
   accepted: boolean;
   status: string;
   seq: number;
+  duplicate?: boolean;
 }

@@ -85,4 +85,6 @@ export interface TicketView {
   lastEvents: TicketEventRecord[];
   eventCount: number;
   runsContinuedAsNew: number;
+  /** Workflow time the figures were computed at; the API recomputes clocks at request time. */
+  asOf: string;
 }

@@ -1,69 +1,152 @@
-import { condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+/**
+ * One workflow per ticket, for its whole life (SPEC §5). Handlers validate and apply actions to the TicketModel;
+ * the main loop persists emitted events, keeps search attributes current, and sleeps until the next SLA instant.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import { CustomerIdKey, SlaStateKey, SupportLevelKey, TicketPriorityKey, TicketStatusKey, TicketTypeKey, ticketStateQuery } from './definitions';
-import type { ClockView, TicketEventRecord, TicketView, TicketWorkflowInput } from './ticket-state';
-import type { TargetKind } from '../domain/plans';
+import { TICKET_ACTIONS, type TicketActionName } from './ticket-actions';
+import {
+  CustomerIdKey,
+  MAX_HISTORY_EVENTS,
+  SlaStateKey,
+  SupportLevelKey,
+  TicketPriorityKey,
+  TicketStatusKey,
+  TicketTypeKey,
+  ticketActionSignals,
+  ticketActionUpdates,
+  ticketStateQuery,
+  type TicketActionInput,
+} from './definitions';
+import { ActionRefused, TicketModel, type TicketData } from './ticket-model';
+import type { TicketWorkflowInput } from './ticket-state';
 
 const { recordTicketEvents } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30 seconds',
+  // The timeline must be written: retry until the database is back (each write is idempotent by (ticket, seq)).
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
-const noClock = (kind: TargetKind): ClockView => ({
-  kind,
-  target: null,
-  state: 'none',
-  startedAt: null,
-  deadline: null,
-  warningAt: null,
-  consumedMs: 0,
-  remainingMs: null,
-  pausedIntervals: [],
-  metAt: null,
-  warnedAt: null,
-  breachedAt: null,
-});
+export const TicketErrorType = { ActionRefused: 'ActionRefused' } as const;
 
-export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> {
-  const events: TicketEventRecord[] = [];
-  const view: TicketView = {
-    ticketId: input.ticketId,
-    number: input.number,
-    type: input.type,
-    status: 'new',
-    priority: input.priority,
-    impact: input.impact,
-    urgency: input.urgency,
-    level: 'L1',
-    assigneeId: null,
-    customerId: input.customerId,
-    slaState: 'ok',
-    clocks: { firstResponse: noClock('firstResponse'), nextUpdate: noClock('nextUpdate'), resolution: noClock('resolution') },
-    pendingTimers: [],
-    lastEvents: events,
-    eventCount: 0,
-    runsContinuedAsNew: 0,
-  };
-  setHandler(ticketStateQuery, () => view);
+const now = () => new Date(Date.now()); // workflow time: deterministic under replay
 
-  upsertSearchAttributes([
-    { key: TicketStatusKey, value: view.status },
-    { key: TicketPriorityKey, value: view.priority },
-    { key: TicketTypeKey, value: view.type },
-    { key: SupportLevelKey, value: view.level },
-    { key: CustomerIdKey, value: view.customerId },
-    { key: SlaStateKey, value: view.slaState },
-  ]);
-  const created: TicketEventRecord = {
-    seq: 1,
-    type: 'ticket.created',
-    at: input.createdAt,
-    actor: input.createdBy,
-    visibility: 'public',
-    data: { channel: input.channel, priority: input.priority, workflowId: workflowInfo().workflowId },
+export async function ticketWorkflow(input: TicketWorkflowInput, carried?: TicketData): Promise<void> {
+  const t = carried ? TicketModel.restore(input, carried) : TicketModel.create(input);
+  let lastAttributes = '';
+
+  setHandler(ticketStateQuery, () => t.view(now()));
+
+  for (const action of TICKET_ACTIONS) {
+    setHandler(
+      ticketActionUpdates[action],
+      async (arg: TicketActionInput) => {
+        let seq: number;
+        let duplicate: boolean;
+        try {
+          ({ seq, duplicate } = t.apply({ ...arg, action }, now()));
+        } catch (err) {
+          if (err instanceof ActionRefused) throw ApplicationFailure.nonRetryable(err.message, TicketErrorType.ActionRefused);
+          throw err;
+        }
+        // Read-your-writes: answer once the action's events are in the timeline.
+        await condition(() => t.persistedSeq >= seq);
+        return { accepted: true, status: t.data.status, seq, ...(duplicate ? { duplicate } : {}) };
+      },
+      {
+        validator: (arg: TicketActionInput) => {
+          try {
+            t.validate({ ...arg, action }, now());
+          } catch (err) {
+            if (err instanceof ActionRefused) throw ApplicationFailure.nonRetryable(err.message, TicketErrorType.ActionRefused);
+            throw err;
+          }
+        },
+      },
+    );
+    setHandler(ticketActionSignals[action], (arg: TicketActionInput) => applySignal(t, action, arg));
+  }
+
+  const flush = async () => {
+    const events = t.takePending();
+    if (events.length === 0) return;
+    const at = now();
+    const d = t.data;
+    const figures = t.clockViews(at);
+    const slaState = t.slaState(at);
+    await recordTicketEvents({
+      input,
+      events,
+      projection: {
+        status: d.status,
+        level: d.level,
+        slaState,
+        priority: d.priority,
+        assigneeId: d.assigneeId,
+        sla: d.clocks,
+        firstResponseDue: figures.firstResponse.deadline,
+        resolutionDue: figures.resolution.deadline,
+        resolvedAt: d.resolvedAt,
+        closedAt: d.closedAt,
+      },
+    });
+    t.markPersisted(events[events.length - 1].seq);
+    const attrs = [d.status, d.priority, d.type, d.level, slaState].join('|');
+    if (attrs !== lastAttributes) {
+      lastAttributes = attrs;
+      upsertSearchAttributes([
+        { key: TicketStatusKey, value: d.status },
+        { key: TicketPriorityKey, value: d.priority },
+        { key: TicketTypeKey, value: d.type },
+        { key: SupportLevelKey, value: d.level },
+        { key: CustomerIdKey, value: input.customerId },
+        { key: SlaStateKey, value: slaState },
+      ]);
+    }
   };
-  events.push(created);
-  view.eventCount = 1;
-  await recordTicketEvents({ input, events: [created], projection: { status: view.status, level: view.level, slaState: view.slaState } });
-  await condition(() => false);
+
+  for (;;) {
+    t.fireDue(now());
+    await flush();
+    if (t.finished && t.pending.length === 0) {
+      await condition(allHandlersFinished);
+      await flush();
+      return;
+    }
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS) {
+      await condition(allHandlersFinished);
+      await flush();
+      if (t.pending.length === 0) {
+        log.info('continuing as new', { historyLength: info.historyLength, eventCount: t.data.eventCount });
+        await continueAsNew<typeof ticketWorkflow>(input, t.data);
+      }
+      continue;
+    }
+    const next = t.nextDueAt();
+    const waitMs = next ? Math.max(0, next.getTime() - Date.now()) : undefined;
+    if (waitMs === 0) continue;
+    if (waitMs === undefined) await condition(() => t.pending.length > 0);
+    else await condition(() => t.pending.length > 0, waitMs);
+  }
+}
+
+function applySignal(t: TicketModel, action: TicketActionName, arg: TicketActionInput): void {
+  try {
+    t.apply({ ...(arg ?? {}), action } as never, now());
+  } catch (err) {
+    // A signal has no caller to answer: the refusal is logged and nothing changes.
+    if (err instanceof ActionRefused) log.warn('signal refused', { action, reason: err.message });
+    else log.warn('signal ignored: malformed input', { action, error: (err as Error).message });
+  }
 }

@@ -64,6 +64,8 @@ export async function up(knex: Knex): Promise<void> {
     t.text('role').notNullable();
     t.uuid('customer_id').references('customers.id').onDelete('CASCADE');
     t.specificType('levels', 'text[]').notNullable().defaultTo('{}');
+    // Levels whose lead this agent is: SLA warnings go to the assignee and the level's lead.
+    t.specificType('lead_levels', 'text[]').notNullable().defaultTo('{}');
     t.text('language').notNullable().defaultTo('en');
     t.text('time_zone').notNullable().defaultTo('Europe/Bratislava');
     t.text('phone');

@@ -14,6 +14,7 @@ interface DemoUser {
   role: string;
   customer?: 'acme' | 'beta';
   levels?: string[];
+  leadLevels?: string[];
   language?: 'en' | 'sk';
   businessLines?: string[];
 }
@@ -21,9 +22,9 @@ interface DemoUser {
 const STAFF: DemoUser[] = [
   { email: 'admin@demo.test', name: 'Ada Admin', role: 'admin' },
   { email: 'manager@demo.test', name: 'Martin Manager', role: 'manager' },
-  { email: 'l1@demo.test', name: 'Lucia Level-One', role: 'agent', levels: ['L1'] },
-  { email: 'l2@demo.test', name: 'Lukas Level-Two', role: 'agent', levels: ['L2'] },
-  { email: 'l3@demo.test', name: 'Lea Level-Three', role: 'agent', levels: ['L3'] },
+  { email: 'l1@demo.test', name: 'Lucia Level-One', role: 'agent', levels: ['L1'], leadLevels: ['L1'] },
+  { email: 'l2@demo.test', name: 'Lukas Level-Two', role: 'agent', levels: ['L2'], leadLevels: ['L2'] },
+  { email: 'l3@demo.test', name: 'Lea Level-Three', role: 'agent', levels: ['L3'], leadLevels: ['L3'] },
 ];
 
 const CUSTOMER_USERS: DemoUser[] = [
@@ -69,6 +70,7 @@ export async function seedDemoData(db: Db, password: string): Promise<DemoLogin[
             role: u.role,
             customer_id: u.customer ? customerIds[u.customer] : null,
             levels: u.levels ?? [],
+            lead_levels: u.leadLevels ?? [],
             language: u.language ?? 'en',
             password_hash: hash,
           })

@@ -1,0 +1,112 @@
+/**
+ * POST /tickets/:id/actions/:action and /tickets/:id/comments: the API checks role, organisation and input; the
+ * workflow's update validator checks the transition and refuses before anything is recorded (→ 409).
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import type { Db } from '../db/connection';
+import { findTicket } from '../db/tickets';
+import { isStaff, ticketScope, type Principal } from '../domain/access';
+import { LEVELS_OF_IMPACT, LEVELS_OF_URGENCY, derivePriority, DEFAULT_PRIORITY_MATRIX, type PriorityMatrix } from '../domain/priority';
+import { TICKET_ACTIONS, type TicketActionName } from '../domain/transitions';
+import { ticketActionUpdates, ticketWorkflowId } from '../workflows/definitions';
+import type { TicketActionResult } from '../workflows/ticket-actions';
+import { principal } from './auth';
+import { conflict, forbidden, notFound, unavailable } from './errors';
+import { idempotencyHeadersSchema, ticketIdParamSchema } from './tickets';
+import { parseInput } from './validation';
+
+const body = z.string().trim().min(1, 'must not be empty').max(20_000, 'must be at most 20000 characters');
+const reason = z.string().trim().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters');
+
+/** Input of each action (kebab-case names, SPEC §11). Unknown fields are refused. */
+export const ACTION_SCHEMAS = {
+  triage: z.strictObject({ impact: z.enum(LEVELS_OF_IMPACT).optional(), urgency: z.enum(LEVELS_OF_URGENCY).optional(), note: z.string().max(2000).optional() }),
+  assign: z.strictObject({ assigneeId: z.string().uuid('must be a UUID').nullable() }),
+  comment: z.strictObject({ body, visibility: z.enum(['public', 'internal']).default('public') }),
+  'request-info': z.strictObject({ body }),
+  reply: z.strictObject({ body }),
+  resolve: z.strictObject({ resolution: body }),
+  reopen: z.strictObject({ reason }),
+  close: z.strictObject({ rating: z.number().int().min(1).max(5).optional() }),
+  cancel: z.strictObject({ reason: reason.optional() }),
+  escalate: z.strictObject({ toLevel: z.enum(['L1', 'L2', 'L3']), reason }),
+  'override-priority': z.strictObject({ priority: z.enum(['P1', 'P2', 'P3', 'P4']), reason }),
+} satisfies Record<TicketActionName, z.ZodType>;
+
+export const actionParamsSchema = z.strictObject({ id: z.string().min(1).max(64), action: z.enum(TICKET_ACTIONS) });
+export const commentBodySchema = ACTION_SCHEMAS.comment;
+
+export interface ActionDeps {
+  db: Db;
+  temporal: Client;
+}
+
+async function priorityMatrix(db: Db): Promise<PriorityMatrix> {
+  const row = await db('settings').where({ key: 'priority_matrix' }).first();
+  return (row?.value as PriorityMatrix | undefined) ?? DEFAULT_PRIORITY_MATRIX;
+}
+
+/** Runs one action as a workflow update; refusals become 409 with the workflow's reason. */
+export async function runTicketAction(
+  deps: ActionDeps,
+  actor: Principal,
+  ticketRef: string,
+  action: TicketActionName,
+  payload: Record<string, unknown>,
+  requestId?: string,
+): Promise<TicketActionResult & { ticketId: string }> {
+  const ticket = await findTicket(deps.db, ticketScope(actor), ticketRef);
+  if (!ticket) throw notFound('Ticket');
+  if (!isStaff(actor) && action === 'comment' && payload.visibility === 'internal') throw forbidden('Customers cannot write internal notes');
+  if (action === 'assign' && payload.assigneeId) {
+    const agent = await deps.db('users').where({ id: payload.assigneeId }).whereIn('role', ['agent', 'manager']).whereNull('disabled_at').first('id');
+    if (!agent) throw conflict('invalid-assignee', 'The assignee must be an active agent or manager');
+  }
+  if (action === 'triage' && (payload.impact || payload.urgency)) {
+    const impact = (payload.impact ?? ticket.impact) as (typeof LEVELS_OF_IMPACT)[number];
+    const urgency = (payload.urgency ?? ticket.urgency) as (typeof LEVELS_OF_URGENCY)[number];
+    payload = { ...payload, priority: derivePriority(impact, urgency, await priorityMatrix(deps.db)) };
+  }
+  const handle = deps.temporal.workflow.getHandle(ticketWorkflowId(Number(ticket.number)));
+  try {
+    const result = await handle.executeUpdate(ticketActionUpdates[action], {
+      args: [{ actor: { id: actor.id, kind: 'user', role: actor.role }, payload, ...(requestId ? { requestId } : {}) }],
+      ...(requestId ? { updateId: `${action}:${actor.id}:${requestId}` } : {}),
+    });
+    return { ...result, ticketId: ticket.id };
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+      throw conflict('invalid-transition', err.cause.message, { action, status: ticket.status });
+    }
+    if (err instanceof WorkflowNotFoundError || /already completed|not found/i.test((err as Error).message)) {
+      throw conflict('invalid-transition', `The ticket is ${ticket.status} and takes no more actions; open a new ticket linked to it`, { action, status: ticket.status });
+    }
+    throw unavailable(`The ticket's workflow did not answer: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+export function createTicketActionsRouter(deps: ActionDeps): Router {
+  const r = Router();
+
+  r.post('/tickets/:id/actions/:action', async (req, res) => {
+    const actor = principal(res);
+    const { id, action } = parseInput(actionParamsSchema, req.params, 'params');
+    const payload = parseInput(ACTION_SCHEMAS[action], req.body ?? {}, 'body') as Record<string, unknown>;
+    const key = parseInput(idempotencyHeadersSchema, req.headers, 'headers')['idempotency-key'];
+    const result = await runTicketAction(deps, actor, id, action, payload, key);
+    res.json(result);
+  });
+
+  r.post('/tickets/:id/comments', async (req, res) => {
+    const actor = principal(res);
+    const { id } = parseInput(ticketIdParamSchema, req.params, 'params');
+    const payload = parseInput(commentBodySchema, req.body, 'body');
+    const result = await runTicketAction(deps, actor, id, 'comment', payload);
+    res.status(201).json(result);
+  });
+
+  return r;
+}

@@ -1,0 +1,118 @@
+/** Shared helpers for ticket workflow tests on the time-skipping server, with the projection activity mocked. */
+import { randomUUID } from 'node:crypto';
+import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { businessSk, always247 } from '../../domain/calendars';
+import { DEFAULT_PLANS, type Priority } from '../../domain/plans';
+import { holidayName } from '../../domain/holidays';
+import { localDateTime, localToInstant } from '../../domain/calendar';
+import type { RecordTicketEventsArgs } from '../../activities/projection';
+import type { TicketWorkflowInput, TicketEventRecord } from '../../workflows/ticket-state';
+import { requireEnv, TEST_ENV } from '../support/env';
+
+export const H = 3_600_000;
+export const staff = { id: '00000000-0000-4000-8000-00000000a001', kind: 'user' as const, role: 'agent' };
+export const manager = { id: '00000000-0000-4000-8000-00000000a002', kind: 'user' as const, role: 'manager' };
+
+export function ticketInput(createdAt: Date, overrides: Partial<TicketWorkflowInput> & { planId?: string } = {}): TicketWorkflowInput {
+  const { planId = 'standard', ...rest } = overrides;
+  const plan = DEFAULT_PLANS.find((p) => p.id === planId)!;
+  const priority: Priority = rest.priority ?? 'P2';
+  const requesterId = randomUUID();
+  return {
+    ticketId: randomUUID(),
+    number: 1 + Math.floor(Math.random() * 1e9),
+    title: 'Invoices cannot be posted',
+    description: 'Error 500 when posting',
+    type: 'incident',
+    impact: 'medium',
+    urgency: 'high',
+    priority,
+    customerId: randomUUID(),
+    requesterId,
+    businessLineId: null,
+    moduleId: null,
+    moduleVersion: null,
+    category: null,
+    channel: 'portal',
+    createdAt: createdAt.toISOString(),
+    createdBy: { id: requesterId, kind: 'user', role: 'customer_user' },
+    sla: {
+      planId: plan.id,
+      contractId: null,
+      targets: plan.targets,
+      warningThreshold: plan.warningThreshold,
+      levelBudgets: plan.levelBudgets,
+      businessCalendar: businessSk,
+      wallClockCalendar: always247,
+    },
+    ...rest,
+  };
+}
+
+export type RecordedEvent = TicketEventRecord & { notify?: Array<Record<string, unknown>> };
+
+export interface Recorder {
+  /** Every event recorded, by ticket id, keyed by seq (a re-delivery would overwrite, not duplicate). */
+  events: Map<string, Map<number, RecordedEvent>>;
+  deliveries: number;
+  of(ticketId: string): RecordedEvent[];
+}
+
+export async function createTicketWorker(env: TestWorkflowEnvironment): Promise<{ worker: Worker; taskQueue: string; recorder: Recorder }> {
+  const taskQueue = `tq-${randomUUID()}`;
+  const recorder: Recorder = {
+    events: new Map(),
+    deliveries: 0,
+    of(ticketId) {
+      return [...(this.events.get(ticketId)?.values() ?? [])].sort((a, b) => a.seq - b.seq);
+    },
+  };
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: { codePath: requireEnv(TEST_ENV.workflowBundle) },
+    activities: {
+      async recordTicketEvents(args: RecordTicketEventsArgs) {
+        recorder.deliveries++;
+        const m = recorder.events.get(args.input.ticketId) ?? new Map<number, RecordedEvent>();
+        for (const e of args.events) m.set(e.seq, e as RecordedEvent);
+        recorder.events.set(args.input.ticketId, m);
+        return { inserted: args.events.length };
+      },
+    },
+  });
+  return { worker, taskQueue, recorder };
+}
+
+/** Skips server time to the next Monday 08:00 in Bratislava whose whole week has no Slovak day of rest. */
+export async function skipToWorkingMonday(env: TestWorkflowEnvironment): Promise<Date> {
+  const now = await env.currentTimeMs();
+  let day = new Date(now + 24 * H);
+  for (let i = 0; i < 400; i++, day = new Date(day.getTime() + 24 * H)) {
+    const l = localDateTime(day, 'Europe/Bratislava');
+    if (l.weekday !== 1) continue;
+    const week = [0, 1, 2, 3, 4].map((k) => localDateTime(new Date(day.getTime() + k * 24 * H), 'Europe/Bratislava'));
+    if (week.some((w) => holidayName(w, businessSk.holidays))) continue;
+    const monday = localToInstant({ year: l.year, month: l.month, day: l.day, hour: 8 }, 'Europe/Bratislava');
+    await env.sleep(monday.getTime() - (await env.currentTimeMs()));
+    return monday;
+  }
+  throw new Error('no holiday-free week found');
+}
+
+/** Local wall time in Bratislava, `days` after a Monday, at hh:mm. */
+export function bratislava(monday: Date, days: number, hh: number, mm = 0): Date {
+  const l = localDateTime(new Date(monday.getTime() + days * 24 * H + 12 * H), 'Europe/Bratislava');
+  return localToInstant({ year: l.year, month: l.month, day: l.day, hour: hh, minute: mm }, 'Europe/Bratislava');
+}
+
+export async function until<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

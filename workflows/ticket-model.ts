@@ -1,0 +1,513 @@
+/**
+ * The ticket's process state and every rule that changes it. Deterministic: time is passed in, nothing here does I/O.
+ * The workflow (ticket.ts) owns one instance, feeds it actions and timer firings, and persists the events it emits.
+ */
+import type { Priority, TargetKind } from '../domain/plans';
+import type { Impact, Urgency } from '../domain/priority';
+import * as clock from '../domain/sla-clock';
+import { addWorkingTime } from '../domain/calendar';
+import type { SlaState, TicketStatus, TicketType, Visibility } from '../domain/tickets';
+import {
+  AUTO_CLOSE_AFTER_MS,
+  checkTransition,
+  nextLevel,
+  REOPEN_WINDOW_MS,
+  WAITING_ABANDON_BH,
+  WAITING_REMINDER_BH,
+  type ActorKind,
+  type Level,
+} from '../domain/transitions';
+import type { Actor, TicketActionRequest } from './ticket-actions';
+import type { ClockView, PendingTimer, TicketEventRecord, TicketView, TicketWorkflowInput } from './ticket-state';
+
+export type Recipient = { kind: 'manager' } | { kind: 'level'; level: Level } | { kind: 'levelLead'; level: Level } | { kind: 'user'; userId: string };
+
+export interface EmittedEvent extends TicketEventRecord {
+  notify?: Recipient[];
+}
+
+export interface TicketData {
+  status: TicketStatus;
+  type: TicketType;
+  level: Level;
+  priority: Priority;
+  impact: Impact;
+  urgency: Urgency;
+  priorityOverridden: boolean;
+  assigneeId: string | null;
+  clocks: Record<TargetKind, clock.SlaClock>;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  waitingSince: string | null;
+  waitingReminded: boolean;
+  autoEscalated: { L1: boolean; L2: boolean };
+  seq: number;
+  eventCount: number;
+  recent: TicketEventRecord[];
+  /** requestId → seq of the event it produced (bounded), so a retried action is not applied twice. */
+  handled: Array<[string, number]>;
+  runs: number;
+}
+
+export class ActionRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ActionRefused';
+  }
+}
+
+const SYSTEM: Actor = { id: null, kind: 'system' };
+const RECENT_EVENTS = 20;
+const HANDLED_REQUESTS = 500;
+const LEVEL_ORDER: Level[] = ['L1', 'L2', 'L3'];
+
+export function actorKind(a: Actor): ActorKind {
+  if (a.kind === 'system') return 'system';
+  if (a.role === 'manager' || a.role === 'admin') return 'manager';
+  if (a.role === 'agent') return 'staff';
+  return 'customer';
+}
+
+const str = (v: unknown, field: string, max = 20_000): string => {
+  if (typeof v !== 'string' || v.trim() === '') throw new ActionRefused(`${field} is required`);
+  if (v.length > max) throw new ActionRefused(`${field} is longer than ${max} characters`);
+  return v;
+};
+const oneOf = <T extends string>(v: unknown, allowed: readonly T[], field: string): T => {
+  if (typeof v !== 'string' || !allowed.includes(v as T)) throw new ActionRefused(`${field} must be one of ${allowed.join(', ')}`);
+  return v as T;
+};
+
+export class TicketModel {
+  readonly input: TicketWorkflowInput;
+  data: TicketData;
+  /** Events not yet written to the timeline. */
+  pending: EmittedEvent[] = [];
+  persistedSeq: number;
+
+  private constructor(input: TicketWorkflowInput, data: TicketData) {
+    this.input = input;
+    this.data = data;
+    this.persistedSeq = data.seq;
+  }
+
+  static create(input: TicketWorkflowInput): TicketModel {
+    const targets = input.sla.targets[input.priority];
+    const m = new TicketModel(input, {
+      status: 'new',
+      type: input.type,
+      level: 'L1',
+      priority: input.priority,
+      impact: input.impact,
+      urgency: input.urgency,
+      priorityOverridden: false,
+      assigneeId: null,
+      clocks: {
+        firstResponse: clock.newClock('firstResponse', targets.firstResponse),
+        nextUpdate: clock.newClock('nextUpdate', targets.nextUpdate),
+        resolution: clock.newClock('resolution', targets.resolution),
+      },
+      resolvedAt: null,
+      closedAt: null,
+      waitingSince: null,
+      waitingReminded: false,
+      autoEscalated: { L1: false, L2: false },
+      seq: 0,
+      eventCount: 0,
+      recent: [],
+      handled: [],
+      runs: 0,
+    });
+    m.persistedSeq = 0;
+    const at = new Date(input.createdAt);
+    m.data.clocks.firstResponse = clock.start(m.data.clocks.firstResponse, at);
+    m.data.clocks.resolution = clock.start(m.data.clocks.resolution, at);
+    m.emit(
+      'ticket.created',
+      input.createdBy,
+      'public',
+      { priority: input.priority, impact: input.impact, urgency: input.urgency, channel: input.channel, type: input.type, title: input.title },
+      at,
+      input.priority === 'P1' ? [{ kind: 'manager' }, { kind: 'level', level: 'L1' }] : [{ kind: 'level', level: 'L1' }],
+    );
+    return m;
+  }
+
+  static restore(input: TicketWorkflowInput, data: TicketData): TicketModel {
+    return new TicketModel(input, { ...data, runs: data.runs + 1 });
+  }
+
+  get cals(): clock.ClockCalendars {
+    return { business: this.input.sla.businessCalendar, wallClock: this.input.sla.wallClockCalendar };
+  }
+  get threshold(): number {
+    return this.input.sla.warningThreshold;
+  }
+  get finished(): boolean {
+    return this.data.status === 'closed' || this.data.status === 'cancelled';
+  }
+
+  private emit(type: string, actor: Actor, visibility: Visibility, data: Record<string, unknown>, at: Date, notify?: Recipient[]): EmittedEvent {
+    this.data.seq += 1;
+    this.data.eventCount += 1;
+    const e: EmittedEvent = { seq: this.data.seq, type, at: at.toISOString(), actor, visibility, data, ...(notify?.length ? { notify } : {}) };
+    this.pending.push(e);
+    this.data.recent = [...this.data.recent.slice(-(RECENT_EVENTS - 1)), { seq: e.seq, type, at: e.at, actor, visibility, data }];
+    return e;
+  }
+
+  takePending(): EmittedEvent[] {
+    const out = this.pending;
+    this.pending = [];
+    return out;
+  }
+
+  markPersisted(seq: number): void {
+    this.persistedSeq = Math.max(this.persistedSeq, seq);
+  }
+
+  // ---- actions ------------------------------------------------------------------------------------------------
+
+  /** Throws ActionRefused (with the reason) when the action is not allowed now; changes nothing. */
+  validate(req: TicketActionRequest, now: Date): void {
+    if (req.requestId && this.data.handled.some(([id]) => id === req.requestId)) return;
+    const kind = actorKind(req.actor);
+    const verdict = checkTransition(req.action, this.data.status, kind);
+    if (!verdict.ok) throw new ActionRefused(verdict.reason);
+    const p = req.payload ?? {};
+    switch (req.action) {
+      case 'triage':
+        if (p.impact !== undefined) oneOf(p.impact, ['high', 'medium', 'low'], 'impact');
+        if (p.urgency !== undefined) oneOf(p.urgency, ['high', 'medium', 'low'], 'urgency');
+        if (p.priority !== undefined) oneOf(p.priority, ['P1', 'P2', 'P3', 'P4'], 'priority');
+        break;
+      case 'assign':
+        if (p.assigneeId !== null) str(p.assigneeId, 'assigneeId', 64);
+        break;
+      case 'comment':
+        str(p.body, 'body');
+        if (oneOf(p.visibility ?? 'public', ['public', 'internal'], 'visibility') === 'internal' && kind === 'customer') {
+          throw new ActionRefused('customers cannot write internal notes');
+        }
+        break;
+      case 'request-info':
+      case 'reply':
+        str(p.body, 'body');
+        break;
+      case 'resolve':
+        str(p.resolution, 'resolution');
+        break;
+      case 'reopen':
+        str(p.reason, 'reason', 2000);
+        if (this.data.resolvedAt && now.getTime() - new Date(this.data.resolvedAt).getTime() > REOPEN_WINDOW_MS) {
+          throw new ActionRefused('the ticket was resolved more than 14 days ago: open a new ticket linked to this one');
+        }
+        break;
+      case 'cancel':
+        if (kind === 'customer' && req.actor.id !== this.input.requesterId) throw new ActionRefused('only the requester can cancel their ticket');
+        break;
+      case 'escalate': {
+        const to = oneOf(p.toLevel, LEVEL_ORDER, 'toLevel');
+        if (to === this.data.level) throw new ActionRefused(`the ticket is already at ${to}`);
+        str(p.reason, 'reason', 2000);
+        break;
+      }
+      case 'override-priority': {
+        const to = oneOf(p.priority, ['P1', 'P2', 'P3', 'P4'], 'priority');
+        if (to === this.data.priority) throw new ActionRefused(`the priority is already ${to}`);
+        str(p.reason, 'reason', 2000);
+        break;
+      }
+      case 'close':
+        if (p.rating !== undefined && !(Number.isInteger(p.rating) && (p.rating as number) >= 1 && (p.rating as number) <= 5)) {
+          throw new ActionRefused('rating must be a whole number from 1 to 5');
+        }
+        break;
+    }
+  }
+
+  /** Validates, then applies; returns the seq of the last event it produced. */
+  apply(req: TicketActionRequest, now: Date): { seq: number; duplicate: boolean } {
+    const seen = req.requestId ? this.data.handled.find(([id]) => id === req.requestId) : undefined;
+    if (seen) return { seq: seen[1], duplicate: true };
+    this.validate(req, now);
+    const kind = actorKind(req.actor);
+    const to = (checkTransition(req.action, this.data.status, kind) as { to: TicketStatus }).to;
+    const p = req.payload ?? {};
+    const a = req.actor;
+    const d = this.data;
+    const cl = d.clocks;
+    switch (req.action) {
+      case 'triage': {
+        const changes: Record<string, unknown> = {};
+        if (p.impact !== undefined) d.impact = changes.impact = p.impact as Impact;
+        if (p.urgency !== undefined) d.urgency = changes.urgency = p.urgency as Urgency;
+        d.status = to;
+        this.emit('ticket.triaged', a, 'public', { ...changes, ...(p.note ? { note: p.note } : {}) }, now);
+        if (p.priority !== undefined && p.priority !== d.priority && !d.priorityOverridden) this.changePriority(p.priority as Priority, a, now, 'triage');
+        break;
+      }
+      case 'assign':
+        d.assigneeId = (p.assigneeId as string | null) ?? null;
+        d.status = to;
+        this.emit('ticket.assigned', a, 'internal', { assigneeId: d.assigneeId }, now, d.assigneeId ? [{ kind: 'user', userId: d.assigneeId }] : undefined);
+        break;
+      case 'comment': {
+        const visibility = (p.visibility as Visibility | undefined) ?? 'public';
+        if (kind === 'customer' && d.status === 'waiting_on_customer') {
+          return this.finish(req, this.customerReply(a, String(p.body), now));
+        }
+        this.emit(visibility === 'internal' ? 'comment.internal' : 'comment.public', a, visibility, { body: p.body }, now);
+        if (visibility === 'public') {
+          if (kind === 'customer') this.customerSpoke(now);
+          else this.staffResponded(now);
+        }
+        break;
+      }
+      case 'request-info':
+        d.status = to;
+        d.waitingSince = now.toISOString();
+        d.waitingReminded = false;
+        this.staffResponded(now);
+        cl.resolution = clock.pause(cl.resolution, now, this.cals);
+        this.emit('info.requested', a, 'public', { body: p.body }, now, [{ kind: 'user', userId: this.input.requesterId }]);
+        break;
+      case 'reply':
+        return this.finish(req, this.customerReply(a, String(p.body), now));
+      case 'resolve':
+        this.resolve(a, String(p.resolution), now, p.abandoned === true);
+        break;
+      case 'reopen':
+        d.status = to;
+        d.resolvedAt = null;
+        cl.resolution = clock.unmeet(cl.resolution, now);
+        this.emit('ticket.reopened', a, 'public', { reason: p.reason, resolutionConsumedMs: cl.resolution.consumedMs }, now, [{ kind: 'level', level: d.level }]);
+        if (kind === 'customer') this.customerSpoke(now);
+        break;
+      case 'close':
+        d.status = to;
+        d.closedAt = now.toISOString();
+        this.emit('ticket.closed', a, 'public', { confirmedBy: kind, ...(p.rating !== undefined ? { rating: p.rating } : {}) }, now);
+        break;
+      case 'cancel':
+        d.status = to;
+        for (const k of ['firstResponse', 'nextUpdate', 'resolution'] as const) cl[k] = clock.pause(cl[k], now, this.cals);
+        this.emit('ticket.cancelled', a, 'public', { reason: p.reason ?? null }, now);
+        break;
+      case 'escalate': {
+        const from = d.level;
+        d.level = p.toLevel as Level;
+        d.assigneeId = null;
+        const up = LEVEL_ORDER.indexOf(d.level) > LEVEL_ORDER.indexOf(from);
+        this.emit(up ? 'escalation.manual' : 'escalation.handback', a, 'internal', { from, to: d.level, reason: p.reason }, now, [{ kind: 'level', level: d.level }]);
+        break;
+      }
+      case 'override-priority':
+        d.priorityOverridden = true;
+        this.changePriority(p.priority as Priority, a, now, String(p.reason));
+        break;
+    }
+    return this.finish(req, d.seq);
+  }
+
+  private finish(req: TicketActionRequest, seq: number): { seq: number; duplicate: boolean } {
+    if (req.requestId) this.data.handled = [...this.data.handled.slice(-(HANDLED_REQUESTS - 1)), [req.requestId, seq]];
+    return { seq, duplicate: false };
+  }
+
+  private customerReply(a: Actor, body: string, now: Date): number {
+    const d = this.data;
+    if (d.status === 'waiting_on_customer') {
+      d.status = 'in_progress';
+      d.waitingSince = null;
+      d.clocks.resolution = clock.resume(d.clocks.resolution, now);
+    }
+    this.emit('customer.replied', a, 'public', { body }, now, d.assigneeId ? [{ kind: 'user', userId: d.assigneeId }] : [{ kind: 'level', level: d.level }]);
+    this.customerSpoke(now);
+    return d.seq;
+  }
+
+  /** First response: met by the first public staff message (comment, request for information, resolution). */
+  private staffResponded(now: Date): void {
+    const cl = this.data.clocks;
+    if (cl.firstResponse.startedAt && !cl.firstResponse.metAt) {
+      cl.firstResponse = clock.meet(cl.firstResponse, now, this.cals);
+      this.emit('sla.met', SYSTEM, 'internal', { clock: 'firstResponse', consumedMs: cl.firstResponse.consumedMs }, now);
+    }
+    if (cl.nextUpdate.runningSince) cl.nextUpdate = clock.meet(cl.nextUpdate, now, this.cals);
+  }
+
+  /** Next update runs while the last public message is the customer's (after the first response was given). */
+  private customerSpoke(now: Date): void {
+    const cl = this.data.clocks;
+    if (!cl.firstResponse.metAt || cl.nextUpdate.runningSince) return;
+    cl.nextUpdate = clock.restartCycle(cl.nextUpdate, now);
+  }
+
+  private resolve(a: Actor, resolution: string, now: Date, abandoned: boolean): void {
+    const d = this.data;
+    d.status = 'resolved';
+    d.resolvedAt = now.toISOString();
+    d.waitingSince = null;
+    if (!abandoned) this.staffResponded(now);
+    d.clocks.resolution = clock.meet(d.clocks.resolution, now, this.cals);
+    d.clocks.nextUpdate = clock.meet(d.clocks.nextUpdate, now, this.cals);
+    this.emit('ticket.resolved', a, 'public', { resolution, ...(abandoned ? { abandoned: true } : {}), resolutionConsumedMs: d.clocks.resolution.consumedMs }, now, [
+      { kind: 'user', userId: this.input.requesterId },
+    ]);
+  }
+
+  private changePriority(to: Priority, a: Actor, now: Date, reason: string): void {
+    const d = this.data;
+    const from = d.priority;
+    d.priority = to;
+    const targets = this.input.sla.targets[to];
+    for (const k of ['firstResponse', 'nextUpdate', 'resolution'] as const) {
+      d.clocks[k] = clock.retarget(d.clocks[k], targets[k], now, this.cals, this.threshold);
+    }
+    this.emit('priority.changed', a, 'public', { from, to, reason }, now, to === 'P1' ? [{ kind: 'manager' }] : undefined);
+  }
+
+  // ---- timers -------------------------------------------------------------------------------------------------
+
+  /** Everything that will happen by itself, earliest first. */
+  dueTimers(): Array<PendingTimer & { fire: (now: Date) => void }> {
+    const d = this.data;
+    const out: Array<PendingTimer & { fire: (now: Date) => void }> = [];
+    if (this.finished) return out;
+    for (const k of ['firstResponse', 'nextUpdate', 'resolution'] as const) {
+      const c = d.clocks[k];
+      if (!c.runningSince || !c.target) continue;
+      const warnAt = clock.instantAtFraction(c, this.threshold, this.cals);
+      if (!c.warnedAt && !c.breachedAt && warnAt) out.push({ kind: `sla.warning:${k}`, at: warnAt.toISOString(), fire: (now) => this.warn(k, warnAt, now) });
+      const dl = clock.deadlineOf(c, this.cals);
+      if (!c.breachedAt && dl) out.push({ kind: `sla.breached:${k}`, at: dl.toISOString(), fire: (now) => this.breach(k, dl, now) });
+    }
+    const res = d.clocks.resolution;
+    if (res.runningSince && res.target && d.status !== 'resolved') {
+      const budgets = this.input.sla.levelBudgets;
+      if (!d.autoEscalated.L1 && d.level === 'L1') {
+        const at = clock.instantAtFraction(res, budgets.L1, this.cals)!;
+        out.push({ kind: 'escalation:L1', at: at.toISOString(), fire: (now) => this.autoEscalate('L1', budgets.L1, at, now) });
+      }
+      if (!d.autoEscalated.L2 && d.level !== 'L3') {
+        const at = clock.instantAtFraction(res, budgets.L2, this.cals)!;
+        out.push({ kind: 'escalation:L2', at: at.toISOString(), fire: (now) => this.autoEscalate('L2', budgets.L2, at, now) });
+      }
+    }
+    if (d.status === 'resolved' && d.resolvedAt) {
+      const at = new Date(new Date(d.resolvedAt).getTime() + AUTO_CLOSE_AFTER_MS);
+      out.push({ kind: 'auto-close', at: at.toISOString(), fire: (now) => this.autoClose(now) });
+    }
+    if (d.status === 'waiting_on_customer' && d.waitingSince) {
+      const since = new Date(d.waitingSince);
+      if (!d.waitingReminded) {
+        const at = addWorkingTime(since, WAITING_REMINDER_BH, this.cals.business);
+        out.push({ kind: 'waiting.reminder', at: at.toISOString(), fire: (now) => this.remindWaiting(now) });
+      }
+      const at = addWorkingTime(since, WAITING_ABANDON_BH, this.cals.business);
+      out.push({ kind: 'waiting.abandon', at: at.toISOString(), fire: (now) => this.resolve(SYSTEM, 'No answer from the customer for 10 business days', now, true) });
+    }
+    return out.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
+  }
+
+  nextDueAt(): Date | null {
+    const first = this.dueTimers()[0];
+    return first ? new Date(first.at) : null;
+  }
+
+  /** Fires, in order, every timer due at or before now; each firing may change what is due next. */
+  fireDue(now: Date): number {
+    let fired = 0;
+    for (let guard = 0; guard < 50; guard++) {
+      const next = this.dueTimers()[0];
+      if (!next || new Date(next.at).getTime() > now.getTime()) break;
+      next.fire(now);
+      fired++;
+    }
+    return fired;
+  }
+
+  private warn(k: TargetKind, due: Date, now: Date): void {
+    const c = this.data.clocks[k];
+    c.warnedAt = now.toISOString();
+    const recipients: Recipient[] = [{ kind: 'levelLead', level: this.data.level }];
+    if (this.data.assigneeId) recipients.unshift({ kind: 'user', userId: this.data.assigneeId });
+    this.emit('sla.warning', SYSTEM, 'internal', { clock: k, dueAt: due.toISOString(), deadline: clock.deadlineOf(c, this.cals)?.toISOString() ?? null, threshold: this.threshold, cycle: c.cycle }, now, recipients);
+  }
+
+  private breach(k: TargetKind, due: Date, now: Date): void {
+    const c = this.data.clocks[k];
+    if (!c.warnedAt) c.warnedAt = now.toISOString();
+    c.breachedAt = now.toISOString();
+    this.emit('sla.breached', SYSTEM, 'internal', { clock: k, deadline: due.toISOString(), cycle: c.cycle, priority: this.data.priority }, now, [{ kind: 'manager' }]);
+  }
+
+  private autoEscalate(budget: 'L1' | 'L2', share: number, due: Date, now: Date): void {
+    const d = this.data;
+    d.autoEscalated[budget] = true;
+    const to = nextLevel(d.level);
+    if (!to) return;
+    const from = d.level;
+    d.level = to;
+    d.assigneeId = null;
+    this.emit(
+      'escalation.automatic',
+      SYSTEM,
+      'internal',
+      { from, to, reason: `${Math.round(share * 100)} % of the resolution target used without resolution`, budget, dueAt: due.toISOString() },
+      now,
+      [{ kind: 'level', level: to }],
+    );
+  }
+
+  private autoClose(now: Date): void {
+    this.data.status = 'closed';
+    this.data.closedAt = now.toISOString();
+    this.emit('ticket.closed', SYSTEM, 'public', { confirmedBy: 'system', reason: '14 days after resolution without reopening' }, now);
+  }
+
+  private remindWaiting(now: Date): void {
+    this.data.waitingReminded = true;
+    this.emit('ticket.reminder', SYSTEM, 'public', { reason: 'waiting on customer for 5 business days; resolved as abandoned after 10' }, now, [{ kind: 'user', userId: this.input.requesterId }]);
+  }
+
+  // ---- views --------------------------------------------------------------------------------------------------
+
+  slaState(now: Date): SlaState {
+    const states = (['firstResponse', 'nextUpdate', 'resolution'] as const).map((k) => clock.stateOf(this.data.clocks[k], now, this.cals, this.threshold));
+    if (states.includes('breached')) return 'breached';
+    if (states.includes('warning')) return 'at_risk';
+    if (this.data.status === 'waiting_on_customer') return 'paused';
+    if (this.data.status === 'resolved' || this.data.status === 'closed') return 'met';
+    return 'ok';
+  }
+
+  clockViews(now: Date): Record<TargetKind, ClockView> {
+    const view = (k: TargetKind): ClockView => ({ kind: k, ...clock.figuresAt(this.data.clocks[k], now, this.cals, this.threshold) });
+    return { firstResponse: view('firstResponse'), nextUpdate: view('nextUpdate'), resolution: view('resolution') };
+  }
+
+  view(now: Date): TicketView {
+    const d = this.data;
+    return {
+      ticketId: this.input.ticketId,
+      number: this.input.number,
+      type: d.type,
+      status: d.status,
+      priority: d.priority,
+      impact: d.impact,
+      urgency: d.urgency,
+      level: d.level,
+      assigneeId: d.assigneeId,
+      customerId: this.input.customerId,
+      slaState: this.slaState(now),
+      clocks: this.clockViews(now),
+      pendingTimers: this.dueTimers().map(({ kind, at }) => ({ kind, at })),
+      lastEvents: d.recent,
+      eventCount: d.eventCount,
+      runsContinuedAsNew: d.runs,
+      asOf: now.toISOString(),
+    };
+  }
+}
