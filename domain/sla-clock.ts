@@ -30,7 +30,8 @@ export interface ClockCalendars {
   wallClock: Calendar;
 }
 
-export const calendarFor = (target: Target | null, cals: ClockCalendars): Calendar => (target?.coverage === 'business' ? cals.business : cals.wallClock);
+/** A clock without a target (best effort) still measures business time, so a later target starts from a fair figure. */
+export const calendarFor = (target: Target | null, cals: ClockCalendars): Calendar => (target?.coverage === '24x7' ? cals.wallClock : cals.business);
 
 export function newClock(kind: TargetKind, target: Target | null): SlaClock {
   return { kind, target, startedAt: null, runningSince: null, consumedMs: 0, pausedIntervals: [], metAt: null, warnedAt: null, breachedAt: null, cycle: 0 };
@@ -59,8 +60,9 @@ export function instantAtFraction(c: SlaClock, fraction: number, cals: ClockCale
 
 export const deadlineOf = (c: SlaClock, cals: ClockCalendars): Date | null => instantAtFraction(c, 1, cals);
 
+/** Starts a clock that never ran; a paused clock is resumed with resume(), never restarted. */
 export function start(c: SlaClock, now: Date): SlaClock {
-  if (!c.target || c.runningSince || c.metAt) return c;
+  if (!c.target || c.startedAt || c.metAt) return c;
   return { ...c, startedAt: c.startedAt ?? iso(now), runningSince: iso(now) };
 }
 
@@ -85,6 +87,7 @@ export function meet(c: SlaClock, now: Date, cals: ClockCalendars): SlaClock {
 /** Reopen: the met clock runs again from the time it had already consumed (SPEC §5.3). */
 export function unmeet(c: SlaClock, now: Date): SlaClock {
   if (!c.metAt) return c;
+  if (!c.target) return { ...c, metAt: null };
   return { ...c, metAt: null, runningSince: iso(now) };
 }
 
@@ -97,8 +100,9 @@ export function restartCycle(c: SlaClock, now: Date): SlaClock {
 /** A priority change swaps the target (from the ticket's snapshot), keeping the working time already consumed. */
 export function retarget(c: SlaClock, target: Target | null, now: Date, cals: ClockCalendars, warningThreshold: number): SlaClock {
   const consumed = consumedAt(c, now, cals);
+  // Without a target the segment keeps running (no timers fire), so a later target picks up from the right figure.
   const next: SlaClock = { ...c, target, consumedMs: consumed, runningSince: c.runningSince ? iso(now) : null };
-  if (!target) return { ...next, runningSince: null };
+  if (!target) return next;
   // A warning can fire again if the new target gives more room; a breach, once recorded, stays recorded.
   if (next.warnedAt && consumed < target.ms * warningThreshold) next.warnedAt = null;
   return next;

@@ -115,23 +115,26 @@ export async function ticketWorkflow(input: TicketWorkflowInput, carried?: Ticke
     }
   };
 
+  /** Update handlers wait for their events to be persisted, so persisting continues until every handler is done. */
+  const drain = async () => {
+    while (!allHandlersFinished() || t.pending.length > 0) {
+      if (t.pending.length > 0) await flush();
+      else await condition(() => allHandlersFinished() || t.pending.length > 0);
+    }
+  };
+
   for (;;) {
     t.fireDue(now());
     await flush();
-    if (t.finished && t.pending.length === 0) {
-      await condition(allHandlersFinished);
-      await flush();
+    if (t.finished) {
+      await drain();
       return;
     }
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS) {
-      await condition(allHandlersFinished);
-      await flush();
-      if (t.pending.length === 0) {
-        log.info('continuing as new', { historyLength: info.historyLength, eventCount: t.data.eventCount });
-        await continueAsNew<typeof ticketWorkflow>(input, t.data);
-      }
-      continue;
+      await drain();
+      log.info('continuing as new', { historyLength: info.historyLength, eventCount: t.data.eventCount });
+      await continueAsNew<typeof ticketWorkflow>(input, t.data);
     }
     const next = t.nextDueAt();
     const waitMs = next ? Math.max(0, next.getTime() - Date.now()) : undefined;

@@ -165,7 +165,7 @@ describe('ticket workflow: SLA clocks, warnings, breaches and automatic escalati
       const handle = await startTracked('ticketWorkflow', { taskQueue, workflowId: ticketWorkflowId(input.number), args: [input] });
       let state = await until(async () => {
         const s = await handle.query(ticketStateQuery);
-        return s.clocks.firstResponse.deadline && s;
+        return s.clocks.firstResponse.deadline ? s : undefined;
       }, 'clocks');
       expect(state.clocks.firstResponse.deadline).toBe(bratislava(monday, 0, 17).toISOString());
       await env.sleep(H); // 09:00
