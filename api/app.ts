@@ -11,6 +11,7 @@ import { createApiMetrics, httpMetricsMiddleware, type ApiMetrics } from './metr
 import { createTicketsRouter } from './tickets';
 import { createTicketActionsRouter } from './ticket-actions';
 import { createSlaRouter } from './sla';
+import { createSlaAdminRouter } from './admin-sla';
 
 export interface AppDeps {
   db: Db;
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(createTicketsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, metrics }));
   api.use(createTicketActionsRouter({ db: deps.db, temporal: deps.temporal }));
   api.use(createSlaRouter({ db: deps.db }));
+  api.use(createSlaAdminRouter({ db: deps.db }));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

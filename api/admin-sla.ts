@@ -1,0 +1,150 @@
+/**
+ * Plans, calendars and contracts (SPEC §2): readable by staff, editable by admins. Edits apply to tickets created
+ * afterwards only; each ticket keeps the snapshot taken at its creation.
+ */
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import type { Db } from '../db/connection';
+import { calendarFromRow, contractFromRow, getCustomer, planFromRow } from '../db/reference';
+import { validateCalendar } from '../domain/calendar';
+import { isStaff, type Role } from '../domain/access';
+import { PRIORITIES, TARGET_KINDS } from '../domain/plans';
+import { principal } from './auth';
+import { badRequest, forbidden, notFound } from './errors';
+import { parseInput } from './validation';
+
+const target = z.strictObject({ ms: z.number().int().positive('must be a positive number of milliseconds').max(10 * 365 * 24 * 3600 * 1000), coverage: z.enum(['business', '24x7']) }).nullable();
+const targetsRow = z.strictObject(Object.fromEntries(TARGET_KINDS.map((k) => [k, target.optional()])) as Record<(typeof TARGET_KINDS)[number], z.ZodOptional<typeof target>>);
+export const partialTargetsSchema = z.strictObject(Object.fromEntries(PRIORITIES.map((p) => [p, targetsRow.optional()])) as Record<(typeof PRIORITIES)[number], z.ZodOptional<typeof targetsRow>>);
+const levelBudgets = z.strictObject({ L1: z.number().gt(0).lt(1), L2: z.number().gt(0).lt(1) }).refine((b) => b.L1 < b.L2, { message: 'L1 must be below L2 (budgets are cumulative)' });
+const threshold = z.number().gt(0, 'must be above 0').lt(1, 'must be below 1');
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+const idParam = z.strictObject({ id: z.string().min(1).max(64) });
+
+export const planUpdateSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional(),
+  channels: z.array(z.enum(['portal', 'docs', 'phone', 'email'])).min(1).optional(),
+  businessCalendarId: z.string().min(1).max(64).optional(),
+  targets: partialTargetsSchema.optional(),
+  warningThreshold: threshold.optional(),
+  levelBudgets: levelBudgets.optional(),
+});
+
+export const contractSchema = z
+  .strictObject({
+    customerId: z.string().uuid('must be a UUID'),
+    name: z.string().trim().min(1).max(200),
+    validFrom: day,
+    validTo: day.nullable().optional(),
+    targets: partialTargetsSchema.default({}),
+    businessCalendarId: z.string().min(1).max(64).nullable().optional(),
+    warningThreshold: threshold.nullable().optional(),
+    levelBudgets: levelBudgets.nullable().optional(),
+    contacts: z.array(z.strictObject({ name: z.string().max(200), email: z.string().email().max(254), phone: z.string().max(50).optional() })).max(50).default([]),
+  })
+  .refine((c) => !c.validTo || c.validTo >= c.validFrom, { message: 'must not be before validFrom', path: ['validTo'] });
+
+function requireRole(res: Response, ...roles: Role[]) {
+  const p = principal(res);
+  if (!roles.includes(p.role)) throw forbidden(`Only ${roles.join(' or ')} may do this`);
+  return p;
+}
+function requireStaff(res: Response) {
+  const p = principal(res);
+  if (!isStaff(p)) throw forbidden('Only staff may see this');
+  return p;
+}
+
+async function calendarExists(db: Db, id: string | null | undefined, field: string) {
+  if (id && !(await db('calendars').where({ id }).first('id'))) throw badRequest([{ field, message: 'no such calendar' }]);
+}
+
+export function createSlaAdminRouter(deps: { db: Db }): Router {
+  const { db } = deps;
+  const r = Router();
+
+  r.get('/plans', async (_req, res) => {
+    requireStaff(res);
+    res.json({ items: (await db('plans').orderBy('id')).map(planFromRow), nextCursor: null });
+  });
+  r.put('/plans/:id', async (req, res) => {
+    requireRole(res, 'admin');
+    const { id } = parseInput(idParam, req.params, 'params');
+    const body = parseInput(planUpdateSchema, req.body, 'body');
+    const row = await db('plans').where({ id }).first();
+    if (!row) throw notFound('Plan');
+    await calendarExists(db, body.businessCalendarId, 'body.businessCalendarId');
+    const current = planFromRow(row);
+    const targets = { ...current.targets };
+    for (const p of PRIORITIES) if (body.targets?.[p]) targets[p] = { ...targets[p], ...body.targets[p] };
+    await db('plans')
+      .where({ id })
+      .update({
+        ...(body.name && { name: body.name }),
+        ...(body.channels && { channels: body.channels }),
+        ...(body.businessCalendarId && { business_calendar_id: body.businessCalendarId }),
+        ...(body.warningThreshold && { warning_threshold: body.warningThreshold }),
+        ...(body.levelBudgets && { level_budgets: JSON.stringify(body.levelBudgets) }),
+        targets: JSON.stringify(targets),
+        updated_at: db.fn.now(),
+      });
+    res.json(planFromRow(await db('plans').where({ id }).first()));
+  });
+
+  r.get('/calendars', async (_req, res) => {
+    requireStaff(res);
+    res.json({ items: (await db('calendars').orderBy('id')).map(calendarFromRow), nextCursor: null });
+  });
+  r.put('/calendars/:id', async (req, res) => {
+    requireRole(res, 'admin');
+    const { id } = parseInput(idParam, req.params, 'params');
+    if (!/^[a-z0-9-]{1,64}$/.test(id)) throw badRequest([{ field: 'params.id', message: 'must be lowercase letters, digits and dashes' }]);
+    const checked = validateCalendar({ ...(req.body ?? {}), id });
+    if (!checked.ok) throw badRequest(checked.errors.map((e) => ({ field: `body.${e.path}`, message: e.message })));
+    const c = checked.calendar;
+    await db('calendars')
+      .insert({ id, name: c.name, time_zone: c.timeZone, week: JSON.stringify(c.week), holidays: JSON.stringify(c.holidays) })
+      .onConflict('id')
+      .merge({ name: c.name, time_zone: c.timeZone, week: JSON.stringify(c.week), holidays: JSON.stringify(c.holidays), updated_at: db.fn.now() });
+    res.json(calendarFromRow(await db('calendars').where({ id }).first()));
+  });
+
+  r.get('/contracts', async (req, res) => {
+    requireRole(res, 'admin', 'manager');
+    const q = parseInput(z.strictObject({ customerId: z.string().uuid().optional() }), req.query, 'query');
+    const rows = await db('contracts').modify((b) => (q.customerId ? b.where({ customer_id: q.customerId }) : b)).orderBy('valid_from', 'desc');
+    res.json({ items: rows.map(contractFromRow), nextCursor: null });
+  });
+  const saveContract = async (res: Response, body: z.infer<typeof contractSchema>, id?: string) => {
+    if (!(await getCustomer(db, body.customerId))) throw badRequest([{ field: 'body.customerId', message: 'no such customer' }]);
+    await calendarExists(db, body.businessCalendarId, 'body.businessCalendarId');
+    const row = {
+      customer_id: body.customerId,
+      name: body.name,
+      valid_from: body.validFrom,
+      valid_to: body.validTo ?? null,
+      targets: JSON.stringify(body.targets),
+      business_calendar_id: body.businessCalendarId ?? null,
+      warning_threshold: body.warningThreshold ?? null,
+      level_budgets: body.levelBudgets ? JSON.stringify(body.levelBudgets) : null,
+      contacts: JSON.stringify(body.contacts),
+    };
+    if (id) {
+      const n = await db('contracts').where({ id }).update({ ...row, updated_at: db.fn.now() });
+      if (!n) throw notFound('Contract');
+      return res.json(contractFromRow(await db('contracts').where({ id }).first()));
+    }
+    const [created] = await db('contracts').insert(row).returning('*');
+    res.status(201).location(`/api/v1/contracts/${created.id}`).json(contractFromRow(created));
+  };
+  r.post('/contracts', async (req, res) => {
+    requireRole(res, 'admin');
+    await saveContract(res, parseInput(contractSchema, req.body, 'body'));
+  });
+  r.put('/contracts/:id', async (req, res) => {
+    requireRole(res, 'admin');
+    const { id } = parseInput(z.strictObject({ id: z.string().uuid('must be a UUID') }), req.params, 'params');
+    await saveContract(res, parseInput(contractSchema, req.body, 'body'), id);
+  });
+  return r;
+}
