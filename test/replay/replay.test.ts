@@ -1,0 +1,64 @@
+/**
+ * Replay: old ticket histories must replay on the current workflow code. Saved histories (binary protobuf) live in
+ * test/replay/histories; a change that breaks them needs `patched()`. `TICKETFLOW_WRITE_HISTORIES=1 npm run replay`
+ * saves the scenario recorded here as a new fixture.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
+import { ticketActionSignals, ticketActionUpdates, ticketWorkflowId } from '../../workflows/definitions';
+import { requireEnv, TEST_ENV } from '../support/env';
+import { createTimeSkippingEnv } from '../support/time-skipping';
+import { createTicketWorker, H, manager, skipToWorkingMonday, staff, ticketInput } from '../workflows/support';
+
+const dir = join(__dirname, 'histories');
+const replayOptions = () => ({ workflowBundle: { codePath: requireEnv(TEST_ENV.workflowBundle) } });
+
+describe('workflow replay', () => {
+  let env: TestWorkflowEnvironment;
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+
+  it('replays every saved ticket history on the current code', async () => {
+    const files = readdirSync(dir).filter((f) => f.endsWith('.binpb'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const history = temporal.api.history.v1.History.decode(readFileSync(join(dir, f)));
+      expect(history.events.length).toBeGreaterThan(10);
+      await expect(Worker.runReplayHistory(replayOptions(), history, f)).resolves.toBeUndefined();
+    }
+  });
+
+  it('replays a fresh full lifecycle (timers, updates, signals, escalation, breach) deterministically', async () => {
+    const { worker, taskQueue } = await createTicketWorker(env);
+    const monday = await skipToWorkingMonday(env);
+    const input = ticketInput(monday);
+    const customer = { id: input.requesterId, kind: 'user' as const, role: 'customer_user' };
+    const handle = await worker.runUntil(async () => {
+      const h = await env.client.workflow.start('ticketWorkflow', { taskQueue, workflowId: ticketWorkflowId(input.number), args: [input] });
+      await h.executeUpdate(ticketActionUpdates.triage, { args: [{ actor: staff, payload: { impact: 'high' } }] });
+      await h.signal(ticketActionSignals.comment, { actor: staff, payload: { body: 'on it', visibility: 'public' } });
+      await env.sleep(3 * H);
+      await h.executeUpdate(ticketActionUpdates['request-info'], { args: [{ actor: staff, payload: { body: 'logs?' } }] });
+      await env.sleep(2 * H);
+      await h.executeUpdate(ticketActionUpdates.reply, { args: [{ actor: customer, payload: { body: 'attached' } }] });
+      await h.executeUpdate(ticketActionUpdates['override-priority'], { args: [{ actor: manager, payload: { priority: 'P1', reason: 'CFO' } }] });
+      await env.sleep(30 * H);
+      await h.executeUpdate(ticketActionUpdates.resolve, { args: [{ actor: staff, payload: { resolution: 'fixed' } }] });
+      await h.executeUpdate(ticketActionUpdates.close, { args: [{ actor: customer, payload: { rating: 4 } }] });
+      await h.result();
+      return h;
+    });
+    const history = await handle.fetchHistory();
+    if (process.env.TICKETFLOW_WRITE_HISTORIES === '1') {
+      writeFileSync(join(dir, 'ticket-lifecycle-v1.binpb'), temporal.api.history.v1.History.encode(history).finish());
+    }
+    await expect(Worker.runReplayHistory(replayOptions(), history, handle.workflowId)).resolves.toBeUndefined();
+  });
+});
