@@ -34,7 +34,7 @@ export function sendProblem(res: Parameters<RequestHandler>[1], err: ProblemErro
   res
     .status(err.status)
     .type('application/problem+json')
-    .json({ type: PROBLEM_BASE + err.type, title: err.title, status: err.status, detail: err.detail, instance, ...err.extra });
+    .json({ ...err.extra, type: PROBLEM_BASE + err.type, title: err.title, status: err.status, detail: err.detail, instance });
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => sendProblem(res, notFound(`Route ${req.method} ${req.path}`), req.originalUrl);

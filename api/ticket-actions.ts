@@ -79,10 +79,10 @@ export async function runTicketAction(
     return { ...result, ticketId: ticket.id };
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-      throw conflict('invalid-transition', err.cause.message, { action, status: ticket.status });
+      throw conflict('invalid-transition', err.cause.message, { action, ticketStatus: ticket.status });
     }
     if (err instanceof WorkflowNotFoundError || /already completed|not found/i.test((err as Error).message)) {
-      throw conflict('invalid-transition', `The ticket is ${ticket.status} and takes no more actions; open a new ticket linked to it`, { action, status: ticket.status });
+      throw conflict('invalid-transition', `The ticket is ${ticket.status} and takes no more actions; open a new ticket linked to it`, { action, ticketStatus: ticket.status });
     }
     throw unavailable(`The ticket's workflow did not answer: ${(err as Error).message.split('\n')[0]}`);
   }

@@ -59,6 +59,7 @@ describe('ticket actions, timeline and SLA over HTTP', () => {
     const res = await act(agent, t.id, 'reopen', { reason: 'why not' });
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+    expect(res.body).toMatchObject({ status: 409, action: 'reopen', ticketStatus: 'new' });
     expect(res.body.type).toMatch(/invalid-transition$/);
     expect(res.body.detail).toMatch(/cannot reopen a ticket that is new/);
     const overrideByAgent = await act(agent, t.id, 'override-priority', { priority: 'P1', reason: 'urgent' });
