@@ -16,14 +16,14 @@ import type { TicketActionResult } from '../workflows/ticket-actions';
 import { principal } from './auth';
 import { conflict, forbidden, notFound, unavailable } from './errors';
 import { idempotencyHeadersSchema, ticketIdParamSchema } from './tickets';
-import { parseInput } from './validation';
+import { freeText, parseInput } from './validation';
 
-const body = z.string().trim().min(1, 'must not be empty').max(20_000, 'must be at most 20000 characters');
-const reason = z.string().trim().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters');
+const body = freeText(20_000);
+const reason = freeText(2000);
 
 /** Input of each action (kebab-case names, SPEC §11). Unknown fields are refused. */
 export const ACTION_SCHEMAS = {
-  triage: z.strictObject({ impact: z.enum(LEVELS_OF_IMPACT).optional(), urgency: z.enum(LEVELS_OF_URGENCY).optional(), note: z.string().max(2000).optional() }),
+  triage: z.strictObject({ impact: z.enum(LEVELS_OF_IMPACT).optional(), urgency: z.enum(LEVELS_OF_URGENCY).optional(), note: freeText(2000).optional() }),
   assign: z.strictObject({ assigneeId: z.string().uuid('must be a UUID').nullable() }),
   comment: z.strictObject({ body, visibility: z.enum(['public', 'internal']).default('public') }),
   'request-info': z.strictObject({ body }),

@@ -12,10 +12,10 @@ import { principal } from './auth';
 import { notFound } from './errors';
 import type { ApiMetrics } from './metrics';
 import { createTicket } from './services/ticket-intake';
-import { parseInput } from './validation';
+import { freeText, parseInput } from './validation';
 
 const uuid = z.string().uuid('must be a UUID');
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = freeText;
 
 export const newTicketSchema = z.strictObject({
   title: text(200),
@@ -132,10 +132,25 @@ export function createTicketsRouter(deps: TicketsRouterDeps): Router {
     const row = await findTicket(deps.db, ticketScope(actor), id);
     if (!row) throw notFound('Ticket');
     const live = await queryWorkflow(deps.temporal, Number(row.number));
-    // Customers see the live clocks but never an internal event.
-    const state = live.state && !isStaff(actor) ? { ...live.state, lastEvents: live.state.lastEvents.filter((e) => e.visibility === 'public') } : live.state;
-    res.json({ workflowId: ticketWorkflowId(Number(row.number)), state, ...(live.error && { error: live.error }) });
+    res.json({ workflowId: ticketWorkflowId(Number(row.number)), state: live.state && !isStaff(actor) ? customerView(live.state) : live.state, ...(live.error && { error: live.error }) });
   });
 
   return r;
+}
+
+/** What a customer may see of the live state: status and clocks, public events; no levels, assignees or timers. */
+function customerView(s: TicketView) {
+  return {
+    ticketId: s.ticketId,
+    number: s.number,
+    type: s.type,
+    status: s.status,
+    priority: s.priority,
+    impact: s.impact,
+    urgency: s.urgency,
+    slaState: s.slaState,
+    clocks: s.clocks,
+    lastEvents: s.lastEvents.filter((e) => e.visibility === 'public'),
+    asOf: s.asOf,
+  };
 }

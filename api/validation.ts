@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { badRequest } from './errors';
 
 /** Parses one part of a request; a failure names each bad field (e.g. `body.impact`) and why. */
@@ -15,3 +15,12 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
     }),
   );
 }
+
+/** Free text as people type it: trimmed, bounded, and without NUL (PostgreSQL cannot store it). */
+export const freeText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');

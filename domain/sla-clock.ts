@@ -66,19 +66,28 @@ export function start(c: SlaClock, now: Date): SlaClock {
   return { ...c, startedAt: c.startedAt ?? iso(now), runningSince: iso(now) };
 }
 
+/**
+ * Starts a clock that gained a target late as if it had run since `from` (its consumed time is the working time
+ * since then); timers then fire at once for whatever is already due.
+ */
+export function startFrom(c: SlaClock, from: Date, now: Date, cals: ClockCalendars): SlaClock {
+  if (!c.target || c.startedAt || c.metAt) return c;
+  return { ...c, startedAt: iso(from), runningSince: iso(now), consumedMs: workingTimeBetween(from, now, calendarFor(c.target, cals)) };
+}
+
 export function pause(c: SlaClock, now: Date, cals: ClockCalendars): SlaClock {
   if (!c.runningSince) return c;
   return { ...c, consumedMs: consumedAt(c, now, cals), runningSince: null, pausedIntervals: [...c.pausedIntervals, { from: iso(now), to: null }] };
 }
 
 export function resume(c: SlaClock, now: Date): SlaClock {
-  if (c.runningSince || c.metAt || !c.target || !c.startedAt) return c;
+  if (c.runningSince || c.metAt || !c.startedAt) return c;
   const intervals = c.pausedIntervals.map((p) => (p.to === null ? { ...p, to: iso(now) } : p));
   return { ...c, runningSince: iso(now), pausedIntervals: intervals };
 }
 
 export function meet(c: SlaClock, now: Date, cals: ClockCalendars): SlaClock {
-  if (!c.target || c.metAt || !c.startedAt) return c;
+  if (c.metAt || !c.startedAt) return c;
   const closed = c.runningSince ? { consumedMs: consumedAt(c, now, cals), runningSince: null } : {};
   const intervals = c.pausedIntervals.map((p) => (p.to === null ? { ...p, to: iso(now) } : p));
   return { ...c, ...closed, pausedIntervals: intervals, metAt: iso(now) };

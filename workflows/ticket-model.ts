@@ -40,6 +40,7 @@ export interface TicketData {
   closedAt: string | null;
   waitingSince: string | null;
   waitingReminded: boolean;
+  staffResponded: boolean;
   autoEscalated: { L1: boolean; L2: boolean };
   seq: number;
   eventCount: number;
@@ -71,6 +72,13 @@ export function actorKind(a: Actor): ActorKind {
 const str = (v: unknown, field: string, max = 20_000): string => {
   if (typeof v !== 'string' || v.trim() === '') throw new ActionRefused(`${field} is required`);
   if (v.length > max) throw new ActionRefused(`${field} is longer than ${max} characters`);
+  // PostgreSQL text and jsonb cannot hold NUL: such an event could never be persisted.
+  if (v.includes('\u0000')) throw new ActionRefused(`${field} must not contain NUL characters`);
+  return v;
+};
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const uuid = (v: unknown, field: string): string => {
+  if (typeof v !== 'string' || !UUID.test(v)) throw new ActionRefused(`${field} must be a UUID`);
   return v;
 };
 const oneOf = <T extends string>(v: unknown, allowed: readonly T[], field: string): T => {
@@ -111,6 +119,7 @@ export class TicketModel {
       closedAt: null,
       waitingSince: null,
       waitingReminded: false,
+      staffResponded: false,
       autoEscalated: { L1: false, L2: false },
       seq: 0,
       eventCount: 0,
@@ -170,7 +179,9 @@ export class TicketModel {
 
   /** Throws ActionRefused (with the reason) when the action is not allowed now; changes nothing. */
   validate(req: TicketActionRequest, now: Date): void {
-    if (req.requestId && this.data.handled.some(([id]) => id === req.requestId)) return;
+    if (this.isRepeat(req)) return;
+    if (!req.actor || typeof req.actor !== 'object') throw new ActionRefused('actor is required');
+    if (req.actor.kind === 'user') uuid(req.actor.id, 'actor.id');
     const kind = actorKind(req.actor);
     const verdict = checkTransition(req.action, this.data.status, kind);
     if (!verdict.ok) throw new ActionRefused(verdict.reason);
@@ -180,9 +191,10 @@ export class TicketModel {
         if (p.impact !== undefined) oneOf(p.impact, ['high', 'medium', 'low'], 'impact');
         if (p.urgency !== undefined) oneOf(p.urgency, ['high', 'medium', 'low'], 'urgency');
         if (p.priority !== undefined) oneOf(p.priority, ['P1', 'P2', 'P3', 'P4'], 'priority');
+        if (p.note !== undefined) str(p.note, 'note', 2000);
         break;
       case 'assign':
-        if (p.assigneeId !== null) str(p.assigneeId, 'assigneeId', 64);
+        if (p.assigneeId !== null) uuid(p.assigneeId, 'assigneeId');
         break;
       case 'comment':
         str(p.body, 'body');
@@ -204,6 +216,7 @@ export class TicketModel {
         }
         break;
       case 'cancel':
+        if (p.reason !== undefined) str(p.reason, 'reason', 2000);
         if (kind === 'customer' && req.actor.id !== this.input.requesterId) throw new ActionRefused('only the requester can cancel their ticket');
         break;
       case 'escalate': {
@@ -226,10 +239,21 @@ export class TicketModel {
     }
   }
 
-  /** Validates, then applies; returns the seq of the last event it produced. */
+  /** A retried request is recognised by action, actor and the caller's request id together. */
+  private repeatKey(req: TicketActionRequest): string | undefined {
+    return req.requestId ? `${req.action}:${req.actor?.id ?? 'system'}:${req.requestId}` : undefined;
+  }
+  private isRepeat(req: TicketActionRequest): boolean {
+    const key = this.repeatKey(req);
+    return key !== undefined && this.data.handled.some(([k]) => k === key);
+  }
+
+  /** Fires due timers first (an action must not overtake a breach), validates, then applies. */
   apply(req: TicketActionRequest, now: Date): { seq: number; duplicate: boolean } {
-    const seen = req.requestId ? this.data.handled.find(([id]) => id === req.requestId) : undefined;
+    const key = this.repeatKey(req);
+    const seen = key ? this.data.handled.find(([k]) => k === key) : undefined;
     if (seen) return { seq: seen[1], duplicate: true };
+    this.fireDue(now);
     this.validate(req, now);
     const kind = actorKind(req.actor);
     const to = (checkTransition(req.action, this.data.status, kind) as { to: TicketStatus }).to;
@@ -243,7 +267,8 @@ export class TicketModel {
         if (p.impact !== undefined) d.impact = changes.impact = p.impact as Impact;
         if (p.urgency !== undefined) d.urgency = changes.urgency = p.urgency as Urgency;
         d.status = to;
-        this.emit('ticket.triaged', a, 'public', { ...changes, ...(p.note ? { note: p.note } : {}) }, now);
+        this.emit('ticket.triaged', a, 'public', changes, now);
+        if (p.note) this.emit('comment.internal', a, 'internal', { body: p.note, context: 'triage' }, now);
         if (p.priority !== undefined && p.priority !== d.priority && !d.priorityOverridden) this.changePriority(p.priority as Priority, a, now, 'triage');
         break;
       }
@@ -311,7 +336,8 @@ export class TicketModel {
   }
 
   private finish(req: TicketActionRequest, seq: number): { seq: number; duplicate: boolean } {
-    if (req.requestId) this.data.handled = [...this.data.handled.slice(-(HANDLED_REQUESTS - 1)), [req.requestId, seq]];
+    const key = this.repeatKey(req);
+    if (key) this.data.handled = [...this.data.handled.slice(-(HANDLED_REQUESTS - 1)), [key, seq]];
     return { seq, duplicate: false };
   }
 
@@ -329,6 +355,7 @@ export class TicketModel {
 
   /** First response: met by the first public staff message (comment, request for information, resolution). */
   private staffResponded(now: Date): void {
+    this.data.staffResponded = true;
     const cl = this.data.clocks;
     if (cl.firstResponse.startedAt && !cl.firstResponse.metAt) {
       cl.firstResponse = clock.meet(cl.firstResponse, now, this.cals);
@@ -340,6 +367,7 @@ export class TicketModel {
   /** Next update runs while the last public message is the customer's (after the first response was given). */
   private customerSpoke(now: Date): void {
     const cl = this.data.clocks;
+    if (!['new', 'triaged', 'in_progress'].includes(this.data.status)) return;
     if (!cl.firstResponse.metAt || cl.nextUpdate.runningSince) return;
     cl.nextUpdate = clock.restartCycle(cl.nextUpdate, now);
   }
@@ -361,11 +389,19 @@ export class TicketModel {
     const d = this.data;
     const from = d.priority;
     d.priority = to;
+    this.emit('priority.changed', a, 'public', { from, to, reason }, now, to === 'P1' ? [{ kind: 'manager' }] : undefined);
     const targets = this.input.sla.targets[to];
     for (const k of ['firstResponse', 'nextUpdate', 'resolution'] as const) {
       d.clocks[k] = clock.retarget(d.clocks[k], targets[k], now, this.cals, this.threshold);
     }
-    this.emit('priority.changed', a, 'public', { from, to, reason }, now, to === 'P1' ? [{ kind: 'manager' }] : undefined);
+    // A clock that had no target (best effort) and now has one counts from the ticket's creation, as if it had run.
+    const created = new Date(this.input.createdAt);
+    const open = d.status !== 'resolved' && d.status !== 'closed' && d.status !== 'cancelled';
+    if (open && !d.clocks.firstResponse.startedAt && !d.staffResponded) d.clocks.firstResponse = clock.startFrom(d.clocks.firstResponse, created, now, this.cals);
+    if (open && !d.clocks.resolution.startedAt) {
+      d.clocks.resolution = clock.startFrom(d.clocks.resolution, created, now, this.cals);
+      if (d.status === 'waiting_on_customer') d.clocks.resolution = clock.pause(d.clocks.resolution, now, this.cals);
+    }
   }
 
   // ---- timers -------------------------------------------------------------------------------------------------

@@ -131,7 +131,8 @@ export async function up(knex: Knex): Promise<void> {
     t.text('module_version');
     t.text('channel').notNullable();
     t.text('category');
-    t.uuid('assignee_id').references('users.id');
+    // No foreign key: the workflow owns assignment and its projection must never be refused (the API checks users).
+    t.uuid('assignee_id');
     t.text('sla_state').notNullable().defaultTo('ok');
     t.jsonb('sla').notNullable().defaultTo('{}');
     t.jsonb('sla_snapshot').notNullable();
@@ -165,7 +166,8 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('seq').notNullable();
     t.text('type').notNullable();
     t.timestamp('at', { useTz: true }).notNullable();
-    t.uuid('actor_id').references('users.id');
+    // No foreign key: the timeline records what happened even if the actor is later deleted.
+    t.uuid('actor_id');
     t.text('actor_kind').notNullable().defaultTo('system');
     t.text('visibility').notNullable();
     t.jsonb('data').notNullable().defaultTo('{}');

@@ -50,6 +50,10 @@ describe('ticket actions, timeline and SLA over HTTP', () => {
     expect(customerView.text).not.toContain('#4711');
     const customerWorkflow = await app.request('GET', `/api/v1/tickets/${t.id}/workflow`, { token: customer });
     expect(customerWorkflow.text).not.toContain('#4711');
+    expect(customerWorkflow.body.state).not.toHaveProperty('pendingTimers');
+    expect(customerWorkflow.body.state).not.toHaveProperty('assigneeId');
+    const nul = await app.request('POST', `/api/v1/tickets/${t.id}/comments`, { token: customer, body: { body: 'a\u0000b' } });
+    expect(nul.status).toBe(400);
     for (const e of staffEvents) expect(e).toEqual({ seq: expect.any(Number), type: expect.any(String), at: expect.any(String), actor: expect.any(Object), visibility: expect.any(String), data: expect.any(Object) });
   });
 
