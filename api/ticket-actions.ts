@@ -9,7 +9,8 @@ import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { Db } from '../db/connection';
 import { findTicket } from '../db/tickets';
 import { isStaff, ticketScope, type Principal } from '../domain/access';
-import { LEVELS_OF_IMPACT, LEVELS_OF_URGENCY, derivePriority, DEFAULT_PRIORITY_MATRIX, type PriorityMatrix } from '../domain/priority';
+import { LEVELS_OF_IMPACT, LEVELS_OF_URGENCY, derivePriority } from '../domain/priority';
+import { getPriorityMatrix } from '../db/reference';
 import { TICKET_ACTIONS, type TicketActionName } from '../domain/transitions';
 import { ticketActionUpdates, ticketWorkflowId } from '../workflows/definitions';
 import type { TicketActionResult } from '../workflows/ticket-actions';
@@ -44,11 +45,6 @@ export interface ActionDeps {
   temporal: Client;
 }
 
-async function priorityMatrix(db: Db): Promise<PriorityMatrix> {
-  const row = await db('settings').where({ key: 'priority_matrix' }).first();
-  return (row?.value as PriorityMatrix | undefined) ?? DEFAULT_PRIORITY_MATRIX;
-}
-
 /** Runs one action as a workflow update; refusals become 409 with the workflow's reason. */
 export async function runTicketAction(
   deps: ActionDeps,
@@ -68,7 +64,7 @@ export async function runTicketAction(
   if (action === 'triage' && (payload.impact || payload.urgency)) {
     const impact = (payload.impact ?? ticket.impact) as (typeof LEVELS_OF_IMPACT)[number];
     const urgency = (payload.urgency ?? ticket.urgency) as (typeof LEVELS_OF_URGENCY)[number];
-    payload = { ...payload, priority: derivePriority(impact, urgency, await priorityMatrix(deps.db)) };
+    payload = { ...payload, priority: derivePriority(impact, urgency, await getPriorityMatrix(deps.db)) };
   }
   const handle = deps.temporal.workflow.getHandle(ticketWorkflowId(Number(ticket.number)));
   try {

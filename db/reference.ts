@@ -2,6 +2,7 @@
 import type { Db } from './connection';
 import type { Calendar } from '../domain/calendar';
 import { contractInForce, effectiveTargets, type Contract, type Plan } from '../domain/plans';
+import { DEFAULT_PRIORITY_MATRIX, type PriorityMatrix } from '../domain/priority';
 import type { SlaSnapshot } from '../workflows/ticket-state';
 
 export function planFromRow(r: Record<string, any>): Plan {
@@ -84,4 +85,10 @@ export async function loadSlaSnapshot(db: Db, customerId: string, at: Date): Pro
     businessCalendar,
     wallClockCalendar,
   };
+}
+
+/** The admin-editable impact × urgency matrix (the SPEC default until an admin changes it). */
+export async function getPriorityMatrix(db: Db): Promise<PriorityMatrix> {
+  const row = await db('settings').where({ key: 'priority_matrix' }).first();
+  return (row?.value as PriorityMatrix | undefined) ?? DEFAULT_PRIORITY_MATRIX;
 }

@@ -1,5 +1,6 @@
 /** Shapes of a ticket workflow's input, events and live view (types only; shared with the API). */
-import type { LevelBudgets, Priority, SupportLevel, TargetsTable, TargetKind, Target } from '../domain/plans';
+import type { LevelBudgets, Priority, SupportLevel, TargetsTable, TargetKind } from '../domain/plans';
+import type { ClockFigures } from '../domain/sla-clock';
 import type { Impact, Urgency } from '../domain/priority';
 import type { SlaState, TicketChannel, TicketStatus, TicketType, Visibility } from '../domain/tickets';
 import type { Calendar } from '../domain/calendar';
@@ -46,22 +47,8 @@ export interface TicketEventRecord {
   data: Record<string, unknown>;
 }
 
-export type ClockState = 'running' | 'paused' | 'met' | 'warning' | 'breached' | 'none';
-
-export interface ClockView {
-  kind: TargetKind;
-  target: Target | null;
-  state: ClockState;
-  startedAt: string | null;
-  deadline: string | null;
-  warningAt: string | null;
-  consumedMs: number;
-  remainingMs: number | null;
-  pausedIntervals: Array<{ from: string; to: string | null }>;
-  metAt: string | null;
-  warnedAt: string | null;
-  breachedAt: string | null;
-}
+/** A clock as people see it at one instant (figures computed by domain/sla-clock). */
+export type ClockView = ClockFigures & { kind: TargetKind };
 
 export interface PendingTimer {
   kind: string;

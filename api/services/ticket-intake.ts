@@ -7,10 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { Db } from '../../db/connection';
-import { loadSlaSnapshot, getCustomer } from '../../db/reference';
+import { getCustomer, getPriorityMatrix, loadSlaSnapshot } from '../../db/reference';
 import { findTicket, type TicketRow } from '../../db/tickets';
 import { isStaff, type Principal } from '../../domain/access';
-import { derivePriority, DEFAULT_PRIORITY_MATRIX, type Impact, type PriorityMatrix, type Urgency } from '../../domain/priority';
+import { derivePriority, type Impact, type Urgency } from '../../domain/priority';
 import type { TicketChannel, TicketType } from '../../domain/tickets';
 import {
   CustomerIdKey,
@@ -43,11 +43,6 @@ export interface NewTicket {
   moduleVersion?: string | null;
   category?: string | null;
   channel?: TicketChannel;
-}
-
-async function priorityMatrix(db: Db): Promise<PriorityMatrix> {
-  const row = await db('settings').where({ key: 'priority_matrix' }).first();
-  return (row?.value as PriorityMatrix | undefined) ?? DEFAULT_PRIORITY_MATRIX;
 }
 
 async function existingByIdempotencyKey(db: Db, actor: Principal, key: string): Promise<TicketRow | undefined> {
@@ -95,7 +90,7 @@ export async function createTicket(deps: IntakeDeps, actor: Principal, body: New
   const { customerId, requesterId } = await resolveParties(db, actor, body);
   await checkReferences(db, customerId, body);
   const channel: TicketChannel = isStaff(actor) ? (body.channel ?? 'portal') : 'portal';
-  const priority = derivePriority(body.impact, body.urgency, await priorityMatrix(db));
+  const priority = derivePriority(body.impact, body.urgency, await getPriorityMatrix(db));
   const createdAt = new Date();
   const sla = await loadSlaSnapshot(db, customerId, createdAt);
   const ticketId = randomUUID();
