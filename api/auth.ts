@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { Db } from '../db/connection';
 import { findActiveUserByEmail, issueToken, principalForToken, revokeToken } from '../db/users';
 import type { Principal } from '../domain/access';
-import { unauthorized } from './errors';
+import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
+import { ProblemError, sendProblem, unauthorized } from './errors';
 import { verifyPassword } from './passwords';
 import { parseInput } from './validation';
 
@@ -45,9 +46,21 @@ export function principal(res: Response): Principal {
   return p;
 }
 
+/** Failed logins per client address and email; successful ones do not count. */
+export const LOGIN_ATTEMPTS_PER_15_MIN = 10;
+
 export function createAuthRouter(deps: { db: Db }): Router {
   const r = Router();
-  r.post('/auth/token', async (req, res) => {
+  const loginLimiter = rateLimit({
+    windowMs: 15 * 60 * 1000,
+    limit: LOGIN_ATTEMPTS_PER_15_MIN,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase().slice(0, 254)}`,
+    handler: (req, res) => sendProblem(res, new ProblemError(429, 'rate-limited', 'Too many requests', 'Too many failed logins; try again in 15 minutes'), req.originalUrl),
+  });
+  r.post('/auth/token', loginLimiter, async (req, res) => {
     const body = parseInput(tokenRequestSchema, req.body, 'body');
     const user = await findActiveUserByEmail(deps.db, body.email);
     // Same answer whether the email is unknown or the password wrong: the API never reveals which emails exist.

@@ -112,3 +112,26 @@ describe('API foundation: health, auth, first vertical slice', () => {
     expect(list.body.items.find((t: { id: string }) => t.id === created.body.id)).toBeUndefined();
   });
 });
+
+describe('login rate limit', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ worker: false });
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('answers 429 after 10 failed logins for one email, without locking out others, and revokes tokens', async () => {
+    for (let i = 0; i < 10; i++) {
+      expect((await app.request('POST', '/api/v1/auth/token', { body: { email: 'user@beta.test', password: `wrong-${i}` } })).status).toBe(401);
+    }
+    const limited = await app.request('POST', '/api/v1/auth/token', { body: { email: 'user@beta.test', password: 'demo' } });
+    expect(limited.status).toBe(429);
+    expect(limited.body.type).toMatch(/rate-limited$/);
+    const token = await app.login('admin@beta.test');
+    expect((await app.request('GET', '/api/v1/tickets', { token })).status).toBe(200);
+    expect((await app.request('DELETE', '/api/v1/auth/token', { token })).status).toBe(204);
+    expect((await app.request('GET', '/api/v1/tickets', { token })).status).toBe(401);
+  });
+});
