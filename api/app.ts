@@ -12,6 +12,7 @@ import { createTicketsRouter } from './tickets';
 import { createTicketActionsRouter } from './ticket-actions';
 import { createSlaRouter } from './sla';
 import { createSlaAdminRouter } from './admin-sla';
+import { buildOpenApi } from './openapi';
 
 export interface AppDeps {
   db: Db;
@@ -40,7 +41,11 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(createHealthRouter({ db: deps.db, temporal: deps.temporal, namespace: deps.namespace, metrics }));
 
+  const openapi = buildOpenApi();
   const api = express.Router();
+  api.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
   api.use(express.json({ limit: '256kb', strict: true }));
   api.use(authenticate(deps.db));
   api.use(createAuthRouter({ db: deps.db }));

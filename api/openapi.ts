@@ -1,0 +1,122 @@
+/**
+ * OpenAPI 3.1 document generated from the same zod schemas the routes validate with (zod → JSON Schema 2020-12,
+ * which OpenAPI 3.1 uses as is). A test walks the express app and fails if a route is missing here.
+ */
+import { z } from 'zod';
+import { tokenRequestSchema } from './auth';
+import { contractSchema, planUpdateSchema } from './admin-sla';
+import { slaPreviewQuerySchema } from './sla';
+import { ACTION_SCHEMAS, commentBodySchema } from './ticket-actions';
+import { eventsQuerySchema, idempotencyHeadersSchema, listTicketsQuerySchema, newTicketSchema } from './tickets';
+import { TICKET_ACTIONS } from '../domain/transitions';
+
+interface Operation {
+  method: 'get' | 'post' | 'put' | 'delete';
+  path: string; // OpenAPI form: /api/v1/tickets/{id}
+  summary: string;
+  tag: string;
+  auth?: boolean;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  headers?: z.ZodObject;
+  ok?: number;
+}
+
+const calendarBody = z.object({
+  name: z.string(),
+  timeZone: z.string().describe('IANA time zone, e.g. Europe/Bratislava'),
+  week: z.record(z.string(), z.array(z.object({ start: z.string(), end: z.string() }))).describe('ISO weekday 1–7 → working intervals HH:MM'),
+  holidays: z.array(z.record(z.string(), z.unknown())),
+});
+
+export const OPERATIONS: Operation[] = [
+  { method: 'get', path: '/healthz', summary: 'Process is up', tag: 'operations', auth: false },
+  { method: 'get', path: '/readyz', summary: 'PostgreSQL and Temporal are reachable', tag: 'operations', auth: false },
+  { method: 'get', path: '/metrics', summary: 'Prometheus metrics', tag: 'operations', auth: false },
+  { method: 'get', path: '/api/v1/openapi.json', summary: 'This document', tag: 'operations', auth: false },
+  { method: 'post', path: '/api/v1/auth/token', summary: 'Exchange email and password for a bearer token', tag: 'auth', auth: false, body: tokenRequestSchema, ok: 201 },
+  { method: 'delete', path: '/api/v1/auth/token', summary: 'Revoke the bearer token used', tag: 'auth', ok: 204 },
+  { method: 'post', path: '/api/v1/tickets', summary: 'Create a ticket (starts its workflow)', tag: 'tickets', body: newTicketSchema, headers: idempotencyHeadersSchema, ok: 201 },
+  { method: 'get', path: '/api/v1/tickets', summary: 'List tickets visible to the caller', tag: 'tickets', query: listTicketsQuerySchema },
+  { method: 'get', path: '/api/v1/tickets/{id}', summary: 'One ticket (staff also get the live workflow state)', tag: 'tickets' },
+  { method: 'get', path: '/api/v1/tickets/{id}/events', summary: 'Audit timeline (customers: public events only)', tag: 'tickets', query: eventsQuerySchema },
+  { method: 'get', path: '/api/v1/tickets/{id}/workflow', summary: 'Live workflow state', tag: 'tickets' },
+  {
+    method: 'post',
+    path: '/api/v1/tickets/{id}/actions/{action}',
+    summary: `Run an action (${TICKET_ACTIONS.join(', ')}); 409 when not allowed now`,
+    tag: 'tickets',
+    body: z.union(Object.values(ACTION_SCHEMAS) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]),
+    headers: idempotencyHeadersSchema,
+  },
+  { method: 'post', path: '/api/v1/tickets/{id}/comments', summary: 'Comment (public or internal)', tag: 'tickets', body: commentBodySchema, ok: 201 },
+  { method: 'get', path: '/api/v1/sla/preview', summary: 'Deadlines a ticket created at `at` would get', tag: 'sla', query: slaPreviewQuerySchema },
+  { method: 'get', path: '/api/v1/plans', summary: 'Service plans', tag: 'sla' },
+  { method: 'put', path: '/api/v1/plans/{id}', summary: 'Edit a plan (admins; new tickets only)', tag: 'sla', body: planUpdateSchema },
+  { method: 'get', path: '/api/v1/calendars', summary: 'Calendars', tag: 'sla' },
+  { method: 'put', path: '/api/v1/calendars/{id}', summary: 'Create or replace a calendar (admins)', tag: 'sla', body: calendarBody },
+  { method: 'get', path: '/api/v1/contracts', summary: 'Contracts (admins, managers)', tag: 'sla', query: z.object({ customerId: z.string().uuid().optional() }) },
+  { method: 'post', path: '/api/v1/contracts', summary: 'Record a contract (admins)', tag: 'sla', body: contractSchema, ok: 201 },
+  { method: 'put', path: '/api/v1/contracts/{id}', summary: 'Edit a contract (admins; new tickets only)', tag: 'sla', body: contractSchema },
+];
+
+const jsonSchema = (s: z.ZodType) => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+};
+
+const problem = { description: 'Problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+
+export function buildOpenApi(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    const parameters: unknown[] = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    for (const [where, obj] of [
+      ['query', op.query],
+      ['header', op.headers],
+    ] as const) {
+      if (!obj) continue;
+      const props = (jsonSchema(obj).properties ?? {}) as Record<string, unknown>;
+      const required = new Set((jsonSchema(obj).required as string[] | undefined) ?? []);
+      for (const [name, schema] of Object.entries(props)) parameters.push({ name, in: where, required: required.has(name), schema });
+    }
+    paths[op.path] ??= {};
+    paths[op.path][op.method] = {
+      summary: op.summary,
+      tags: [op.tag],
+      ...(op.auth === false ? { security: [] } : {}),
+      ...(parameters.length ? { parameters } : {}),
+      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } } : {}),
+      responses: {
+        [String(op.ok ?? 200)]: { description: 'Success' },
+        '400': problem,
+        ...(op.auth === false ? {} : { '401': problem, '403': problem, '404': problem }),
+        ...(op.method !== 'get' ? { '409': problem } : {}),
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'ticketflow API', version: '1', description: 'Support desk in which every ticket is a durable Temporal workflow.' },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Problem: {
+          type: 'object',
+          required: ['type', 'title', 'status'],
+          properties: {
+            type: { type: 'string', format: 'uri' },
+            title: { type: 'string' },
+            status: { type: 'integer' },
+            detail: { type: 'string' },
+            instance: { type: 'string' },
+            errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+          },
+        },
+      },
+    },
+    paths,
+  };
+}
