@@ -51,7 +51,7 @@ describe('fuzzing every endpoint with hostile input', () => {
       await fc.assert(
         fc.asyncProperty(invalidBody, fc.dictionary(fc.string({ maxLength: 12 }), hostile, { maxKeys: 3 }), fc.oneof(hostile, fc.constant(ticketId)), fc.constantFrom('admin', 'customer'), async (body, query, id, who) => {
           const path = op.path.replace('{id}', encodeURIComponent(id.slice(0, 2000))).replace('{action}', 'comment');
-          const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, v.slice(0, 2000)])).toString();
+          const qs = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, v.slice(0, 2000)])).toString();
           const res = await app.request(op.method.toUpperCase(), `${path}${qs ? `?${qs}` : ''}`, {
             token: tokens[who],
             ...(op.method === 'get' || op.method === 'delete' ? {} : { rawBody: body, headers: { 'content-type': 'application/json' } }),
