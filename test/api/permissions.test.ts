@@ -1,0 +1,114 @@
+/**
+ * The permission matrix (SPEC §8), from one table: every documented operation × every role, own organisation,
+ * other organisation and other business line. A new route without a row fails the coverage check.
+ */
+import { OPERATIONS } from '../../api/openapi';
+import { eventually, startTestApp, type TestApp } from '../support/app';
+
+type Who = 'anonymous' | 'owner' | 'keyUserOtherLine' | 'orgAdmin' | 'otherOrg' | 'agent' | 'manager' | 'admin';
+const LOGINS: Record<Exclude<Who, 'anonymous'>, string> = {
+  owner: 'user@acme.test',
+  keyUserOtherLine: 'keyuser@acme.test',
+  orgAdmin: 'admin@acme.test',
+  otherOrg: 'user@beta.test',
+  agent: 'l1@demo.test',
+  manager: 'manager@demo.test',
+  admin: 'admin@demo.test',
+};
+const EVERYONE: Who[] = ['anonymous', 'owner', 'keyUserOtherLine', 'orgAdmin', 'otherOrg', 'agent', 'manager', 'admin'];
+
+interface Row {
+  op: string;
+  body?: (ctx: Ctx) => unknown;
+  query?: (ctx: Ctx) => string;
+  expect: Partial<Record<Who, number>>;
+}
+interface Ctx {
+  ticketId: string;
+  acmeId: string;
+  contractId: string;
+}
+
+const seeOwnTicket = { anonymous: 401, owner: 200, keyUserOtherLine: 404, orgAdmin: 200, otherOrg: 404, agent: 200, manager: 200, admin: 200 };
+const staffOnly = { anonymous: 401, owner: 403, keyUserOtherLine: 403, orgAdmin: 403, otherOrg: 403, agent: 200, manager: 200, admin: 200 };
+const adminOnly = (ok: number) => ({ anonymous: 401, owner: 403, keyUserOtherLine: 403, orgAdmin: 403, otherOrg: 403, agent: 403, manager: 403, admin: ok });
+const contract = (c: Ctx) => ({ customerId: c.acmeId, name: 'Matrix contract', validFrom: '2030-01-01' });
+
+const MATRIX: Row[] = [
+  { op: 'GET /healthz', expect: Object.fromEntries(EVERYONE.map((w) => [w, 200])) },
+  { op: 'GET /readyz', expect: Object.fromEntries(EVERYONE.map((w) => [w, 200])) },
+  { op: 'GET /metrics', expect: Object.fromEntries(EVERYONE.map((w) => [w, 200])) },
+  { op: 'GET /api/v1/openapi.json', expect: Object.fromEntries(EVERYONE.map((w) => [w, 200])) },
+  { op: 'POST /api/v1/auth/token', body: () => ({ email: 'user@acme.test', password: 'demo' }), expect: Object.fromEntries(EVERYONE.map((w) => [w, 201])) },
+  { op: 'DELETE /api/v1/auth/token', expect: { anonymous: 401 } }, // revoking is covered in foundation.test.ts
+  {
+    op: 'POST /api/v1/tickets',
+    body: () => ({ title: 'Matrix', description: 'd', type: 'question', impact: 'low', urgency: 'low' }),
+    // Staff must name customer and requester (400); customers create for themselves.
+    expect: { anonymous: 401, owner: 201, keyUserOtherLine: 201, orgAdmin: 201, otherOrg: 201, agent: 400, manager: 400, admin: 400 },
+  },
+  { op: 'GET /api/v1/tickets', expect: { anonymous: 401, owner: 200, keyUserOtherLine: 200, orgAdmin: 200, otherOrg: 200, agent: 200, manager: 200, admin: 200 } },
+  { op: 'GET /api/v1/tickets/{id}', expect: seeOwnTicket },
+  { op: 'GET /api/v1/tickets/{id}/events', expect: seeOwnTicket },
+  { op: 'GET /api/v1/tickets/{id}/workflow', expect: seeOwnTicket },
+  { op: 'POST /api/v1/tickets/{id}/actions/{action}', body: () => ({ body: 'matrix comment' }), expect: seeOwnTicket },
+  { op: 'POST /api/v1/tickets/{id}/comments', body: () => ({ body: 'matrix comment' }), expect: { ...seeOwnTicket, owner: 201, orgAdmin: 201, agent: 201, manager: 201, admin: 201 } },
+  {
+    op: 'GET /api/v1/sla/preview',
+    query: (c) => `?priority=P2&customerId=${c.acmeId}`,
+    // Another organisation's customer id is "not found", exactly like a missing one.
+    expect: { anonymous: 401, owner: 200, keyUserOtherLine: 200, orgAdmin: 200, otherOrg: 404, agent: 200, manager: 200, admin: 200 },
+  },
+  { op: 'GET /api/v1/plans', expect: staffOnly },
+  { op: 'PUT /api/v1/plans/{id}', body: () => ({ warningThreshold: 0.8 }), expect: adminOnly(200) },
+  { op: 'GET /api/v1/calendars', expect: staffOnly },
+  { op: 'PUT /api/v1/calendars/{id}', body: () => ({ name: 'Matrix', timeZone: 'UTC', week: { 1: [{ start: '09:00', end: '17:00' }] }, holidays: [] }), expect: adminOnly(200) },
+  { op: 'GET /api/v1/contracts', expect: { ...staffOnly, agent: 403 } },
+  { op: 'POST /api/v1/contracts', body: contract, expect: adminOnly(201) },
+  { op: 'PUT /api/v1/contracts/{id}', body: contract, expect: adminOnly(200) },
+];
+
+describe('permission matrix', () => {
+  let app: TestApp;
+  let tokens: Partial<Record<Who, string>>;
+  let ctx: Ctx;
+  beforeAll(async () => {
+    app = await startTestApp();
+    tokens = {};
+    for (const [who, email] of Object.entries(LOGINS)) tokens[who as Who] = await app.login(email);
+    const acme = await app.db('customers').where({ slug: 'acme' }).first();
+    const logistics = await app.db('business_lines').where({ customer_id: acme.id, name: 'Logistics' }).first();
+    // The owner's ticket is in Logistics: the Finance key user must not see it.
+    const t = await app.request('POST', '/api/v1/tickets', { token: tokens.owner, body: { title: 'Owned', description: 'd', type: 'question', impact: 'low', urgency: 'low', businessLineId: logistics.id } });
+    await eventually(() => app.db('ticket_events').where({ ticket_id: t.body.id }).first(), 'ticket.created');
+    const [c] = await app.db('contracts').insert({ customer_id: acme.id, name: 'Existing', valid_from: '2030-01-01' }).returning('id');
+    ctx = { ticketId: t.body.id, acmeId: acme.id, contractId: c.id };
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('has a row for every documented operation (and so for every route)', () => {
+    const documented = OPERATIONS.map((o) => `${o.method.toUpperCase()} ${o.path}`).sort();
+    expect(MATRIX.map((r) => r.op).sort()).toEqual(documented);
+  });
+
+  const cases = MATRIX.flatMap((row) => Object.entries(row.expect).map(([who, status]) => ({ row, who: who as Who, status: status as number })));
+  it.each(cases.map((c) => [c.row.op, c.who, c.status, c] as const))('%s as %s → %i', async (_op, who, status, c) => {
+    const [method, template] = c.row.op.split(' ');
+    const path = template
+      .replace('/tickets/{id}', `/tickets/${ctx.ticketId}`)
+      .replace('/plans/{id}', '/plans/basic')
+      .replace('/calendars/{id}', '/calendars/matrix')
+      .replace('/contracts/{id}', `/contracts/${ctx.contractId}`)
+      .replace('{action}', 'comment');
+    const res = await app.request(method, path + (c.row.query?.(ctx) ?? ''), { token: tokens[who], ...(c.row.body ? { body: c.row.body(ctx) } : {}) });
+    expect({ who, status: res.status }).toEqual({ who, status });
+    if (status >= 400) expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    if (status === 404 && method === 'GET' && template.includes('{id}')) {
+      // The body of a foreign ticket's 404 is the body of a missing ticket's 404: nothing leaks.
+      const missing = await app.request(method, path.replace(ctx.ticketId, '00000000-0000-4000-8000-000000000000'), { token: tokens[who] });
+      expect(res.body.detail).toBe(missing.body.detail);
+    }
+  });
+});
