@@ -11,6 +11,7 @@ import { isStaff, type Role } from '../domain/access';
 import { PRIORITIES, TARGET_KINDS } from '../domain/plans';
 import { principal } from './auth';
 import { badRequest, forbidden, notFound } from './errors';
+import { idempotentCreate } from './idempotency';
 import { parseInput } from './validation';
 
 const target = z.strictObject({ ms: z.number().int().positive('must be a positive number of milliseconds').max(10 * 365 * 24 * 3600 * 1000), coverage: z.enum(['business', '24x7']) }).nullable();
@@ -137,7 +138,7 @@ export function createSlaAdminRouter(deps: { db: Db }): Router {
     const [created] = await db('contracts').insert(row).returning('*');
     res.status(201).location(`/api/v1/contracts/${created.id}`).json(contractFromRow(created));
   };
-  r.post('/contracts', async (req, res) => {
+  r.post('/contracts', idempotentCreate(db), async (req, res) => {
     requireRole(res, 'admin');
     await saveContract(res, parseInput(contractSchema, req.body, 'body'));
   });

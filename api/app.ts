@@ -13,6 +13,9 @@ import { createTicketActionsRouter } from './ticket-actions';
 import { createSlaRouter } from './sla';
 import { createSlaAdminRouter } from './admin-sla';
 import { buildOpenApi } from './openapi';
+import { createCustomersRouter } from './admin-customers';
+import { createUsersRouter } from './admin-users';
+import { DEFAULT_WRITES_PER_MINUTE, writeRateLimit } from './rate-limit';
 
 export interface AppDeps {
   db: Db;
@@ -21,6 +24,9 @@ export interface AppDeps {
   taskQueue: string;
   log: Logger;
   metrics?: ApiMetrics;
+  /** Base URL people open (links in emails and invitations); https also makes session cookies Secure. */
+  publicUrl?: string;
+  writesPerMinute?: number;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -41,6 +47,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(createHealthRouter({ db: deps.db, temporal: deps.temporal, namespace: deps.namespace, metrics }));
 
+  const publicUrl = (deps.publicUrl ?? 'http://localhost:3000').replace(/\/$/, '');
   const openapi = buildOpenApi();
   const api = express.Router();
   api.get('/openapi.json', (_req, res) => {
@@ -48,11 +55,14 @@ export function createApp(deps: AppDeps): Express {
   });
   api.use(express.json({ limit: '256kb', strict: true }));
   api.use(authenticate(deps.db));
-  api.use(createAuthRouter({ db: deps.db }));
+  api.use(writeRateLimit(deps.writesPerMinute ?? DEFAULT_WRITES_PER_MINUTE));
+  api.use(createAuthRouter({ db: deps.db, secureCookies: publicUrl.startsWith('https:') }));
   api.use(createTicketsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, metrics }));
   api.use(createTicketActionsRouter({ db: deps.db, temporal: deps.temporal }));
   api.use(createSlaRouter({ db: deps.db }));
   api.use(createSlaAdminRouter({ db: deps.db }));
+  api.use(createCustomersRouter({ db: deps.db }));
+  api.use(createUsersRouter({ db: deps.db, publicUrl }));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

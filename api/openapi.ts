@@ -3,7 +3,9 @@
  * which OpenAPI 3.1 uses as is). A test walks the express app and fails if a route is missing here.
  */
 import { z } from 'zod';
-import { tokenRequestSchema } from './auth';
+import { acceptInvitationSchema, tokenRequestSchema } from './auth';
+import { businessLineSchema, customerUpdateSchema, listPageQuery, moduleLicenceSchema, newCustomerSchema, newModuleSchema } from './admin-customers';
+import { inviteUserSchema, listUsersQuerySchema, userUpdateSchema } from './admin-users';
 import { contractSchema, planUpdateSchema } from './admin-sla';
 import { slaPreviewQuerySchema } from './sla';
 import { ACTION_SCHEMAS, commentBodySchema } from './ticket-actions';
@@ -11,7 +13,7 @@ import { eventsQuerySchema, idempotencyHeadersSchema, listTicketsQuerySchema, ne
 import { TICKET_ACTIONS } from '../domain/transitions';
 
 interface Operation {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string; // OpenAPI form: /api/v1/tickets/{id}
   summary: string;
   tag: string;
@@ -36,6 +38,18 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/v1/openapi.json', summary: 'This document', tag: 'operations', auth: false },
   { method: 'post', path: '/api/v1/auth/token', summary: 'Exchange email and password for a bearer token', tag: 'auth', auth: false, body: tokenRequestSchema, ok: 201 },
   { method: 'delete', path: '/api/v1/auth/token', summary: 'Revoke the bearer token used', tag: 'auth', ok: 204 },
+  {
+    method: 'post',
+    path: '/api/v1/auth/session',
+    summary: 'Browser sign-in: sets the httpOnly session cookie and returns the CSRF token writes must send in X-CSRF-Token',
+    tag: 'auth',
+    auth: false,
+    body: tokenRequestSchema,
+    ok: 201,
+  },
+  { method: 'delete', path: '/api/v1/auth/session', summary: 'Browser sign-out (revokes the session, clears the cookie)', tag: 'auth', auth: false, ok: 204 },
+  { method: 'get', path: '/api/v1/auth/me', summary: 'The signed-in user (and the CSRF token for a browser session)', tag: 'auth' },
+  { method: 'post', path: '/api/v1/auth/invitations/accept', summary: 'Set the password of an invited user (one-use token from the invitation)', tag: 'auth', auth: false, body: acceptInvitationSchema, ok: 204 },
   { method: 'post', path: '/api/v1/tickets', summary: 'Create a ticket (starts its workflow)', tag: 'tickets', body: newTicketSchema, headers: idempotencyHeadersSchema, ok: 201 },
   { method: 'get', path: '/api/v1/tickets', summary: 'List tickets visible to the caller', tag: 'tickets', query: listTicketsQuerySchema },
   { method: 'get', path: '/api/v1/tickets/{id}', summary: 'One ticket (staff also get the live workflow state)', tag: 'tickets' },
@@ -49,15 +63,29 @@ export const OPERATIONS: Operation[] = [
     body: z.union(Object.values(ACTION_SCHEMAS) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]),
     headers: idempotencyHeadersSchema,
   },
-  { method: 'post', path: '/api/v1/tickets/{id}/comments', summary: 'Comment (public or internal)', tag: 'tickets', body: commentBodySchema, ok: 201 },
+  { method: 'post', path: '/api/v1/tickets/{id}/comments', summary: 'Comment (public or internal)', tag: 'tickets', body: commentBodySchema, headers: idempotencyHeadersSchema, ok: 201 },
   { method: 'get', path: '/api/v1/sla/preview', summary: 'Deadlines a ticket created at `at` would get', tag: 'sla', query: slaPreviewQuerySchema },
   { method: 'get', path: '/api/v1/plans', summary: 'Service plans', tag: 'sla' },
   { method: 'put', path: '/api/v1/plans/{id}', summary: 'Edit a plan (admins; new tickets only)', tag: 'sla', body: planUpdateSchema },
   { method: 'get', path: '/api/v1/calendars', summary: 'Calendars', tag: 'sla' },
   { method: 'put', path: '/api/v1/calendars/{id}', summary: 'Create or replace a calendar (admins)', tag: 'sla', body: calendarBody },
   { method: 'get', path: '/api/v1/contracts', summary: 'Contracts (admins, managers)', tag: 'sla', query: z.object({ customerId: z.string().uuid().optional() }) },
-  { method: 'post', path: '/api/v1/contracts', summary: 'Record a contract (admins)', tag: 'sla', body: contractSchema, ok: 201 },
+  { method: 'post', path: '/api/v1/contracts', summary: 'Record a contract (admins)', tag: 'sla', body: contractSchema, headers: idempotencyHeadersSchema, ok: 201 },
   { method: 'put', path: '/api/v1/contracts/{id}', summary: 'Edit a contract (admins; new tickets only)', tag: 'sla', body: contractSchema },
+  { method: 'get', path: '/api/v1/customers', summary: 'Customers (a customer sees its own organisation)', tag: 'customers', query: listPageQuery },
+  { method: 'post', path: '/api/v1/customers', summary: 'Create a customer (admins)', tag: 'customers', body: newCustomerSchema, headers: idempotencyHeadersSchema, ok: 201 },
+  { method: 'get', path: '/api/v1/customers/{id}', summary: 'One customer with business lines and licensed modules', tag: 'customers' },
+  { method: 'patch', path: '/api/v1/customers/{id}', summary: 'Edit a customer (admins)', tag: 'customers', body: customerUpdateSchema },
+  { method: 'post', path: '/api/v1/customers/{id}/business-lines', summary: 'Add a business line (admins)', tag: 'customers', body: businessLineSchema, headers: idempotencyHeadersSchema, ok: 201 },
+  { method: 'patch', path: '/api/v1/customers/{id}/business-lines/{lineId}', summary: 'Rename a business line (admins)', tag: 'customers', body: businessLineSchema },
+  { method: 'put', path: '/api/v1/customers/{id}/modules/{moduleId}', summary: 'License a module to a customer (admins)', tag: 'customers', body: moduleLicenceSchema },
+  { method: 'delete', path: '/api/v1/customers/{id}/modules/{moduleId}', summary: 'Withdraw a module licence (admins)', tag: 'customers', ok: 204 },
+  { method: 'get', path: '/api/v1/modules', summary: 'The product modules', tag: 'customers' },
+  { method: 'post', path: '/api/v1/modules', summary: 'Add a product module (admins)', tag: 'customers', body: newModuleSchema, headers: idempotencyHeadersSchema, ok: 201 },
+  { method: 'get', path: '/api/v1/users', summary: 'Users (admins: everyone; customer admins: their organisation)', tag: 'users', query: listUsersQuerySchema },
+  { method: 'post', path: '/api/v1/users', summary: 'Invite a user (emails a one-use link to set a password)', tag: 'users', body: inviteUserSchema, headers: idempotencyHeadersSchema, ok: 201 },
+  { method: 'get', path: '/api/v1/users/{id}', summary: 'One user', tag: 'users' },
+  { method: 'patch', path: '/api/v1/users/{id}', summary: 'Change role, levels, business lines, language; disable or enable', tag: 'users', body: userUpdateSchema },
 ];
 
 const jsonSchema = (s: z.ZodType) => {
@@ -91,7 +119,7 @@ export function buildOpenApi(): Record<string, unknown> {
         [String(op.ok ?? 200)]: { description: 'Success' },
         '400': problem,
         ...(op.auth === false ? {} : { '401': problem, '403': problem, '404': problem }),
-        ...(op.method !== 'get' ? { '409': problem } : {}),
+        ...(op.method !== 'get' ? { '409': problem, '429': problem } : {}),
       },
     };
   }
@@ -99,9 +127,12 @@ export function buildOpenApi(): Record<string, unknown> {
     openapi: '3.1.0',
     info: { title: 'ticketflow API', version: '1', description: 'Support desk in which every ticket is a durable Temporal workflow.' },
     servers: [{ url: '/' }],
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        session: { type: 'apiKey', in: 'cookie', name: 'tf_session', description: 'Browser session; writes must also send X-CSRF-Token' },
+      },
       schemas: {
         Problem: {
           type: 'object',

@@ -100,7 +100,8 @@ export function createTicketActionsRouter(deps: ActionDeps): Router {
     const actor = principal(res);
     const { id } = parseInput(ticketIdParamSchema, req.params, 'params');
     const payload = parseInput(commentBodySchema, req.body, 'body');
-    const result = await runTicketAction(deps, actor, id, 'comment', payload);
+    const key = parseInput(idempotencyHeadersSchema, req.headers, 'headers')['idempotency-key'];
+    const result = await runTicketAction(deps, actor, id, 'comment', payload, key);
     res.status(201).json(result);
   });
 

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
 import type { Db } from './connection';
 import type { Principal, Role } from '../domain/access';
 
@@ -48,19 +49,55 @@ export async function issueToken(db: Db, userId: string, kind: 'api' | 'session'
   return { token, expiresAt, csrfToken };
 }
 
-export async function principalForToken(db: Db, token: string): Promise<{ principal: Principal; csrfToken: string | null; kind: string } | undefined> {
+/** A bearer token only as a bearer token and a session only as a cookie: a leaked cookie cannot skip CSRF checks. */
+export async function principalForToken(db: Db, token: string, kind: 'api' | 'session'): Promise<{ principal: Principal; csrfToken: string | null } | undefined> {
   const row = await db('auth_tokens as t')
     .join('users as u', 'u.id', 't.user_id')
     .where('t.token_hash', sha256(token))
+    .where('t.kind', kind)
     .whereNull('t.revoked_at')
     .where('t.expires_at', '>', db.fn.now())
     .whereNull('u.disabled_at')
-    .first('u.*', 't.csrf_token', 't.kind');
+    .first('u.*', 't.csrf_token');
   if (!row) return undefined;
-  return { principal: await toPrincipal(db, row as UserRow), csrfToken: row.csrf_token, kind: row.kind };
+  return { principal: await toPrincipal(db, row as UserRow), csrfToken: row.csrf_token };
 }
 
 export async function revokeToken(db: Db, token: string): Promise<boolean> {
   const n = await db('auth_tokens').where({ token_hash: sha256(token) }).whereNull('revoked_at').update({ revoked_at: db.fn.now() });
   return n > 0;
+}
+
+export async function revokeAllTokens(db: Db | Knex.Transaction, userId: string): Promise<number> {
+  return db('auth_tokens').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: db.fn.now() });
+}
+
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** A one-use invitation; a new one replaces any earlier unused one for the same user. */
+export async function createInvitation(db: Db | Knex.Transaction, userId: string, invitedBy: string): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
+  await db('user_invitations').where({ user_id: userId }).whereNull('used_at').delete();
+  await db('user_invitations').insert({ token_hash: sha256(token), user_id: userId, invited_by: invitedBy, expires_at: expiresAt });
+  return { token, expiresAt };
+}
+
+/** Sets the password of an invited, active user; false if the token is unknown, expired or used. */
+export async function acceptInvitation(db: Db, token: string, passwordHash: string): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    const [inv] = await trx('user_invitations')
+      .where({ token_hash: sha256(token) })
+      .whereNull('used_at')
+      .where('expires_at', '>', trx.fn.now())
+      .update({ used_at: trx.fn.now() })
+      .returning('user_id');
+    if (!inv) return false;
+    const n = await trx('users').where({ id: inv.user_id }).whereNull('disabled_at').update({ password_hash: passwordHash, updated_at: trx.fn.now() });
+    if (!n) throw Object.assign(new Error('disabled'), { rollback: true });
+    return true;
+  }).catch((err: { rollback?: boolean }) => {
+    if (err.rollback) return false;
+    throw err;
+  });
 }

@@ -36,3 +36,32 @@ export function ticketScope(p: Principal): TicketScope {
       return { kind: 'own', customerId: p.customerId, requesterId: p.id };
   }
 }
+
+export const CUSTOMER_ROLES = ['customer_user', 'customer_key_user', 'customer_admin'] as const satisfies readonly Role[];
+export const STAFF_ROLES = ['agent', 'manager', 'admin'] as const satisfies readonly Role[];
+export const isCustomerRole = (r: Role): boolean => (CUSTOMER_ROLES as readonly Role[]).includes(r);
+
+/** Which organisations' customers (and so their people) a principal may see. */
+export type OrganisationScope = { kind: 'all' } | { kind: 'organisation'; customerId: string };
+
+export function organisationScope(p: Principal): OrganisationScope {
+  if (isStaff(p)) return { kind: 'all' };
+  return { kind: 'organisation', customerId: p.customerId ?? '00000000-0000-0000-0000-000000000000' };
+}
+
+/**
+ * Who may manage which users (SPEC §8): admins everyone; a customer admin the people of their own organisation,
+ * in customer roles only. Returns the scope, or null when the principal manages no users at all.
+ */
+export function userManagementScope(p: Principal): OrganisationScope | null {
+  if (p.role === 'admin') return { kind: 'all' };
+  if (p.role === 'customer_admin' && p.customerId) return { kind: 'organisation', customerId: p.customerId };
+  return null;
+}
+
+/** Roles this principal may give; why not, when it may not. */
+export function mayAssignRole(p: Principal, role: Role): string | null {
+  if (p.role === 'admin') return null;
+  if (p.role === 'customer_admin') return isCustomerRole(role) ? null : 'a customer admin may only give customer roles';
+  return 'only admins and customer admins manage users';
+}

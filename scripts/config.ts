@@ -41,6 +41,7 @@ const schema = z.object({
   WORKER_METRICS_PORT: port.default(9464),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  WRITE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
 });
 
 export type RawConfig = z.infer<typeof schema>;

@@ -98,7 +98,7 @@ async function main(): Promise<void> {
 
     const temporal = await connectClient(cfg);
     cleanup.push(() => temporal.connection.close());
-    const app = createApp({ db, temporal, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, log: log.child({ component: 'api' }) });
+    const app = createApp({ db, temporal, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, log: log.child({ component: 'api' }), publicUrl: cfg.PUBLIC_URL, writesPerMinute: cfg.WRITE_RATE_LIMIT_PER_MINUTE });
     const server = await listen(app, emb.PORT, '0.0.0.0');
     cleanup.push(() => closeServer(server));
 

@@ -5,17 +5,19 @@
 import { OPERATIONS } from '../../api/openapi';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 
-type Who = 'anonymous' | 'owner' | 'keyUserOtherLine' | 'orgAdmin' | 'otherOrg' | 'agent' | 'manager' | 'admin';
+type Who = 'anonymous' | 'owner' | 'keyUserOtherLine' | 'orgAdmin' | 'otherOrg' | 'otherOrgAdmin' | 'agent' | 'manager' | 'admin';
 const LOGINS: Record<Exclude<Who, 'anonymous'>, string> = {
   owner: 'user@acme.test',
   keyUserOtherLine: 'keyuser@acme.test',
   orgAdmin: 'admin@acme.test',
   otherOrg: 'user@beta.test',
+  otherOrgAdmin: 'admin@beta.test',
   agent: 'l1@demo.test',
   manager: 'manager@demo.test',
   admin: 'admin@demo.test',
 };
-const EVERYONE: Who[] = ['anonymous', 'owner', 'keyUserOtherLine', 'orgAdmin', 'otherOrg', 'agent', 'manager', 'admin'];
+const EVERYONE: Who[] = ['anonymous', 'owner', 'keyUserOtherLine', 'orgAdmin', 'otherOrg', 'otherOrgAdmin', 'agent', 'manager', 'admin'];
+const all = (status: number, anonymous = status) => ({ ...Object.fromEntries(EVERYONE.map((w) => [w, status])), anonymous });
 
 interface Row {
   op: string;
@@ -27,27 +29,52 @@ interface Ctx {
   ticketId: string;
   acmeId: string;
   contractId: string;
+  ownerId: string;
+  lineId: string;
 }
+let unique = 0;
+const fresh = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${unique++}`;
 
-const seeOwnTicket = { anonymous: 401, owner: 200, keyUserOtherLine: 404, orgAdmin: 200, otherOrg: 404, agent: 200, manager: 200, admin: 200 };
-const staffOnly = { anonymous: 401, owner: 403, keyUserOtherLine: 403, orgAdmin: 403, otherOrg: 403, agent: 200, manager: 200, admin: 200 };
-const adminOnly = (ok: number) => ({ anonymous: 401, owner: 403, keyUserOtherLine: 403, orgAdmin: 403, otherOrg: 403, agent: 403, manager: 403, admin: ok });
+const seeOwnTicket = { anonymous: 401, owner: 200, keyUserOtherLine: 404, orgAdmin: 200, otherOrg: 404, otherOrgAdmin: 404, agent: 200, manager: 200, admin: 200 };
+const staffOnly = { anonymous: 401, owner: 403, keyUserOtherLine: 403, orgAdmin: 403, otherOrg: 403, otherOrgAdmin: 403, agent: 200, manager: 200, admin: 200 };
+const adminOnly = (ok: number) => ({ anonymous: 401, owner: 403, keyUserOtherLine: 403, orgAdmin: 403, otherOrg: 403, otherOrgAdmin: 403, agent: 403, manager: 403, admin: ok });
+/** Users of the owner's organisation: its customer admin and admins manage them; another org's admin gets 404. */
+const manageOwnersUser = (ok: number) => ({ ...adminOnly(ok), orgAdmin: ok, otherOrgAdmin: 404 });
+const seeOwnOrganisation = { ...all(200, 401), otherOrg: 404, otherOrgAdmin: 404 };
 const contract = (c: Ctx) => ({ customerId: c.acmeId, name: 'Matrix contract', validFrom: '2030-01-01' });
 
 const MATRIX: Row[] = [
-  { op: 'GET /healthz', expect: Object.fromEntries(EVERYONE.map((w) => [w, 200])) },
-  { op: 'GET /readyz', expect: Object.fromEntries(EVERYONE.map((w) => [w, 200])) },
-  { op: 'GET /metrics', expect: Object.fromEntries(EVERYONE.map((w) => [w, 200])) },
-  { op: 'GET /api/v1/openapi.json', expect: Object.fromEntries(EVERYONE.map((w) => [w, 200])) },
-  { op: 'POST /api/v1/auth/token', body: () => ({ email: 'user@acme.test', password: 'demo' }), expect: Object.fromEntries(EVERYONE.map((w) => [w, 201])) },
+  { op: 'GET /healthz', expect: all(200) },
+  { op: 'GET /readyz', expect: all(200) },
+  { op: 'GET /metrics', expect: all(200) },
+  { op: 'GET /api/v1/openapi.json', expect: all(200) },
+  { op: 'POST /api/v1/auth/token', body: () => ({ email: 'user@acme.test', password: 'demo' }), expect: all(201) },
   { op: 'DELETE /api/v1/auth/token', expect: { anonymous: 401 } }, // revoking is covered in foundation.test.ts
+  { op: 'POST /api/v1/auth/session', body: () => ({ email: 'user@acme.test', password: 'demo' }), expect: all(201) },
+  { op: 'DELETE /api/v1/auth/session', expect: all(204) }, // signing out always works; see accounts.test.ts
+  { op: 'GET /api/v1/auth/me', expect: all(200, 401) },
+  { op: 'POST /api/v1/auth/invitations/accept', body: () => ({ token: 'x'.repeat(43), password: 'a long enough passphrase' }), expect: all(403) },
+  { op: 'GET /api/v1/customers', expect: all(200, 401) },
+  { op: 'POST /api/v1/customers', body: () => ({ name: 'Matrix', slug: fresh('matrix'), planId: 'basic' }), expect: adminOnly(201) },
+  { op: 'GET /api/v1/customers/{id}', expect: seeOwnOrganisation },
+  { op: 'PATCH /api/v1/customers/{id}', body: () => ({ name: 'Acme' }), expect: adminOnly(200) },
+  { op: 'POST /api/v1/customers/{id}/business-lines', body: () => ({ name: fresh('Line') }), expect: adminOnly(201) },
+  { op: 'PATCH /api/v1/customers/{id}/business-lines/{lineId}', body: () => ({ name: 'Logistics' }), expect: adminOnly(200) },
+  { op: 'PUT /api/v1/customers/{id}/modules/{moduleId}', body: () => ({}), expect: adminOnly(200) },
+  { op: 'DELETE /api/v1/customers/{id}/modules/{moduleId}', expect: adminOnly(204) },
+  { op: 'GET /api/v1/modules', expect: all(200, 401) },
+  { op: 'POST /api/v1/modules', body: () => ({ id: fresh('m'), name: 'Matrix', product: 'suite' }), expect: adminOnly(201) },
+  { op: 'GET /api/v1/users', expect: { ...adminOnly(200), orgAdmin: 200, otherOrgAdmin: 200 } },
+  { op: 'POST /api/v1/users', body: (c) => ({ email: `${fresh('u')}@acme.test`, name: 'Matrix', role: 'customer_user', customerId: c.acmeId }), expect: { ...manageOwnersUser(201), otherOrgAdmin: 403 } },
+  { op: 'GET /api/v1/users/{id}', expect: manageOwnersUser(200) },
+  { op: 'PATCH /api/v1/users/{id}', body: () => ({ name: 'Matrix Name' }), expect: manageOwnersUser(200) },
   {
     op: 'POST /api/v1/tickets',
     body: () => ({ title: 'Matrix', description: 'd', type: 'question', impact: 'low', urgency: 'low' }),
     // Staff must name customer and requester (400); customers create for themselves.
-    expect: { anonymous: 401, owner: 201, keyUserOtherLine: 201, orgAdmin: 201, otherOrg: 201, agent: 400, manager: 400, admin: 400 },
+    expect: { anonymous: 401, owner: 201, keyUserOtherLine: 201, orgAdmin: 201, otherOrg: 201, otherOrgAdmin: 201, agent: 400, manager: 400, admin: 400 },
   },
-  { op: 'GET /api/v1/tickets', expect: { anonymous: 401, owner: 200, keyUserOtherLine: 200, orgAdmin: 200, otherOrg: 200, agent: 200, manager: 200, admin: 200 } },
+  { op: 'GET /api/v1/tickets', expect: all(200, 401) },
   { op: 'GET /api/v1/tickets/{id}', expect: seeOwnTicket },
   { op: 'GET /api/v1/tickets/{id}/events', expect: seeOwnTicket },
   { op: 'GET /api/v1/tickets/{id}/workflow', expect: seeOwnTicket },
@@ -57,7 +84,7 @@ const MATRIX: Row[] = [
     op: 'GET /api/v1/sla/preview',
     query: (c) => `?priority=P2&customerId=${c.acmeId}`,
     // Another organisation's customer id is "not found", exactly like a missing one.
-    expect: { anonymous: 401, owner: 200, keyUserOtherLine: 200, orgAdmin: 200, otherOrg: 404, agent: 200, manager: 200, admin: 200 },
+    expect: { anonymous: 401, owner: 200, keyUserOtherLine: 200, orgAdmin: 200, otherOrg: 404, otherOrgAdmin: 404, agent: 200, manager: 200, admin: 200 },
   },
   { op: 'GET /api/v1/plans', expect: staffOnly },
   { op: 'PUT /api/v1/plans/{id}', body: () => ({ warningThreshold: 0.8 }), expect: adminOnly(200) },
@@ -82,7 +109,8 @@ describe('permission matrix', () => {
     const t = await app.request('POST', '/api/v1/tickets', { token: tokens.owner, body: { title: 'Owned', description: 'd', type: 'question', impact: 'low', urgency: 'low', businessLineId: logistics.id } });
     await eventually(() => app.db('ticket_events').where({ ticket_id: t.body.id }).first(), 'ticket.created');
     const [c] = await app.db('contracts').insert({ customer_id: acme.id, name: 'Existing', valid_from: '2030-01-01' }).returning('id');
-    ctx = { ticketId: t.body.id, acmeId: acme.id, contractId: c.id };
+    const owner = await app.db('users').where({ email: 'user@acme.test' }).first();
+    ctx = { ticketId: t.body.id, acmeId: acme.id, contractId: c.id, ownerId: owner.id, lineId: logistics.id };
   });
   afterAll(async () => {
     await app?.stop();
@@ -101,13 +129,18 @@ describe('permission matrix', () => {
       .replace('/plans/{id}', '/plans/basic')
       .replace('/calendars/{id}', '/calendars/matrix')
       .replace('/contracts/{id}', `/contracts/${ctx.contractId}`)
+      .replace('/customers/{id}', `/customers/${ctx.acmeId}`)
+      .replace('/users/{id}', `/users/${ctx.ownerId}`)
+      .replace('{lineId}', ctx.lineId)
+      .replace('{moduleId}', 'inventory')
       .replace('{action}', 'comment');
     const res = await app.request(method, path + (c.row.query?.(ctx) ?? ''), { token: tokens[who], ...(c.row.body ? { body: c.row.body(ctx) } : {}) });
     expect({ who, status: res.status }).toEqual({ who, status });
     if (status >= 400) expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    if (status === 404 && method === 'GET' && template.includes('{id}')) {
-      // The body of a foreign ticket's 404 is the body of a missing ticket's 404: nothing leaks.
-      const missing = await app.request(method, path.replace(ctx.ticketId, '00000000-0000-4000-8000-000000000000'), { token: tokens[who] });
+    if (status === 404 && template.includes('{id}')) {
+      // The body of another organisation's 404 is the body of a missing resource's 404: nothing leaks.
+      const real = [ctx.ticketId, ctx.acmeId, ctx.ownerId].find((id) => path.includes(id))!;
+      const missing = await app.request(method, path.replace(real, '00000000-0000-4000-8000-000000000000'), { token: tokens[who], ...(c.row.body ? { body: c.row.body(ctx) } : {}) });
       expect(res.body.detail).toBe(missing.body.detail);
     }
   });

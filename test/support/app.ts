@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
-import { createApp } from '../../api/app';
+import { createApp, type AppDeps } from '../../api/app';
 import type { Db } from '../../db/connection';
 import { seedDemoData } from '../../db/seeds/demo';
 import { closeServer, listen } from '../../scripts/http-server';
@@ -22,7 +22,7 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(opts: { worker?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { worker?: boolean; app?: Partial<Pick<AppDeps, 'writesPerMinute' | 'publicUrl'>> } = {}): Promise<TestApp> {
   const tdb = await createTestDb();
   await seedDemoData(tdb.db, 'demo');
   const log = createLogger(process.env.TICKETFLOW_TEST_LOG_LEVEL ?? 'silent', 'test');
@@ -39,7 +39,7 @@ export async function startTestApp(opts: { worker?: boolean } = {}): Promise<Tes
     });
   }
   const temporal = await connectClient(cfg);
-  const app = createApp({ db: tdb.db, temporal, namespace: 'default', taskQueue, log });
+  const app = createApp({ db: tdb.db, temporal, namespace: 'default', taskQueue, log, ...opts.app });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

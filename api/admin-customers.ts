@@ -1,0 +1,170 @@
+/**
+ * Customers (organisations), their business lines and licensed modules, and the module catalogue (SPEC §8: admins
+ * manage them). Customers see their own organisation only; another organisation answers 404 like a missing one.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../db/connection';
+import { getCustomerDetail, isValidListCursor, listCustomers } from '../db/organisations';
+import { organisationScope, type Principal } from '../domain/access';
+import { principal } from './auth';
+import { badRequest, conflict, forbidden, notFound } from './errors';
+import { idempotentCreate } from './idempotency';
+import { freeText, ianaTimeZone as timeZone, parseInput } from './validation';
+
+const uuid = z.string().uuid('must be a UUID');
+const moduleId = z.string().regex(/^[a-z0-9_-]{1,50}$/, 'must be 1–50 lowercase letters, digits, _ or -');
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+
+export const customerIdParam = z.strictObject({ id: uuid });
+export const listPageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(300).refine(isValidListCursor, 'is not a cursor returned by this API').optional(),
+});
+export const newCustomerSchema = z.strictObject({
+  name: freeText(200),
+  slug: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'must be lowercase letters, digits and dashes'),
+  planId: z.string().min(1).max(64),
+  language: z.enum(['en', 'sk']).default('en'),
+  timeZone: timeZone.default('Europe/Bratislava'),
+});
+export const customerUpdateSchema = z.strictObject({
+  name: freeText(200).optional(),
+  planId: z.string().min(1).max(64).optional(),
+  language: z.enum(['en', 'sk']).optional(),
+  timeZone: timeZone.optional(),
+});
+export const businessLineSchema = z.strictObject({ name: freeText(100) });
+export const businessLineParams = z.strictObject({ id: uuid, lineId: uuid });
+export const moduleLicenceParams = z.strictObject({ id: uuid, moduleId });
+export const moduleLicenceSchema = z
+  .strictObject({ licensedFrom: day.nullable().optional(), licensedTo: day.nullable().optional() })
+  .refine((l) => !l.licensedFrom || !l.licensedTo || l.licensedTo >= l.licensedFrom, { message: 'must not be before licensedFrom', path: ['licensedTo'] });
+export const newModuleSchema = z.strictObject({ id: moduleId, name: freeText(100), product: freeText(100) });
+
+function requireAdmin(p: Principal): void {
+  if (p.role !== 'admin') throw forbidden('Only admins may do this');
+}
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
+
+export function createCustomersRouter(deps: { db: Db }): Router {
+  const { db } = deps;
+  const r = Router();
+  const idempotent = idempotentCreate(db);
+
+  const planExists = async (planId: string | undefined) => {
+    if (planId && !(await db('plans').where({ id: planId }).first('id'))) throw badRequest([{ field: 'body.planId', message: 'no such plan' }]);
+  };
+
+  r.get('/customers', async (req, res) => {
+    const p = principal(res);
+    const page = parseInput(listPageQuery, req.query, 'query');
+    res.json(await listCustomers(db, organisationScope(p), page));
+  });
+
+  r.post('/customers', idempotent, async (req, res) => {
+    requireAdmin(principal(res));
+    const body = parseInput(newCustomerSchema, req.body, 'body');
+    await planExists(body.planId);
+    try {
+      const [row] = await db('customers').insert({ name: body.name, slug: body.slug, plan_id: body.planId, language: body.language, time_zone: body.timeZone }).returning('id');
+      res.status(201).location(`/api/v1/customers/${row.id}`).json(await getCustomerDetail(db, { kind: 'all' }, row.id));
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict('slug-taken', `A customer with slug "${body.slug}" already exists`, { field: 'body.slug' });
+      throw err;
+    }
+  });
+
+  r.get('/customers/:id', async (req, res) => {
+    const p = principal(res);
+    const { id } = parseInput(customerIdParam, req.params, 'params');
+    const customer = await getCustomerDetail(db, organisationScope(p), id);
+    if (!customer) throw notFound('Customer');
+    res.json(customer);
+  });
+
+  r.patch('/customers/:id', async (req, res) => {
+    requireAdmin(principal(res));
+    const { id } = parseInput(customerIdParam, req.params, 'params');
+    const body = parseInput(customerUpdateSchema, req.body, 'body');
+    await planExists(body.planId);
+    const n = await db('customers')
+      .where({ id })
+      .update({
+        ...(body.name !== undefined && { name: body.name }),
+        ...(body.planId !== undefined && { plan_id: body.planId }),
+        ...(body.language !== undefined && { language: body.language }),
+        ...(body.timeZone !== undefined && { time_zone: body.timeZone }),
+        updated_at: db.fn.now(),
+      });
+    if (!n) throw notFound('Customer');
+    res.json(await getCustomerDetail(db, { kind: 'all' }, id));
+  });
+
+  r.post('/customers/:id/business-lines', idempotent, async (req, res) => {
+    requireAdmin(principal(res));
+    const { id } = parseInput(customerIdParam, req.params, 'params');
+    const body = parseInput(businessLineSchema, req.body, 'body');
+    if (!(await db('customers').where({ id }).first('id'))) throw notFound('Customer');
+    try {
+      const [line] = await db('business_lines').insert({ customer_id: id, name: body.name }).returning(['id', 'name']);
+      res.status(201).location(`/api/v1/customers/${id}/business-lines/${line.id}`).json(line);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict('name-taken', `This customer already has a business line "${body.name}"`, { field: 'body.name' });
+      throw err;
+    }
+  });
+
+  r.patch('/customers/:id/business-lines/:lineId', async (req, res) => {
+    requireAdmin(principal(res));
+    const { id, lineId } = parseInput(businessLineParams, req.params, 'params');
+    const body = parseInput(businessLineSchema, req.body, 'body');
+    try {
+      const [line] = await db('business_lines').where({ id: lineId, customer_id: id }).update({ name: body.name }).returning(['id', 'name']);
+      if (!line) throw notFound('Business line');
+      res.json(line);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict('name-taken', `This customer already has a business line "${body.name}"`, { field: 'body.name' });
+      throw err;
+    }
+  });
+
+  r.put('/customers/:id/modules/:moduleId', async (req, res) => {
+    requireAdmin(principal(res));
+    const { id, moduleId: mod } = parseInput(moduleLicenceParams, req.params, 'params');
+    const body = parseInput(moduleLicenceSchema, req.body, 'body');
+    if (!(await db('customers').where({ id }).first('id'))) throw notFound('Customer');
+    if (!(await db('modules').where({ id: mod }).first('id'))) throw notFound('Module');
+    const row = { customer_id: id, module_id: mod, licensed_from: body.licensedFrom ?? null, licensed_to: body.licensedTo ?? null };
+    await db('customer_modules').insert(row).onConflict(['customer_id', 'module_id']).merge(['licensed_from', 'licensed_to']);
+    res.json(await getCustomerDetail(db, { kind: 'all' }, id));
+  });
+
+  r.delete('/customers/:id/modules/:moduleId', async (req, res) => {
+    requireAdmin(principal(res));
+    const { id, moduleId: mod } = parseInput(moduleLicenceParams, req.params, 'params');
+    const n = await db('customer_modules').where({ customer_id: id, module_id: mod }).delete();
+    if (!n) throw notFound('Licence');
+    res.status(204).end();
+  });
+
+  r.get('/modules', async (_req, res) => {
+    principal(res);
+    res.json({ items: await db('modules').orderBy('id').select('id', 'name', 'product'), nextCursor: null });
+  });
+
+  r.post('/modules', idempotent, async (req, res) => {
+    requireAdmin(principal(res));
+    const body = parseInput(newModuleSchema, req.body, 'body');
+    try {
+      const [row] = await db('modules').insert(body).returning(['id', 'name', 'product']);
+      res.status(201).location(`/api/v1/modules/${row.id}`).json(row);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict('module-exists', `Module "${body.id}" already exists`, { field: 'body.id' });
+      throw err;
+    }
+  });
+
+  return r;
+}
