@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
 import type { Recipient } from '../workflows/ticket-model';
+import { customerRecipients, isCustomerRole, templateData, templateFor, type RecipientUser } from './notifications/policy';
 import type { TicketEventRecord, TicketWorkflowInput } from '../workflows/ticket-state';
 
 export interface TicketProjection {
@@ -24,15 +25,12 @@ export interface RecordTicketEventsArgs {
   projection: TicketProjection;
 }
 
-interface RecipientRow {
-  id: string;
-  email: string;
-  language: string;
-  role: string;
+interface RecipientRow extends RecipientUser {
+  customer_id: string | null;
 }
 
 async function resolveRecipients(trx: Knex.Transaction, r: Recipient): Promise<RecipientRow[]> {
-  const active = () => trx('users').whereNull('disabled_at').select('id', 'email', 'language', 'role');
+  const active = () => trx('users').whereNull('disabled_at').select('id', 'email', 'language', 'role', 'customer_id');
   switch (r.kind) {
     case 'manager':
       return active().where('role', 'manager');
@@ -50,17 +48,24 @@ async function resolveRecipients(trx: Knex.Transaction, r: Recipient): Promise<R
 
 /**
  * Notifications go to the outbox in the same transaction as their event, keyed (ticket, seq, recipient):
- * a retried activity never queues one twice, and a crash never loses one.
+ * a retried activity never queues one twice, and a crash never loses one. Each row names its email template and
+ * carries the template's data; the sender renders it in the recipient's language when it delivers.
  */
-async function queueNotifications(trx: Knex.Transaction, input: TicketWorkflowInput, events: RecordTicketEventsArgs['events']): Promise<void> {
+async function queueNotifications(trx: Knex.Transaction, input: TicketWorkflowInput, events: RecordTicketEventsArgs['events'], projection: TicketProjection): Promise<void> {
   for (const e of events) {
-    if (!e.notify?.length) continue;
+    const recipients = [...(e.notify ?? []), ...customerRecipients(e, input)];
+    if (!recipients.length) continue;
     const seen = new Set<string>();
-    for (const r of e.notify) {
+    for (const r of recipients) {
       for (const u of await resolveRecipients(trx, r)) {
         // Internal events never reach a customer, whatever the recipient list says.
-        if (seen.has(u.id) || (e.visibility === 'internal' && u.role.startsWith('customer'))) continue;
+        if (seen.has(u.id) || (e.visibility === 'internal' && isCustomerRole(u.role))) continue;
+        // A customer only hears about their own organisation's tickets.
+        if (isCustomerRole(u.role) && u.customer_id !== input.customerId) continue;
         seen.add(u.id);
+        const template = templateFor(e, u);
+        if (!template) continue;
+        const data = await templateData(template, e, { trx, input, firstResponseDue: projection.firstResponseDue ?? null, resolutionDue: projection.resolutionDue ?? null });
         await trx('notifications')
           .insert({
             idempotency_key: `${input.ticketId}:${e.seq}:${u.id}`,
@@ -68,9 +73,9 @@ async function queueNotifications(trx: Knex.Transaction, input: TicketWorkflowIn
             event_seq: e.seq,
             recipient_id: u.id,
             recipient_email: u.email,
-            template: e.type,
+            template,
             language: u.language,
-            payload: JSON.stringify({ ticketNumber: input.number, title: input.title, event: { type: e.type, at: e.at, data: e.data } }),
+            payload: JSON.stringify({ eventType: e.type, at: e.at, data }),
           })
           .onConflict('idempotency_key')
           .ignore();
@@ -125,7 +130,7 @@ export async function recordTicketEvents(db: Db, args: RecordTicketEventsArgs): 
     }));
     const inserted = await trx('ticket_events').insert(rows).onConflict(['ticket_id', 'seq']).ignore().returning('seq');
     const fresh = new Set(inserted.map((r: { seq: number }) => r.seq));
-    await queueNotifications(trx, input, events.filter((e) => fresh.has(e.seq)));
+    await queueNotifications(trx, input, events.filter((e) => fresh.has(e.seq)), projection);
     const maxSeq = Math.max(...events.map((e) => e.seq));
     const lastAt = events[events.length - 1].at;
     // A retried or late activity carrying older state never overwrites newer state.

@@ -129,7 +129,12 @@ export function createUsersRouter(deps: UsersRouterDeps): Router {
           recipient_email: row.email,
           template: 'user-invited',
           language: row.language,
-          payload: JSON.stringify({ invitationUrl, expiresAt: invitation.expiresAt.toISOString(), inviterName: actor.name, organisationName: organisation?.name ?? null }),
+          payload: JSON.stringify({
+            eventType: 'user.invited',
+            at: new Date().toISOString(),
+            data: { inviterName: actor.name, organisationName: organisation?.name ?? 'ticketflow', expiresAt: invitation.expiresAt.toISOString() },
+            links: { invitation: invitationUrl },
+          }),
         });
         return { id: row.id as string, invitation: { url: invitationUrl, expiresAt: invitation.expiresAt.toISOString() } };
       })

@@ -15,6 +15,9 @@ import { createSlaAdminRouter } from './admin-sla';
 import { buildOpenApi } from './openapi';
 import { createCustomersRouter } from './admin-customers';
 import { createUsersRouter } from './admin-users';
+import { createNotificationsRouter } from './notifications';
+import { createCaughtMailRouter } from './caught-mail';
+import type { Mailbox } from '../scripts/lib/mail-catcher';
 import { DEFAULT_WRITES_PER_MINUTE, writeRateLimit } from './rate-limit';
 
 export interface AppDeps {
@@ -27,7 +30,14 @@ export interface AppDeps {
   /** Base URL people open (links in emails and invitations); https also makes session cookies Secure. */
   publicUrl?: string;
   writesPerMinute?: number;
+  /** Signs links in e-mails (satisfaction survey); AUTH_SECRET in production, DEV_AUTH_SECRET otherwise. */
+  authSecret?: string;
+  /** The embedded default's mail catcher, shown to admins; absent in production. */
+  mailbox?: Mailbox;
 }
+
+/** The signing secret when none is given (development and tests; scripts/config.ts requires AUTH_SECRET in production). */
+export const DEV_AUTH_SECRET = 'ticketflow-development-secret-not-for-production';
 
 export function createApp(deps: AppDeps): Express {
   const metrics = deps.metrics ?? createApiMetrics(deps.db);
@@ -63,6 +73,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(createSlaAdminRouter({ db: deps.db }));
   api.use(createCustomersRouter({ db: deps.db }));
   api.use(createUsersRouter({ db: deps.db, publicUrl }));
+  api.use(createNotificationsRouter({ db: deps.db, authSecret: deps.authSecret ?? DEV_AUTH_SECRET }));
+  api.use(createCaughtMailRouter({ mailbox: deps.mailbox }));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

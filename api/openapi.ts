@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { acceptInvitationSchema, tokenRequestSchema } from './auth';
 import { businessLineSchema, customerUpdateSchema, listPageQuery, moduleLicenceSchema, newCustomerSchema, newModuleSchema } from './admin-customers';
+import { caughtMailQuerySchema } from './caught-mail';
 import { inviteUserSchema, listUsersQuerySchema, userUpdateSchema } from './admin-users';
+import { feedQuerySchema, notificationPreferencesSchema, satisfactionSchema } from './notifications';
 import { contractSchema, planUpdateSchema } from './admin-sla';
 import { slaPreviewQuerySchema } from './sla';
 import { ACTION_SCHEMAS, commentBodySchema } from './ticket-actions';
@@ -86,6 +88,20 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/api/v1/users', summary: 'Invite a user (emails a one-use link to set a password)', tag: 'users', body: inviteUserSchema, headers: idempotencyHeadersSchema, ok: 201 },
   { method: 'get', path: '/api/v1/users/{id}', summary: 'One user', tag: 'users' },
   { method: 'patch', path: '/api/v1/users/{id}', summary: 'Change role, levels, business lines, language; disable or enable', tag: 'users', body: userUpdateSchema },
+  { method: 'get', path: '/api/v1/notifications', summary: "The caller's notifications, newest first, with the unread count", tag: 'notifications', query: feedQuerySchema },
+  { method: 'post', path: '/api/v1/notifications/{id}/read', summary: 'Mark one of your notifications read', tag: 'notifications', ok: 204 },
+  { method: 'post', path: '/api/v1/notifications/read-all', summary: 'Mark all your notifications read', tag: 'notifications', ok: 204 },
+  { method: 'get', path: '/api/v1/me/notification-preferences', summary: 'Which e-mails you receive (every template of your role; absent = sent)', tag: 'notifications' },
+  { method: 'put', path: '/api/v1/me/notification-preferences', summary: 'Switch e-mails on or off per template (partial)', tag: 'notifications', body: notificationPreferencesSchema },
+  {
+    method: 'post',
+    path: '/api/v1/satisfaction',
+    summary: "Rate a closed ticket with the signed link from its closing e-mail (no sign-in; once per ticket)",
+    tag: 'notifications',
+    auth: false,
+    body: satisfactionSchema,
+  },
+  { method: 'get', path: '/api/v1/admin/mail', summary: 'Mail caught by the embedded mail catcher (admins; 404 in production)', tag: 'operations', query: caughtMailQuerySchema },
 ];
 
 const jsonSchema = (s: z.ZodType) => {

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const log = createLogger(cfg.LOG_LEVEL, 'api');
   const db = createDb(cfg.DATABASE_URL, cfg.DATABASE_POOL_MAX);
   const temporal = await connectClient(cfg);
-  const app = createApp({ db, temporal, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, log, publicUrl: cfg.PUBLIC_URL, writesPerMinute: cfg.WRITE_RATE_LIMIT_PER_MINUTE });
+  const app = createApp({ db, temporal, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, log, publicUrl: cfg.PUBLIC_URL, writesPerMinute: cfg.WRITE_RATE_LIMIT_PER_MINUTE, authSecret: cfg.AUTH_SECRET });
   const server = await listen(app, cfg.PORT, cfg.HOST);
   log.info({ port: cfg.PORT, host: cfg.HOST }, 'API listening');
   let stopping = false;

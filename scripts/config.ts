@@ -40,6 +40,11 @@ const schema = z.object({
   TEMPORAL_API_KEY: z.string().optional(),
   WORKER_METRICS_PORT: port.default(9464),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  SMTP_FROM: z.string().min(3).max(254).default('ticketflow support <support@ticketflow.local>'),
+  /** How long one delivery attempt reserves a message; a crashed sender's messages are retried after it. */
+  MAIL_LEASE_MS: z.coerce.number().int().min(3_000).max(3_600_000).default(60_000),
+  /** First retry delay after a failed delivery; doubles per attempt up to 15 minutes. */
+  MAIL_RETRY_BASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   WRITE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
 });
@@ -119,6 +124,7 @@ const embeddedSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   PG_PORT: port.default(5433),
   WORKER_METRICS_PORT: port.default(9464),
+  SMTP_PORT: port.default(1025),
   DATA_DIR: z.string().min(1).default('.data'),
   DEMO_PASSWORD: z.string().min(1).max(200).default('demo'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
@@ -131,7 +137,7 @@ export function loadEmbeddedConfig(env: NodeJS.ProcessEnv = process.env): Embedd
   const parsed = embeddedSchema.safeParse(cleaned);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })));
   const c = parsed.data;
-  const ports = [['PORT', c.PORT], ['TEMPORAL_PORT', c.TEMPORAL_PORT], ['TEMPORAL_UI_PORT', c.TEMPORAL_UI_PORT], ['PG_PORT', c.PG_PORT], ['WORKER_METRICS_PORT', c.WORKER_METRICS_PORT]] as const;
+  const ports = [['PORT', c.PORT], ['TEMPORAL_PORT', c.TEMPORAL_PORT], ['TEMPORAL_UI_PORT', c.TEMPORAL_UI_PORT], ['PG_PORT', c.PG_PORT], ['WORKER_METRICS_PORT', c.WORKER_METRICS_PORT], ['SMTP_PORT', c.SMTP_PORT]] as const;
   const seen = new Map<number, string>();
   for (const [name, p] of ports) {
     if (seen.has(p)) throw new ConfigError([{ variable: name, message: `port ${p} is also used by ${seen.get(p)}` }]);

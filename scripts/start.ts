@@ -11,7 +11,9 @@ import { ConfigError, loadConfig, loadEmbeddedConfig } from './config';
 import { closeServer, listen } from './http-server';
 import { startDevServer } from './lib/dev-server';
 import { startEmbeddedPostgres } from './lib/embedded-pg';
+import { startMailCatcher } from './lib/mail-catcher';
 import { assertPortFree, PortInUseError } from './lib/ports';
+import { startSender } from './lib/sender';
 import { ensureDevServer } from './lib/provisioning';
 import { createLogger } from './logger';
 import { connectClient, createTicketWorker, installWorkerRuntime } from './temporal';
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
     await assertPortFree(emb.TEMPORAL_UI_PORT, 'the Temporal Web UI (TEMPORAL_UI_PORT)');
     await assertPortFree(emb.PG_PORT, 'PostgreSQL (PG_PORT)');
     await assertPortFree(emb.WORKER_METRICS_PORT, 'worker metrics (WORKER_METRICS_PORT)');
+    if (!process.env.SMTP_URL) await assertPortFree(emb.SMTP_PORT, 'the mail catcher (SMTP_PORT)');
 
     const binary = await ensureDevServer(say);
     say(`starting PostgreSQL on 127.0.0.1:${emb.PG_PORT} (data in ${join(dataDir, 'postgres')})`);
@@ -66,8 +69,16 @@ async function main(): Promise<void> {
     });
     cleanup.push(() => temporalServer.stop());
 
+    // Mail goes to a local catcher unless SMTP_URL names a real relay; admins read it at /api/v1/admin/mail.
+    const catcher = process.env.SMTP_URL ? undefined : await startMailCatcher({ port: emb.SMTP_PORT });
+    if (catcher) {
+      cleanup.push(() => catcher.close());
+      say(`mail catcher listening on ${catcher.url}`);
+    }
+
     const cfg = loadConfig({
       ...process.env,
+      ...(catcher ? { SMTP_URL: catcher.url } : {}),
       NODE_ENV: process.env.NODE_ENV ?? 'development',
       LOG_LEVEL: emb.LOG_LEVEL,
       HOST: '0.0.0.0',
@@ -95,10 +106,12 @@ async function main(): Promise<void> {
       await running;
       await connection.close();
     });
+    const sender = startSender(cfg, db, log);
+    if (sender) cleanup.push(() => sender.stop());
 
     const temporal = await connectClient(cfg);
     cleanup.push(() => temporal.connection.close());
-    const app = createApp({ db, temporal, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, log: log.child({ component: 'api' }), publicUrl: cfg.PUBLIC_URL, writesPerMinute: cfg.WRITE_RATE_LIMIT_PER_MINUTE });
+    const app = createApp({ db, temporal, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, log: log.child({ component: 'api' }), publicUrl: cfg.PUBLIC_URL, writesPerMinute: cfg.WRITE_RATE_LIMIT_PER_MINUTE, authSecret: cfg.AUTH_SECRET, mailbox: catcher });
     const server = await listen(app, emb.PORT, '0.0.0.0');
     cleanup.push(() => closeServer(server));
 
@@ -110,6 +123,7 @@ async function main(): Promise<void> {
         `  API and portal   http://localhost:${emb.PORT}   (health: /healthz, readiness: /readyz, metrics: /metrics)`,
         `  Temporal Web UI  ${temporalServer.uiUrl}   (gRPC ${temporalServer.address}, namespace default)`,
         `  Worker metrics   http://127.0.0.1:${emb.WORKER_METRICS_PORT}/metrics`,
+        catcher ? `  Caught mail      http://localhost:${emb.PORT}/api/v1/admin/mail   (admins; SMTP ${catcher.url})` : `  Mail relay       ${cfg.SMTP_URL?.replace(/\/\/[^@/]*@/, '//***@')}`,
         `  PostgreSQL       ${pg.url.replace(/:[^:@]*@/, ':***@')}`,
         `  Demo logins (password "${emb.DEMO_PASSWORD === 'demo' ? 'demo' : '$DEMO_PASSWORD'}"):`,
         ...logins.map((l) => `    ${l.email.padEnd(20)} ${l.role.padEnd(18)} ${l.organisation}`),

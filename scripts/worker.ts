@@ -2,6 +2,7 @@
 import { createDb } from '../db/connection';
 import { loadConfigOrExit } from './config';
 import { createLogger } from './logger';
+import { startSender } from './lib/sender';
 import { createTicketWorker, installWorkerRuntime } from './temporal';
 
 async function main(): Promise<void> {
@@ -11,8 +12,10 @@ async function main(): Promise<void> {
   const db = createDb(cfg.DATABASE_URL, cfg.DATABASE_POOL_MAX);
   const { worker, connection } = await createTicketWorker({ cfg, deps: { db, log } });
   log.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, metrics: `:${cfg.WORKER_METRICS_PORT}/metrics` }, 'worker running');
+  const sender = startSender(cfg, db, log);
   // The SDK runtime turns SIGINT/SIGTERM into a graceful shutdown: run() resolves once in-flight tasks drained.
   await worker.run();
+  await sender?.stop();
   await connection.close();
   await db.destroy();
   log.info('worker stopped');

@@ -93,7 +93,7 @@ describe('accounts, sessions and administration', () => {
       const token = /#token=([A-Za-z0-9_-]+)$/.exec(res.body.invitation.url)![1];
       const mail = await app.db('notifications').where({ recipient_id: res.body.id, template: 'user-invited' });
       expect(mail).toHaveLength(1);
-      expect(mail[0].payload).toMatchObject({ invitationUrl: res.body.invitation.url, inviterName: expect.any(String) });
+      expect(mail[0].payload).toMatchObject({ links: { invitation: res.body.invitation.url }, data: { inviterName: expect.any(String) } });
 
       expect((await app.request('POST', '/api/v1/auth/token', { body: { email: 'new.agent@demo.test', password: 'whatever-password' } })).status).toBe(401);
       const short = await app.request('POST', '/api/v1/auth/invitations/accept', { body: { token, password: 'short' } });

@@ -31,6 +31,7 @@ interface Ctx {
   contractId: string;
   ownerId: string;
   lineId: string;
+  notificationId: string;
 }
 let unique = 0;
 const fresh = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${unique++}`;
@@ -63,6 +64,7 @@ const MATRIX: Row[] = [
   { op: 'PUT /api/v1/customers/{id}/modules/{moduleId}', body: () => ({}), expect: adminOnly(200) },
   { op: 'DELETE /api/v1/customers/{id}/modules/{moduleId}', expect: adminOnly(204) },
   { op: 'GET /api/v1/modules', expect: all(200, 401) },
+  { op: 'GET /api/v1/admin/mail', expect: adminOnly(200) },
   { op: 'POST /api/v1/modules', body: () => ({ id: fresh('m'), name: 'Matrix', product: 'suite' }), expect: adminOnly(201) },
   { op: 'GET /api/v1/users', expect: { ...adminOnly(200), orgAdmin: 200, otherOrgAdmin: 200 } },
   { op: 'POST /api/v1/users', body: (c) => ({ email: `${fresh('u')}@acme.test`, name: 'Matrix', role: 'customer_user', customerId: c.acmeId }), expect: { ...manageOwnersUser(201), otherOrgAdmin: 403 } },
@@ -93,6 +95,14 @@ const MATRIX: Row[] = [
   { op: 'GET /api/v1/contracts', expect: { ...staffOnly, agent: 403 } },
   { op: 'POST /api/v1/contracts', body: contract, expect: adminOnly(201) },
   { op: 'PUT /api/v1/contracts/{id}', body: contract, expect: adminOnly(200) },
+  { op: 'GET /api/v1/notifications', expect: all(200, 401) },
+  // Everyone's own feed: another person's notification is "not found".
+  { op: 'POST /api/v1/notifications/{id}/read', expect: { ...all(404, 401), owner: 204 } },
+  { op: 'POST /api/v1/notifications/read-all', expect: all(204, 401) },
+  { op: 'GET /api/v1/me/notification-preferences', expect: all(200, 401) },
+  { op: 'PUT /api/v1/me/notification-preferences', body: () => ({ email: {} }), expect: all(200, 401) },
+  // The signed link is the authority, signed in or not; a forged one is refused for everyone.
+  { op: 'POST /api/v1/satisfaction', body: (c) => ({ token: `${Buffer.from(`sat1.${c.ticketId}.${c.ownerId}.${Math.floor(Date.now() / 1000)}`).toString('base64url')}.${'A'.repeat(43)}`, rating: 5 }), expect: all(403) },
 ];
 
 describe('permission matrix', () => {
@@ -110,7 +120,8 @@ describe('permission matrix', () => {
     await eventually(() => app.db('ticket_events').where({ ticket_id: t.body.id }).first(), 'ticket.created');
     const [c] = await app.db('contracts').insert({ customer_id: acme.id, name: 'Existing', valid_from: '2030-01-01' }).returning('id');
     const owner = await app.db('users').where({ email: 'user@acme.test' }).first();
-    ctx = { ticketId: t.body.id, acmeId: acme.id, contractId: c.id, ownerId: owner.id, lineId: logistics.id };
+    const [n] = await app.db('notifications').insert({ idempotency_key: fresh('matrix-notification'), recipient_id: owner.id, recipient_email: owner.email, template: 'user-invited', language: 'en', payload: '{}' }).returning('id');
+    ctx = { ticketId: t.body.id, acmeId: acme.id, contractId: c.id, ownerId: owner.id, lineId: logistics.id, notificationId: String(n.id) };
   });
   afterAll(async () => {
     await app?.stop();
@@ -131,6 +142,7 @@ describe('permission matrix', () => {
       .replace('/contracts/{id}', `/contracts/${ctx.contractId}`)
       .replace('/customers/{id}', `/customers/${ctx.acmeId}`)
       .replace('/users/{id}', `/users/${ctx.ownerId}`)
+      .replace('/notifications/{id}', `/notifications/${ctx.notificationId}`)
       .replace('{lineId}', ctx.lineId)
       .replace('{moduleId}', 'inventory')
       .replace('{action}', 'comment');
@@ -139,8 +151,9 @@ describe('permission matrix', () => {
     if (status >= 400) expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
     if (status === 404 && template.includes('{id}')) {
       // The body of another organisation's 404 is the body of a missing resource's 404: nothing leaks.
-      const real = [ctx.ticketId, ctx.acmeId, ctx.ownerId].find((id) => path.includes(id))!;
-      const missing = await app.request(method, path.replace(real, '00000000-0000-4000-8000-000000000000'), { token: tokens[who], ...(c.row.body ? { body: c.row.body(ctx) } : {}) });
+      const real = [ctx.ticketId, ctx.acmeId, ctx.ownerId, ctx.notificationId].find((id) => path.includes(`/${id}`))!;
+      const missingId = real === ctx.notificationId ? '999999999999' : '00000000-0000-4000-8000-000000000000';
+      const missing = await app.request(method, path.replace(`/${real}`, `/${missingId}`), { token: tokens[who], ...(c.row.body ? { body: c.row.body(ctx) } : {}) });
       expect(res.body.detail).toBe(missing.body.detail);
     }
   });

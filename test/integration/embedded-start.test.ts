@@ -55,6 +55,7 @@ describe('npm start (embedded default)', () => {
       TEMPORAL_UI_PORT: String(await freePort()),
       PG_PORT: String(await freePort()),
       WORKER_METRICS_PORT: String(await freePort()),
+      SMTP_PORT: String(await freePort()),
       DATA_DIR: join(dataDir, 'data'),
       DEMO_PASSWORD: 'demo',
     };
@@ -88,6 +89,16 @@ describe('npm start (embedded default)', () => {
     });
     expect(created.status).toBe(201);
     const number = Number(created.body.number.slice(2));
+
+    // The customer's "we received your ticket" email reaches the built-in mail catcher, which admins can read.
+    const adminLogin = await json(`${api}/api/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@demo.test', password: 'demo' }) });
+    let caught: Array<{ subject: string; to: string[]; text: string }> = [];
+    for (let i = 0; i < 150 && !caught.length; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      caught = (await json(`${api}/api/v1/admin/mail?to=user@acme.test`, { headers: { authorization: `Bearer ${adminLogin.body.token}` } })).body.items;
+    }
+    expect(caught[0]).toMatchObject({ to: ['user@acme.test'], subject: expect.stringContaining(created.body.number) });
+    expect(running.output()).toContain('Caught mail');
 
     const cli = findDevServer()!.path;
     const listing = execFileSync(cli, ['workflow', 'list', '--address', `127.0.0.1:${env.TEMPORAL_PORT}`, '--query', "TicketStatus='new'"]).toString();

@@ -2,31 +2,11 @@
  * Durable timers against the real dev server and PostgreSQL: the worker is killed (SIGKILL) while a breach timer is
  * pending; a new worker records the breach exactly once, at the right time, and Temporal lists the ticket as breached.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
-import { freePort } from '../../scripts/lib/ports';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { findDevServer } from '../../scripts/lib/provisioning';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { requireEnv, TEST_ENV } from '../support/env';
-
-const root = resolve(__dirname, '../..');
-
-async function startWorkerProcess(app: TestApp, dbUrl: string): Promise<ChildProcess> {
-  // `node --import tsx`: the worker is this very process, so SIGKILL hits the worker and not a wrapper.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/worker.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: dbUrl,
-      TEMPORAL_ADDRESS: requireEnv(TEST_ENV.temporalAddress),
-      TEMPORAL_TASK_QUEUE: app.taskQueue,
-      WORKER_METRICS_PORT: String(await freePort()),
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return child;
-}
+import { startWorkerProcess } from '../support/worker-process';
 
 describe('a worker killed while a breach timer is pending', () => {
   let app: TestApp;
@@ -43,9 +23,8 @@ describe('a worker killed while a breach timer is pending', () => {
     const acme = await app.db('customers').where({ slug: 'acme' }).first();
     // A contract with a 6-second first-response target for P2 (contracts may use seconds).
     await app.db('contracts').insert({ customer_id: acme.id, name: 'Test contract', valid_from: '2020-01-01', targets: JSON.stringify({ P2: { firstResponse: { ms: 6000, coverage: '24x7' } } }) });
-    const dbUrl = (app.db.client.config.connection as { connectionString: string }).connectionString;
 
-    const first = await startWorkerProcess(app, dbUrl);
+    const first = await startWorkerProcess(app);
     children.push(first);
     const token = await app.login('user@acme.test');
     const created = await app.request('POST', '/api/v1/tickets', { token, body: { title: 'Payroll export fails', description: 'Export aborts', type: 'incident', impact: 'medium', urgency: 'high' } });
@@ -62,7 +41,7 @@ describe('a worker killed while a breach timer is pending', () => {
     await new Promise((r) => setTimeout(r, Math.max(0, deadline.getTime() - Date.now()) + 1500));
     expect(await app.db('ticket_events').where({ ticket_id: ticketId, type: 'sla.breached' })).toHaveLength(0);
 
-    const second = await startWorkerProcess(app, dbUrl);
+    const second = await startWorkerProcess(app);
     children.push(second);
     const breach = await eventually(() => app.db('ticket_events').where({ ticket_id: ticketId, type: 'sla.breached' }).first(), 'the breach', 60_000);
     expect(breach.data).toMatchObject({ clock: 'firstResponse', deadline: deadline.toISOString() });

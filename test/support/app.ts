@@ -22,7 +22,7 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(opts: { worker?: boolean; app?: Partial<Pick<AppDeps, 'writesPerMinute' | 'publicUrl'>> } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { worker?: boolean; app?: Partial<Pick<AppDeps, 'writesPerMinute' | 'publicUrl' | 'mailbox'>> } = {}): Promise<TestApp> {
   const tdb = await createTestDb();
   await seedDemoData(tdb.db, 'demo');
   const log = createLogger(process.env.TICKETFLOW_TEST_LOG_LEVEL ?? 'silent', 'test');
@@ -39,7 +39,8 @@ export async function startTestApp(opts: { worker?: boolean; app?: Partial<Pick<
     });
   }
   const temporal = await connectClient(cfg);
-  const app = createApp({ db: tdb.db, temporal, namespace: 'default', taskQueue, log, ...opts.app });
+  // An empty mail catcher, as `npm start` has one (tests that need real SMTP start their own).
+  const app = createApp({ db: tdb.db, temporal, namespace: 'default', taskQueue, log, mailbox: { list: () => [] }, ...opts.app });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

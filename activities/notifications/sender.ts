@@ -1,0 +1,196 @@
+/**
+ * Delivers the notification outbox by SMTP (nodemailer). Rows are claimed with `FOR UPDATE SKIP LOCKED` and a lease,
+ * so any number of worker processes share the work and a crashed one's rows are picked up when the lease ends.
+ * A failed delivery is retried with exponential backoff; the relay's answer is recorded. Each message carries a
+ * Message-ID derived from the row's idempotency key (ticket, event, recipient), the same on every attempt.
+ */
+import { createTransport, type Transporter } from 'nodemailer';
+import type { Db } from '../../db/connection';
+import type { Logger } from '../../scripts/logger';
+import { formatTicketNumber } from '../../domain/tickets';
+import { signSatisfactionToken, satisfactionUrl } from './links';
+import { EMAIL_TEMPLATES, type EmailContext, type EmailTemplates, type EmailTicket, type Language, type TemplateId } from './templates';
+
+export interface SenderOptions {
+  db: Db;
+  templates: EmailTemplates;
+  /** smtp://host:port or smtps://user:pass@host:port */
+  smtpUrl: string;
+  from: string;
+  publicUrl: string;
+  authSecret: string;
+  log: Logger;
+  batchSize?: number;
+  pollMs?: number;
+  /** How long a claimed row is reserved for one attempt; a crash frees it after this. */
+  leaseMs?: number;
+  /** After this many failed attempts a row is marked failed and shows in the admin view. */
+  maxAttempts?: number;
+  /** Backoff after the n-th failure: base · 2^(n−1), capped. */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+}
+
+interface OutboxRow {
+  id: number;
+  idempotency_key: string;
+  ticket_id: string | null;
+  recipient_id: string | null;
+  recipient_email: string;
+  template: string;
+  language: string;
+  payload: { eventType?: string; at?: string; data?: Record<string, unknown>; links?: Record<string, string> };
+  attempts: number;
+}
+
+export interface NotificationSender {
+  /** Claims and delivers one batch; returns how many rows it handled. */
+  runOnce(): Promise<number>;
+  start(): void;
+  /** Stops polling and waits for the batch in flight. */
+  stop(): Promise<void>;
+}
+
+export const messageIdFor = (idempotencyKey: string, domain = 'ticketflow.local') => `<${idempotencyKey.replace(/[^A-Za-z0-9.-]/g, '.')}@${domain}>`;
+
+export function createNotificationSender(o: SenderOptions): NotificationSender {
+  const batchSize = o.batchSize ?? 20;
+  const leaseMs = o.leaseMs ?? 60_000;
+  const maxAttempts = o.maxAttempts ?? 12;
+  const backoffBase = o.backoffBaseMs ?? 5_000;
+  const backoffMax = o.backoffMaxMs ?? 15 * 60_000;
+  const base = o.publicUrl.replace(/\/$/, '');
+  // Every SMTP wait ends well inside the lease, so no other sender takes a message over while one is sending it.
+  const smtpTimeout = Math.min(30_000, Math.floor(leaseMs / 3));
+  const transport: Transporter = createTransport({ url: o.smtpUrl, connectionTimeout: smtpTimeout, greetingTimeout: smtpTimeout, socketTimeout: smtpTimeout } as never, { from: o.from });
+  const isSmtpUrl = /^smtps?:\/\//.test(o.smtpUrl);
+  if (!isSmtpUrl) throw new Error('SMTP_URL must be smtp:// or smtps://');
+
+  const claim = async (): Promise<OutboxRow[]> => {
+    const { rows } = await o.db.raw(
+      `UPDATE notifications SET status = 'sending', attempts = attempts + 1, next_attempt_at = now() + (? * interval '1 millisecond')
+       WHERE id IN (
+         SELECT id FROM notifications
+         WHERE status IN ('pending', 'sending') AND next_attempt_at <= now()
+         ORDER BY next_attempt_at, id
+         LIMIT ? FOR UPDATE SKIP LOCKED)
+       RETURNING id, idempotency_key, ticket_id, recipient_id, recipient_email, template, language, payload, attempts`,
+      [leaseMs, batchSize],
+    );
+    return rows as OutboxRow[];
+  };
+
+  const contextFor = async (row: OutboxRow, template: TemplateId): Promise<EmailContext> => {
+    const user = row.recipient_id ? await o.db('users').where({ id: row.recipient_id }).first('name', 'email', 'language', 'time_zone', 'role', 'email_preferences') : undefined;
+    const isCustomer = String(user?.role ?? 'customer').startsWith('customer');
+    const language = (row.language === 'sk' ? 'sk' : 'en') as Language;
+    let ticket: EmailTicket | null = null;
+    const links: Record<string, string> = { ...(row.payload.links ?? {}) };
+    if (EMAIL_TEMPLATES[template].ticket) {
+      const t = await o.db('tickets as t').join('customers as c', 'c.id', 't.customer_id').where('t.id', row.ticket_id).first('t.*', 'c.name as customer_name');
+      if (!t) throw new Error(`ticket ${row.ticket_id} of notification ${row.id} does not exist`);
+      const url = `${base}/${isCustomer ? 'portal' : 'desk'}/tickets/${t.number}`;
+      ticket = { number: formatTicketNumber(Number(t.number)), title: t.title, url, priority: t.priority, status: t.status, level: t.level, type: t.type, customerName: t.customer_name };
+      for (const l of EMAIL_TEMPLATES[template].links as readonly string[]) {
+        if (links[l]) continue;
+        if (l === 'confirm') links.confirm = `${url}#confirm`;
+        else if (l === 'reopen') links.reopen = `${url}#reopen`;
+        else if (l === 'survey') links.survey = satisfactionUrl(base, signSatisfactionToken(o.authSecret, { ticketId: t.id, userId: row.recipient_id ?? '' }));
+        else links[l] = url;
+      }
+    }
+    return {
+      recipient: { name: user?.name ?? row.recipient_email, email: row.recipient_email, language, timeZone: user?.time_zone ?? 'Europe/Bratislava', isCustomer },
+      ticket,
+      event: { type: row.payload.eventType ?? template, at: row.payload.at ?? new Date().toISOString(), data: (row.payload.data ?? {}) as never },
+      links: links as never,
+      product: { name: 'ticketflow', portalUrl: `${base}/portal` },
+    } as EmailContext;
+  };
+
+  const deliver = async (row: OutboxRow): Promise<void> => {
+    const template = row.template as TemplateId;
+    if (!Object.hasOwn(EMAIL_TEMPLATES, template)) {
+      // Not an email (an in-portal item only, or a row from before templates existed).
+      await o.db('notifications').where({ id: row.id }).update({ status: 'suppressed', last_error: `no email template "${row.template}"` });
+      return;
+    }
+    if (row.recipient_id) {
+      const prefs = await o.db('users').where({ id: row.recipient_id }).first('email_preferences', 'disabled_at');
+      const off = prefs?.email_preferences?.[template] === false;
+      if (off || prefs?.disabled_at) {
+        await o.db('notifications').where({ id: row.id }).update({ status: 'suppressed', last_error: off ? 'the recipient turned this email off' : 'the recipient is disabled' });
+        return;
+      }
+    }
+    let rendered;
+    try {
+      const ctx = await contextFor(row, template);
+      rendered = o.templates.render(template, ctx.recipient.language, ctx as EmailContext<typeof template>);
+    } catch (err) {
+      // A render failure is a bug in data or template: retrying will not fix it, and "undefined" is never sent.
+      o.log.error({ err, notification: row.id, template }, 'notification could not be rendered');
+      await o.db('notifications').where({ id: row.id }).update({ status: 'failed', last_error: `render: ${(err as Error).message}`.slice(0, 2000) });
+      return;
+    }
+    try {
+      const info = await transport.sendMail({
+        to: row.recipient_email,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        messageId: messageIdFor(row.idempotency_key),
+        headers: { 'X-Ticketflow-Notification': row.idempotency_key, 'Content-Language': row.language },
+      });
+      await o.db('notifications').where({ id: row.id }).update({ status: 'sent', sent_at: o.db.fn.now(), smtp_response: String(info.response ?? '').slice(0, 1000), last_error: null });
+    } catch (err) {
+      const attempts = row.attempts;
+      const failed = attempts >= maxAttempts;
+      const delay = Math.min(backoffMax, backoffBase * 2 ** (attempts - 1));
+      o.log.warn({ notification: row.id, attempts, err: (err as Error).message, retryInMs: failed ? null : delay }, 'notification delivery failed');
+      await o.db('notifications')
+        .where({ id: row.id })
+        .update({
+          status: failed ? 'failed' : 'pending',
+          last_error: String((err as Error).message).slice(0, 2000),
+          smtp_response: (err as { response?: string }).response?.slice(0, 1000) ?? null,
+          next_attempt_at: o.db.raw(`now() + (? * interval '1 millisecond')`, [delay]),
+        });
+    }
+  };
+
+  const runOnce = async (): Promise<number> => {
+    const rows = await claim();
+    for (const row of rows) await deliver(row);
+    return rows.length;
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const tick = () => {
+    running = (async () => {
+      try {
+        // Drain while there is work; then wait for the next poll.
+        while (!stopped && (await runOnce()) === batchSize);
+      } catch (err) {
+        o.log.error({ err }, 'notification sender batch failed');
+      }
+      if (!stopped) timer = setTimeout(tick, o.pollMs ?? 1000);
+    })();
+  };
+
+  return {
+    runOnce,
+    start() {
+      stopped = false;
+      tick();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+      transport.close();
+    },
+  };
+}
