@@ -18,7 +18,8 @@ const AUTO_CLOSE_AFTER_MS = 14 * 24 * 3600 * 1000;
 function customerTemplate(e: TicketEventRecord): TemplateId | null {
   switch (e.type) {
     case 'ticket.created':
-      return 'ticket-received';
+      // A call logged by staff is confirmed to the caller with what was noted.
+      return e.data.channel === 'phone' ? 'phone-call-logged' : 'ticket-received';
     case 'comment.public':
       // The customer's own comment is not mailed back to them.
       return e.actor.role?.startsWith('customer') ? null : 'staff-replied';
@@ -106,6 +107,8 @@ export async function templateData(template: TemplateId, e: TicketEventRecord, c
   switch (template) {
     case 'ticket-received':
       return { firstResponseDue: c.firstResponseDue, resolutionDue: c.resolutionDue };
+    case 'phone-call-logged':
+      return { callerName: await nameOf(c.trx, c.input.requesterId, 'customer'), calledAt: e.at, summary: c.input.description };
     case 'staff-replied':
     case 'info-requested':
     case 'customer-replied':

@@ -97,6 +97,19 @@ describe('email round trip over SMTP', () => {
     expect(await app.db('tickets').where({ id: created.body.id }).first()).toMatchObject({ satisfaction_rating: 5, satisfaction_comment: 'Rýchle a jasné.' });
     expect((await app.request('POST', '/api/v1/satisfaction', { body: { token: surveyToken, rating: 1 } })).status).toBe(409);
   });
+  it('confirms a phone call to the caller with what staff noted', async () => {
+    const agent = await app.login('l1@demo.test');
+    const acme = await app.db('customers').where({ slug: 'acme' }).first();
+    const caller = await app.db('users').where({ email: 'user@acme.test' }).first();
+    const res = await app.request('POST', '/api/v1/tickets', {
+      token: agent,
+      body: { ...newTicket('Called: invoices stuck'), description: 'Caller says invoices stay in draft since 9:00.', channel: 'phone', customerId: acme.id, requesterId: caller.id },
+    });
+    expect(res.status).toBe(201);
+    const mail = await eventually(async () => catcher.list().find((m) => m.to.includes('user@acme.test') && m.subject.includes(res.body.number)), 'the phone-call-logged email', 30_000);
+    expect(mail.text).toContain('Caller says invoices stay in draft since 9:00.');
+    expect((await app.db('notifications').where({ ticket_id: res.body.id, recipient_id: caller.id }).first()).template).toBe('phone-call-logged');
+  });
 });
 
 describe('exactly once under faults', () => {
