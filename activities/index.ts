@@ -2,6 +2,7 @@
 import type { Db } from '../db/connection';
 import type { Logger } from '../scripts/logger';
 import { recordTicketEvents, type RecordTicketEventsArgs } from './projection';
+import { notifyReleaseOverdue, recordReleaseChange, signalReleaseTickets, type SignalReleaseTicketsArgs } from './releases';
 
 export interface ActivityDeps {
   db: Db;
@@ -12,6 +13,15 @@ export function createActivities(deps: ActivityDeps) {
   return {
     async recordTicketEvents(args: RecordTicketEventsArgs): Promise<{ inserted: number }> {
       return recordTicketEvents(deps.db, args);
+    },
+    async signalReleaseTickets(args: SignalReleaseTicketsArgs) {
+      return signalReleaseTickets(deps.db, args);
+    },
+    async recordReleaseChange(args: Parameters<typeof recordReleaseChange>[1]) {
+      return recordReleaseChange(deps.db, args);
+    },
+    async notifyReleaseOverdue(args: Parameters<typeof notifyReleaseOverdue>[1]) {
+      return notifyReleaseOverdue(deps.db, args);
     },
   };
 }

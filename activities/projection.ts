@@ -17,6 +17,9 @@ export interface TicketProjection {
   resolutionDue?: string | null;
   resolvedAt?: string | null;
   closedAt?: string | null;
+  /** converted (a rejected defect continuing as a question or change request) */
+  type?: string;
+  releaseId?: string | null;
 }
 
 export interface RecordTicketEventsArgs {
@@ -144,6 +147,8 @@ export async function recordTicketEvents(db: Db, args: RecordTicketEventsArgs): 
         ...(projection.priority !== undefined && { priority: projection.priority }),
         ...(projection.assigneeId !== undefined && { assignee_id: projection.assigneeId }),
         ...(projection.subStatus !== undefined && { sub_status: projection.subStatus }),
+        ...(projection.type !== undefined && { type: projection.type }),
+        ...(projection.releaseId !== undefined && { release_id: projection.releaseId }),
         ...(projection.sla !== undefined && { sla: JSON.stringify(projection.sla) }),
         ...(projection.firstResponseDue !== undefined && { first_response_due: projection.firstResponseDue }),
         ...(projection.resolutionDue !== undefined && { resolution_due: projection.resolutionDue }),

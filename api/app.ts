@@ -17,6 +17,7 @@ import { createCustomersRouter } from './admin-customers';
 import { createUsersRouter } from './admin-users';
 import { createNotificationsRouter } from './notifications';
 import { createCaughtMailRouter } from './caught-mail';
+import { createReleasesRouter } from './releases';
 import type { Mailbox } from '../scripts/lib/mail-catcher';
 import { DEFAULT_WRITES_PER_MINUTE, writeRateLimit } from './rate-limit';
 
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(createUsersRouter({ db: deps.db, publicUrl }));
   api.use(createNotificationsRouter({ db: deps.db, authSecret: deps.authSecret ?? DEV_AUTH_SECRET }));
   api.use(createCaughtMailRouter({ mailbox: deps.mailbox }));
+  api.use(createReleasesRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

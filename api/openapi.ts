@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { acceptInvitationSchema, tokenRequestSchema } from './auth';
 import { businessLineSchema, customerUpdateSchema, listPageQuery, moduleLicenceSchema, newCustomerSchema, newModuleSchema } from './admin-customers';
 import { caughtMailQuerySchema } from './caught-mail';
+import { listReleasesQuery, moveReleaseSchema, newReleaseSchema } from './releases';
 import { inviteUserSchema, listUsersQuerySchema, userUpdateSchema } from './admin-users';
 import { feedQuerySchema, notificationPreferencesSchema, satisfactionSchema } from './notifications';
 import { contractSchema, planUpdateSchema } from './admin-sla';
@@ -102,6 +103,18 @@ export const OPERATIONS: Operation[] = [
     body: satisfactionSchema,
   },
   { method: 'get', path: '/api/v1/admin/mail', summary: 'Mail caught by the embedded mail catcher (admins; 404 in production)', tag: 'operations', query: caughtMailQuerySchema },
+  { method: 'get', path: '/api/v1/releases', summary: 'Releases with their linked tickets (staff)', tag: 'releases', query: listReleasesQuery },
+  { method: 'post', path: '/api/v1/releases', summary: 'Plan a release (managers, admins); starts its workflow', tag: 'releases', body: newReleaseSchema, headers: idempotencyHeadersSchema, ok: 201 },
+  { method: 'get', path: '/api/v1/releases/{version}', summary: 'One release and its workflow state (staff)', tag: 'releases' },
+  { method: 'post', path: '/api/v1/releases/{version}/move', summary: 'Move the planned date; every linked customer is told', tag: 'releases', body: moveReleaseSchema },
+  {
+    method: 'post',
+    path: '/api/v1/releases/{version}/publish',
+    summary: 'Publish; every linked ticket records fix_released and its customer is told (202: fan-out running)',
+    tag: 'releases',
+    body: z.strictObject({}),
+    ok: 202,
+  },
 ];
 
 const jsonSchema = (s: z.ZodType) => {

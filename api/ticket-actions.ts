@@ -20,6 +20,8 @@ import { idempotencyHeadersSchema, ticketIdParamSchema } from './tickets';
 import { freeText, parseInput } from './validation';
 
 const body = freeText(20_000);
+export const RELEASE_VERSION = /^[0-9A-Za-z][0-9A-Za-z.+-]{0,49}$/;
+const isoDay = (d: Date | string): string => (typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
 const reason = freeText(2000);
 
 /** Input of each action (kebab-case names, SPEC §11). Unknown fields are refused. */
@@ -35,6 +37,17 @@ export const ACTION_SCHEMAS = {
   cancel: z.strictObject({ reason: reason.optional() }),
   escalate: z.strictObject({ toLevel: z.enum(['L1', 'L2', 'L3']), reason }),
   'override-priority': z.strictObject({ priority: z.enum(['P1', 'P2', 'P3', 'P4']), reason }),
+  'start-reproduction': z.strictObject({ note: freeText(2000).optional() }),
+  'confirm-defect': z.strictObject({
+    evidence: z.strictObject({ steps: freeText(10_000), environment: freeText(500), version: freeText(100) }),
+  }),
+  'mark-not-reproducible': z.strictObject({ body }),
+  'reject-defect': z.strictObject({ reason, convertTo: z.enum(['question', 'change_request']).optional() }),
+  'start-fix': z.strictObject({ note: freeText(2000).optional() }),
+  'schedule-fix': z.strictObject({ releaseVersion: z.string().regex(RELEASE_VERSION, 'must be a release version such as 4.2.0') }),
+  'confirm-fix': z
+    .strictObject({ accepted: z.boolean().default(true), reason: reason.optional() })
+    .refine((c) => c.accepted || c.reason, { message: 'is required when the fix is not accepted', path: ['reason'] }),
 } satisfies Record<TicketActionName, z.ZodType>;
 
 export const actionParamsSchema = z.strictObject({ id: z.string().min(1).max(64), action: z.enum(TICKET_ACTIONS) });
@@ -65,6 +78,13 @@ export async function runTicketAction(
     const impact = (payload.impact ?? ticket.impact) as (typeof LEVELS_OF_IMPACT)[number];
     const urgency = (payload.urgency ?? ticket.urgency) as (typeof LEVELS_OF_URGENCY)[number];
     payload = { ...payload, priority: derivePriority(impact, urgency, await getPriorityMatrix(deps.db)) };
+  }
+  if (action === 'schedule-fix') {
+    // The release is named by version; the workflow gets its id and planned date so the customer is told both.
+    const release = await deps.db('releases').where({ version: payload.releaseVersion }).first();
+    if (!release) throw conflict('unknown-release', `There is no release ${String(payload.releaseVersion)}; plan it first`, { action });
+    if (release.status !== 'planned') throw conflict('release-published', `Release ${release.version} is already published; schedule the fix into a planned release`, { action });
+    payload = { releaseId: release.id, releaseVersion: release.version, plannedDate: isoDay(release.planned_date) };
   }
   const handle = deps.temporal.workflow.getHandle(ticketWorkflowId(Number(ticket.number)));
   try {

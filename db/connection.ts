@@ -5,6 +5,8 @@ import { migrationSource } from './migrations';
 // bigint columns (ticket numbers, counts) fit comfortably in a JS number for this product's scale.
 types.setTypeParser(types.builtins.INT8, (v) => Number(v));
 types.setTypeParser(types.builtins.NUMERIC, (v) => Number(v));
+// A calendar date stays the string it is (YYYY-MM-DD): a Date at local midnight shifts with the process's zone.
+types.setTypeParser(types.builtins.DATE, (v) => v);
 
 export type Db = Knex;
 

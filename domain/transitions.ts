@@ -16,6 +16,14 @@ export const TICKET_ACTIONS = [
   'cancel',
   'escalate',
   'override-priority',
+  // software maintenance (SPEC §6); defect reports only, see domain/defects.ts for the defect sub-states
+  'start-reproduction',
+  'confirm-defect',
+  'mark-not-reproducible',
+  'reject-defect',
+  'start-fix',
+  'schedule-fix',
+  'confirm-fix',
 ] as const;
 export type TicketActionName = (typeof TICKET_ACTIONS)[number];
 
@@ -44,6 +52,15 @@ export const TRANSITIONS: Record<TicketActionName, Rule> = {
   cancel: { from: OPEN, who: ['customer', 'staff', 'manager'], to: 'cancelled', why: 'a ticket can be cancelled only before it is resolved' },
   escalate: { from: OPEN, who: ['staff', 'manager'], why: 'only open tickets move between levels' },
   'override-priority': { from: ANY_LIVE, who: ['manager'], why: 'the priority of a closed or cancelled ticket cannot change' },
+  'start-reproduction': { from: OPEN, who: ['staff', 'manager'], to: 'in_progress', why: 'only an open defect is reproduced' },
+  'confirm-defect': { from: ['new', 'triaged', 'in_progress'], who: ['staff', 'manager'], to: 'in_progress', why: 'only an open defect is confirmed' },
+  'mark-not-reproducible': { from: ['new', 'triaged', 'in_progress'], who: ['staff', 'manager'], to: 'waiting_on_customer', why: 'only a defect being worked on can turn out not reproducible' },
+  // rejected: resolved with the reason, or converted to a question or change request and worked on
+  'reject-defect': { from: OPEN, who: ['staff', 'manager'], to: 'resolved', why: 'only an open defect is rejected' },
+  'start-fix': { from: ['new', 'triaged', 'in_progress'], who: ['staff', 'manager'], to: 'in_progress', why: 'only an open defect is fixed' },
+  'schedule-fix': { from: ['new', 'triaged', 'in_progress'], who: ['staff', 'manager'], to: 'in_progress', why: 'only an open defect gets a fix scheduled' },
+  // accepted: resolved and closed at once; not accepted: back to the fix
+  'confirm-fix': { from: ['in_progress'], who: ['customer', 'staff', 'manager'], to: 'closed', why: 'the fix is confirmed once its release is out' },
 };
 
 export type Verdict = { ok: true; to: TicketStatus } | { ok: false; reason: string };

@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { TicketView } from './ticket-state';
+import type { ReleaseNews, TicketView } from './ticket-state';
 import { TICKET_ACTIONS, type TicketActionName, type TicketActionRequest, type TicketActionResult } from './ticket-actions';
 
 export const TASK_QUEUE_DEFAULT = 'ticketflow';
@@ -43,3 +43,39 @@ export const ticketActionSignals = Object.fromEntries(TICKET_ACTIONS.map((a) => 
 
 /** Continue-as-new when the server suggests it, or at this history length (the test server never suggests). */
 export const MAX_HISTORY_EVENTS = 4_000;
+
+/** Sent by the release workflow to every linked ticket; idempotent on the ticket's side. */
+export const fixReleasedSignal = defineSignal<[ReleaseNews]>('fix-released');
+export const releaseDateMovedSignal = defineSignal<[ReleaseNews]>('release-date-moved');
+
+/** By the release's row id: versions are names people choose, and may be reused across environments. */
+export const releaseWorkflowId = (releaseId: string): string => `release-${releaseId}`;
+
+export interface ReleaseWorkflowInput {
+  releaseId: string;
+  version: string;
+  plannedDate: string;
+}
+
+export interface ReleaseActor {
+  id: string;
+  role: string;
+}
+
+export interface ReleaseView {
+  releaseId: string;
+  version: string;
+  plannedDate: string;
+  status: 'planned' | 'published';
+  publishedOn: string | null;
+  overdueNotifiedFor: string | null;
+  /** Fan-outs still to run (date moves, publication), oldest first. */
+  pendingFanOuts: number;
+  ticketsSignalled: number;
+}
+
+/** Move the planned date: every linked customer is told the new date. */
+export const moveReleaseDateUpdate = defineUpdate<ReleaseView, [{ plannedDate: string; actor: ReleaseActor; reason?: string }]>('move-date');
+/** Publish: every linked ticket records fix_released and its customer is told. */
+export const publishReleaseUpdate = defineUpdate<ReleaseView, [{ actor: ReleaseActor }]>('publish');
+export const releaseStateQuery = defineQuery<ReleaseView>('state');

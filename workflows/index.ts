@@ -1,2 +1,3 @@
 /** Entry point the worker bundles: every workflow type lives here. */
 export { ticketWorkflow } from './ticket';
+export { releaseWorkflow } from './release';

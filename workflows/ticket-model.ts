@@ -17,8 +17,9 @@ import {
   type ActorKind,
   type Level,
 } from '../domain/transitions';
+import { checkDefectTransition, DEFECT_ACTIONS, FIX_AUTO_RESOLVE_MS, type DefectAction, type DefectEvidence, type DefectState } from '../domain/defects';
 import type { Actor, TicketActionRequest } from './ticket-actions';
-import type { ClockView, PendingTimer, TicketEventRecord, TicketView, TicketWorkflowInput } from './ticket-state';
+import type { ClockView, PendingTimer, ReleaseNews, TicketEventRecord, TicketView, TicketWorkflowInput } from './ticket-state';
 
 export type Recipient = { kind: 'manager' } | { kind: 'level'; level: Level } | { kind: 'levelLead'; level: Level } | { kind: 'user'; userId: string };
 
@@ -48,7 +49,20 @@ export interface TicketData {
   /** requestId → seq of the event it produced (bounded), so a retried action is not applied twice. */
   handled: Array<[string, number]>;
   runs: number;
+  /** Defect reports only (SPEC §6); absent on tickets started before software maintenance existed. */
+  defect?: DefectData | null;
 }
+
+export interface DefectData {
+  state: DefectState;
+  evidence: DefectEvidence | null;
+  release: { id: string; version: string; plannedDate: string } | null;
+  releasedAt: string | null;
+  releasedOn: string | null;
+}
+
+const isDefectAction = (a: string): a is DefectAction => (DEFECT_ACTIONS as readonly string[]).includes(a);
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export class ActionRefused extends Error {
   constructor(message: string) {
@@ -185,8 +199,40 @@ export class TicketModel {
     const kind = actorKind(req.actor);
     const verdict = checkTransition(req.action, this.data.status, kind);
     if (!verdict.ok) throw new ActionRefused(verdict.reason);
+    if (isDefectAction(req.action)) {
+      const dv = checkDefectTransition(req.action, this.data.type, this.data.defect?.state ?? null, kind);
+      if (!dv.ok) throw new ActionRefused(dv.reason);
+    }
     const p = req.payload ?? {};
     switch (req.action) {
+      case 'start-reproduction':
+      case 'start-fix':
+        if (p.note !== undefined) str(p.note, 'note', 2000);
+        break;
+      case 'confirm-defect': {
+        const ev = (p.evidence ?? {}) as Record<string, unknown>;
+        str(ev.steps, 'evidence.steps', 10_000);
+        str(ev.environment, 'evidence.environment', 500);
+        str(ev.version, 'evidence.version', 100);
+        break;
+      }
+      case 'mark-not-reproducible':
+        str(p.body, 'body');
+        break;
+      case 'reject-defect':
+        str(p.reason, 'reason', 2000);
+        if (p.convertTo !== undefined) oneOf(p.convertTo, ['question', 'change_request'], 'convertTo');
+        break;
+      case 'schedule-fix':
+        uuid(p.releaseId, 'releaseId');
+        str(p.releaseVersion, 'releaseVersion', 50);
+        if (typeof p.plannedDate !== 'string' || !DAY.test(p.plannedDate)) throw new ActionRefused('plannedDate must be a date YYYY-MM-DD');
+        if (this.data.defect?.release?.id === p.releaseId) throw new ActionRefused(`the fix is already scheduled in ${String(p.releaseVersion)}`);
+        break;
+      case 'confirm-fix':
+        if (p.accepted !== undefined && typeof p.accepted !== 'boolean') throw new ActionRefused('accepted must be true or false');
+        if (p.accepted === false) str(p.reason, 'reason', 2000);
+        break;
       case 'triage':
         if (p.impact !== undefined) oneOf(p.impact, ['high', 'medium', 'low'], 'impact');
         if (p.urgency !== undefined) oneOf(p.urgency, ['high', 'medium', 'low'], 'urgency');
@@ -331,6 +377,15 @@ export class TicketModel {
         d.priorityOverridden = true;
         this.changePriority(p.priority as Priority, a, now, String(p.reason));
         break;
+      case 'start-reproduction':
+      case 'confirm-defect':
+      case 'mark-not-reproducible':
+      case 'reject-defect':
+      case 'start-fix':
+      case 'schedule-fix':
+      case 'confirm-fix':
+        this.applyDefectAction(req.action, a, kind, to, p, now);
+        break;
     }
     return this.finish(req, d.seq);
   }
@@ -404,6 +459,141 @@ export class TicketModel {
     }
   }
 
+  // ---- software maintenance (SPEC §6) ----------------------------------------------------------------------
+
+  private get defectData(): DefectData {
+    this.data.defect ??= { state: 'reported', evidence: null, release: null, releasedAt: null, releasedOn: null };
+    return this.data.defect;
+  }
+
+  /** Raises the ticket to a level (never lowers it); the budgets below it count as used. */
+  private raiseTo(level: Level): void {
+    const d = this.data;
+    if (LEVEL_ORDER.indexOf(level) <= LEVEL_ORDER.indexOf(d.level)) return;
+    d.level = level;
+    d.assigneeId = null;
+    d.autoEscalated = { L1: true, L2: level === 'L3' || d.autoEscalated.L2 };
+  }
+
+  private applyDefectAction(action: DefectAction, a: Actor, kind: ActorKind, to: TicketStatus, p: Record<string, unknown>, now: Date): void {
+    const d = this.data;
+    const df = this.defectData;
+    const requester: Recipient[] = [{ kind: 'user', userId: this.input.requesterId }];
+    switch (action) {
+      case 'start-reproduction':
+        df.state = 'reproducing';
+        if (d.status === 'waiting_on_customer') d.clocks.resolution = clock.resume(d.clocks.resolution, now);
+        d.status = to;
+        d.waitingSince = null;
+        this.raiseTo('L2');
+        this.emit('defect.reproduction_started', a, 'public', { level: d.level }, now);
+        if (p.note) this.emit('comment.internal', a, 'internal', { body: p.note, context: 'reproduction' }, now);
+        break;
+      case 'confirm-defect': {
+        const ev = p.evidence as DefectEvidence;
+        df.state = 'confirmed';
+        df.evidence = { steps: ev.steps, environment: ev.environment, version: ev.version };
+        d.status = to;
+        this.staffResponded(now);
+        this.emit('defect.confirmed', a, 'public', { module: this.input.moduleId, moduleVersion: this.input.moduleVersion }, now, requester);
+        // The test evidence is the team's working material, not a message to the customer.
+        this.emit('defect.evidence', a, 'internal', { ...df.evidence }, now);
+        break;
+      }
+      case 'mark-not-reproducible':
+        df.state = 'not_reproducible';
+        d.status = to;
+        d.waitingSince = now.toISOString();
+        d.waitingReminded = false;
+        this.staffResponded(now);
+        d.clocks.resolution = clock.pause(d.clocks.resolution, now, this.cals);
+        this.emit('defect.not_reproducible', a, 'public', { body: p.body }, now, requester);
+        break;
+      case 'reject-defect': {
+        df.state = 'rejected';
+        const convertTo = p.convertTo as TicketType | undefined;
+        this.emit('defect.rejected', a, 'public', { reason: p.reason, convertedTo: convertTo ?? null }, now, requester);
+        if (convertTo) {
+          // Works as designed, but the wish is real: the ticket continues as a question or change request.
+          d.type = convertTo;
+          if (d.status === 'waiting_on_customer') d.clocks.resolution = clock.resume(d.clocks.resolution, now);
+          d.status = 'in_progress';
+          d.waitingSince = null;
+          this.staffResponded(now);
+          this.emit('ticket.converted', a, 'public', { from: 'defect', to: convertTo }, now);
+        } else {
+          this.resolve(a, `Not a defect: ${String(p.reason)}`, now, false);
+        }
+        break;
+      }
+      case 'start-fix':
+        df.state = 'fix_in_progress';
+        d.status = to;
+        this.raiseTo('L3');
+        this.emit('defect.fix_started', a, 'public', { level: d.level }, now);
+        if (p.note) this.emit('comment.internal', a, 'internal', { body: p.note, context: 'fix' }, now);
+        break;
+      case 'schedule-fix': {
+        const previous = df.release;
+        df.state = 'fix_scheduled';
+        df.release = { id: String(p.releaseId), version: String(p.releaseVersion), plannedDate: String(p.plannedDate) };
+        d.status = to;
+        this.staffResponded(now);
+        // The resolution target is met when the fix is scheduled; from here the release commitment is tracked.
+        d.clocks.resolution = clock.meet(d.clocks.resolution, now, this.cals);
+        d.clocks.nextUpdate = clock.meet(d.clocks.nextUpdate, now, this.cals);
+        this.emit(
+          'fix.scheduled',
+          a,
+          'public',
+          { releaseId: df.release.id, releaseVersion: df.release.version, plannedDate: df.release.plannedDate, previousRelease: previous?.version ?? null },
+          now,
+          requester,
+        );
+        break;
+      }
+      case 'confirm-fix':
+        if (p.accepted === false) {
+          df.state = 'fix_in_progress';
+          df.releasedAt = null;
+          this.raiseTo('L3');
+          this.emit('fix.rejected', a, 'public', { reason: p.reason, releaseVersion: df.release?.version ?? null }, now, [{ kind: 'level', level: d.level }]);
+          if (kind === 'customer') this.customerSpoke(now);
+        } else {
+          this.emit('fix.confirmed', a, 'public', { releaseVersion: df.release?.version ?? null }, now);
+          this.resolve(a, `Fixed in release ${df.release?.version ?? ''}`.trim(), now, false);
+          d.status = 'closed';
+          d.closedAt = now.toISOString();
+          this.emit('ticket.closed', a, 'public', { confirmedBy: kind }, now);
+        }
+        break;
+    }
+  }
+
+  /**
+   * News from the release workflow. Idempotent: a repeated or stale signal (another release, a state already
+   * past it, the same date again) changes nothing and returns false.
+   */
+  releaseNews(kind: 'fix-released' | 'release-date-moved', news: ReleaseNews, now: Date): boolean {
+    if (!news || typeof news !== 'object' || typeof news.releaseId !== 'string') return false;
+    const df = this.data.defect;
+    if (this.finished || !df || df.state !== 'fix_scheduled' || df.release?.id !== news.releaseId) return false;
+    const requester: Recipient[] = [{ kind: 'user', userId: this.input.requesterId }];
+    const release = df.release;
+    if (kind === 'release-date-moved') {
+      if (!news.newDate || !DAY.test(news.newDate) || news.newDate === release.plannedDate) return false;
+      const previousDate = release.plannedDate;
+      release.plannedDate = news.newDate;
+      this.emit('release.date_moved', SYSTEM, 'public', { releaseId: release.id, releaseVersion: release.version, previousDate, newDate: news.newDate }, now, requester);
+      return true;
+    }
+    df.state = 'fix_released';
+    df.releasedAt = now.toISOString();
+    df.releasedOn = news.releasedOn && DAY.test(news.releasedOn) ? news.releasedOn : now.toISOString().slice(0, 10);
+    this.emit('fix.released', SYSTEM, 'public', { releaseId: release.id, releaseVersion: release.version, releasedOn: df.releasedOn }, now, requester);
+    return true;
+  }
+
   // ---- timers -------------------------------------------------------------------------------------------------
 
   /** Everything that will happen by itself, earliest first. */
@@ -430,6 +620,11 @@ export class TicketModel {
         const at = clock.instantAtFraction(res, budgets.L2, this.cals)!;
         out.push({ kind: 'escalation:L2', at: at.toISOString(), fire: (now) => this.autoEscalate('L2', budgets.L2, at, now) });
       }
+    }
+    if (d.defect?.state === 'fix_released' && d.defect.releasedAt && d.status !== 'resolved') {
+      const at = new Date(new Date(d.defect.releasedAt).getTime() + FIX_AUTO_RESOLVE_MS);
+      const version = d.defect.release?.version ?? '';
+      out.push({ kind: 'fix.auto-resolve', at: at.toISOString(), fire: (now) => this.resolve(SYSTEM, `Fixed in release ${version}; no answer from the customer for 7 days`, now, false) });
     }
     if (d.status === 'resolved' && d.resolvedAt) {
       const at = new Date(new Date(d.resolvedAt).getTime() + AUTO_CLOSE_AFTER_MS);

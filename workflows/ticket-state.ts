@@ -75,3 +75,14 @@ export interface TicketView {
   /** Workflow time the figures were computed at; the API recomputes clocks at request time. */
   asOf: string;
 }
+
+/** What the release workflow tells each ticket whose fix it carries. */
+export interface ReleaseNews {
+  releaseId: string;
+  version: string;
+  /** fix-released: the publication day, YYYY-MM-DD */
+  releasedOn?: string;
+  /** release-date-moved */
+  previousDate?: string;
+  newDate?: string;
+}

@@ -23,6 +23,8 @@ import {
   TicketPriorityKey,
   TicketStatusKey,
   TicketTypeKey,
+  fixReleasedSignal,
+  releaseDateMovedSignal,
   ticketActionSignals,
   ticketActionUpdates,
   ticketStateQuery,
@@ -77,6 +79,13 @@ export async function ticketWorkflow(input: TicketWorkflowInput, carried?: Ticke
     setHandler(ticketActionSignals[action], (arg: TicketActionInput) => applySignal(t, action, arg));
   }
 
+  setHandler(fixReleasedSignal, (news) => {
+    if (!t.releaseNews('fix-released', news, now())) log.info('release news ignored', { kind: 'fix-released', releaseId: news?.releaseId });
+  });
+  setHandler(releaseDateMovedSignal, (news) => {
+    if (!t.releaseNews('release-date-moved', news, now())) log.info('release news ignored', { kind: 'release-date-moved', releaseId: news?.releaseId });
+  });
+
   const flush = async () => {
     const events = t.takePending();
     if (events.length === 0) return;
@@ -98,6 +107,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput, carried?: Ticke
         resolutionDue: figures.resolution.deadline,
         resolvedAt: d.resolvedAt,
         closedAt: d.closedAt,
+        ...(d.defect ? { subStatus: d.defect.state, releaseId: d.defect.release?.id ?? null } : {}),
+        ...(d.type !== input.type ? { type: d.type } : {}),
       },
     });
     t.markPersisted(events[events.length - 1].seq);

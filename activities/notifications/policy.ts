@@ -31,6 +31,18 @@ function customerTemplate(e: TicketEventRecord): TemplateId | null {
       return 'ticket-resolved';
     case 'ticket.closed':
       return 'ticket-closed';
+    case 'defect.confirmed':
+      return 'defect-confirmed';
+    case 'defect.not_reproducible':
+      return 'info-requested';
+    case 'defect.rejected':
+      return 'defect-rejected';
+    case 'fix.scheduled':
+      return 'fix-scheduled';
+    case 'release.date_moved':
+      return 'release-date-moved';
+    case 'fix.released':
+      return 'fix-released';
     default:
       return null;
   }
@@ -56,6 +68,7 @@ function staffTemplate(e: TicketEventRecord, role: string): TemplateId | null {
     case 'sla.breached':
       return 'sla-breached';
     case 'ticket.reopened':
+    case 'fix.rejected':
       return 'ticket-reopened';
     default:
       return null;
@@ -109,6 +122,18 @@ export async function templateData(template: TemplateId, e: TicketEventRecord, c
       return { firstResponseDue: c.firstResponseDue, resolutionDue: c.resolutionDue };
     case 'phone-call-logged':
       return { callerName: await nameOf(c.trx, c.input.requesterId, 'customer'), calledAt: e.at, summary: c.input.description };
+    case 'defect-confirmed': {
+      const m = c.input.moduleId ? await c.trx('modules').where({ id: c.input.moduleId }).first('name') : undefined;
+      return { module: (m?.name as string | undefined) ?? c.input.moduleId ?? '—', moduleVersion: c.input.moduleVersion };
+    }
+    case 'defect-rejected':
+      return { reason: str(e.data.reason, '—') };
+    case 'fix-scheduled':
+      return { releaseVersion: e.data.releaseVersion, plannedDate: e.data.plannedDate };
+    case 'release-date-moved':
+      return { releaseVersion: e.data.releaseVersion, previousDate: e.data.previousDate, newDate: e.data.newDate };
+    case 'fix-released':
+      return { releaseVersion: e.data.releaseVersion, releasedOn: e.data.releasedOn };
     case 'staff-replied':
     case 'info-requested':
     case 'customer-replied':

@@ -85,7 +85,8 @@ export function createNotificationSender(o: SenderOptions): NotificationSender {
     const isCustomer = String(user?.role ?? 'customer').startsWith('customer');
     const language = (row.language === 'sk' ? 'sk' : 'en') as Language;
     let ticket: EmailTicket | null = null;
-    const links: Record<string, string> = { ...(row.payload.links ?? {}) };
+    // Links queued as paths (by activities that do not know the public URL) become absolute here.
+    const links: Record<string, string> = Object.fromEntries(Object.entries(row.payload.links ?? {}).map(([k, v]) => [k, v.startsWith('/') ? `${base}${v}` : v]));
     if (EMAIL_TEMPLATES[template].ticket) {
       const t = await o.db('tickets as t').join('customers as c', 'c.id', 't.customer_id').where('t.id', row.ticket_id).first('t.*', 'c.name as customer_name');
       if (!t) throw new Error(`ticket ${row.ticket_id} of notification ${row.id} does not exist`);

@@ -22,7 +22,7 @@ import {
   ticketWorkflowId,
 } from '../../workflows/definitions';
 import type { TicketWorkflowInput } from '../../workflows/ticket-state';
-import { badRequest, conflict, forbidden } from '../errors';
+import { badRequest, conflict, forbidden, ProblemError } from '../errors';
 
 export interface IntakeDeps {
   db: Db;
@@ -77,6 +77,36 @@ async function checkReferences(db: Db, customerId: string, body: NewTicket): Pro
     const m = await db('modules').where({ id: body.moduleId }).first('id');
     if (!m) throw badRequest([{ field: 'body.moduleId', message: 'no such module' }]);
   }
+  if (body.type === 'defect') {
+    if (!body.moduleId) throw badRequest([{ field: 'body.moduleId', message: 'a defect report names the module it is about' }]);
+    // SPEC §6: only modules under the customer's licence qualify for software maintenance.
+    const today = new Date().toISOString().slice(0, 10);
+    const licence = await db('customer_modules')
+      .where({ customer_id: customerId, module_id: body.moduleId })
+      .where((q) => q.whereNull('licensed_from').orWhere('licensed_from', '<=', today))
+      .where((q) => q.whereNull('licensed_to').orWhere('licensed_to', '>=', today))
+      .first('module_id');
+    if (!licence) {
+      throw new ProblemError(
+        422,
+        'out-of-scope',
+        'Out of scope',
+        `The module "${body.moduleId}" is not licensed to your organisation, so a defect in it is outside software maintenance. You can submit a change request instead.`,
+        { field: 'body.moduleId', moduleId: body.moduleId },
+      );
+    }
+  }
+}
+
+/** SPEC §3: only plans with the phone channel get phone tickets. */
+async function checkChannel(db: Db, customerId: string, channel: TicketChannel): Promise<void> {
+  if (channel !== 'phone') return;
+  const plan = await db('customers as c').join('plans as p', 'p.id', 'c.plan_id').where('c.id', customerId).first('p.name', 'p.channels');
+  if (!plan || !(plan.channels as string[]).includes('phone')) {
+    throw new ProblemError(422, 'channel-not-in-plan', 'Channel not in plan', `The ${plan?.name ?? ''} plan does not include phone support; log the request through the portal instead.`.replace('The  plan', 'This plan'), {
+      field: 'body.channel',
+    });
+  }
 }
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
@@ -90,6 +120,7 @@ export async function createTicket(deps: IntakeDeps, actor: Principal, body: New
   const { customerId, requesterId } = await resolveParties(db, actor, body);
   await checkReferences(db, customerId, body);
   const channel: TicketChannel = isStaff(actor) ? (body.channel ?? 'portal') : 'portal';
+  await checkChannel(db, customerId, channel);
   const priority = derivePriority(body.impact, body.urgency, await getPriorityMatrix(db));
   const createdAt = new Date();
   const sla = await loadSlaSnapshot(db, customerId, createdAt);

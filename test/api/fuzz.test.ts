@@ -35,6 +35,7 @@ const COUNTED = [
   'notifications',
   'settings',
   'idempotency_keys',
+  'releases',
 ];
 
 describe('fuzzing every endpoint with hostile input', () => {
@@ -68,7 +69,7 @@ describe('fuzzing every endpoint with hostile input', () => {
       await fc.assert(
         fc.asyncProperty(invalidBody, fc.dictionary(fc.string({ maxLength: 12 }), hostile, { maxKeys: 3 }), fc.oneof(hostile, fc.constant(ticketId)), fc.constantFrom('admin', 'customer'), async (body, query, id, who) => {
           const segment = encodeURIComponent(id.slice(0, 2000));
-          const path = op.path.replace('{id}', segment).replace('{lineId}', segment).replace('{moduleId}', segment).replace('{action}', 'comment');
+          const path = op.path.replace('{id}', segment).replace('{lineId}', segment).replace('{moduleId}', segment).replace('{version}', segment).replace('{action}', 'comment');
           const qs = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, v.slice(0, 2000)])).toString();
           const res = await app.request(op.method.toUpperCase(), `${path}${qs ? `?${qs}` : ''}`, {
             token: tokens[who],

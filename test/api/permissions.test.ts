@@ -65,6 +65,12 @@ const MATRIX: Row[] = [
   { op: 'DELETE /api/v1/customers/{id}/modules/{moduleId}', expect: adminOnly(204) },
   { op: 'GET /api/v1/modules', expect: all(200, 401) },
   { op: 'GET /api/v1/admin/mail', expect: adminOnly(200) },
+  { op: 'GET /api/v1/releases', expect: staffOnly },
+  { op: 'POST /api/v1/releases', body: () => ({ version: fresh('9.0'), plannedDate: '2031-01-15' }), expect: { ...adminOnly(201), manager: 201 } },
+  { op: 'GET /api/v1/releases/{version}', expect: staffOnly },
+  { op: 'POST /api/v1/releases/{version}/move', body: () => ({ plannedDate: `2031-02-${String(10 + (unique++ % 18)).padStart(2, '0')}` }), expect: { ...adminOnly(200), manager: 200 } },
+  // The manager publishes first; the admin is let through and told it is already published.
+  { op: 'POST /api/v1/releases/{version}/publish', body: () => ({}), expect: { ...adminOnly(409), manager: 202 } },
   { op: 'POST /api/v1/modules', body: () => ({ id: fresh('m'), name: 'Matrix', product: 'suite' }), expect: adminOnly(201) },
   { op: 'GET /api/v1/users', expect: { ...adminOnly(200), orgAdmin: 200, otherOrgAdmin: 200 } },
   { op: 'POST /api/v1/users', body: (c) => ({ email: `${fresh('u')}@acme.test`, name: 'Matrix', role: 'customer_user', customerId: c.acmeId }), expect: { ...manageOwnersUser(201), otherOrgAdmin: 403 } },
@@ -120,6 +126,7 @@ describe('permission matrix', () => {
     await eventually(() => app.db('ticket_events').where({ ticket_id: t.body.id }).first(), 'ticket.created');
     const [c] = await app.db('contracts').insert({ customer_id: acme.id, name: 'Existing', valid_from: '2030-01-01' }).returning('id');
     const owner = await app.db('users').where({ email: 'user@acme.test' }).first();
+    expect((await app.request('POST', '/api/v1/releases', { token: tokens.manager, body: { version: 'matrix-1.0', plannedDate: '2031-01-31' } })).status).toBe(201);
     const [n] = await app.db('notifications').insert({ idempotency_key: fresh('matrix-notification'), recipient_id: owner.id, recipient_email: owner.email, template: 'user-invited', language: 'en', payload: '{}' }).returning('id');
     ctx = { ticketId: t.body.id, acmeId: acme.id, contractId: c.id, ownerId: owner.id, lineId: logistics.id, notificationId: String(n.id) };
   });
@@ -145,6 +152,7 @@ describe('permission matrix', () => {
       .replace('/notifications/{id}', `/notifications/${ctx.notificationId}`)
       .replace('{lineId}', ctx.lineId)
       .replace('{moduleId}', 'inventory')
+      .replace('{version}', 'matrix-1.0')
       .replace('{action}', 'comment');
     const res = await app.request(method, path + (c.row.query?.(ctx) ?? ''), { token: tokens[who], ...(c.row.body ? { body: c.row.body(ctx) } : {}) });
     expect({ who, status: res.status }).toEqual({ who, status });

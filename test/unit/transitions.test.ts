@@ -70,6 +70,19 @@ const EXPECTED: Record<TicketActionName, { who: ActorKind[]; from: Partial<Recor
     who: ['manager'],
     from: { new: 'new', triaged: 'triaged', in_progress: 'in_progress', waiting_on_customer: 'waiting_on_customer', resolved: 'resolved' },
   },
+  // Software maintenance (defect sub-states are checked separately in defects.test.ts): the work happens in_progress.
+  'start-reproduction': {
+    who: ['staff', 'manager'],
+    // also after "not reproducible" sent it to the customer for details
+    from: { new: 'in_progress', triaged: 'in_progress', in_progress: 'in_progress', waiting_on_customer: 'in_progress' },
+  },
+  'confirm-defect': { who: ['staff', 'manager'], from: { new: 'in_progress', triaged: 'in_progress', in_progress: 'in_progress' } },
+  'mark-not-reproducible': { who: ['staff', 'manager'], from: { new: 'waiting_on_customer', triaged: 'waiting_on_customer', in_progress: 'waiting_on_customer' } },
+  'reject-defect': { who: ['staff', 'manager'], from: { new: 'resolved', triaged: 'resolved', in_progress: 'resolved', waiting_on_customer: 'resolved' } },
+  'start-fix': { who: ['staff', 'manager'], from: { new: 'in_progress', triaged: 'in_progress', in_progress: 'in_progress' } },
+  'schedule-fix': { who: ['staff', 'manager'], from: { new: 'in_progress', triaged: 'in_progress', in_progress: 'in_progress' } },
+  // a released fix confirmed by the customer resolves and closes the ticket at once
+  'confirm-fix': { who: ['customer', 'staff', 'manager'], from: { in_progress: 'closed' } },
 };
 
 type Row = [TicketActionName, TicketStatus, ActorKind, TicketStatus | null];
@@ -86,7 +99,7 @@ const ROWS: Row[] = TICKET_ACTIONS.flatMap((action) =>
 describe('checkTransition: every action × status × actor', () => {
   test('the table covers every combination exactly once', () => {
     expect(ROWS).toHaveLength(TICKET_ACTIONS.length * TICKET_STATUSES.length * ACTORS.length);
-    expect(ROWS).toHaveLength(11 * 7 * 4);
+    expect(ROWS).toHaveLength(18 * 7 * 4); // 11 lifecycle actions + 7 defect actions
     expect(Object.keys(EXPECTED).sort()).toEqual([...TICKET_ACTIONS].sort());
   });
 

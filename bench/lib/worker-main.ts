@@ -1,0 +1,65 @@
+/**
+ * The ticket worker as a child process of a benchmark (scripts/worker.ts plus measurements): it reports its RSS and
+ * event-loop delay to the parent over IPC every second. With BENCH_NOOP_TASK_QUEUE it also runs the trivial workflow
+ * of the intake baseline, in the same process, so both are served under the same conditions.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from '@temporalio/worker';
+import { createDb } from '../../db/connection';
+import { loadConfigOrExit } from '../../scripts/config';
+import { createLogger } from '../../scripts/logger';
+import { createTicketWorker, installWorkerRuntime } from '../../scripts/temporal';
+
+export interface WorkerStats {
+  type: 'stats';
+  at: number;
+  rss: number;
+  heapUsed: number;
+  external: number;
+  /** Event-loop delay over the last interval, in ms. */
+  lag: { p50: number; p99: number; max: number; mean: number };
+}
+
+async function main(): Promise<void> {
+  const cfg = loadConfigOrExit();
+  const log = createLogger(cfg.LOG_LEVEL, 'bench-worker');
+  installWorkerRuntime(undefined, log);
+  const db = createDb(cfg.DATABASE_URL, cfg.DATABASE_POOL_MAX);
+  const { worker, connection } = await createTicketWorker({ cfg, deps: { db, log } });
+  const workers = [worker];
+  const noopQueue = process.env.BENCH_NOOP_TASK_QUEUE;
+  if (noopQueue) {
+    workers.push(await Worker.create({ connection, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: noopQueue, workflowsPath: require.resolve('../workflows/noop') }));
+  }
+
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const report = setInterval(() => {
+    const mem = process.memoryUsage();
+    const stats: WorkerStats = {
+      type: 'stats',
+      at: Date.now(),
+      rss: mem.rss,
+      heapUsed: mem.heapUsed,
+      external: mem.external,
+      lag: { p50: delay.percentile(50) / 1e6, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6, mean: delay.mean / 1e6 },
+    };
+    delay.reset();
+    process.send?.(stats);
+  }, 1000);
+  // The parent going away (even by SIGKILL) must not leave a worker polling behind it.
+  process.on('disconnect', () => workers.forEach((w) => w.getState() === 'RUNNING' && w.shutdown()));
+
+  const running = Promise.all(workers.map((w) => w.run()));
+  process.send?.({ type: 'ready' });
+  await running;
+  clearInterval(report);
+  await connection.close();
+  await db.destroy();
+  if (process.connected) process.disconnect();
+}
+
+main().catch((err: Error) => {
+  console.error(`bench worker: ${err.message}`);
+  process.exit(1);
+});

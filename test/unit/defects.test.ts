@@ -1,0 +1,120 @@
+/** The defect life (SPEC §6) in the model, time passed in: sub-states, refusals, release news, auto-resolve. */
+import { checkDefectTransition, DEFECT_ACTIONS, DEFECT_STATES, DEFECT_TRANSITIONS, FIX_AUTO_RESOLVE_MS } from '../../domain/defects';
+import { TicketModel } from '../../workflows/ticket-model';
+import type { TicketActionRequest } from '../../workflows/ticket-actions';
+import { ticketInput, staff, H } from '../workflows/support';
+
+const T0 = new Date('2026-02-09T08:00:00+01:00');
+const at = (hours: number) => new Date(T0.getTime() + hours * H);
+const RELEASE = { releaseId: '00000000-0000-4000-8000-0000000000b1', releaseVersion: '4.2.0', plannedDate: '2026-03-15' };
+const req = (action: TicketActionRequest['action'], payload: Record<string, unknown> = {}, actor: TicketActionRequest['actor'] = staff): TicketActionRequest => ({ action, actor, payload });
+const evidence = { evidence: { steps: 'post a credit note', environment: 'test tenant', version: '4.1.3' } };
+
+function defectModel() {
+  const input = ticketInput(T0, { type: 'defect', moduleId: 'finance', moduleVersion: '4.1.3' });
+  return { m: TicketModel.create(input), customer: { id: input.requesterId, kind: 'user' as const, role: 'customer_user' } };
+}
+
+function scheduled() {
+  const d = defectModel();
+  d.m.apply(req('start-reproduction'), at(1));
+  d.m.apply(req('confirm-defect', evidence), at(2));
+  d.m.apply(req('start-fix'), at(3));
+  d.m.apply(req('schedule-fix', RELEASE), at(4));
+  return d;
+}
+
+describe('defect transition table', () => {
+  it('every defect action has a rule, and every rule names why it refuses', () => {
+    for (const a of DEFECT_ACTIONS) expect(DEFECT_TRANSITIONS[a].why.length).toBeGreaterThan(10);
+  });
+  it.each(DEFECT_ACTIONS.flatMap((a) => DEFECT_STATES.map((s) => [a, s] as const)))('%s from %s is allowed exactly where the table says', (action, state) => {
+    const v = checkDefectTransition(action, 'defect', state, action === 'confirm-fix' ? 'customer' : 'staff');
+    expect(v.ok).toBe(DEFECT_TRANSITIONS[action].from.includes(state) && DEFECT_TRANSITIONS[action].who.includes(action === 'confirm-fix' ? 'customer' : 'staff'));
+    if (!v.ok) expect(v.reason).toMatch(/cannot|not allowed/);
+  });
+  it('refuses defect actions on other ticket types and customers confirming a defect', () => {
+    expect(checkDefectTransition('start-reproduction', 'incident', null, 'staff')).toEqual({ ok: false, reason: expect.stringMatching(/defect reports only/) });
+    expect(checkDefectTransition('confirm-defect', 'defect', 'reproducing', 'customer').ok).toBe(false);
+  });
+});
+
+describe('a defect ticket', () => {
+  it('goes reported → reproducing → confirmed → fix in progress (L3) → scheduled, meeting the resolution clock', () => {
+    const { m } = scheduled();
+    expect(m.data.defect).toMatchObject({ state: 'fix_scheduled', release: { version: '4.2.0', plannedDate: '2026-03-15' }, evidence: evidence.evidence });
+    expect(m.data.level).toBe('L3');
+    expect(m.data.clocks.resolution.metAt).toBe(at(4).toISOString());
+    const types = m.pending.map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['defect.reproduction_started', 'defect.confirmed', 'defect.evidence', 'defect.fix_started', 'fix.scheduled']));
+    expect(m.pending.find((e) => e.type === 'defect.evidence')!.visibility).toBe('internal');
+    expect(m.pending.find((e) => e.type === 'fix.scheduled')!.data).toMatchObject({ releaseVersion: '4.2.0', plannedDate: '2026-03-15' });
+    // No automatic escalation is pending once the fix is scheduled.
+    expect(m.dueTimers().filter((t) => t.kind.startsWith('escalation'))).toEqual([]);
+  });
+
+  it('needs evidence to be confirmed, and refuses out-of-order steps with the reason', () => {
+    const { m } = defectModel();
+    expect(() => m.apply(req('confirm-defect', evidence), at(1))).toThrow(/reproduc/);
+    m.apply(req('start-reproduction'), at(1));
+    expect(() => m.apply(req('confirm-defect', { evidence: { steps: 'x' } }), at(2))).toThrow(/evidence.environment is required/);
+    expect(() => m.apply(req('schedule-fix', RELEASE), at(2))).toThrow(/confirmed/);
+  });
+
+  it('not reproducible sends it to the customer, and reproduction can start again after their details', () => {
+    const { m, customer } = defectModel();
+    m.apply(req('start-reproduction'), at(1));
+    m.apply(req('mark-not-reproducible', { body: 'Which tenant and which invoice?' }), at(2));
+    expect(m.data.status).toBe('waiting_on_customer');
+    expect(m.data.clocks.resolution.runningSince).toBeNull();
+    m.apply(req('reply', { body: 'Tenant acme-prod, invoice 2026/0042' }, customer), at(3));
+    m.apply(req('start-reproduction'), at(4));
+    expect(m.data.defect!.state).toBe('reproducing');
+  });
+
+  it('release news is idempotent and only for the release the fix is scheduled in', () => {
+    const { m } = scheduled();
+    expect(m.releaseNews('release-date-moved', { releaseId: 'another', version: '9', newDate: '2026-04-01' }, at(5))).toBe(false);
+    expect(m.releaseNews('release-date-moved', { releaseId: RELEASE.releaseId, version: '4.2.0', newDate: '2026-03-29' }, at(5))).toBe(true);
+    expect(m.releaseNews('release-date-moved', { releaseId: RELEASE.releaseId, version: '4.2.0', newDate: '2026-03-29' }, at(6))).toBe(false);
+    expect(m.releaseNews('fix-released', { releaseId: RELEASE.releaseId, version: '4.2.0', releasedOn: '2026-03-29' }, at(7))).toBe(true);
+    expect(m.releaseNews('fix-released', { releaseId: RELEASE.releaseId, version: '4.2.0', releasedOn: '2026-03-29' }, at(8))).toBe(false);
+    expect(m.releaseNews('fix-released', undefined as never, at(8))).toBe(false);
+    expect(m.pending.filter((e) => e.type === 'fix.released')).toHaveLength(1);
+    expect(m.pending.find((e) => e.type === 'release.date_moved')!.data).toMatchObject({ previousDate: '2026-03-15', newDate: '2026-03-29' });
+  });
+
+  it('resolves by itself 7 days after the release when the customer does not answer, then closes after 14 more', () => {
+    const { m } = scheduled();
+    m.releaseNews('fix-released', { releaseId: RELEASE.releaseId, version: '4.2.0', releasedOn: '2026-03-29' }, at(10));
+    const due = new Date(at(10).getTime() + FIX_AUTO_RESOLVE_MS);
+    expect(m.dueTimers()[0]).toMatchObject({ kind: 'fix.auto-resolve', at: due.toISOString() });
+    m.fireDue(new Date(due.getTime() - 1));
+    expect(m.data.status).toBe('in_progress');
+    m.fireDue(due);
+    expect(m.data.status).toBe('resolved');
+    expect(m.pending.at(-1)!.data.resolution).toMatch(/4\.2\.0/);
+  });
+
+  it('a customer who confirms the fix closes the ticket; one who does not sends it back to L3', () => {
+    const a = scheduled();
+    a.m.releaseNews('fix-released', { releaseId: RELEASE.releaseId, version: '4.2.0' }, at(10));
+    a.m.apply(req('confirm-fix', { accepted: true }, a.customer), at(11));
+    expect(a.m.data.status).toBe('closed');
+    const b = scheduled();
+    b.m.releaseNews('fix-released', { releaseId: RELEASE.releaseId, version: '4.2.0' }, at(10));
+    expect(() => b.m.apply(req('confirm-fix', { accepted: false }, b.customer), at(11))).toThrow(/reason is required/);
+    b.m.apply(req('confirm-fix', { accepted: false, reason: 'still doubled on 4.2.0' }, b.customer), at(11));
+    expect(b.m.data).toMatchObject({ status: 'in_progress', level: 'L3', defect: { state: 'fix_in_progress' } });
+  });
+
+  it('a rejection resolves with the reason, or converts to a change request and continues', () => {
+    const a = defectModel();
+    a.m.apply(req('reject-defect', { reason: 'works as designed' }), at(1));
+    expect(a.m.data.status).toBe('resolved');
+    const b = defectModel();
+    b.m.apply(req('reject-defect', { reason: 'an enhancement', convertTo: 'change_request' }), at(1));
+    expect(b.m.data).toMatchObject({ status: 'in_progress', type: 'change_request' });
+    expect(() => b.m.apply(req('start-reproduction'), at(2))).toThrow(/defect reports only/);
+  });
+});
