@@ -32,7 +32,7 @@ interface RecipientRow extends RecipientUser {
   customer_id: string | null;
 }
 
-async function resolveRecipients(trx: Knex.Transaction, r: Recipient): Promise<RecipientRow[]> {
+async function resolveRecipients(trx: Knex.Transaction, r: Recipient, customerId: string): Promise<RecipientRow[]> {
   const active = () => trx('users').whereNull('disabled_at').select('id', 'email', 'language', 'role', 'customer_id');
   switch (r.kind) {
     case 'manager':
@@ -46,6 +46,8 @@ async function resolveRecipients(trx: Knex.Transaction, r: Recipient): Promise<R
     }
     case 'user':
       return active().where('id', r.userId);
+    case 'customerAdmins':
+      return active().where({ role: 'customer_admin', customer_id: customerId });
   }
 }
 
@@ -60,7 +62,7 @@ async function queueNotifications(trx: Knex.Transaction, input: TicketWorkflowIn
     if (!recipients.length) continue;
     const seen = new Set<string>();
     for (const r of recipients) {
-      for (const u of await resolveRecipients(trx, r)) {
+      for (const u of await resolveRecipients(trx, r, input.customerId)) {
         // Internal events never reach a customer, whatever the recipient list says.
         if (seen.has(u.id) || (e.visibility === 'internal' && isCustomerRole(u.role))) continue;
         // A customer only hears about their own organisation's tickets.

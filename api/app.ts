@@ -18,6 +18,7 @@ import { createUsersRouter } from './admin-users';
 import { createNotificationsRouter } from './notifications';
 import { createCaughtMailRouter } from './caught-mail';
 import { createReleasesRouter } from './releases';
+import { createPhoneRouter } from './phone';
 import type { Mailbox } from '../scripts/lib/mail-catcher';
 import { DEFAULT_WRITES_PER_MINUTE, writeRateLimit } from './rate-limit';
 
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(createNotificationsRouter({ db: deps.db, authSecret: deps.authSecret ?? DEV_AUTH_SECRET }));
   api.use(createCaughtMailRouter({ mailbox: deps.mailbox }));
   api.use(createReleasesRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
+  api.use(createPhoneRouter({ db: deps.db }));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

@@ -115,6 +115,7 @@ export const OPERATIONS: Operation[] = [
     body: z.strictObject({}),
     ok: 202,
   },
+  { method: 'get', path: '/api/v1/phone-line', summary: 'Phone line hours and whether it is open now', tag: 'phone' },
 ];
 
 const jsonSchema = (s: z.ZodType) => {

@@ -48,6 +48,11 @@ export const ACTION_SCHEMAS = {
   'confirm-fix': z
     .strictObject({ accepted: z.boolean().default(true), reason: reason.optional() })
     .refine((c) => c.accepted || c.reason, { message: 'is required when the fix is not accepted', path: ['reason'] }),
+  assess: z.strictObject({ effort: freeText(100), risk: z.enum(['low', 'medium', 'high']), assessment: freeText(10_000) }),
+  approve: z.strictObject({ note: freeText(2000).optional() }),
+  reject: z.strictObject({ reason }),
+  schedule: z.strictObject({ plannedFor: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'), note: freeText(2000).optional() }),
+  implement: z.strictObject({ note: freeText(2000).optional() }),
 } satisfies Record<TicketActionName, z.ZodType>;
 
 export const actionParamsSchema = z.strictObject({ id: z.string().min(1).max(64), action: z.enum(TICKET_ACTIONS) });

@@ -11,7 +11,7 @@ import type { TicketView } from '../workflows/ticket-state';
 import { principal } from './auth';
 import { notFound } from './errors';
 import type { ApiMetrics } from './metrics';
-import { createTicket } from './services/ticket-intake';
+import { applyPhoneScope, createTicket } from './services/ticket-intake';
 import { freeText, parseInput } from './validation';
 
 const uuid = z.string().uuid('must be a UUID');
@@ -30,6 +30,8 @@ export const newTicketSchema = z.strictObject({
   moduleVersion: z.string().max(50).nullable().optional(),
   category: z.string().regex(/^[a-z_]{1,50}$/, 'must be a category id').nullable().optional(),
   channel: z.enum(CHANNELS).optional(),
+  /** Phone scope rule (SPEC §5.6): what the agent decided for a data_change / environment_access call. */
+  phoneScope: z.enum(['convert', 'reject']).optional(),
 });
 
 /** Headers are matched loosely (clients send many); only the ones named here are validated. */
@@ -93,6 +95,7 @@ export function createTicketsRouter(deps: TicketsRouterDeps): Router {
     const key = parseInput(idempotencyHeadersSchema, req.headers, 'headers')['idempotency-key'];
     const { ticket, created } = await createTicket(deps, actor, body, key);
     if (created) deps.metrics.ticketsCreated.inc({ channel: ticket.channel, type: ticket.type });
+    if (created && body.phoneScope) await applyPhoneScope(deps, actor, ticket.id, body.phoneScope, body.category ?? '');
     res.status(created ? 201 : 200).location(`/api/v1/tickets/${ticket.id}`).json(toApiTicket(ticket));
   });
 

@@ -24,6 +24,12 @@ export const TICKET_ACTIONS = [
   'start-fix',
   'schedule-fix',
   'confirm-fix',
+  // change requests (SPEC §7); see domain/change-requests.ts
+  'assess',
+  'approve',
+  'reject',
+  'schedule',
+  'implement',
 ] as const;
 export type TicketActionName = (typeof TICKET_ACTIONS)[number];
 
@@ -61,6 +67,12 @@ export const TRANSITIONS: Record<TicketActionName, Rule> = {
   'schedule-fix': { from: ['new', 'triaged', 'in_progress'], who: ['staff', 'manager'], to: 'in_progress', why: 'only an open defect gets a fix scheduled' },
   // accepted: resolved and closed at once; not accepted: back to the fix
   'confirm-fix': { from: ['in_progress'], who: ['customer', 'staff', 'manager'], to: 'closed', why: 'the fix is confirmed once its release is out' },
+  assess: { from: ['new', 'triaged', 'in_progress'], who: ['staff', 'manager'], to: 'in_progress', why: 'only an open change request is assessed' },
+  approve: { from: ['in_progress'], who: ['customer'], to: 'in_progress', why: 'a change request is approved while it is being worked on' },
+  // rejected by the customer: nothing more to do
+  reject: { from: ['in_progress'], who: ['customer'], to: 'closed', why: 'a change request is rejected while it awaits approval' },
+  schedule: { from: ['in_progress'], who: ['staff', 'manager'], to: 'in_progress', why: 'only an open change request is scheduled' },
+  implement: { from: ['in_progress'], who: ['staff', 'manager'], to: 'in_progress', why: 'only an open change request is implemented' },
 };
 
 export type Verdict = { ok: true; to: TicketStatus } | { ok: false; reason: string };

@@ -18,10 +18,17 @@ import {
   type Level,
 } from '../domain/transitions';
 import { checkDefectTransition, DEFECT_ACTIONS, FIX_AUTO_RESOLVE_MS, type DefectAction, type DefectEvidence, type DefectState } from '../domain/defects';
+import { CHANGE_ACTIONS, checkChangeTransition, type ChangeAction, type ChangeState } from '../domain/change-requests';
 import type { Actor, TicketActionRequest } from './ticket-actions';
 import type { ClockView, PendingTimer, ReleaseNews, TicketEventRecord, TicketView, TicketWorkflowInput } from './ticket-state';
 
-export type Recipient = { kind: 'manager' } | { kind: 'level'; level: Level } | { kind: 'levelLead'; level: Level } | { kind: 'user'; userId: string };
+export type Recipient =
+  | { kind: 'manager' }
+  | { kind: 'level'; level: Level }
+  | { kind: 'levelLead'; level: Level }
+  | { kind: 'user'; userId: string }
+  /** the customer admins of the ticket's organisation (change approvals) */
+  | { kind: 'customerAdmins' };
 
 export interface EmittedEvent extends TicketEventRecord {
   notify?: Recipient[];
@@ -51,6 +58,16 @@ export interface TicketData {
   runs: number;
   /** Defect reports only (SPEC §6); absent on tickets started before software maintenance existed. */
   defect?: DefectData | null;
+  /** Change requests only (SPEC §7). */
+  change?: ChangeData | null;
+  /** Only the first-response clock runs (change requests started since the cr-first-response-only patch). */
+  firstResponseOnly?: boolean;
+}
+
+export interface ChangeData {
+  state: ChangeState;
+  assessment: { effort: string; risk: string; text: string } | null;
+  plannedFor: string | null;
 }
 
 export interface DefectData {
@@ -62,6 +79,7 @@ export interface DefectData {
 }
 
 const isDefectAction = (a: string): a is DefectAction => (DEFECT_ACTIONS as readonly string[]).includes(a);
+const isChangeAction = (a: string): a is ChangeAction => (CHANGE_ACTIONS as readonly string[]).includes(a);
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export class ActionRefused extends Error {
@@ -113,7 +131,8 @@ export class TicketModel {
     this.persistedSeq = data.seq;
   }
 
-  static create(input: TicketWorkflowInput): TicketModel {
+  /** `firstResponseOnly`: a change request times its first response only (SPEC §7); the workflow decides it. */
+  static create(input: TicketWorkflowInput, opts: { firstResponseOnly?: boolean } = {}): TicketModel {
     const targets = input.sla.targets[input.priority];
     const m = new TicketModel(input, {
       status: 'new',
@@ -144,7 +163,8 @@ export class TicketModel {
     m.persistedSeq = 0;
     const at = new Date(input.createdAt);
     m.data.clocks.firstResponse = clock.start(m.data.clocks.firstResponse, at);
-    m.data.clocks.resolution = clock.start(m.data.clocks.resolution, at);
+    if (opts.firstResponseOnly) m.data.firstResponseOnly = true;
+    else m.data.clocks.resolution = clock.start(m.data.clocks.resolution, at);
     m.emit(
       'ticket.created',
       input.createdBy,
@@ -203,6 +223,10 @@ export class TicketModel {
       const dv = checkDefectTransition(req.action, this.data.type, this.data.defect?.state ?? null, kind);
       if (!dv.ok) throw new ActionRefused(dv.reason);
     }
+    if (isChangeAction(req.action)) {
+      const cv = checkChangeTransition(req.action, this.data.type, this.data.change?.state ?? null, kind, req.actor.role);
+      if (!cv.ok) throw new ActionRefused(cv.reason);
+    }
     const p = req.payload ?? {};
     switch (req.action) {
       case 'start-reproduction':
@@ -218,6 +242,21 @@ export class TicketModel {
       }
       case 'mark-not-reproducible':
         str(p.body, 'body');
+        break;
+      case 'assess':
+        str(p.effort, 'effort', 100);
+        oneOf(p.risk, ['low', 'medium', 'high'], 'risk');
+        str(p.assessment, 'assessment', 10_000);
+        break;
+      case 'approve':
+      case 'implement':
+        if (p.note !== undefined) str(p.note, 'note', 2000);
+        break;
+      case 'reject':
+        str(p.reason, 'reason', 2000);
+        break;
+      case 'schedule':
+        if (typeof p.plannedFor !== 'string' || !DAY.test(p.plannedFor)) throw new ActionRefused('plannedFor must be a date YYYY-MM-DD');
         break;
       case 'reject-defect':
         str(p.reason, 'reason', 2000);
@@ -386,6 +425,13 @@ export class TicketModel {
       case 'confirm-fix':
         this.applyDefectAction(req.action, a, kind, to, p, now);
         break;
+      case 'assess':
+      case 'approve':
+      case 'reject':
+      case 'schedule':
+      case 'implement':
+        this.applyChangeAction(req.action, a, to, p, now);
+        break;
     }
     return this.finish(req, d.seq);
   }
@@ -423,6 +469,7 @@ export class TicketModel {
   private customerSpoke(now: Date): void {
     const cl = this.data.clocks;
     if (!['new', 'triaged', 'in_progress'].includes(this.data.status)) return;
+    if (this.data.firstResponseOnly) return;
     if (!cl.firstResponse.metAt || cl.nextUpdate.runningSince) return;
     cl.nextUpdate = clock.restartCycle(cl.nextUpdate, now);
   }
@@ -453,7 +500,7 @@ export class TicketModel {
     const created = new Date(this.input.createdAt);
     const open = d.status !== 'resolved' && d.status !== 'closed' && d.status !== 'cancelled';
     if (open && !d.clocks.firstResponse.startedAt && !d.staffResponded) d.clocks.firstResponse = clock.startFrom(d.clocks.firstResponse, created, now, this.cals);
-    if (open && !d.clocks.resolution.startedAt) {
+    if (open && !d.clocks.resolution.startedAt && !d.firstResponseOnly) {
       d.clocks.resolution = clock.startFrom(d.clocks.resolution, created, now, this.cals);
       if (d.status === 'waiting_on_customer') d.clocks.resolution = clock.pause(d.clocks.resolution, now, this.cals);
     }
@@ -566,6 +613,43 @@ export class TicketModel {
           d.closedAt = now.toISOString();
           this.emit('ticket.closed', a, 'public', { confirmedBy: kind }, now);
         }
+        break;
+    }
+  }
+
+  private applyChangeAction(action: ChangeAction, a: Actor, to: TicketStatus, p: Record<string, unknown>, now: Date): void {
+    const d = this.data;
+    d.change ??= { state: 'submitted', assessment: null, plannedFor: null };
+    const ch = d.change;
+    d.status = to;
+    switch (action) {
+      case 'assess':
+        ch.state = 'awaiting_approval';
+        ch.assessment = { effort: String(p.effort), risk: String(p.risk), text: String(p.assessment) };
+        this.staffResponded(now);
+        this.emit('change.assessed', a, 'public', { effort: ch.assessment.effort, risk: ch.assessment.risk, assessment: ch.assessment.text }, now, [{ kind: 'customerAdmins' }]);
+        break;
+      case 'approve':
+        ch.state = 'approved';
+        this.emit('change.approved', a, 'public', { note: p.note ?? null }, now, d.assigneeId ? [{ kind: 'user', userId: d.assigneeId }] : [{ kind: 'level', level: d.level }]);
+        break;
+      case 'reject':
+        ch.state = 'rejected';
+        d.closedAt = now.toISOString();
+        for (const k of ['firstResponse', 'nextUpdate', 'resolution'] as const) d.clocks[k] = clock.pause(d.clocks[k], now, this.cals);
+        this.emit('change.rejected', a, 'public', { reason: p.reason }, now, d.assigneeId ? [{ kind: 'user', userId: d.assigneeId }] : [{ kind: 'level', level: d.level }]);
+        this.emit('ticket.closed', a, 'public', { confirmedBy: 'customer', reason: 'change request rejected' }, now);
+        break;
+      case 'schedule':
+        ch.state = 'scheduled';
+        ch.plannedFor = String(p.plannedFor);
+        this.staffResponded(now);
+        this.emit('change.scheduled', a, 'public', { plannedFor: ch.plannedFor, note: p.note ?? null }, now);
+        break;
+      case 'implement':
+        ch.state = 'implemented';
+        this.staffResponded(now);
+        this.emit('change.implemented', a, 'public', { note: p.note ?? null }, now);
         break;
     }
   }

@@ -8,6 +8,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -44,7 +45,9 @@ export const TicketErrorType = { ActionRefused: 'ActionRefused' } as const;
 const now = () => new Date(Date.now()); // workflow time: deterministic under replay
 
 export async function ticketWorkflow(input: TicketWorkflowInput, carried?: TicketData): Promise<void> {
-  const t = carried ? TicketModel.restore(input, carried) : TicketModel.create(input);
+  // Change requests time their first response only (SPEC §7); tickets started before this rule keep their clocks.
+  const firstResponseOnly = !carried && input.type === 'change_request' && patched('cr-first-response-only');
+  const t = carried ? TicketModel.restore(input, carried) : TicketModel.create(input, { firstResponseOnly });
   let lastAttributes = '';
 
   setHandler(ticketStateQuery, () => t.view(now()));

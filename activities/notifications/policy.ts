@@ -43,6 +43,8 @@ function customerTemplate(e: TicketEventRecord): TemplateId | null {
       return 'release-date-moved';
     case 'fix.released':
       return 'fix-released';
+    case 'change.assessed':
+      return 'change-awaiting-approval';
     default:
       return null;
   }
@@ -93,6 +95,8 @@ export function templateFor(e: TicketEventRecord, recipient: RecipientUser): Tem
 /** Who the workflow did not name but must hear of the event: the requester, for customer-facing events. */
 export function customerRecipients(e: TicketEventRecord, input: TicketWorkflowInput): Recipient[] {
   if (e.visibility !== 'public' || !customerTemplate(e)) return [];
+  // An approval request goes to the organisation's customer admins (named by the workflow), not the requester.
+  if (e.type === 'change.assessed') return [];
   // Staff logging a call or writing on the customer's behalf still tells the customer; a customer's own act does not.
   if (e.actor.id === input.requesterId && e.type !== 'ticket.created' && e.type !== 'ticket.closed') return [];
   return [{ kind: 'user', userId: input.requesterId }];
@@ -134,6 +138,8 @@ export async function templateData(template: TemplateId, e: TicketEventRecord, c
       return { releaseVersion: e.data.releaseVersion, previousDate: e.data.previousDate, newDate: e.data.newDate };
     case 'fix-released':
       return { releaseVersion: e.data.releaseVersion, releasedOn: e.data.releasedOn };
+    case 'change-awaiting-approval':
+      return { effort: str(e.data.effort, '—'), risk: e.data.risk, assessment: str(e.data.assessment, '—') };
     case 'staff-replied':
     case 'info-requested':
     case 'customer-replied':

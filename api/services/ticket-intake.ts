@@ -23,6 +23,7 @@ import {
 } from '../../workflows/definitions';
 import type { TicketWorkflowInput } from '../../workflows/ticket-state';
 import { badRequest, conflict, forbidden, ProblemError } from '../errors';
+import { runTicketAction } from '../ticket-actions';
 
 export interface IntakeDeps {
   db: Db;
@@ -43,6 +44,7 @@ export interface NewTicket {
   moduleVersion?: string | null;
   category?: string | null;
   channel?: TicketChannel;
+  phoneScope?: 'convert' | 'reject';
 }
 
 async function existingByIdempotencyKey(db: Db, actor: Principal, key: string): Promise<TicketRow | undefined> {
@@ -98,6 +100,45 @@ async function checkReferences(db: Db, customerId: string, body: NewTicket): Pro
   }
 }
 
+export const OUT_OF_PHONE_SCOPE = ['data_change', 'environment_access'];
+const PHONE_SCOPE_REASON: Record<string, string> = {
+  data_change: 'changing data in your system',
+  environment_access: 'logging in to your environment',
+};
+
+/**
+ * SPEC §5.6: phone support covers questions about basic functionality. A call about changing data or logging in
+ * to the customer's environment is converted to a chargeable service request or rejected — the agent decides.
+ */
+function checkPhoneScope(body: NewTicket, channel: TicketChannel): NewTicket {
+  const outOfScope = channel === 'phone' && OUT_OF_PHONE_SCOPE.includes(body.category ?? '');
+  if (!outOfScope) {
+    if (body.phoneScope) throw badRequest([{ field: 'body.phoneScope', message: 'applies only to phone calls in the data_change or environment_access category' }]);
+    return body;
+  }
+  if (!body.phoneScope) {
+    throw badRequest([
+      { field: 'body.phoneScope', message: `phone support does not cover ${PHONE_SCOPE_REASON[body.category!]}: choose convert (a chargeable service request) or reject` },
+    ]);
+  }
+  return body.phoneScope === 'convert' ? { ...body, type: 'service_request' } : body;
+}
+
+/** After creation, the customer is told why: a public note on conversion, a resolution on rejection. */
+export async function applyPhoneScope(deps: IntakeDeps, actor: Principal, ticketId: string, decision: 'convert' | 'reject', category: string): Promise<void> {
+  const what = PHONE_SCOPE_REASON[category] ?? 'this request';
+  if (decision === 'convert') {
+    await runTicketAction(deps, actor, ticketId, 'comment', {
+      body: `Phone support covers questions about basic functionality; ${what} is not part of it. We have recorded your call as a chargeable service request.`,
+      visibility: 'public',
+    });
+  } else {
+    await runTicketAction(deps, actor, ticketId, 'resolve', {
+      resolution: `Phone support covers questions about basic functionality; ${what} is not part of it, so we cannot handle this call. You can order it as a chargeable service request in the portal.`,
+    });
+  }
+}
+
 /** SPEC §3: only plans with the phone channel get phone tickets. */
 async function checkChannel(db: Db, customerId: string, channel: TicketChannel): Promise<void> {
   if (channel !== 'phone') return;
@@ -121,6 +162,7 @@ export async function createTicket(deps: IntakeDeps, actor: Principal, body: New
   await checkReferences(db, customerId, body);
   const channel: TicketChannel = isStaff(actor) ? (body.channel ?? 'portal') : 'portal';
   await checkChannel(db, customerId, channel);
+  body = checkPhoneScope(body, channel);
   const priority = derivePriority(body.impact, body.urgency, await getPriorityMatrix(db));
   const createdAt = new Date();
   const sla = await loadSlaSnapshot(db, customerId, createdAt);

@@ -114,6 +114,36 @@ describe('defect → release → customer', () => {
     expect(res.body.detail).toMatch(/phone/);
   });
 
+  it('the phone scope rule: an environment_access call is converted or rejected, the customer told why; the line has hours', async () => {
+    const acme = await app.db('customers').where({ slug: 'acme' }).first();
+    const caller = await app.db('users').where({ email: 'user@acme.test' }).first();
+    const call = (extra: Record<string, unknown>) =>
+      app.request('POST', '/api/v1/tickets', {
+        token: tokens.agent,
+        body: { title: 'Please log in and fix my user', description: 'Caller wants us to log in to their server', type: 'question', impact: 'low', urgency: 'low', channel: 'phone', category: 'environment_access', customerId: acme.id, requesterId: caller.id, ...extra },
+      });
+    const undecided = await call({});
+    expect(undecided.status).toBe(400);
+    expect(undecided.body.errors[0]).toMatchObject({ field: 'body.phoneScope', message: expect.stringMatching(/logging in to your environment/) });
+
+    const converted = await call({ phoneScope: 'convert' });
+    expect(converted.status).toBe(201);
+    expect(converted.body.type).toBe('service_request');
+    const note = await eventually(() => app.db('ticket_events').where({ ticket_id: converted.body.id, type: 'comment.public' }).first(), 'the explanation');
+    expect(note.data.body).toMatch(/chargeable service request/);
+
+    const rejected = await call({ phoneScope: 'reject' });
+    expect(rejected.status).toBe(201);
+    const resolved = await eventually(() => app.db('ticket_events').where({ ticket_id: rejected.body.id, type: 'ticket.resolved' }).first(), 'the rejection');
+    expect(resolved.data.resolution).toMatch(/not part of it/);
+    expect(resolved.visibility).toBe('public');
+
+    const line = await app.request('GET', '/api/v1/phone-line', { token: tokens.customer });
+    expect(line.status).toBe(200);
+    expect(line.body).toMatchObject({ calendarId: 'business-sk', timeZone: 'Europe/Bratislava', open: expect.any(Boolean) });
+    expect(line.body.open ? line.body.closesAt : line.body.opensAt).toEqual(expect.any(String));
+  });
+
   it('defect actions apply to defect reports only', async () => {
     const q = await app.request('POST', '/api/v1/tickets', { token: tokens.customer, body: { title: 'How do I export?', description: 'd', type: 'question', impact: 'low', urgency: 'low' } });
     await eventually(() => app.db('ticket_events').where({ ticket_id: q.body.id }).first(), 'ticket.created');
@@ -130,6 +160,43 @@ describe('defect → release → customer', () => {
     await eventually(async () => (await app.db('tickets').where({ id: c.body.id }).first()).type === 'change_request', 'the conversion');
     const t = await app.db('tickets').where({ id: c.body.id }).first();
     expect(t).toMatchObject({ status: 'in_progress', sub_status: 'rejected' });
+  });
+
+  it('a change request is assessed, approved only by its own organisation\'s customer admin, scheduled and implemented; only first response is timed', async () => {
+    tokens.acmeAdmin ??= await app.login('admin@acme.test');
+    const cr = await app.request('POST', '/api/v1/tickets', { token: tokens.customer, body: { title: 'Add a cost-centre column', description: 'On the VAT report', type: 'change_request', impact: 'low', urgency: 'medium' } });
+    expect(cr.status).toBe(201);
+    const id = cr.body.id as string;
+    await eventually(() => app.db('ticket_events').where({ ticket_id: id, type: 'ticket.created' }).first(), 'ticket.created');
+    const fresh = await app.request('GET', `/api/v1/tickets/${id}`, { token: tokens.customer });
+    expect(fresh.body.sla.firstResponse.deadline).not.toBeNull();
+    expect(fresh.body.sla.resolution.deadline).toBeNull();
+
+    expect((await app.request('POST', `/api/v1/tickets/${id}/actions/approve`, { token: tokens.acmeAdmin, body: {} })).status).toBe(409); // not assessed yet
+    await act('agent', id, 'assess', { effort: '3 person-days', risk: 'low', assessment: 'A new column fed from the cost-centre master data.' });
+    const admin = await app.db('users').where({ email: 'admin@acme.test' }).first();
+    await eventually(() => app.db('notifications').where({ ticket_id: id, recipient_id: admin.id, template: 'change-awaiting-approval' }).first(), 'the approval request to the customer admin');
+
+    const byUser = await app.request('POST', `/api/v1/tickets/${id}/actions/approve`, { token: tokens.customer, body: {} });
+    expect(byUser.status).toBe(409);
+    expect(byUser.body.detail).toMatch(/customer admin/);
+    expect((await app.request('POST', `/api/v1/tickets/${id}/actions/approve`, { token: tokens.betaAdmin, body: {} })).status).toBe(404);
+    await act('acmeAdmin', id, 'approve', { note: 'Budget approved' });
+    await act('agent', id, 'schedule', { plannedFor: '2030-02-01' });
+    await act('agent', id, 'implement', { note: 'Deployed to production' });
+    await act('agent', id, 'resolve', { resolution: 'The column is on the report' });
+    const types = (await events(id)).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['change.assessed', 'change.approved', 'change.scheduled', 'change.implemented', 'ticket.resolved']));
+    expect((await app.db('tickets').where({ id }).first()).status).toBe('resolved');
+  });
+
+  it('a change request rejected by its customer admin closes', async () => {
+    tokens.acmeAdmin ??= await app.login('admin@acme.test');
+    const cr = await app.request('POST', '/api/v1/tickets', { token: tokens.customer, body: { title: 'Dark mode', description: 'please', type: 'change_request', impact: 'low', urgency: 'low' } });
+    await eventually(() => app.db('ticket_events').where({ ticket_id: cr.body.id }).first(), 'ticket.created');
+    await act('agent', cr.body.id, 'assess', { effort: '20 person-days', risk: 'medium', assessment: 'Every screen' });
+    await act('acmeAdmin', cr.body.id, 'reject', { reason: 'Too expensive this year' });
+    expect((await app.db('tickets').where({ id: cr.body.id }).first()).status).toBe('closed');
   });
 
   it('publishes a release with 500 linked tickets: each records fix_released once, 500 customer notifications', async () => {

@@ -83,6 +83,12 @@ const EXPECTED: Record<TicketActionName, { who: ActorKind[]; from: Partial<Recor
   'schedule-fix': { who: ['staff', 'manager'], from: { new: 'in_progress', triaged: 'in_progress', in_progress: 'in_progress' } },
   // a released fix confirmed by the customer resolves and closes the ticket at once
   'confirm-fix': { who: ['customer', 'staff', 'manager'], from: { in_progress: 'closed' } },
+  // Change requests (sub-states in change-requests.test.ts).
+  assess: { who: ['staff', 'manager'], from: { new: 'in_progress', triaged: 'in_progress', in_progress: 'in_progress' } },
+  approve: { who: ['customer'], from: { in_progress: 'in_progress' } },
+  reject: { who: ['customer'], from: { in_progress: 'closed' } },
+  schedule: { who: ['staff', 'manager'], from: { in_progress: 'in_progress' } },
+  implement: { who: ['staff', 'manager'], from: { in_progress: 'in_progress' } },
 };
 
 type Row = [TicketActionName, TicketStatus, ActorKind, TicketStatus | null];
@@ -99,7 +105,7 @@ const ROWS: Row[] = TICKET_ACTIONS.flatMap((action) =>
 describe('checkTransition: every action × status × actor', () => {
   test('the table covers every combination exactly once', () => {
     expect(ROWS).toHaveLength(TICKET_ACTIONS.length * TICKET_STATUSES.length * ACTORS.length);
-    expect(ROWS).toHaveLength(18 * 7 * 4); // 11 lifecycle actions + 7 defect actions
+    expect(ROWS).toHaveLength(23 * 7 * 4); // 11 lifecycle + 7 defect + 5 change-request actions
     expect(Object.keys(EXPECTED).sort()).toEqual([...TICKET_ACTIONS].sort());
   });
 
