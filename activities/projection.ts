@@ -20,6 +20,7 @@ export interface TicketProjection {
   /** converted (a rejected defect continuing as a question or change request) */
   type?: string;
   releaseId?: string | null;
+  problemId?: string | null;
 }
 
 export interface RecordTicketEventsArgs {
@@ -151,6 +152,7 @@ export async function recordTicketEvents(db: Db, args: RecordTicketEventsArgs): 
         ...(projection.subStatus !== undefined && { sub_status: projection.subStatus }),
         ...(projection.type !== undefined && { type: projection.type }),
         ...(projection.releaseId !== undefined && { release_id: projection.releaseId }),
+        ...(projection.problemId !== undefined && { problem_id: projection.problemId }),
         ...(projection.sla !== undefined && { sla: JSON.stringify(projection.sla) }),
         ...(projection.firstResponseDue !== undefined && { first_response_due: projection.firstResponseDue }),
         ...(projection.resolutionDue !== undefined && { resolution_due: projection.resolutionDue }),

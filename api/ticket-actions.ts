@@ -31,7 +31,7 @@ export const ACTION_SCHEMAS = {
   comment: z.strictObject({ body, visibility: z.enum(['public', 'internal']).default('public') }),
   'request-info': z.strictObject({ body }),
   reply: z.strictObject({ body }),
-  resolve: z.strictObject({ resolution: body }),
+  resolve: z.strictObject({ resolution: body, resolveIncidents: z.boolean().optional() }),
   reopen: z.strictObject({ reason }),
   close: z.strictObject({ rating: z.number().int().min(1).max(5).optional() }),
   cancel: z.strictObject({ reason: reason.optional() }),
@@ -53,6 +53,9 @@ export const ACTION_SCHEMAS = {
   reject: z.strictObject({ reason }),
   schedule: z.strictObject({ plannedFor: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'), note: freeText(2000).optional() }),
   implement: z.strictObject({ note: freeText(2000).optional() }),
+  'link-incident': z.strictObject({ incidentId: z.string().uuid('must be a UUID') }),
+  'unlink-incident': z.strictObject({ incidentId: z.string().uuid('must be a UUID') }),
+  'record-workaround': z.strictObject({ workaround: freeText(10_000) }),
 } satisfies Record<TicketActionName, z.ZodType>;
 
 export const actionParamsSchema = z.strictObject({ id: z.string().min(1).max(64), action: z.enum(TICKET_ACTIONS) });
@@ -90,6 +93,15 @@ export async function runTicketAction(
     if (!release) throw conflict('unknown-release', `There is no release ${String(payload.releaseVersion)}; plan it first`, { action });
     if (release.status !== 'planned') throw conflict('release-published', `Release ${release.version} is already published; schedule the fix into a planned release`, { action });
     payload = { releaseId: release.id, releaseVersion: release.version, plannedDate: isoDay(release.planned_date) };
+  }
+  if (action === 'link-incident' || action === 'unlink-incident') {
+    // Problems are staff work: any organisation's incident may be linked, but it must be an open incident.
+    const incident = await findTicket(deps.db, { kind: 'all' }, String(payload.incidentId));
+    if (!incident) throw conflict('unknown-incident', 'There is no such incident', { action });
+    if (action === 'link-incident' && (incident.type !== 'incident' || ['closed', 'cancelled'].includes(incident.status))) {
+      throw conflict('not-an-open-incident', `Ticket ${incident.number} is not an open incident`, { action });
+    }
+    payload = { incidentId: incident.id, incidentNumber: Number(incident.number) };
   }
   const handle = deps.temporal.workflow.getHandle(ticketWorkflowId(Number(ticket.number)));
   try {

@@ -30,6 +30,10 @@ export const TICKET_ACTIONS = [
   'reject',
   'schedule',
   'implement',
+  // problems (SPEC §7): incidents linked to a problem hear of its workaround and resolution
+  'link-incident',
+  'unlink-incident',
+  'record-workaround',
 ] as const;
 export type TicketActionName = (typeof TICKET_ACTIONS)[number];
 
@@ -73,6 +77,9 @@ export const TRANSITIONS: Record<TicketActionName, Rule> = {
   reject: { from: ['in_progress'], who: ['customer'], to: 'closed', why: 'a change request is rejected while it awaits approval' },
   schedule: { from: ['in_progress'], who: ['staff', 'manager'], to: 'in_progress', why: 'only an open change request is scheduled' },
   implement: { from: ['in_progress'], who: ['staff', 'manager'], to: 'in_progress', why: 'only an open change request is implemented' },
+  'link-incident': { from: OPEN, who: ['staff', 'manager'], why: 'only an open problem takes incidents' },
+  'unlink-incident': { from: OPEN, who: ['staff', 'manager'], why: 'only an open problem releases incidents' },
+  'record-workaround': { from: OPEN, who: ['staff', 'manager'], why: 'a workaround is recorded while the problem is open' },
 };
 
 export type Verdict = { ok: true; to: TicketStatus } | { ok: false; reason: string };

@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { ReleaseNews, TicketView } from './ticket-state';
+import type { ProblemNews, ReleaseNews, TicketView } from './ticket-state';
 import { TICKET_ACTIONS, type TicketActionName, type TicketActionRequest, type TicketActionResult } from './ticket-actions';
 
 export const TASK_QUEUE_DEFAULT = 'ticketflow';
@@ -79,3 +79,6 @@ export const moveReleaseDateUpdate = defineUpdate<ReleaseView, [{ plannedDate: s
 /** Publish: every linked ticket records fix_released and its customer is told. */
 export const publishReleaseUpdate = defineUpdate<ReleaseView, [{ actor: ReleaseActor }]>('publish');
 export const releaseStateQuery = defineQuery<ReleaseView>('state');
+
+/** Sent by a problem ticket to each linked incident; idempotent on the incident's side. */
+export const problemNewsSignal = defineSignal<[ProblemNews]>('problem-news');

@@ -20,7 +20,7 @@ import {
 import { checkDefectTransition, DEFECT_ACTIONS, FIX_AUTO_RESOLVE_MS, type DefectAction, type DefectEvidence, type DefectState } from '../domain/defects';
 import { CHANGE_ACTIONS, checkChangeTransition, type ChangeAction, type ChangeState } from '../domain/change-requests';
 import type { Actor, TicketActionRequest } from './ticket-actions';
-import type { ClockView, PendingTimer, ReleaseNews, TicketEventRecord, TicketView, TicketWorkflowInput } from './ticket-state';
+import type { ClockView, PendingTimer, ProblemNews, ReleaseNews, TicketEventRecord, TicketView, TicketWorkflowInput } from './ticket-state';
 
 export type Recipient =
   | { kind: 'manager' }
@@ -62,6 +62,16 @@ export interface TicketData {
   change?: ChangeData | null;
   /** Only the first-response clock runs (change requests started since the cr-first-response-only patch). */
   firstResponseOnly?: boolean;
+  /** Problems only: the linked incidents and the latest workaround. */
+  problem?: { incidents: Array<{ id: string; number: number }>; workaround: string | null } | null;
+  /** Incidents only: the problem this incident is linked to. */
+  problemLink?: { id: string; number: number } | null;
+}
+
+/** A message this ticket must send to another ticket's workflow (the workflow delivers it). */
+export interface OutgoingNews {
+  ticketNumber: number;
+  news: ProblemNews;
 }
 
 export interface ChangeData {
@@ -123,6 +133,8 @@ export class TicketModel {
   data: TicketData;
   /** Events not yet written to the timeline. */
   pending: EmittedEvent[] = [];
+  /** News for other tickets' workflows, not yet sent. */
+  outgoing: OutgoingNews[] = [];
   persistedSeq: number;
 
   private constructor(input: TicketWorkflowInput, data: TicketData) {
@@ -243,6 +255,20 @@ export class TicketModel {
       case 'mark-not-reproducible':
         str(p.body, 'body');
         break;
+      case 'link-incident':
+      case 'unlink-incident': {
+        if (this.data.type !== 'problem') throw new ActionRefused(`${req.action} applies to problems only; this ticket is a ${this.data.type.replace(/_/g, ' ')}`);
+        uuid(p.incidentId, 'incidentId');
+        if (!Number.isInteger(p.incidentNumber) || (p.incidentNumber as number) < 1) throw new ActionRefused('incidentNumber must be a ticket number');
+        const linked = (this.data.problem?.incidents ?? []).some((i) => i.id === p.incidentId);
+        if (req.action === 'link-incident' && linked) throw new ActionRefused('the incident is already linked to this problem');
+        if (req.action === 'unlink-incident' && !linked) throw new ActionRefused('the incident is not linked to this problem');
+        break;
+      }
+      case 'record-workaround':
+        if (this.data.type !== 'problem') throw new ActionRefused(`record-workaround applies to problems only; this ticket is a ${this.data.type.replace(/_/g, ' ')}`);
+        str(p.workaround, 'workaround', 10_000);
+        break;
       case 'assess':
         str(p.effort, 'effort', 100);
         oneOf(p.risk, ['low', 'medium', 'high'], 'risk');
@@ -293,6 +319,8 @@ export class TicketModel {
         break;
       case 'resolve':
         str(p.resolution, 'resolution');
+        if (p.resolveIncidents !== undefined && typeof p.resolveIncidents !== 'boolean') throw new ActionRefused('resolveIncidents must be true or false');
+        if (p.resolveIncidents && this.data.type !== 'problem') throw new ActionRefused('resolveIncidents applies to problems only');
         break;
       case 'reopen':
         str(p.reason, 'reason', 2000);
@@ -386,6 +414,13 @@ export class TicketModel {
         return this.finish(req, this.customerReply(a, String(p.body), now));
       case 'resolve':
         this.resolve(a, String(p.resolution), now, p.abandoned === true);
+        // Resolving a problem offers to resolve its incidents; the agent chose to.
+        if (p.resolveIncidents === true) this.tellIncidents({ kind: 'resolved', text: String(p.resolution) });
+        break;
+      case 'link-incident':
+      case 'unlink-incident':
+      case 'record-workaround':
+        this.applyProblemAction(req.action, a, p, now);
         break;
       case 'reopen':
         d.status = to;
@@ -651,6 +686,76 @@ export class TicketModel {
         this.staffResponded(now);
         this.emit('change.implemented', a, 'public', { note: p.note ?? null }, now);
         break;
+    }
+  }
+
+  // ---- problems (SPEC §7) ----------------------------------------------------------------------------------
+
+  private tellIncidents(news: Omit<ProblemNews, 'problemId' | 'problemNumber'>, only?: { id: string; number: number }): void {
+    const targets = only ? [only] : (this.data.problem?.incidents ?? []);
+    for (const i of targets) this.outgoing.push({ ticketNumber: i.number, news: { ...news, problemId: this.input.ticketId, problemNumber: this.input.number } });
+  }
+
+  private applyProblemAction(action: 'link-incident' | 'unlink-incident' | 'record-workaround', a: Actor, p: Record<string, unknown>, now: Date): void {
+    const d = this.data;
+    d.problem ??= { incidents: [], workaround: null };
+    const pr = d.problem;
+    if (action === 'record-workaround') {
+      pr.workaround = String(p.workaround);
+      this.emit('problem.workaround_recorded', a, 'internal', { workaround: pr.workaround, incidents: pr.incidents.length }, now);
+      this.tellIncidents({ kind: 'workaround', text: pr.workaround });
+      return;
+    }
+    const incident = { id: String(p.incidentId), number: Number(p.incidentNumber) };
+    if (action === 'link-incident') {
+      pr.incidents = [...pr.incidents, incident];
+      this.emit('problem.incident_linked', a, 'internal', { incidentId: incident.id, incidentNumber: incident.number }, now);
+      this.tellIncidents({ kind: 'linked' }, incident);
+      // An incident linked after the workaround was found gets it at once.
+      if (pr.workaround) this.tellIncidents({ kind: 'workaround', text: pr.workaround }, incident);
+    } else {
+      pr.incidents = pr.incidents.filter((i) => i.id !== incident.id);
+      this.emit('problem.incident_unlinked', a, 'internal', { incidentId: incident.id, incidentNumber: incident.number }, now);
+      this.tellIncidents({ kind: 'unlinked' }, incident);
+    }
+  }
+
+  takeOutgoing(): OutgoingNews[] {
+    const out = this.outgoing;
+    this.outgoing = [];
+    return out;
+  }
+
+  /** News from a linked problem. Idempotent: a repeat, or news from a problem this incident is not linked to, changes nothing. */
+  problemNews(news: ProblemNews, now: Date): boolean {
+    if (!news || typeof news !== 'object' || typeof news.problemId !== 'string' || this.finished) return false;
+    const d = this.data;
+    const link = d.problemLink ?? null;
+    const requester: Recipient[] = [{ kind: 'user', userId: this.input.requesterId }];
+    switch (news.kind) {
+      case 'linked':
+        if (link?.id === news.problemId) return false;
+        d.problemLink = { id: news.problemId, number: news.problemNumber };
+        this.emit('problem.linked', SYSTEM, 'internal', { problemId: news.problemId, problemNumber: news.problemNumber }, now);
+        return true;
+      case 'unlinked':
+        if (link?.id !== news.problemId) return false;
+        d.problemLink = null;
+        this.emit('problem.unlinked', SYSTEM, 'internal', { problemId: news.problemId, problemNumber: news.problemNumber }, now);
+        return true;
+      case 'workaround': {
+        if (link?.id !== news.problemId || typeof news.text !== 'string') return false;
+        const last = [...d.recent].reverse().find((e) => e.type === 'problem.workaround');
+        if (last && last.data.workaround === news.text) return false;
+        this.emit('problem.workaround', SYSTEM, 'public', { problemNumber: news.problemNumber, workaround: news.text }, now, requester);
+        return true;
+      }
+      case 'resolved':
+        if (link?.id !== news.problemId || d.status === 'resolved') return false;
+        this.resolve(SYSTEM, `Resolved with problem ${news.problemNumber}: ${news.text ?? ''}`.trim(), now, false);
+        return true;
+      default:
+        return false;
     }
   }
 

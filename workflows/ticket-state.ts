@@ -86,3 +86,12 @@ export interface ReleaseNews {
   previousDate?: string;
   newDate?: string;
 }
+
+/** What a problem tells its linked incidents (SPEC §7). */
+export interface ProblemNews {
+  kind: 'linked' | 'unlinked' | 'workaround' | 'resolved';
+  problemId: string;
+  problemNumber: number;
+  /** the workaround, or the problem's resolution */
+  text?: string;
+}

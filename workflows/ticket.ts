@@ -7,6 +7,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
   log,
   patched,
   proxyActivities,
@@ -25,10 +26,12 @@ import {
   TicketStatusKey,
   TicketTypeKey,
   fixReleasedSignal,
+  problemNewsSignal,
   releaseDateMovedSignal,
   ticketActionSignals,
   ticketActionUpdates,
   ticketStateQuery,
+  ticketWorkflowId,
   type TicketActionInput,
 } from './definitions';
 import { ActionRefused, TicketModel, type TicketData } from './ticket-model';
@@ -82,6 +85,9 @@ export async function ticketWorkflow(input: TicketWorkflowInput, carried?: Ticke
     setHandler(ticketActionSignals[action], (arg: TicketActionInput) => applySignal(t, action, arg));
   }
 
+  setHandler(problemNewsSignal, (news) => {
+    if (!t.problemNews(news, now())) log.info('problem news ignored', { kind: news?.kind, problemId: news?.problemId });
+  });
   setHandler(fixReleasedSignal, (news) => {
     if (!t.releaseNews('fix-released', news, now())) log.info('release news ignored', { kind: 'fix-released', releaseId: news?.releaseId });
   });
@@ -112,9 +118,19 @@ export async function ticketWorkflow(input: TicketWorkflowInput, carried?: Ticke
         closedAt: d.closedAt,
         ...(d.defect ? { subStatus: d.defect.state, releaseId: d.defect.release?.id ?? null } : {}),
         ...(d.type !== input.type ? { type: d.type } : {}),
+        ...(d.problemLink !== undefined ? { problemId: d.problemLink?.id ?? null } : {}),
       },
     });
     t.markPersisted(events[events.length - 1].seq);
+    // News for linked tickets goes out once its cause is in the timeline.
+    for (const o of t.takeOutgoing()) {
+      try {
+        await getExternalWorkflowHandle(ticketWorkflowId(o.ticketNumber)).signal(problemNewsSignal, o.news);
+      } catch (err) {
+        // The incident's workflow has ended (closed or cancelled): nothing to tell it.
+        log.info('linked ticket not told', { ticketNumber: o.ticketNumber, error: (err as Error).message });
+      }
+    }
     const attrs = [d.status, d.priority, d.type, d.level, slaState].join('|');
     if (attrs !== lastAttributes) {
       lastAttributes = attrs;

@@ -7,6 +7,7 @@
 import type { Knex } from 'knex';
 import { addWorkingTime } from '../../domain/calendar';
 import { WAITING_ABANDON_BH } from '../../domain/transitions';
+import { formatTicketNumber } from '../../domain/tickets';
 import type { Recipient } from '../../workflows/ticket-model';
 import type { TicketEventRecord, TicketWorkflowInput } from '../../workflows/ticket-state';
 import type { TemplateId } from './templates';
@@ -45,6 +46,8 @@ function customerTemplate(e: TicketEventRecord): TemplateId | null {
       return 'fix-released';
     case 'change.assessed':
       return 'change-awaiting-approval';
+    case 'problem.workaround':
+      return 'workaround-available';
     default:
       return null;
   }
@@ -138,6 +141,8 @@ export async function templateData(template: TemplateId, e: TicketEventRecord, c
       return { releaseVersion: e.data.releaseVersion, previousDate: e.data.previousDate, newDate: e.data.newDate };
     case 'fix-released':
       return { releaseVersion: e.data.releaseVersion, releasedOn: e.data.releasedOn };
+    case 'workaround-available':
+      return { problemNumber: formatTicketNumber(Number(e.data.problemNumber)), workaround: str(e.data.workaround, '—') };
     case 'change-awaiting-approval':
       return { effort: str(e.data.effort, '—'), risk: e.data.risk, assessment: str(e.data.assessment, '—') };
     case 'staff-replied':

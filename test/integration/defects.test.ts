@@ -199,6 +199,43 @@ describe('defect → release → customer', () => {
     expect((await app.db('tickets').where({ id: cr.body.id }).first()).status).toBe('closed');
   });
 
+  it('a problem links incidents; its workaround reaches each incident and its customer; resolving it resolves them', async () => {
+    const acme = await app.db('customers').where({ slug: 'acme' }).first();
+    const requester = await app.db('users').where({ email: 'user@acme.test' }).first();
+    const incidents: string[] = [];
+    for (const token of [tokens.customer, tokens.beta]) {
+      const t = await app.request('POST', '/api/v1/tickets', { token, body: { title: 'Login page times out', description: 'since 9:00', type: 'incident', impact: 'medium', urgency: 'high' } });
+      incidents.push(t.body.id);
+      await eventually(() => app.db('ticket_events').where({ ticket_id: t.body.id }).first(), 'ticket.created');
+    }
+    const problem = await app.request('POST', '/api/v1/tickets', {
+      token: tokens.l2,
+      body: { title: 'Auth service exhausts its connection pool', description: 'root cause analysis', type: 'problem', impact: 'high', urgency: 'medium', customerId: acme.id, requesterId: requester.id },
+    });
+    const pid = problem.body.id as string;
+    await eventually(() => app.db('ticket_events').where({ ticket_id: pid }).first(), 'problem created');
+    for (const i of incidents) await act('l2', pid, 'link-incident', { incidentId: i });
+    expect((await app.request('POST', `/api/v1/tickets/${pid}/actions/link-incident`, { token: tokens.l2, body: { incidentId: incidents[0] } })).status).toBe(409);
+    expect((await app.request('POST', `/api/v1/tickets/${incidents[0]}/actions/link-incident`, { token: tokens.l2, body: { incidentId: incidents[1] } })).status).toBe(409);
+    await eventually(async () => (await app.db('tickets').whereIn('id', incidents).where({ problem_id: pid })).length === 2, 'both incidents linked');
+
+    await act('l2', pid, 'record-workaround', { workaround: 'Log in through https://sso.acme.test/alt until the fix' });
+    for (const i of incidents) {
+      const e = await eventually(() => app.db('ticket_events').where({ ticket_id: i, type: 'problem.workaround' }).first(), 'the workaround on the incident');
+      expect(e.visibility).toBe('public');
+      await eventually(() => app.db('notifications').where({ ticket_id: i, template: 'workaround-available' }).first(), "the incident customer's notification");
+    }
+    // Unlinking one: the resolution reaches only the one still linked.
+    await act('l2', pid, 'unlink-incident', { incidentId: incidents[1] });
+    await eventually(async () => (await app.db('tickets').where({ id: incidents[1] }).first()).problem_id === null, 'the unlink');
+    await act('l2', pid, 'resolve', { resolution: 'Pool size raised and leak fixed', resolveIncidents: true });
+    await eventually(async () => (await app.db('tickets').where({ id: incidents[0] }).first()).status === 'resolved', 'the linked incident resolved');
+    expect((await app.db('tickets').where({ id: incidents[1] }).first()).status).not.toBe('resolved');
+    const customerView = await app.request('GET', `/api/v1/tickets/${incidents[0]}/events?limit=200`, { token: tokens.customer });
+    expect(customerView.body.items.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['problem.workaround', 'ticket.resolved']));
+    expect(customerView.body.items.some((e: { type: string }) => e.type === 'problem.linked')).toBe(false); // internal
+  });
+
   it('publishes a release with 500 linked tickets: each records fix_released once, 500 customer notifications', async () => {
     const acme = await app.db('customers').where({ slug: 'acme' }).first();
     const requester = await app.db('users').where({ email: 'user@acme.test' }).first();

@@ -89,6 +89,10 @@ const EXPECTED: Record<TicketActionName, { who: ActorKind[]; from: Partial<Recor
   reject: { who: ['customer'], from: { in_progress: 'closed' } },
   schedule: { who: ['staff', 'manager'], from: { in_progress: 'in_progress' } },
   implement: { who: ['staff', 'manager'], from: { in_progress: 'in_progress' } },
+  // Problems: linking and workarounds leave the status alone.
+  'link-incident': { who: ['staff', 'manager'], from: { new: 'new', triaged: 'triaged', in_progress: 'in_progress', waiting_on_customer: 'waiting_on_customer' } },
+  'unlink-incident': { who: ['staff', 'manager'], from: { new: 'new', triaged: 'triaged', in_progress: 'in_progress', waiting_on_customer: 'waiting_on_customer' } },
+  'record-workaround': { who: ['staff', 'manager'], from: { new: 'new', triaged: 'triaged', in_progress: 'in_progress', waiting_on_customer: 'waiting_on_customer' } },
 };
 
 type Row = [TicketActionName, TicketStatus, ActorKind, TicketStatus | null];
@@ -105,7 +109,7 @@ const ROWS: Row[] = TICKET_ACTIONS.flatMap((action) =>
 describe('checkTransition: every action × status × actor', () => {
   test('the table covers every combination exactly once', () => {
     expect(ROWS).toHaveLength(TICKET_ACTIONS.length * TICKET_STATUSES.length * ACTORS.length);
-    expect(ROWS).toHaveLength(23 * 7 * 4); // 11 lifecycle + 7 defect + 5 change-request actions
+    expect(ROWS).toHaveLength(26 * 7 * 4); // 11 lifecycle + 7 defect + 5 change-request + 3 problem actions
     expect(Object.keys(EXPECTED).sort()).toEqual([...TICKET_ACTIONS].sort());
   });
 
