@@ -19,6 +19,7 @@ import { createNotificationsRouter } from './notifications';
 import { createCaughtMailRouter } from './caught-mail';
 import { createReleasesRouter } from './releases';
 import { createPhoneRouter } from './phone';
+import { createDashboardRouter } from './dashboard';
 import type { Mailbox } from '../scripts/lib/mail-catcher';
 import { DEFAULT_WRITES_PER_MINUTE, writeRateLimit } from './rate-limit';
 
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(createCaughtMailRouter({ mailbox: deps.mailbox }));
   api.use(createReleasesRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   api.use(createPhoneRouter({ db: deps.db }));
+  api.use(createDashboardRouter({ db: deps.db }));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

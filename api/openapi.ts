@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { acceptInvitationSchema, tokenRequestSchema } from './auth';
 import { businessLineSchema, customerUpdateSchema, listPageQuery, moduleLicenceSchema, newCustomerSchema, newModuleSchema } from './admin-customers';
 import { caughtMailQuerySchema } from './caught-mail';
+import { dashboardQuerySchema } from './dashboard';
 import { listReleasesQuery, moveReleaseSchema, newReleaseSchema } from './releases';
 import { inviteUserSchema, listUsersQuerySchema, userUpdateSchema } from './admin-users';
 import { feedQuerySchema, notificationPreferencesSchema, satisfactionSchema } from './notifications';
@@ -114,6 +115,13 @@ export const OPERATIONS: Operation[] = [
     tag: 'releases',
     body: z.strictObject({}),
     ok: 202,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/dashboard',
+    summary: 'Open tickets by level/priority/status, at-risk and breached, SLA compliance per plan and customer, escalations today, satisfaction (managers, admins; customer admins: their organisation)',
+    tag: 'dashboard',
+    query: dashboardQuerySchema,
   },
   { method: 'get', path: '/api/v1/phone-line', summary: 'Phone line hours and whether it is open now', tag: 'phone' },
 ];

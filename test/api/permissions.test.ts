@@ -66,6 +66,7 @@ const MATRIX: Row[] = [
   { op: 'GET /api/v1/modules', expect: all(200, 401) },
   { op: 'GET /api/v1/admin/mail', expect: adminOnly(200) },
   { op: 'GET /api/v1/phone-line', expect: all(200, 401) },
+  { op: 'GET /api/v1/dashboard', expect: { ...adminOnly(200), manager: 200, orgAdmin: 200, otherOrgAdmin: 200 } },
   { op: 'GET /api/v1/releases', expect: staffOnly },
   { op: 'POST /api/v1/releases', body: () => ({ version: fresh('9.0'), plannedDate: '2031-01-15' }), expect: { ...adminOnly(201), manager: 201 } },
   { op: 'GET /api/v1/releases/{version}', expect: staffOnly },
