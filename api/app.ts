@@ -20,6 +20,7 @@ import { createCaughtMailRouter } from './caught-mail';
 import { createReleasesRouter } from './releases';
 import { createPhoneRouter } from './phone';
 import { createDashboardRouter } from './dashboard';
+import { auditWrites } from './audit';
 import type { Mailbox } from '../scripts/lib/mail-catcher';
 import { DEFAULT_WRITES_PER_MINUTE, writeRateLimit } from './rate-limit';
 
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: '256kb', strict: true }));
   api.use(authenticate(deps.db));
   api.use(writeRateLimit(deps.writesPerMinute ?? DEFAULT_WRITES_PER_MINUTE));
+  api.use(auditWrites(deps.db, deps.log));
   api.use(createAuthRouter({ db: deps.db, secureCookies: publicUrl.startsWith('https:') }));
   api.use(createTicketsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, metrics }));
   api.use(createTicketActionsRouter({ db: deps.db, temporal: deps.temporal }));

@@ -1,12 +1,14 @@
 import type { Knex } from 'knex';
 import * as coreSchema from './20261125000000_core_schema';
 import * as authAdmin from './20261125010000_auth_admin';
+import * as auditLog from './20261125040000_audit_log';
 import * as notificationFeed from './20261125030000_notification_feed';
 
 /** Migrations are listed here (not discovered on disk) so the same list works under tsx, jest and compiled JS. */
 const migrations: Record<string, Knex.Migration> = {
   '20261125000000_core_schema': coreSchema,
   '20261125010000_auth_admin': authAdmin,
+  '20261125040000_audit_log': auditLog,
   '20261125030000_notification_feed': notificationFeed,
 };
 

@@ -266,6 +266,21 @@ describe('accounts, sessions and administration', () => {
       expect(ids.size).toBe(1);
     });
 
+    it('records the actor of every successful write outside ticket timelines, without secrets', async () => {
+      const admin2 = await app.login('admin@demo.test');
+      const me = await app.db('users').where({ email: 'admin@demo.test' }).first();
+      const res = await app.request('PUT', `/api/v1/customers/${acmeId}/modules/finance`, { token: admin2, body: {} });
+      expect(res.status).toBe(200);
+      const row = await eventually(() => app.db('audit_log').where({ actor_id: me.id, method: 'PUT', path: `/api/v1/customers/${acmeId}/modules/finance` }).first(), 'the audit row');
+      expect(row).toMatchObject({ actor_role: 'admin', status: 200 });
+      const logins = await eventually(async () => {
+        const rows = await app.db('audit_log').where({ path: '/api/v1/auth/token', method: 'POST' });
+        return rows.length ? rows : undefined;
+      }, 'sign-ins audited');
+      expect(JSON.stringify(logins.map((l) => l.body))).not.toContain('"demo"');
+      expect(logins[0].body).toMatchObject({ password: '[redacted]' });
+    });
+
     it('a failed request does not burn its key', async () => {
       const bad = await app.request('POST', '/api/v1/modules', { token: admin, body: { id: 'BAD ID', name: 'x', product: 'y' }, headers: { 'idempotency-key': 'retry-me' } });
       expect(bad.status).toBe(400);
