@@ -2,6 +2,7 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Db } from '../db/connection';
+import { createReleaseNotesArticle } from '../db/kb';
 import { fixReleasedSignal, releaseDateMovedSignal, ticketWorkflowId } from '../workflows/definitions';
 import type { ReleaseNews } from '../workflows/ticket-state';
 
@@ -53,6 +54,11 @@ export async function recordReleaseChange(
       ...(args.publishedAt ? { status: 'published', published_at: args.publishedAt } : {}),
       updated_at: db.fn.now(),
     });
+  if (args.publishedAt) {
+    // SPEC §9: publishing a release creates its release-notes article (once per version, however often retried).
+    const release = await db('releases').where({ id: args.releaseId }).first('version', 'notes');
+    if (release) await createReleaseNotesArticle(db, { version: release.version, notes: release.notes, releasedOn: args.publishedAt.slice(0, 10) });
+  }
 }
 
 /** Managers hear that a release's planned date passed unpublished; once per (release, planned date, manager). */

@@ -40,6 +40,34 @@ const CUSTOMERS = {
   beta: { name: 'Beta', slug: 'beta', plan_id: 'basic', language: 'sk', businessLines: [] as string[], modules: ['finance'] },
 };
 
+/** Knowledge-base articles (SPEC §9): an English/Slovak pair and an FAQ; fixed groups keep the seed idempotent. */
+const KB_ARTICLES = [
+  {
+    translation_group: '5b2f1a40-6c1e-4d0a-9a57-0d1f3e2c7a01',
+    language: 'en',
+    kind: 'doc',
+    module_id: 'finance',
+    title: 'Invoice (Faktúra) posting',
+    body_md: 'An invoice (*faktúra*) is posted in **Finance → Invoices → Post**.\n\n1. Check the supplier and the due date.\n2. Choose the accounting period.\n3. Press **Post**; the journal entry is created at once.\n\nA posted invoice can only be reversed, never edited.\n',
+  },
+  {
+    translation_group: '5b2f1a40-6c1e-4d0a-9a57-0d1f3e2c7a01',
+    language: 'sk',
+    kind: 'doc',
+    module_id: 'finance',
+    title: 'Zaúčtovanie faktúry',
+    body_md: 'Faktúra sa zaúčtuje v **Financie → Faktúry → Zaúčtovať**.\n\n1. Skontrolujte dodávateľa a dátum splatnosti.\n2. Vyberte účtovné obdobie.\n3. Stlačte **Zaúčtovať**; účtovný zápis sa vytvorí hneď.\n\nZaúčtovanú faktúru možno len stornovať, nie upraviť.\n',
+  },
+  {
+    translation_group: '5b2f1a40-6c1e-4d0a-9a57-0d1f3e2c7a02',
+    language: 'en',
+    kind: 'faq',
+    module_id: null,
+    title: 'How fast will you answer my ticket?',
+    body_md: 'Your plan sets the targets: the **first response**, the **next update** after each of your messages, and the **resolution**. Each ticket page shows its clocks and deadlines.\n',
+  },
+];
+
 /** Idempotent: a second run finds everything in place and changes nothing. */
 export async function seedDemoData(db: Db, password: string): Promise<DemoLogin[]> {
   const hash = await hashPassword(password);
@@ -83,6 +111,13 @@ export async function seedDemoData(db: Db, password: string): Promise<DemoLogin[
           .ignore();
       }
       logins.push({ email: u.email, role: u.role, organisation: u.customer ? CUSTOMERS[u.customer].name : 'vendor staff' });
+    }
+    const author = (await trx('users').where({ email: 'admin@demo.test' }).first('id')).id;
+    for (const a of KB_ARTICLES) {
+      await trx('kb_articles')
+        .insert({ ...a, status: 'published', created_by: author })
+        .onConflict(['translation_group', 'language'])
+        .ignore();
     }
     return logins;
   });

@@ -77,6 +77,9 @@ describe('defect → release → customer', () => {
     expect((await app.request('POST', '/api/v1/releases/4.2.0/publish', { token: tokens.manager, body: {} })).status).toBe(409);
     await eventually(async () => (await app.db('tickets').where({ id }).first()).sub_status === 'fix_released', 'fix_released on the ticket', 30_000);
     expect((await app.request('POST', '/api/v1/releases/4.2.0/move', { token: tokens.manager, body: { plannedDate: '2030-05-01' } })).status).toBe(409);
+    // Publishing created the release-notes article of 4.2.0, which customers can read.
+    const notes = await app.request('GET', '/api/v1/kb/articles?kind=release_note&q=4.2.0', { token: tokens.customer });
+    expect(notes.body.items.map((a: { title: string }) => a.title).join(' ')).toContain('4.2.0');
     await act('customer', id, 'confirm-fix', {});
     const closed = await app.db('tickets').where({ id }).first();
     expect(closed.status).toBe('closed');
