@@ -10,11 +10,11 @@ import { organisationScope, type Principal } from '../domain/access';
 import { principal } from './auth';
 import { badRequest, conflict, forbidden, notFound } from './errors';
 import { idempotentCreate } from './idempotency';
-import { freeText, ianaTimeZone as timeZone, parseInput } from './validation';
+import { calendarDay, freeText, ianaTimeZone as timeZone, parseInput } from './validation';
 
 const uuid = z.string().uuid('must be a UUID');
 const moduleId = z.string().regex(/^[a-z0-9_-]{1,50}$/, 'must be 1–50 lowercase letters, digits, _ or -');
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+const day = calendarDay;
 
 export const customerIdParam = z.strictObject({ id: uuid });
 export const listPageQuery = z.strictObject({

@@ -31,7 +31,11 @@ const userFields = {
   name: freeText(200),
   levels: levels.optional(),
   leadLevels: levels.optional(),
-  businessLineIds: z.array(uuid).max(50).optional(),
+  businessLineIds: z
+    .array(uuid)
+    .max(50)
+    .refine((l) => new Set(l).size === l.length, 'must not repeat a business line')
+    .optional(),
   language: z.enum(['en', 'sk']).optional(),
   timeZone: timeZone.optional(),
   phone: z.string().regex(/^\+?[0-9 ()-]{3,30}$/, 'must be a phone number').nullable().optional(),
@@ -136,7 +140,8 @@ export function createUsersRouter(deps: UsersRouterDeps): Router {
             links: { invitation: invitationUrl },
           }),
         });
-        return { id: row.id as string, invitation: { url: invitationUrl, expiresAt: invitation.expiresAt.toISOString() } };
+        // The link goes to the invited person only (by email); the inviter learns that it was sent, not the token.
+        return { id: row.id as string, invitation: { sentTo: row.email as string, expiresAt: invitation.expiresAt.toISOString() } };
       })
       .catch((err: { code?: string; constraint?: string }) => {
         if (err.code === '23505' && err.constraint === 'users_email_lower_unique') {
@@ -165,6 +170,11 @@ export function createUsersRouter(deps: UsersRouterDeps): Router {
     if (!current) throw notFound('User');
     if (id === actor.id && (body.disabled === true || (body.role && body.role !== actor.role))) {
       throw forbidden('You cannot disable yourself or change your own role; ask another admin');
+    }
+    // Customer admins do not depose each other: disabling, re-enabling or changing the role of a customer admin
+    // is for the vendor's admins.
+    if (actor.role !== 'admin' && current.role === 'customer_admin' && id !== actor.id && (body.disabled !== undefined || (body.role && body.role !== current.role))) {
+      throw forbidden("Another customer admin's account is changed by the vendor's admins");
     }
     if (body.role) {
       const whyNot = mayAssignRole(actor, body.role);

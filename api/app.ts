@@ -20,6 +20,7 @@ import { createCaughtMailRouter } from './caught-mail';
 import { createReleasesRouter } from './releases';
 import { createPhoneRouter } from './phone';
 import { createDashboardRouter } from './dashboard';
+import { createKbRouter } from './kb';
 import { auditWrites } from './audit';
 import type { Mailbox } from '../scripts/lib/mail-catcher';
 import { DEFAULT_WRITES_PER_MINUTE, writeRateLimit } from './rate-limit';
@@ -83,6 +84,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(createReleasesRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   api.use(createPhoneRouter({ db: deps.db }));
   api.use(createDashboardRouter({ db: deps.db }));
+  api.use(createKbRouter({ db: deps.db }));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

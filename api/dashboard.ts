@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
 import { formatTicketNumber } from '../domain/tickets';
+import { localDateTime, localToInstant } from '../domain/calendar';
 import { principal } from './auth';
 import { forbidden } from './errors';
 import { ianaTimeZone, parseInput } from './validation';
@@ -19,6 +20,12 @@ export const dashboardQuerySchema = z.strictObject({
 });
 
 const OPEN = ['new', 'triaged', 'in_progress', 'waiting_on_customer'];
+
+/** Midnight today in a zone, computed here (PostgreSQL's zone list differs from the runtime's). */
+function startOfToday(zone: string): Date {
+  const l = localDateTime(new Date(), zone);
+  return localToInstant({ year: l.year, month: l.month, day: l.day, hour: 0 }, zone);
+}
 
 export function createDashboardRouter(deps: { db: Db }): Router {
   const { db } = deps;
@@ -71,7 +78,7 @@ export function createDashboardRouter(deps: { db: Db }): Router {
       compliance('t.customer_id', 'c.name'),
       scoped(db('ticket_events as e').join('tickets as t', 't.id', 'e.ticket_id'))
         .whereIn('e.type', ['escalation.automatic', 'escalation.manual'])
-        .whereRaw(`e.at >= (date_trunc('day', now() at time zone ?) at time zone ?)`, [zone, zone])
+        .where('e.at', '>=', startOfToday(zone))
         .groupBy('e.type')
         .select('e.type', db.raw('count(*)::int as n')),
       tickets().whereNotNull('t.satisfaction_rating').where('t.satisfaction_at', '>=', since).groupBy('t.satisfaction_rating').select('t.satisfaction_rating as rating', db.raw('count(*)::int as n')),

@@ -2,7 +2,8 @@
  * `Idempotency-Key` for POSTs that create something: the first request with a key runs and its answer is stored;
  * a repeat (same caller, key, method, path and body) gets the stored answer and creates nothing. The same key with a
  * different request is refused (422); a repeat while the first is still running gets 409. Failed requests
- * (4xx/5xx) are not stored, so the client may correct and retry with the same key. Keys live 24 hours.
+ * (4xx/5xx) are not stored, so the client may correct and retry with the same key. Keys live 24 hours; a first
+ * request unfinished after two minutes counts as abandoned.
  */
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
@@ -13,6 +14,8 @@ import { parseInput } from './validation';
 import { idempotencyHeadersSchema } from './tickets';
 
 export const IDEMPOTENCY_KEY_TTL_HOURS = 24;
+/** A first request still unfinished after this long is taken to have died with its process. */
+export const ABANDONED_AFTER_SECONDS = 120;
 
 /** Canonical JSON (sorted keys) so the same body hashes the same however the client ordered it. */
 function canonical(v: unknown): string {
@@ -33,9 +36,14 @@ export function idempotentCreate(db: Db): RequestHandler {
       if (!key) return next();
       const actor = principal(res);
       const requestHash = createHash('sha256').update(`${req.method} ${req.baseUrl}${req.path}\n${canonical(req.body ?? null)}`).digest('hex');
+      // Expired keys go; so does a first request that never finished (its process died): a retry may run again.
       await db('idempotency_keys')
         .where({ actor_id: actor.id, key })
-        .where('created_at', '<', db.raw(`now() - interval '${IDEMPOTENCY_KEY_TTL_HOURS} hours'`))
+        .where((q) =>
+          q
+            .where('created_at', '<', db.raw(`now() - interval '${IDEMPOTENCY_KEY_TTL_HOURS} hours'`))
+            .orWhere((q2) => q2.whereNull('status_code').where('created_at', '<', db.raw(`now() - interval '${ABANDONED_AFTER_SECONDS} seconds'`))),
+        )
         .delete();
       const inserted: Array<{ key: string }> = await db('idempotency_keys')
         .insert({ actor_id: actor.id, key, request_hash: requestHash })
@@ -68,7 +76,12 @@ export function idempotentCreate(db: Db): RequestHandler {
             : db('idempotency_keys').where({ actor_id: actor.id, key }).delete();
         done.then(
           () => send(body),
-          (err: unknown) => next(err),
+          (err: unknown) => {
+            // The resource exists: answer with it anyway. The key then expires as abandoned and a retry may repeat
+            // the request, which is the lesser harm than hiding a success behind a 500.
+            res.locals.idempotencyStoreFailed = err;
+            send(body);
+          },
         );
         return res;
       };

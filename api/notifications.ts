@@ -17,10 +17,15 @@ import { parseInput } from './validation';
 /** Keyset cursor: created_at (microseconds, UTC) and id of the last row of the previous page. */
 const CURSOR_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const encodeCursor = (at: string, id: number | string) => Buffer.from(JSON.stringify([at, String(id)])).toString('base64url');
+/** The instant exists (no 31 February, no year 0): JavaScript is laxer than PostgreSQL about both. */
+const realInstant = (at: string): boolean => {
+  const ms = Date.parse(at);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === at.slice(0, 19) && at >= '1970';
+};
 function decodeCursor(cursor: string): [string, string] | null {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-    return Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && CURSOR_AT.test(v[0]) && typeof v[1] === 'string' && /^[1-9][0-9]{0,15}$/.test(v[1]) && !Number.isNaN(Date.parse(v[0]))
+    return Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && CURSOR_AT.test(v[0]) && typeof v[1] === 'string' && /^[1-9][0-9]{0,15}$/.test(v[1]) && realInstant(v[0])
       ? [v[0], v[1]]
       : null;
   } catch {

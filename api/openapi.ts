@@ -7,6 +7,7 @@ import { acceptInvitationSchema, tokenRequestSchema } from './auth';
 import { businessLineSchema, customerUpdateSchema, listPageQuery, moduleLicenceSchema, newCustomerSchema, newModuleSchema } from './admin-customers';
 import { caughtMailQuerySchema } from './caught-mail';
 import { dashboardQuerySchema } from './dashboard';
+import { kbArticleQuery, kbArticleUpdateSchema, kbRevisionsQuery, listKbArticlesQuery, newKbArticleSchema } from './kb';
 import { listReleasesQuery, moveReleaseSchema, newReleaseSchema } from './releases';
 import { inviteUserSchema, listUsersQuerySchema, userUpdateSchema } from './admin-users';
 import { feedQuerySchema, notificationPreferencesSchema, satisfactionSchema } from './notifications';
@@ -124,6 +125,11 @@ export const OPERATIONS: Operation[] = [
     query: dashboardQuerySchema,
   },
   { method: 'get', path: '/api/v1/phone-line', summary: 'Phone line hours and whether it is open now', tag: 'phone' },
+  { method: 'get', path: '/api/v1/kb/articles', summary: 'Knowledge-base articles; `q` searches both languages ignoring accents (customers: published only)', tag: 'kb', query: listKbArticlesQuery },
+  { method: 'post', path: '/api/v1/kb/articles', summary: 'Write an article or a translation of one (staff)', tag: 'kb', body: newKbArticleSchema, headers: idempotencyHeadersSchema, ok: 201 },
+  { method: 'get', path: '/api/v1/kb/articles/{id}', summary: 'One article with its translations; `format=html` adds the sanitised HTML (a draft is 404 to customers)', tag: 'kb', query: kbArticleQuery },
+  { method: 'put', path: '/api/v1/kb/articles/{id}', summary: 'Edit title, body, status, versions or module (staff); the previous revision is kept', tag: 'kb', body: kbArticleUpdateSchema },
+  { method: 'get', path: '/api/v1/kb/articles/{id}/revisions', summary: 'Every revision of an article with its author, newest first (staff)', tag: 'kb', query: kbRevisionsQuery },
 ];
 
 const jsonSchema = (s: z.ZodType) => {

@@ -14,12 +14,9 @@ import { principal } from './auth';
 import { conflict, forbidden, notFound, unavailable } from './errors';
 import { idempotentCreate } from './idempotency';
 import { RELEASE_VERSION } from './ticket-actions';
-import { freeText, parseInput } from './validation';
+import { calendarDay, freeText, parseInput } from './validation';
 
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(d)) && new Date(d).toISOString().startsWith(d), 'is not a calendar date');
+const day = calendarDay;
 const version = z.string().regex(RELEASE_VERSION, 'must be a release version such as 4.2.0');
 
 export const newReleaseSchema = z.strictObject({ version, plannedDate: day, product: freeText(100).optional(), notes: z.string().max(20_000).optional() });

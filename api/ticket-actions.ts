@@ -12,12 +12,12 @@ import { isStaff, ticketScope, type Principal } from '../domain/access';
 import { LEVELS_OF_IMPACT, LEVELS_OF_URGENCY, derivePriority } from '../domain/priority';
 import { getPriorityMatrix } from '../db/reference';
 import { TICKET_ACTIONS, type TicketActionName } from '../domain/transitions';
-import { ticketActionUpdates, ticketWorkflowId } from '../workflows/definitions';
+import { fixReleasedSignal, ticketActionUpdates, ticketWorkflowId } from '../workflows/definitions';
 import type { TicketActionResult } from '../workflows/ticket-actions';
 import { principal } from './auth';
 import { conflict, forbidden, notFound, unavailable } from './errors';
 import { idempotencyHeadersSchema, ticketIdParamSchema } from './tickets';
-import { freeText, parseInput } from './validation';
+import { calendarDay, freeText, parseInput } from './validation';
 
 const body = freeText(20_000);
 export const RELEASE_VERSION = /^[0-9A-Za-z][0-9A-Za-z.+-]{0,49}$/;
@@ -51,7 +51,7 @@ export const ACTION_SCHEMAS = {
   assess: z.strictObject({ effort: freeText(100), risk: z.enum(['low', 'medium', 'high']), assessment: freeText(10_000) }),
   approve: z.strictObject({ note: freeText(2000).optional() }),
   reject: z.strictObject({ reason }),
-  schedule: z.strictObject({ plannedFor: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'), note: freeText(2000).optional() }),
+  schedule: z.strictObject({ plannedFor: calendarDay, note: freeText(2000).optional() }),
   implement: z.strictObject({ note: freeText(2000).optional() }),
   'link-incident': z.strictObject({ incidentId: z.string().uuid('must be a UUID') }),
   'unlink-incident': z.strictObject({ incidentId: z.string().uuid('must be a UUID') }),
@@ -60,6 +60,17 @@ export const ACTION_SCHEMAS = {
 
 export const actionParamsSchema = z.strictObject({ id: z.string().min(1).max(64), action: z.enum(TICKET_ACTIONS) });
 export const commentBodySchema = ACTION_SCHEMAS.comment;
+
+/**
+ * A fix scheduled into a release while it was being published may have missed the release's fan-out: if the
+ * release is published by now, the ticket is told here (it ignores news it already has).
+ */
+async function catchUpWithPublication(deps: ActionDeps, ticketNumber: number, payload: Record<string, unknown>): Promise<void> {
+  const release = await deps.db('releases').where({ id: payload.releaseId }).first('status', 'published_at', 'version', 'id');
+  if (release?.status !== 'published') return;
+  const releasedOn = new Date(release.published_at).toISOString().slice(0, 10);
+  await deps.temporal.workflow.getHandle(ticketWorkflowId(ticketNumber)).signal(fixReleasedSignal, { releaseId: release.id, version: release.version, releasedOn });
+}
 
 export interface ActionDeps {
   db: Db;
@@ -87,6 +98,10 @@ export async function runTicketAction(
     const urgency = (payload.urgency ?? ticket.urgency) as (typeof LEVELS_OF_URGENCY)[number];
     payload = { ...payload, priority: derivePriority(impact, urgency, await getPriorityMatrix(deps.db)) };
   }
+  // Staff-only actions that look things up elsewhere are refused first, so a customer learns nothing from them.
+  if ((action === 'schedule-fix' || action === 'link-incident' || action === 'unlink-incident') && !isStaff(actor)) {
+    throw conflict('invalid-transition', `${action} is not allowed for customers`, { action, ticketStatus: ticket.status });
+  }
   if (action === 'schedule-fix') {
     // The release is named by version; the workflow gets its id and planned date so the customer is told both.
     const release = await deps.db('releases').where({ version: payload.releaseVersion }).first();
@@ -109,6 +124,7 @@ export async function runTicketAction(
       args: [{ actor: { id: actor.id, kind: 'user', role: actor.role }, payload, ...(requestId ? { requestId } : {}) }],
       ...(requestId ? { updateId: `${action}:${actor.id}:${requestId}` } : {}),
     });
+    if (action === 'schedule-fix' && !result.duplicate) await catchUpWithPublication(deps, Number(ticket.number), payload);
     return { ...result, ticketId: ticket.id };
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {

@@ -95,7 +95,7 @@ export function createTicketsRouter(deps: TicketsRouterDeps): Router {
     const key = parseInput(idempotencyHeadersSchema, req.headers, 'headers')['idempotency-key'];
     const { ticket, created } = await createTicket(deps, actor, body, key);
     if (created) deps.metrics.ticketsCreated.inc({ channel: ticket.channel, type: ticket.type });
-    if (created && body.phoneScope) await applyPhoneScope(deps, actor, ticket.id, body.phoneScope, body.category ?? '');
+    if (body.phoneScope) await applyPhoneScope(deps, actor, ticket.id, body.phoneScope, body.category ?? '');
     res.status(created ? 201 : 200).location(`/api/v1/tickets/${ticket.id}`).json(toApiTicket(ticket));
   });
 

@@ -37,3 +37,9 @@ export const ianaTimeZone = z
       return false;
     }
   }, 'must be an IANA time zone, e.g. Europe/Bratislava');
+
+/** A real calendar date YYYY-MM-DD (2026-02-31 is refused here, not by PostgreSQL). */
+export const calendarDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(d)) && new Date(d).toISOString().startsWith(d), 'is not a calendar date');

@@ -55,7 +55,9 @@ const encodeCursor = (key: string, id: string) => Buffer.from(JSON.stringify([ke
 function decodeCursor(cursor: string): [string, string] | null {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-    return Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && /^[0-9a-f-]{36}$/.test(v[1]) ? [v[0], v[1]] : null;
+    return Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && v[0].length <= 300 && !v[0].includes('\u0000') && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(v[1])
+      ? [v[0], v[1]]
+      : null;
   } catch {
     return null;
   }

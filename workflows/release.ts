@@ -59,16 +59,30 @@ export async function releaseWorkflow(input: ReleaseWorkflowInput, carried?: Rel
   });
   setHandler(releaseStateQuery, view);
 
+  // One change at a time: two managers moving the date at once must reach the tickets and the row in order.
+  let busy = false;
+  const exclusively = async <T>(fn: () => Promise<T>): Promise<T> => {
+    await condition(() => !busy);
+    busy = true;
+    try {
+      return await fn();
+    } finally {
+      busy = false;
+    }
+  };
+
   setHandler(
     moveReleaseDateUpdate,
-    async ({ plannedDate, actor, reason }) => {
-      const previousDate = s.plannedDate;
-      s.plannedDate = plannedDate;
-      await recordReleaseChange({ releaseId: input.releaseId, plannedDate, actorId: actor.id, reason: reason ?? null });
-      s.fanOuts.push({ kind: 'release-date-moved', news: { releaseId: input.releaseId, version: input.version, previousDate, newDate: plannedDate }, afterNumber: 0 });
-      changed = true;
-      return view();
-    },
+    ({ plannedDate, actor, reason }) =>
+      exclusively(async () => {
+        if (s.status !== 'planned' || plannedDate === s.plannedDate) return view(); // overtaken while waiting its turn
+        const previousDate = s.plannedDate;
+        s.plannedDate = plannedDate;
+        s.fanOuts.push({ kind: 'release-date-moved', news: { releaseId: input.releaseId, version: input.version, previousDate, newDate: plannedDate }, afterNumber: 0 });
+        changed = true;
+        await recordReleaseChange({ releaseId: input.releaseId, plannedDate, actorId: actor.id, reason: reason ?? null });
+        return view();
+      }),
     {
       validator: ({ plannedDate }) => {
         if (s.status !== 'planned') throw refuse(`release ${input.version} is already published; its date cannot move`);
@@ -80,14 +94,17 @@ export async function releaseWorkflow(input: ReleaseWorkflowInput, carried?: Rel
 
   setHandler(
     publishReleaseUpdate,
-    async ({ actor }) => {
-      s.status = 'published';
-      s.publishedOn = now().toISOString().slice(0, 10);
-      await recordReleaseChange({ releaseId: input.releaseId, publishedAt: now().toISOString(), actorId: actor.id, reason: null });
-      s.fanOuts.push({ kind: 'fix-released', news: { releaseId: input.releaseId, version: input.version, releasedOn: s.publishedOn }, afterNumber: 0 });
-      changed = true;
-      return view();
-    },
+    ({ actor }) =>
+      exclusively(async () => {
+        if (s.status !== 'planned') return view();
+        s.status = 'published';
+        s.publishedOn = now().toISOString().slice(0, 10);
+        // The row says published before any ticket is told, so a fix scheduled meanwhile is caught by one or the other.
+        await recordReleaseChange({ releaseId: input.releaseId, publishedAt: now().toISOString(), actorId: actor.id, reason: null });
+        s.fanOuts.push({ kind: 'fix-released', news: { releaseId: input.releaseId, version: input.version, releasedOn: s.publishedOn }, afterNumber: 0 });
+        changed = true;
+        return view();
+      }),
     {
       validator: (_arg: { actor: unknown }) => {
         if (s.status !== 'planned') throw refuse(`release ${input.version} is already published`);

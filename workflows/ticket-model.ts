@@ -65,7 +65,7 @@ export interface TicketData {
   /** Problems only: the linked incidents and the latest workaround. */
   problem?: { incidents: Array<{ id: string; number: number }>; workaround: string | null } | null;
   /** Incidents only: the problem this incident is linked to. */
-  problemLink?: { id: string; number: number } | null;
+  problemLink?: { id: string; number: number; workaround?: string | null } | null;
 }
 
 /** A message this ticket must send to another ticket's workflow (the workflow delivers it). */
@@ -425,6 +425,8 @@ export class TicketModel {
       case 'reopen':
         d.status = to;
         d.resolvedAt = null;
+        // A released fix resolves by itself once; after a reopen the people working it decide.
+        if (d.defect?.releasedAt) d.defect.releasedAt = null;
         cl.resolution = clock.unmeet(cl.resolution, now);
         this.emit('ticket.reopened', a, 'public', { reason: p.reason, resolutionConsumedMs: cl.resolution.consumedMs }, now, [{ kind: 'level', level: d.level }]);
         if (kind === 'customer') this.customerSpoke(now);
@@ -744,9 +746,8 @@ export class TicketModel {
         this.emit('problem.unlinked', SYSTEM, 'internal', { problemId: news.problemId, problemNumber: news.problemNumber }, now);
         return true;
       case 'workaround': {
-        if (link?.id !== news.problemId || typeof news.text !== 'string') return false;
-        const last = [...d.recent].reverse().find((e) => e.type === 'problem.workaround');
-        if (last && last.data.workaround === news.text) return false;
+        if (!link || link.id !== news.problemId || typeof news.text !== 'string' || link.workaround === news.text) return false;
+        link.workaround = news.text;
         this.emit('problem.workaround', SYSTEM, 'public', { problemNumber: news.problemNumber, workaround: news.text }, now, requester);
         return true;
       }

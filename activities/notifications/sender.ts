@@ -9,7 +9,7 @@ import type { Db } from '../../db/connection';
 import type { Logger } from '../../scripts/logger';
 import { formatTicketNumber } from '../../domain/tickets';
 import { signSatisfactionToken, satisfactionUrl } from './links';
-import { EMAIL_TEMPLATES, type EmailContext, type EmailTemplates, type EmailTicket, type Language, type TemplateId } from './templates';
+import { EMAIL_TEMPLATES, EmailTemplateError, type EmailContext, type EmailTemplates, type EmailTicket, type Language, type TemplateId } from './templates';
 
 export interface SenderOptions {
   db: Db;
@@ -51,6 +51,8 @@ export interface NotificationSender {
   stop(): Promise<void>;
 }
 
+class MissingRecordError extends Error {}
+
 export const messageIdFor = (idempotencyKey: string, domain = 'ticketflow.local') => `<${idempotencyKey.replace(/[^A-Za-z0-9.-]/g, '.')}@${domain}>`;
 
 export function createNotificationSender(o: SenderOptions): NotificationSender {
@@ -89,7 +91,7 @@ export function createNotificationSender(o: SenderOptions): NotificationSender {
     const links: Record<string, string> = Object.fromEntries(Object.entries(row.payload.links ?? {}).map(([k, v]) => [k, v.startsWith('/') ? `${base}${v}` : v]));
     if (EMAIL_TEMPLATES[template].ticket) {
       const t = await o.db('tickets as t').join('customers as c', 'c.id', 't.customer_id').where('t.id', row.ticket_id).first('t.*', 'c.name as customer_name');
-      if (!t) throw new Error(`ticket ${row.ticket_id} of notification ${row.id} does not exist`);
+      if (!t) throw new MissingRecordError(`ticket ${row.ticket_id} of notification ${row.id} does not exist`);
       const url = `${base}/${isCustomer ? 'portal' : 'desk'}/tickets/${t.number}`;
       ticket = { number: formatTicketNumber(Number(t.number)), title: t.title, url, priority: t.priority, status: t.status, level: t.level, type: t.type, customerName: t.customer_name };
       for (const l of EMAIL_TEMPLATES[template].links as readonly string[]) {
@@ -109,18 +111,44 @@ export function createNotificationSender(o: SenderOptions): NotificationSender {
     } as EmailContext;
   };
 
+  /**
+   * Each row is re-reserved just before it is sent, fenced by its attempt count: a row whose reservation ran out
+   * while earlier rows of the batch were being sent, and that another sender took over, is skipped here.
+   */
+  const reserve = async (row: OutboxRow): Promise<boolean> => {
+    const n = await o.db('notifications')
+      .where({ id: row.id, status: 'sending', attempts: row.attempts })
+      .update({ next_attempt_at: o.db.raw(`now() + (? * interval '1 millisecond')`, [leaseMs]) });
+    return n === 1;
+  };
+  /** Records the outcome only if this sender still holds the row. */
+  const settle = (row: OutboxRow, values: Record<string, unknown>) => o.db('notifications').where({ id: row.id, attempts: row.attempts }).update(values);
+
+  const retryLater = async (row: OutboxRow, err: unknown, response: string | null) => {
+    const attempts = row.attempts;
+    const failed = attempts >= maxAttempts;
+    const delay = Math.min(backoffMax, backoffBase * 2 ** (attempts - 1));
+    o.log.warn({ notification: row.id, attempts, err: (err as Error).message, retryInMs: failed ? null : delay }, 'notification delivery failed');
+    await settle(row, {
+      status: failed ? 'failed' : 'pending',
+      last_error: String((err as Error).message).slice(0, 2000),
+      smtp_response: response?.slice(0, 1000) ?? null,
+      next_attempt_at: o.db.raw(`now() + (? * interval '1 millisecond')`, [delay]),
+    });
+  };
+
   const deliver = async (row: OutboxRow): Promise<void> => {
     const template = row.template as TemplateId;
     if (!Object.hasOwn(EMAIL_TEMPLATES, template)) {
       // Not an email (an in-portal item only, or a row from before templates existed).
-      await o.db('notifications').where({ id: row.id }).update({ status: 'suppressed', last_error: `no email template "${row.template}"` });
+      await settle(row, { status: 'suppressed', last_error: `no email template "${row.template}"` });
       return;
     }
     if (row.recipient_id) {
       const prefs = await o.db('users').where({ id: row.recipient_id }).first('email_preferences', 'disabled_at');
       const off = prefs?.email_preferences?.[template] === false;
       if (off || prefs?.disabled_at) {
-        await o.db('notifications').where({ id: row.id }).update({ status: 'suppressed', last_error: off ? 'the recipient turned this email off' : 'the recipient is disabled' });
+        await settle(row, { status: 'suppressed', last_error: off ? 'the recipient turned this email off' : 'the recipient is disabled' });
         return;
       }
     }
@@ -129,11 +157,16 @@ export function createNotificationSender(o: SenderOptions): NotificationSender {
       const ctx = await contextFor(row, template);
       rendered = o.templates.render(template, ctx.recipient.language, ctx as EmailContext<typeof template>);
     } catch (err) {
-      // A render failure is a bug in data or template: retrying will not fix it, and "undefined" is never sent.
-      o.log.error({ err, notification: row.id, template }, 'notification could not be rendered');
-      await o.db('notifications').where({ id: row.id }).update({ status: 'failed', last_error: `render: ${(err as Error).message}`.slice(0, 2000) });
+      if (err instanceof EmailTemplateError || err instanceof MissingRecordError) {
+        // A bug in data or template: retrying will not fix it, and "undefined" is never sent.
+        o.log.error({ err, notification: row.id, template }, 'notification could not be rendered');
+        await settle(row, { status: 'failed', last_error: `render: ${(err as Error).message}`.slice(0, 2000) });
+      } else {
+        await retryLater(row, err, null); // the database blinked: try again
+      }
       return;
     }
+    if (!(await reserve(row))) return;
     try {
       const info = await transport.sendMail({
         to: row.recipient_email,
@@ -143,20 +176,9 @@ export function createNotificationSender(o: SenderOptions): NotificationSender {
         messageId: messageIdFor(row.idempotency_key),
         headers: { 'X-Ticketflow-Notification': row.idempotency_key, 'Content-Language': row.language },
       });
-      await o.db('notifications').where({ id: row.id }).update({ status: 'sent', sent_at: o.db.fn.now(), smtp_response: String(info.response ?? '').slice(0, 1000), last_error: null });
+      await settle(row, { status: 'sent', sent_at: o.db.fn.now(), smtp_response: String(info.response ?? '').slice(0, 1000), last_error: null });
     } catch (err) {
-      const attempts = row.attempts;
-      const failed = attempts >= maxAttempts;
-      const delay = Math.min(backoffMax, backoffBase * 2 ** (attempts - 1));
-      o.log.warn({ notification: row.id, attempts, err: (err as Error).message, retryInMs: failed ? null : delay }, 'notification delivery failed');
-      await o.db('notifications')
-        .where({ id: row.id })
-        .update({
-          status: failed ? 'failed' : 'pending',
-          last_error: String((err as Error).message).slice(0, 2000),
-          smtp_response: (err as { response?: string }).response?.slice(0, 1000) ?? null,
-          next_attempt_at: o.db.raw(`now() + (? * interval '1 millisecond')`, [delay]),
-        });
+      await retryLater(row, err, (err as { response?: string }).response ?? null);
     }
   };
 

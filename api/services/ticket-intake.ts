@@ -124,18 +124,30 @@ function checkPhoneScope(body: NewTicket, channel: TicketChannel): NewTicket {
   return body.phoneScope === 'convert' ? { ...body, type: 'service_request' } : body;
 }
 
-/** After creation, the customer is told why: a public note on conversion, a resolution on rejection. */
+/**
+ * After creation, the customer is told why: a public note on conversion, a resolution on rejection. Keyed by the
+ * ticket, so a client retrying the creation (same Idempotency-Key) completes it exactly once.
+ */
 export async function applyPhoneScope(deps: IntakeDeps, actor: Principal, ticketId: string, decision: 'convert' | 'reject', category: string): Promise<void> {
   const what = PHONE_SCOPE_REASON[category] ?? 'this request';
   if (decision === 'convert') {
-    await runTicketAction(deps, actor, ticketId, 'comment', {
-      body: `Phone support covers questions about basic functionality; ${what} is not part of it. We have recorded your call as a chargeable service request.`,
-      visibility: 'public',
-    });
+    await runTicketAction(
+      deps,
+      actor,
+      ticketId,
+      'comment',
+      { body: `Phone support covers questions about basic functionality; ${what} is not part of it. We have recorded your call as a chargeable service request.`, visibility: 'public' },
+      `phone-scope:${ticketId}`,
+    );
   } else {
-    await runTicketAction(deps, actor, ticketId, 'resolve', {
-      resolution: `Phone support covers questions about basic functionality; ${what} is not part of it, so we cannot handle this call. You can order it as a chargeable service request in the portal.`,
-    });
+    await runTicketAction(
+      deps,
+      actor,
+      ticketId,
+      'resolve',
+      { resolution: `Phone support covers questions about basic functionality; ${what} is not part of it, so we cannot handle this call. You can order it as a chargeable service request in the portal.` },
+      `phone-scope:${ticketId}`,
+    );
   }
 }
 

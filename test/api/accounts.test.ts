@@ -90,10 +90,13 @@ describe('accounts, sessions and administration', () => {
       expect(res.status).toBe(201);
       expect(res.headers.get('location')).toBe(`/api/v1/users/${res.body.id}`);
       expect(res.body).toMatchObject({ email: 'new.agent@demo.test', role: 'agent', levels: ['L2'], leadLevels: ['L2'], active: false, disabled: false });
-      const token = /#token=([A-Za-z0-9_-]+)$/.exec(res.body.invitation.url)![1];
+      expect(res.body.invitation).toEqual({ sentTo: 'new.agent@demo.test', expiresAt: expect.any(String) });
+      expect(JSON.stringify(res.body)).not.toMatch(/token=/);
+      // The link travels by email only: read it from the outbox, as the invited person would from their mailbox.
       const mail = await app.db('notifications').where({ recipient_id: res.body.id, template: 'user-invited' });
       expect(mail).toHaveLength(1);
-      expect(mail[0].payload).toMatchObject({ links: { invitation: res.body.invitation.url }, data: { inviterName: expect.any(String) } });
+      expect(mail[0].payload).toMatchObject({ links: { invitation: expect.stringContaining('/invitations/accept#token=') }, data: { inviterName: expect.any(String) } });
+      const token = /#token=([A-Za-z0-9_-]+)$/.exec(mail[0].payload.links.invitation)![1];
 
       expect((await app.request('POST', '/api/v1/auth/token', { body: { email: 'new.agent@demo.test', password: 'whatever-password' } })).status).toBe(401);
       const short = await app.request('POST', '/api/v1/auth/invitations/accept', { body: { token, password: 'short' } });
@@ -171,6 +174,14 @@ describe('accounts, sessions and administration', () => {
       expect((await app.request('PATCH', `/api/v1/users/${self.id}`, { token: acmeAdmin, body: { role: 'customer_user' } })).status).toBe(403);
     });
 
+    it("a customer admin cannot disable or demote another customer admin", async () => {
+      const other = await app.request('POST', '/api/v1/users', { token: admin, body: { email: 'second.admin@acme.test', name: 'Second', role: 'customer_admin', customerId: acmeId } });
+      expect(other.status).toBe(201);
+      expect((await app.request('PATCH', `/api/v1/users/${other.body.id}`, { token: acmeAdmin, body: { disabled: true } })).status).toBe(403);
+      expect((await app.request('PATCH', `/api/v1/users/${other.body.id}`, { token: acmeAdmin, body: { role: 'customer_user' } })).status).toBe(403);
+      expect((await app.request('PATCH', `/api/v1/users/${other.body.id}`, { token: admin, body: { disabled: true } })).status).toBe(200);
+    });
+
     it('key users get business lines of their own organisation', async () => {
       const finance = await app.db('business_lines').where({ customer_id: acmeId, name: 'Finance' }).first();
       const logistics = await app.db('business_lines').where({ customer_id: acmeId, name: 'Logistics' }).first();
@@ -201,6 +212,9 @@ describe('accounts, sessions and administration', () => {
       expect(lic.status).toBe(200);
       expect(lic.body.modules).toEqual([expect.objectContaining({ id: 'finance', licensedFrom: '2026-01-01', licensedTo: '2027-12-31' })]);
       expect((await app.request('PUT', `/api/v1/customers/${gammaId}/modules/nonexistent`, { token: admin, body: {} })).status).toBe(404);
+      const impossible = await app.request('PUT', `/api/v1/customers/${gammaId}/modules/finance`, { token: admin, body: { licensedTo: '2027-02-31' } });
+      expect(impossible.status).toBe(400);
+      expect(impossible.body.errors[0]).toMatchObject({ field: 'body.licensedTo', message: 'is not a calendar date' });
       expect((await app.request('DELETE', `/api/v1/customers/${gammaId}/modules/finance`, { token: admin })).status).toBe(204);
       expect((await app.request('DELETE', `/api/v1/customers/${gammaId}/modules/finance`, { token: admin })).status).toBe(404);
       const patched = await app.request('PATCH', `/api/v1/customers/${gammaId}`, { token: admin, body: { planId: 'premium', timeZone: 'America/New_York' } });

@@ -36,6 +36,8 @@ const COUNTED = [
   'settings',
   'idempotency_keys',
   'releases',
+  'kb_articles',
+  'kb_article_revisions',
 ];
 
 describe('fuzzing every endpoint with hostile input', () => {

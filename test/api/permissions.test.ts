@@ -24,6 +24,8 @@ interface Row {
   body?: (ctx: Ctx) => unknown;
   query?: (ctx: Ctx) => string;
   expect: Partial<Record<Who, number>>;
+  /** An extra row of an operation that already has one: the same operation on a draft KB article. */
+  draftArticle?: true;
 }
 interface Ctx {
   ticketId: string;
@@ -32,6 +34,8 @@ interface Ctx {
   ownerId: string;
   lineId: string;
   notificationId: string;
+  articleId: string;
+  draftArticleId: string;
 }
 let unique = 0;
 const fresh = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${unique++}`;
@@ -66,6 +70,13 @@ const MATRIX: Row[] = [
   { op: 'GET /api/v1/modules', expect: all(200, 401) },
   { op: 'GET /api/v1/admin/mail', expect: adminOnly(200) },
   { op: 'GET /api/v1/phone-line', expect: all(200, 401) },
+  { op: 'GET /api/v1/kb/articles', expect: all(200, 401) },
+  { op: 'POST /api/v1/kb/articles', body: () => ({ language: 'en', kind: 'faq', title: fresh('Matrix FAQ'), bodyMd: 'Matrix answer' }), expect: { ...staffOnly, agent: 201, manager: 201, admin: 201 } },
+  { op: 'GET /api/v1/kb/articles/{id}', expect: all(200, 401) },
+  // A draft is "not found" to every customer, with the body of a missing article.
+  { op: 'GET /api/v1/kb/articles/{id}', draftArticle: true, expect: { ...all(404, 401), agent: 200, manager: 200, admin: 200 } },
+  { op: 'PUT /api/v1/kb/articles/{id}', body: () => ({ bodyMd: fresh('Matrix body') }), expect: staffOnly },
+  { op: 'GET /api/v1/kb/articles/{id}/revisions', expect: staffOnly },
   { op: 'GET /api/v1/dashboard', expect: { ...adminOnly(200), manager: 200, orgAdmin: 200, otherOrgAdmin: 200 } },
   { op: 'GET /api/v1/releases', expect: staffOnly },
   { op: 'POST /api/v1/releases', body: () => ({ version: fresh('9.0'), plannedDate: '2031-01-15' }), expect: { ...adminOnly(201), manager: 201 } },
@@ -130,7 +141,12 @@ describe('permission matrix', () => {
     const owner = await app.db('users').where({ email: 'user@acme.test' }).first();
     expect((await app.request('POST', '/api/v1/releases', { token: tokens.manager, body: { version: 'matrix-1.0', plannedDate: '2031-01-31' } })).status).toBe(201);
     const [n] = await app.db('notifications').insert({ idempotency_key: fresh('matrix-notification'), recipient_id: owner.id, recipient_email: owner.email, template: 'user-invited', language: 'en', payload: '{}' }).returning('id');
-    ctx = { ticketId: t.body.id, acmeId: acme.id, contractId: c.id, ownerId: owner.id, lineId: logistics.id, notificationId: String(n.id) };
+    const article = async (status: string) => {
+      const res = await app.request('POST', '/api/v1/kb/articles', { token: tokens.manager, body: { language: 'en', kind: 'doc', title: `Matrix ${status} article`, bodyMd: 'Body', status } });
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    };
+    ctx = { ticketId: t.body.id, acmeId: acme.id, contractId: c.id, ownerId: owner.id, lineId: logistics.id, notificationId: String(n.id), articleId: await article('published'), draftArticleId: await article('draft') };
   });
   afterAll(async () => {
     await app?.stop();
@@ -138,11 +154,11 @@ describe('permission matrix', () => {
 
   it('has a row for every documented operation (and so for every route)', () => {
     const documented = OPERATIONS.map((o) => `${o.method.toUpperCase()} ${o.path}`).sort();
-    expect(MATRIX.map((r) => r.op).sort()).toEqual(documented);
+    expect(MATRIX.filter((r) => !r.draftArticle).map((r) => r.op).sort()).toEqual(documented);
   });
 
   const cases = MATRIX.flatMap((row) => Object.entries(row.expect).map(([who, status]) => ({ row, who: who as Who, status: status as number })));
-  it.each(cases.map((c) => [c.row.op, c.who, c.status, c] as const))('%s as %s → %i', async (_op, who, status, c) => {
+  it.each(cases.map((c) => [c.row.draftArticle ? `${c.row.op} (draft)` : c.row.op, c.who, c.status, c] as const))('%s as %s → %i', async (_op, who, status, c) => {
     const [method, template] = c.row.op.split(' ');
     const path = template
       .replace('/tickets/{id}', `/tickets/${ctx.ticketId}`)
@@ -152,6 +168,7 @@ describe('permission matrix', () => {
       .replace('/customers/{id}', `/customers/${ctx.acmeId}`)
       .replace('/users/{id}', `/users/${ctx.ownerId}`)
       .replace('/notifications/{id}', `/notifications/${ctx.notificationId}`)
+      .replace('/kb/articles/{id}', `/kb/articles/${c.row.draftArticle ? ctx.draftArticleId : ctx.articleId}`)
       .replace('{lineId}', ctx.lineId)
       .replace('{moduleId}', 'inventory')
       .replace('{version}', 'matrix-1.0')
@@ -161,7 +178,7 @@ describe('permission matrix', () => {
     if (status >= 400) expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
     if (status === 404 && template.includes('{id}')) {
       // The body of another organisation's 404 is the body of a missing resource's 404: nothing leaks.
-      const real = [ctx.ticketId, ctx.acmeId, ctx.ownerId, ctx.notificationId].find((id) => path.includes(`/${id}`))!;
+      const real = [ctx.ticketId, ctx.acmeId, ctx.ownerId, ctx.notificationId, ctx.articleId, ctx.draftArticleId].find((id) => path.includes(`/${id}`))!;
       const missingId = real === ctx.notificationId ? '999999999999' : '00000000-0000-4000-8000-000000000000';
       const missing = await app.request(method, path.replace(`/${real}`, `/${missingId}`), { token: tokens[who], ...(c.row.body ? { body: c.row.body(ctx) } : {}) });
       expect(res.body.detail).toBe(missing.body.detail);

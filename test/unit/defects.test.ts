@@ -96,6 +96,19 @@ describe('a defect ticket', () => {
     expect(m.pending.at(-1)!.data.resolution).toMatch(/4\.2\.0/);
   });
 
+  it('a ticket reopened after the automatic resolution is not resolved again by the same timer', () => {
+    const { m, customer } = scheduled();
+    m.releaseNews('fix-released', { releaseId: RELEASE.releaseId, version: '4.2.0' }, at(10));
+    const due = new Date(at(10).getTime() + FIX_AUTO_RESOLVE_MS);
+    m.fireDue(due);
+    expect(m.data.status).toBe('resolved');
+    const later = new Date(due.getTime() + 2 * 24 * H);
+    m.apply(req('reopen', { reason: 'still doubled' }, customer), later);
+    m.fireDue(new Date(later.getTime() + H));
+    expect(m.data.status).toBe('in_progress');
+    expect(m.dueTimers().some((t) => t.kind === 'fix.auto-resolve')).toBe(false);
+  });
+
   it('a customer who confirms the fix closes the ticket; one who does not sends it back to L3', () => {
     const a = scheduled();
     a.m.releaseNews('fix-released', { releaseId: RELEASE.releaseId, version: '4.2.0' }, at(10));
