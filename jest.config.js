@@ -1,4 +1,4 @@
-// One jest run, four projects: `npm test` runs them all, `--selectProjects <name>` runs one.
+// One jest run, five projects: `npm test` runs them all, `--selectProjects <name>` runs one.
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
 const base = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
 const sdk = { setupFiles: ['<rootDir>/test/support/quiet-sdk.ts'] };
@@ -27,6 +27,14 @@ module.exports = {
       ...sdk,
       displayName: 'api',
       testMatch: ['<rootDir>/test/api/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/stack-setup.ts',
+      globalTeardown: '<rootDir>/test/support/stack-teardown.ts',
+    },
+    {
+      ...base,
+      ...sdk,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/stack-setup.ts',
       globalTeardown: '<rootDir>/test/support/stack-teardown.ts',
     },

@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connection';
 import type { Logger } from '../scripts/logger';
-import { authenticate, createAuthRouter } from './auth';
+import { authenticate, createAuthRouter, createLoginLimiter } from './auth';
 import { errorHandler, notFoundHandler } from './errors';
 import { createHealthRouter } from './health';
 import { createApiMetrics, httpMetricsMiddleware, type ApiMetrics } from './metrics';
@@ -21,6 +21,7 @@ import { createReleasesRouter } from './releases';
 import { createPhoneRouter } from './phone';
 import { createDashboardRouter } from './dashboard';
 import { createKbRouter } from './kb';
+import { createPortalRouter } from './portal';
 import { auditWrites } from './audit';
 import type { Mailbox } from '../scripts/lib/mail-catcher';
 import { DEFAULT_WRITES_PER_MINUTE, writeRateLimit } from './rate-limit';
@@ -72,7 +73,9 @@ export function createApp(deps: AppDeps): Express {
   api.use(authenticate(deps.db));
   api.use(writeRateLimit(deps.writesPerMinute ?? DEFAULT_WRITES_PER_MINUTE));
   api.use(auditWrites(deps.db, deps.log));
-  api.use(createAuthRouter({ db: deps.db, secureCookies: publicUrl.startsWith('https:') }));
+  // One count of failed sign-ins for the API and the portal's login form.
+  const loginLimiter = createLoginLimiter();
+  api.use(createAuthRouter({ db: deps.db, secureCookies: publicUrl.startsWith('https:'), loginLimiter }));
   api.use(createTicketsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, metrics }));
   api.use(createTicketActionsRouter({ db: deps.db, temporal: deps.temporal }));
   api.use(createSlaRouter({ db: deps.db }));
@@ -86,6 +89,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(createDashboardRouter({ db: deps.db }));
   api.use(createKbRouter({ db: deps.db }));
   app.use('/api/v1', api);
+  // The server-rendered portal at the root (SPEC §10); its pages are not part of the JSON API.
+  app.use(createPortalRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, log: deps.log, secureCookies: publicUrl.startsWith('https:'), loginLimiter }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log));

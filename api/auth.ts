@@ -16,7 +16,7 @@ import { hashPassword, verifyPassword } from './passwords';
 import { parseInput } from './validation';
 
 const TOKEN_TTL_MS = 12 * 60 * 60 * 1000;
-const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
+export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 export const SESSION_COOKIE = 'tf_session';
 export const CSRF_HEADER = 'x-csrf-token';
 export const MIN_PASSWORD_LENGTH = 12;
@@ -124,6 +124,30 @@ export interface AuthRouterDeps {
   db: Db;
   /** Secure cookies when the public URL is https (and behind a TLS-terminating proxy). */
   secureCookies: boolean;
+  /** Failed sign-ins, one counter shared with the portal's login form so alternating between them gains nothing. */
+  loginLimiter?: RequestHandler;
+}
+
+/**
+ * The sign-in limiter: failed attempts per client address and email over 15 minutes (successes do not count).
+ * The API answers 429 problem+json; browser forms go back to the login page saying so.
+ */
+export function createLoginLimiter(): RequestHandler {
+  return rateLimit({
+    windowMs: 15 * 60 * 1000,
+    limit: LOGIN_ATTEMPTS_PER_15_MIN,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase().slice(0, 254)}`,
+    handler: (req, res) => {
+      if (req.originalUrl.startsWith('/api/')) {
+        sendProblem(res, new ProblemError(429, 'rate-limited', 'Too many requests', 'Too many failed attempts; try again in 15 minutes'), req.originalUrl);
+      } else {
+        res.redirect(303, '/login?error=tooMany');
+      }
+    },
+  });
 }
 
 export function createAuthRouter(deps: AuthRouterDeps): Router {
@@ -139,7 +163,7 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
       handler: (req, res) => sendProblem(res, new ProblemError(429, 'rate-limited', 'Too many requests', 'Too many failed attempts; try again in 15 minutes'), req.originalUrl),
     });
   // One counter for both ways of logging in, so alternating between them gains nothing.
-  const loginLimiter = limiter();
+  const loginLimiter = deps.loginLimiter ?? createLoginLimiter();
   const invitationLimiter = limiter();
 
   const checkCredentials = async (body: unknown) => {

@@ -76,6 +76,15 @@ describe('accounts, sessions and administration', () => {
       expect((await app.request('GET', '/api/v1/auth/me', { headers: { cookie: cookieOf(second)!.pair } })).status).toBe(200);
     });
 
+    it('failed sign-ins through the API and the portal form share one counter', async () => {
+      const email = 'counted@acme.test';
+      for (let i = 0; i < 10; i++) expect((await app.request('POST', '/api/v1/auth/token', { body: { email, password: 'wrong' } })).status).toBe(401);
+      const viaForm = await fetch(`${app.baseUrl}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email, password: 'wrong' }) });
+      expect(viaForm.status).toBe(303);
+      expect(viaForm.headers.get('location')).toBe('/login?error=tooMany');
+      expect((await app.request('POST', '/api/v1/auth/session', { body: { email, password: 'wrong' } })).status).toBe(429);
+    });
+
     it('a wrong password answers like an unknown email', async () => {
       const a = await app.request('POST', '/api/v1/auth/session', { body: { email: 'user@acme.test', password: 'nope' } });
       const b = await app.request('POST', '/api/v1/auth/session', { body: { email: 'nobody@acme.test', password: 'nope' } });

@@ -1,0 +1,40 @@
+/** Portal messages (SPEC §10): every UI string comes from locales/<lang>.json; both files have the same keys. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const PORTAL_LANGUAGES = ['en', 'sk'] as const;
+export type PortalLanguage = (typeof PORTAL_LANGUAGES)[number];
+export type Messages = Record<string, string>;
+
+export const LOCALES_DIR = join(__dirname, '..', '..', 'locales');
+
+export function loadMessages(lang: PortalLanguage): Messages {
+  return JSON.parse(readFileSync(join(LOCALES_DIR, `${lang}.json`), 'utf8')) as Messages;
+}
+
+export const isPortalLanguage = (v: unknown): v is PortalLanguage => typeof v === 'string' && (PORTAL_LANGUAGES as readonly string[]).includes(v);
+
+/** A missing key shows itself, so a gap is visible on the page instead of an empty label. */
+export function translate(messages: Messages, key: string): string {
+  return messages[key] ?? key;
+}
+
+const LOCALE_TAG: Record<PortalLanguage, string> = { en: 'en-GB', sk: 'sk-SK' };
+
+export function formatInstant(iso: string | Date | null | undefined, lang: PortalLanguage, timeZone: string): string | null {
+  if (!iso) return null;
+  return new Intl.DateTimeFormat(LOCALE_TAG[lang], { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+}
+
+/** A remaining time in days, hours and minutes ("1 d 3 h 5 min"); negative when overdue. */
+export function formatDuration(ms: number | null | undefined): string | null {
+  if (ms === null || ms === undefined) return null;
+  const sign = ms < 0 ? '−' : '';
+  let m = Math.floor(Math.abs(ms) / 60_000);
+  const d = Math.floor(m / 1440);
+  m -= d * 1440;
+  const h = Math.floor(m / 60);
+  m -= h * 60;
+  const parts = [d ? `${d} d` : '', h ? `${h} h` : '', `${m} min`].filter(Boolean);
+  return sign + parts.join(' ');
+}

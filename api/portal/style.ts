@@ -1,0 +1,40 @@
+/** The portal's whole stylesheet: small, responsive, high contrast, visible focus. Served at /portal.css. */
+export const PORTAL_CSS = `
+:root { --fg: #111; --muted: #4a4a4a; --bg: #fff; --line: #c8c8c8; --accent: #0b4f9c; --accent-fg: #fff; --warn: #8a4b00; --bad: #a40000; --ok: #17622a; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
+a { color: var(--accent); }
+:focus-visible { outline: 3px solid #ffbf47; outline-offset: 2px; }
+.skip { position: absolute; left: -999px; top: 0; background: var(--accent); color: var(--accent-fg); padding: .5rem 1rem; }
+.skip:focus { left: 0; }
+header.top { display: flex; flex-wrap: wrap; gap: .75rem 1.5rem; align-items: center; padding: .75rem 1rem; border-bottom: 2px solid var(--accent); }
+header.top .brand { font-weight: 700; margin-right: auto; color: var(--fg); text-decoration: none; }
+header.top nav ul { display: flex; flex-wrap: wrap; gap: 1rem; list-style: none; margin: 0; padding: 0; }
+header.top form { display: inline-flex; gap: .25rem; align-items: center; margin: 0; }
+main { max-width: 68rem; margin: 0 auto; padding: 1rem; }
+h1 { font-size: 1.6rem; margin: .5rem 0 1rem; }
+h2 { font-size: 1.2rem; margin: 1.5rem 0 .5rem; }
+table { width: 100%; border-collapse: collapse; }
+th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+@media (max-width: 40rem) { table.list thead { display: none; } table.list td { display: block; border: 0; padding: .1rem .5rem; } table.list tr { display: block; border-bottom: 1px solid var(--line); padding: .4rem 0; } }
+label { display: block; font-weight: 600; margin-top: .75rem; }
+.help { color: var(--muted); font-size: .9rem; margin: .1rem 0 .25rem; }
+input[type=text], input[type=email], input[type=password], select, textarea { width: 100%; max-width: 40rem; font: inherit; padding: .4rem .5rem; border: 1px solid #767676; border-radius: 4px; background: #fff; color: var(--fg); }
+textarea { min-height: 7rem; }
+button { font: inherit; padding: .45rem 1rem; margin-top: .75rem; border: 2px solid var(--accent); border-radius: 4px; background: var(--accent); color: var(--accent-fg); cursor: pointer; }
+button.secondary { background: #fff; color: var(--accent); }
+header.top button { margin: 0; padding: .2rem .6rem; }
+.error { color: var(--bad); font-weight: 600; }
+.notice { border-left: 4px solid var(--ok); padding: .5rem 1rem; background: #eef7f0; }
+.badge { display: inline-block; padding: 0 .5rem; border-radius: 1rem; font-size: .85rem; border: 1px solid currentColor; }
+.badge.sla-ok, .badge.sla-met { color: var(--ok); } .badge.sla-at_risk { color: var(--warn); } .badge.sla-breached { color: var(--bad); font-weight: 700; } .badge.sla-paused, .badge.sla-none { color: var(--muted); }
+.timeline { list-style: none; padding: 0; }
+.timeline li { border-left: 3px solid var(--line); padding: .25rem 0 .75rem 1rem; }
+.timeline li.internal { border-left-color: var(--warn); background: #fff6e5; }
+.timeline .meta { color: var(--muted); font-size: .9rem; }
+.grid { display: grid; gap: 1rem 2rem; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); }
+dd { margin: 0; font-weight: 600; }
+fieldset { border: 1px solid var(--line); border-radius: 4px; margin: 1rem 0; }
+.chart-bar { fill: var(--accent); } .chart-label, .chart-value { font-size: 13px; fill: var(--fg); }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+`;

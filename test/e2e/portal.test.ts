@@ -1,0 +1,177 @@
+/**
+ * The portal in a real browser (playwright-core driving Debian's chromium, never a downloaded one): a customer
+ * reports a ticket and sees its SLA deadlines, an agent triages and answers, the customer sees the reply but not
+ * the internal note, a manager finds the ticket on the dashboard; once in English and once in Slovak.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../support/app';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(__dirname, 'artifacts');
+
+let app: TestApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  app = await startTestApp();
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+async function signIn(email: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${app.baseUrl}/login`);
+  await page.fill('#email', email);
+  await page.fill('#password', 'demo');
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form[action="/login"] button')]);
+  return page;
+}
+
+async function switchLanguage(page: Page, lang: 'en' | 'sk'): Promise<void> {
+  await page.selectOption('#lang-select', lang);
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/language"] button')]);
+  await page.waitForSelector(`html[lang="${lang}"]`);
+}
+
+/** Projections are written by the ticket's activities, so a page shows news after a moment: reload until it does. */
+async function reloadUntil(page: Page, url: string, text: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.goto(url);
+    if ((await page.textContent('main'))?.includes(text)) return;
+    if (Date.now() > deadline) throw new Error(`${url} did not show "${text}" in time`);
+    await page.waitForTimeout(300);
+  }
+}
+
+const STRINGS = {
+  en: { login: 'Sign in', previewTitle: 'Deadlines this ticket would get', firstResponse: 'First response', queue: 'Queue', internal: 'Internal note', dashboard: 'Dashboard', forbidden: 'Not allowed', notFound: 'Not found', triaged: 'Ticket triaged' },
+  sk: { login: 'Prihlásenie', previewTitle: 'Lehoty, ktoré by tiket dostal', firstResponse: 'Prvá odpoveď', queue: 'Fronta', internal: 'Interná poznámka', dashboard: 'Prehľad', forbidden: 'Nepovolené', notFound: 'Nenájdené', triaged: 'Tiket roztriedený' },
+} as const;
+
+describe.each(['en', 'sk'] as const)('the portal in %s', (lang) => {
+  const s = STRINGS[lang];
+  const at = (name: string) => `${lang}-${name}`;
+
+  test('a customer reports, an agent triages and answers, the customer sees only the public reply, a manager sees it on the dashboard', async () => {
+    // Anonymous visitors switch language with a cookie.
+    const anon = await (await browser.newContext()).newPage();
+    await anon.goto(`${app.baseUrl}/login`);
+    if (lang === 'sk') await switchLanguage(anon, 'sk');
+    expect(await anon.textContent('h1')).toBe(s.login);
+    await shot(anon, at('01-login'));
+    await anon.context().close();
+
+    const customer = await signIn('user@acme.test');
+    await switchLanguage(customer, lang);
+    expect(new URL(customer.url()).pathname).toBe('/portal');
+    await shot(customer, at('02-my-tickets'));
+
+    await customer.goto(`${app.baseUrl}/portal/tickets/new`);
+    const title = `Invoices do not print (${lang})`;
+    await customer.fill('#title', title);
+    await customer.fill('#description', 'Printing an invoice shows an empty page since this morning.');
+    await customer.selectOption('#type', 'incident');
+    await customer.selectOption('#impact', 'high');
+    await customer.selectOption('#urgency', 'high');
+    await Promise.all([customer.waitForLoadState('load'), customer.click('button[value="preview"]')]);
+    await customer.waitForSelector('#sla-preview');
+    expect(await customer.textContent('#sla-preview h2')).toBe(s.previewTitle);
+    expect(await customer.textContent('#sla-preview [data-clock="firstResponse"] th')).toBe(s.firstResponse);
+    expect(await customer.textContent('#sla-preview [data-clock="firstResponse"] td')).toMatch(/\d{1,2}:\d{2}/);
+    expect(await customer.textContent('#sla-preview [data-clock="resolution"] td')).toMatch(/\d{1,2}:\d{2}/);
+    expect(await customer.inputValue('#title')).toBe(title);
+    await shot(customer, at('03-new-ticket-preview'));
+
+    await Promise.all([customer.waitForURL(/\/portal\/tickets\/T-\d+$/), customer.click('button[value="create"]')]);
+    const ticketUrl = customer.url();
+    const number = ticketUrl.split('/').pop() as string;
+    expect(await customer.textContent('h1')).toContain(title);
+    await reloadUntil(customer, ticketUrl, ':');
+    await shot(customer, at('04-ticket-created'));
+
+    const agent = await signIn('l1@demo.test');
+    await switchLanguage(agent, lang);
+    await agent.goto(`${app.baseUrl}/desk?level=L1`);
+    expect(await agent.textContent('h1')).toBe(s.queue);
+    expect(await agent.textContent('main')).toContain(number);
+    await shot(agent, at('05-desk-queue'));
+
+    const deskUrl = `${app.baseUrl}/desk/tickets/${number}`;
+    await agent.goto(deskUrl);
+    await agent.selectOption('#triage-impact', 'high');
+    await agent.selectOption('#triage-urgency', 'medium');
+    await Promise.all([agent.waitForURL(/done=1/), agent.click('form[action$="/triage"] button')]);
+    const reply = `We are looking at the printer driver (${lang}).`;
+    const note = `Customer's print server is ours, check with infra (${lang}).`;
+    await agent.fill('#comment-body', reply);
+    await Promise.all([agent.waitForURL(/done=1/), agent.click('form[action$="/comment"] button')]);
+    await agent.fill('#note-body', note);
+    await Promise.all([agent.waitForURL(/done=1/), agent.click('form[action$="/note"] button')]);
+    await reloadUntil(agent, deskUrl, note);
+    const deskText = (await agent.textContent('main')) ?? '';
+    expect(deskText).toContain(reply);
+    expect(deskText).toContain(s.internal);
+    expect(deskText).toContain(s.triaged);
+    await shot(agent, at('06-desk-ticket'));
+
+    await reloadUntil(customer, ticketUrl, reply);
+    const customerText = (await customer.textContent('main')) ?? '';
+    expect(customerText).not.toContain(note);
+    expect(customerText).not.toContain(s.internal);
+    await shot(customer, at('07-ticket-with-reply'));
+
+    const manager = await signIn('manager@demo.test');
+    await switchLanguage(manager, lang);
+    await manager.goto(`${app.baseUrl}/desk/dashboard`);
+    expect(await manager.textContent('h1')).toBe(s.dashboard);
+    expect(await manager.textContent('main')).toContain(number);
+    expect(await manager.locator('figure svg').count()).toBe(2);
+    await shot(manager, at('08-dashboard'));
+
+    // A customer on a staff page: 403; on another organisation's ticket: 404, the same page as a missing one.
+    const forbidden = await customer.goto(`${app.baseUrl}/desk`);
+    expect(forbidden?.status()).toBe(403);
+    expect(await customer.textContent('h1')).toBe(s.forbidden);
+    await shot(customer, at('09-forbidden'));
+    const betaToken = await app.login('user@beta.test');
+    const beta = await app.request('POST', '/api/v1/tickets', { token: betaToken, body: { title: 'Beta only', description: 'Not for Acme.', type: 'question', impact: 'low', urgency: 'low' } });
+    expect(beta.status).toBe(201);
+    const other = await customer.goto(`${app.baseUrl}/portal/tickets/${beta.body.number}`);
+    expect(other?.status()).toBe(404);
+    const otherHtml = (await customer.textContent('main'))?.trim();
+    expect(otherHtml).toContain(s.notFound);
+    const missing = await customer.goto(`${app.baseUrl}/portal/tickets/T-999999`);
+    expect(missing?.status()).toBe(404);
+    expect((await customer.textContent('main'))?.trim()).toBe(otherHtml);
+    await shot(customer, at('10-not-found'));
+
+    for (const p of [customer, agent, manager]) await p.context().close();
+  });
+});
+
+test('a signed-in form without the session CSRF token is refused', async () => {
+  const page = await signIn('user@acme.test');
+  const cookies = await page.context().cookies();
+  const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  const res = await fetch(`${app.baseUrl}/portal/tickets/new`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ title: 'x', description: 'y', type: 'question', impact: 'low', urgency: 'low', intent: 'create', _csrf: 'wrong' }).toString(),
+    redirect: 'manual',
+  });
+  expect(res.status).toBe(403);
+  await page.context().close();
+});
