@@ -13,6 +13,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/templates ./templates
+COPY --from=build /app/locales ./locales
 USER node
 EXPOSE 3000
 CMD ["node", "dist/scripts/api.js"]

@@ -1,12 +1,18 @@
 /** Portal messages (SPEC §10): every UI string comes from locales/<lang>.json; both files have the same keys. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const PORTAL_LANGUAGES = ['en', 'sk'] as const;
 export type PortalLanguage = (typeof PORTAL_LANGUAGES)[number];
 export type Messages = Record<string, string>;
 
-export const LOCALES_DIR = join(__dirname, '..', '..', 'locales');
+/** From the source tree (tsx, jest) the repo is two levels up; from the compiled dist/ tree, three. */
+export function fromRepo(...segments: string[]): string {
+  const candidates = [join(__dirname, '..', '..', ...segments), join(__dirname, '..', '..', '..', ...segments)];
+  return candidates.find((c) => existsSync(c)) ?? candidates[0];
+}
+
+export const LOCALES_DIR = fromRepo('locales');
 
 export function loadMessages(lang: PortalLanguage): Messages {
   return JSON.parse(readFileSync(join(LOCALES_DIR, `${lang}.json`), 'utf8')) as Messages;

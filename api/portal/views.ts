@@ -2,9 +2,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import { loadMessages, PORTAL_LANGUAGES, translate, type Messages, type PortalLanguage } from './i18n';
+import { fromRepo, loadMessages, PORTAL_LANGUAGES, translate, type Messages, type PortalLanguage } from './i18n';
 
-export const PORTAL_TEMPLATES_DIR = join(__dirname, '..', '..', 'templates', 'portal');
+export const PORTAL_TEMPLATES_DIR = fromRepo('templates', 'portal');
 
 export interface PageContext {
   lang: PortalLanguage;
