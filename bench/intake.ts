@@ -174,6 +174,9 @@ async function main(): Promise<void> {
       results.push(await measure(ctx, 'rawStart', 'noWorker', c, rawStart));
       results.push(await measure(ctx, 'rawInsert', 'noWorker', c, rawInsert));
     }
+    // Where one creation's time goes (in-process, one at a time, nothing else running).
+    step(`timing the parts of ${BREAKDOWN_N} creations in-process`);
+    const breakdown = await intakeBreakdown(stack, taskQueue, noopTaskQueue, token, BREAKDOWN_N);
     // 2. Sustained: the worker runs every new ticket workflow meanwhile (and the no-op baseline's), as in production.
     step('starting the worker (ticket workflows and the no-op baseline, one process) and letting it catch up');
     ctx.worker = await stack.startWorker({ taskQueue, noopTaskQueue });
@@ -184,9 +187,6 @@ async function main(): Promise<void> {
       results.push(await measure(ctx, 'rawStart', 'sustained', c, rawStart));
       await new Promise((r) => setTimeout(r, 2000)); // the no-op workflows complete in a moment
     }
-    // 3. Where one creation's time goes (in-process, one at a time).
-    step(`timing the parts of ${BREAKDOWN_N} creations in-process`);
-    const breakdown = await intakeBreakdown(stack, taskQueue, token, BREAKDOWN_N);
     await drain();
     await rawDb.destroy();
     http.close();
@@ -211,6 +211,7 @@ async function main(): Promise<void> {
     }
     const b = breakdown;
     figure('one creation in-process (p50)', `${ms(b.total.p50)} = token lookup ${ms(b.authLookup.p50)} + SQL ${ms(b.sql.p50)} + workflow.start ${ms(b.workflowStart.p50)} + rest ${ms(b.rest.p50)}`);
+    figure('ticket start vs trivial start (p50)', `${ms(b.workflowStart.p50)} vs ${ms(b.trivialStart.p50)} (p99 ${ms(b.workflowStart.p99)} vs ${ms(b.trivialStart.p99)})`);
     figure('SQL statements per creation', `${b.sqlStatementsPerTicket} (token lookup included); workflow input ${b.workflowInputBytes} bytes`);
     figure('tickets processed by the worker', `${processed} ticket.created events`);
     const file = writeResults('intake', {

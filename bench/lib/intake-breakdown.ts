@@ -19,6 +19,8 @@ export interface IntakeBreakdown {
   /** Statements per ticket, the token lookup included. */
   sqlStatementsPerTicket: number;
   workflowStart: ReturnType<typeof summarise>;
+  /** A bare client.workflow.start of the no-op workflow, one at a time, right after. */
+  trivialStart: ReturnType<typeof summarise>;
   /** Time in the service that is neither SQL nor the start (JS, pool waits, event loop). */
   rest: ReturnType<typeof summarise>;
   /** Mean ms per distinct statement (its SQL text, shortened), most expensive first. */
@@ -26,7 +28,7 @@ export interface IntakeBreakdown {
   workflowInputBytes: number;
 }
 
-export async function intakeBreakdown(stack: BenchStack, taskQueue: string, token: string, n: number): Promise<IntakeBreakdown> {
+export async function intakeBreakdown(stack: BenchStack, taskQueue: string, noopTaskQueue: string, token: string, n: number): Promise<IntakeBreakdown> {
   const db = createDb(stack.dbUrl, 10);
   const started = new Map<string, number>();
   let sqlMs = 0;
@@ -69,6 +71,7 @@ export async function intakeBreakdown(stack: BenchStack, taskQueue: string, toke
   const sql: number[] = [];
   const starts: number[] = [];
   const rest: number[] = [];
+  const trivial: number[] = [];
   const body = { title: 'Intake breakdown', description: 'Posting an invoice fails with error 500.', type: 'incident' as const, impact: 'medium' as const, urgency: 'medium' as const };
   try {
     for (let i = 0; i < n; i++) {
@@ -87,10 +90,17 @@ export async function intakeBreakdown(stack: BenchStack, taskQueue: string, toke
       starts.push(startMs);
       rest.push(t2 - t1 - sqlMs - startMs);
     }
+    // The same number of trivial starts, one at a time: what a ticket's start costs beyond a bare start.
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      await stack.temporal.workflow.start('noopWorkflow', { taskQueue: noopTaskQueue, workflowId: `bench-breakdown-noop-${process.pid}-${Date.now()}-${i}` });
+      trivial.push(performance.now() - t0);
+    }
   } finally {
     await db.destroy();
   }
   return {
+    trivialStart: summarise(trivial),
     tickets: n,
     total: summarise(totals),
     authLookup: summarise(auth),

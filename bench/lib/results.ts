@@ -16,9 +16,11 @@ export function machine() {
   };
 }
 
+/** bench/results/<name>.json, or <name>-<BENCH_RESULTS_SUFFIX>.json to keep a variant's run beside the default's. */
 export function writeResults(name: string, data: Record<string, unknown>): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = join(RESULTS_DIR, `${name}.json`);
+  const suffix = process.env.BENCH_RESULTS_SUFFIX?.replace(/[^a-z0-9_-]/gi, '');
+  const file = join(RESULTS_DIR, `${name}${suffix ? `-${suffix}` : ''}.json`);
   writeFileSync(file, JSON.stringify({ bench: name, finishedAt: new Date().toISOString(), machine: machine(), ...data }, null, 2) + '\n');
   return relative(process.cwd(), file);
 }

@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client as PgClient } from 'pg';
@@ -24,6 +24,8 @@ import { RESULTS_DIR } from './results';
 import type { WorkerStats } from './worker-main';
 
 const ROOT = resolve(__dirname, '../..');
+/** Settings that change what is measured (candidate fixes); recorded with the results. */
+const VARIANT_VARS = ['BENCH_TEMPORAL_DB', 'BENCH_TEMPORAL_SQLITE_PRAGMAS', 'BENCH_WORKER_MAX_CACHED', 'BENCH_WORKER_PRELOAD'];
 
 export interface ChildHandle {
   process: ChildProcess;
@@ -46,8 +48,8 @@ export interface BenchStack {
   temporal: Client;
   temporalAddress: string;
   namespace: string;
-  /** 'embedded' when this run started the servers, else what it connected to. */
-  servers: { postgres: string; temporal: string };
+  /** 'embedded' when this run started the servers, else what it connected to; and any candidate-fix settings. */
+  servers: { postgres: string; temporal: string; variant: Record<string, string> };
   dir: string;
   /** Pids for CPU accounting (bench/lib/cpu.ts): this process and, when started here, the Temporal server. */
   pids: { bench: number; temporal?: number };
@@ -60,9 +62,10 @@ export interface BenchStack {
 function profileFlags(bench: string, child: 'worker' | 'api'): string[] {
   const wanted = (process.env.BENCH_PROFILE ?? '').split(',').map((s) => s.trim());
   if (!wanted.includes(child)) return [];
-  const dir = join(RESULTS_DIR, 'profiles', bench);
+  // One file per thread (the worker runs workflows in a worker thread): CPU.<date>.<pid>.<thread>.<seq>.cpuprofile
+  const dir = join(RESULTS_DIR, 'profiles', bench, child);
   mkdirSync(dir, { recursive: true });
-  return ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', `${child}-${Date.now()}.cpuprofile`];
+  return ['--cpu-prof', '--cpu-prof-dir', dir];
 }
 
 function stopChild(child: ChildProcess, what: string, graceMs: number): Promise<void> {
@@ -78,6 +81,19 @@ function stopChild(child: ChildProcess, what: string, graceMs: number): Promise<
     });
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * BENCH_TEMPORAL_SQLITE_PRAGMAS=journal_mode=wal,synchronous=normal measures the dev server with those SQLite
+ * pragmas (what scripts/lib/dev-server.ts would pass with a fix), through a wrapper that adds the flags.
+ */
+function withSqlitePragmas(found: { path: string }, dir: string): string {
+  const pragmas = (process.env.BENCH_TEMPORAL_SQLITE_PRAGMAS ?? '').split(',').filter(Boolean);
+  if (!pragmas.length) return found.path;
+  const wrapper = join(dir, 'temporal-with-pragmas.sh');
+  const flags = pragmas.map((p) => `--sqlite-pragma '${p.replace(/[^a-z_=]/gi, '')}'`).join(' ');
+  writeFileSync(wrapper, `#!/bin/sh\nexec '${found.path}' "$@" ${flags}\n`, { mode: 0o755 });
+  return wrapper;
 }
 
 async function createPrivateDatabase(serverUrl: string, bench: string): Promise<string> {
@@ -132,12 +148,12 @@ export async function startStack(bench: string): Promise<BenchStack> {
     const started = Date.now();
     const temporalDb = process.env.BENCH_TEMPORAL_DB ?? 'file';
     if (temporalDb !== 'file' && temporalDb !== 'memory') throw new Error(`BENCH_TEMPORAL_DB must be file or memory, got "${temporalDb}"`);
-    const binary = temporalAddress ? undefined : await ensureDevServer(() => undefined);
+    const binary = temporalAddress ? undefined : withSqlitePragmas(await ensureDevServer(() => undefined), dir);
     const [pgPort, temporalPort] = [await freePort(), await freePort()];
     [pg, dev] = await Promise.all([
       serverUrl ? undefined : startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), port: pgPort, database: 'postgres', password: 'bench', log: step }),
       // A database file like `npm start` (the embedded default is what is measured); BENCH_TEMPORAL_DB=memory for comparison.
-      binary ? startDevServer({ binary: binary.path, port: temporalPort, dbFile: temporalDb === 'file' ? join(dir, 'temporal.db') : undefined, logFile: join(dir, 'temporal.log') }) : undefined,
+      binary ? startDevServer({ binary, port: temporalPort, dbFile: temporalDb === 'file' ? join(dir, 'temporal.db') : undefined, logFile: join(dir, 'temporal.log') }) : undefined,
     ]);
     if (pg) cleanup.push(() => pg!.stop());
     if (dev) cleanup.push(() => dev!.stop());
@@ -177,7 +193,11 @@ export async function startStack(bench: string): Promise<BenchStack> {
       temporal,
       temporalAddress,
       namespace,
-      servers: { postgres: pg ? 'embedded' : 'DATABASE_URL', temporal: dev ? `embedded dev server (sqlite ${temporalDb})` : 'TEMPORAL_ADDRESS' },
+      servers: {
+        variant: Object.fromEntries(VARIANT_VARS.filter((v) => process.env[v]).map((v) => [v, process.env[v] as string])),
+        postgres: pg ? 'embedded' : 'DATABASE_URL',
+        temporal: dev ? `embedded dev server (sqlite ${temporalDb}${process.env.BENCH_TEMPORAL_SQLITE_PRAGMAS ? `, pragmas ${process.env.BENCH_TEMPORAL_SQLITE_PRAGMAS}` : ''})` : 'TEMPORAL_ADDRESS',
+      },
       dir,
       pids: { bench: process.pid, temporal: dev?.process.pid },
       async startWorker(opts) {
