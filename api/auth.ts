@@ -152,19 +152,10 @@ export function createLoginLimiter(): RequestHandler {
 
 export function createAuthRouter(deps: AuthRouterDeps): Router {
   const r = Router();
-  const limiter = () =>
-    rateLimit({
-      windowMs: 15 * 60 * 1000,
-      limit: LOGIN_ATTEMPTS_PER_15_MIN,
-      skipSuccessfulRequests: true,
-      standardHeaders: 'draft-7',
-      legacyHeaders: false,
-      keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase().slice(0, 254)}`,
-      handler: (req, res) => sendProblem(res, new ProblemError(429, 'rate-limited', 'Too many requests', 'Too many failed attempts; try again in 15 minutes'), req.originalUrl),
-    });
   // One counter for both ways of logging in, so alternating between them gains nothing.
   const loginLimiter = deps.loginLimiter ?? createLoginLimiter();
-  const invitationLimiter = limiter();
+  // Invitation tokens get their own counter of failed attempts, on the same terms.
+  const invitationLimiter = createLoginLimiter();
 
   const checkCredentials = async (body: unknown) => {
     const creds = parseInput(tokenRequestSchema, body, 'body');
