@@ -1,5 +1,5 @@
 /** Portal messages (SPEC §10): every UI string comes from locales/<lang>.json; both files have the same keys. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const PORTAL_LANGUAGES = ['en', 'sk'] as const;
@@ -14,8 +14,23 @@ export function fromRepo(...segments: string[]): string {
 
 export const LOCALES_DIR = fromRepo('locales');
 
+/**
+ * `locales/<lang>.json` holds the shared strings; `locales/<lang>/<area>.json` those of one area of the portal
+ * (kb, desk, admin, …). A key defined twice is an error, so two areas cannot silently fight over one string.
+ */
 export function loadMessages(lang: PortalLanguage): Messages {
-  return JSON.parse(readFileSync(join(LOCALES_DIR, `${lang}.json`), 'utf8')) as Messages;
+  const files = [join(LOCALES_DIR, `${lang}.json`)];
+  const areaDir = join(LOCALES_DIR, lang);
+  if (existsSync(areaDir)) files.push(...readdirSync(areaDir).filter((f) => f.endsWith('.json')).sort().map((f) => join(areaDir, f)));
+  const merged: Messages = {};
+  for (const file of files) {
+    const part = JSON.parse(readFileSync(file, 'utf8')) as Messages;
+    for (const [k, v] of Object.entries(part)) {
+      if (k in merged) throw new Error(`portal message ${k} is defined twice (again in ${file})`);
+      merged[k] = v;
+    }
+  }
+  return merged;
 }
 
 export const isPortalLanguage = (v: unknown): v is PortalLanguage => typeof v === 'string' && (PORTAL_LANGUAGES as readonly string[]).includes(v);

@@ -10,7 +10,7 @@ export interface PageContext {
   lang: PortalLanguage;
   title: string;
   csrfToken?: string | null;
-  user?: { name: string; role: string; isStaff: boolean; isManager: boolean } | null;
+  user?: { name: string; role: string; isStaff: boolean; isManager: boolean; isAdmin: boolean; isCustomerAdmin: boolean } | null;
   returnTo: string;
   [key: string]: unknown;
 }

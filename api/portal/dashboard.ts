@@ -1,0 +1,43 @@
+/** The manager dashboard (SPEC §10): the figures of GET /api/v1/dashboard with charts drawn as server-side SVG. */
+import type { Router } from 'express';
+import { listTickets } from '../../db/tickets';
+import { computeDashboard, dashboardScope } from '../dashboard';
+import { forbidden } from '../errors';
+import { OPEN_STATUSES, type PortalKit } from './kit';
+
+export function mountDashboardPages(r: Router, kit: PortalKit): void {
+  const { db, page, visitorOf, staffOnly, ticketView, zoneOf } = kit;
+  r.get('/desk/dashboard', async (req, res) => {
+    const p = staffOnly(req, res);
+    const v = visitorOf(res);
+    if (dashboardScope(p) !== null) throw forbidden();
+    const figures = await computeDashboard(db, null, { days: 30 }, zoneOf(v));
+    const { rows } = await listTickets(db, { kind: 'all' }, { status: OPEN_STATUSES }, { limit: 10 });
+    page(res, 'dashboard', 'dash.title', {
+      figures,
+      levelChart: barChart(['L1', 'L2', 'L3'].map((k) => ({ label: k, value: Number(figures.open.byLevel[k] ?? 0) }))),
+      priorityChart: barChart(['P1', 'P2', 'P3', 'P4'].map((k) => ({ label: k, value: Number(figures.open.byPriority[k] ?? 0) }))),
+      statusRows: OPEN_STATUSES.map((s) => ({ status: s, n: Number(figures.open.byStatus[s] ?? 0) })),
+      compliance: figures.compliance.perCustomer.map((c) => ({ ...c, percent: c.compliance === null ? null : `${Math.round(c.compliance * 1000) / 10} %` })),
+      newest: rows.map((row) => ticketView(row, v)),
+    });
+  });
+}
+
+/** A horizontal bar chart as inline SVG (no script), with the figures also written as text. */
+export function barChart(bars: Array<{ label: string; value: number }>): { svg: string; height: number } {
+  const max = Math.max(1, ...bars.map((b) => b.value));
+  const rowH = 28;
+  const width = 320;
+  const labelW = 40;
+  const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const rows = bars
+    .map((b, i) => {
+      const w = Math.round(((width - labelW - 40) * b.value) / max);
+      const y = i * rowH;
+      return `<g><text x="0" y="${y + 19}" class="chart-label">${esc(b.label)}</text><rect x="${labelW}" y="${y + 4}" width="${w}" height="20" class="chart-bar"></rect><text x="${labelW + w + 6}" y="${y + 19}" class="chart-value">${b.value}</text></g>`;
+    })
+    .join('');
+  const height = bars.length * rowH;
+  return { svg: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" focusable="false" aria-hidden="true">${rows}</svg>`, height };
+}

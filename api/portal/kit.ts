@@ -1,0 +1,155 @@
+/**
+ * What every portal page module shares: who is visiting, rendering a page in the visitor's language, the CSRF check
+ * for forms, the role guards, and the ticket/timeline views. Area modules (customer.ts, desk.ts, …) receive one kit.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import express, { type Request, type RequestHandler, type Response } from 'express';
+import type { Client } from '@temporalio/client';
+import type { z } from 'zod';
+import type { Db } from '../../db/connection';
+import { listTicketEvents, toApiEvent, toApiTicket } from '../../db/tickets';
+import { isStaff, type Principal } from '../../domain/access';
+import { TARGET_KINDS } from '../../domain/plans';
+import { dashboardScope } from '../dashboard';
+import { ProblemError, forbidden } from '../errors';
+import type { Logger } from '../../scripts/logger';
+import { formatDuration, formatInstant, loadMessages, type PortalLanguage } from './i18n';
+import { createViews, type PageContext } from './views';
+
+export interface PortalDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  log: Logger;
+  secureCookies: boolean;
+  /** The API's sign-in limiter: one count of failed attempts for both. */
+  loginLimiter?: RequestHandler;
+}
+
+export interface Visitor {
+  principal: Principal | null;
+  session: string | null;
+  csrfToken: string | null;
+  lang: PortalLanguage;
+}
+
+/** Statuses of a ticket that is still open. */
+export const OPEN_STATUSES = ['new', 'triaged', 'in_progress', 'waiting_on_customer'];
+/** Timeline events with a message of their own; the rest show as a generic event. */
+const EVENT_KEYS = new Set(Object.keys(loadMessages('en')).filter((k) => k.startsWith('event.')));
+/** Clock states for which a remaining time means something. */
+const TICKING = new Set(['running', 'warning', 'breached', 'paused']);
+export const DEFAULT_ZONE = 'Europe/Bratislava';
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Only local paths are followed after a form, so a crafted link cannot send people elsewhere. */
+export const safeReturn = (v: unknown): string => (typeof v === 'string' && /^\/(?![/\\])[\w\-/?=&.%]*$/.test(v) ? v : '/');
+
+/** An empty form field means "not given". */
+export const blankToUndefined = (v: unknown): unknown => (v === '' ? undefined : v);
+
+export type TicketRow = Parameters<typeof toApiTicket>[0];
+
+export interface PortalKit {
+  deps: PortalDeps;
+  db: Db;
+  /** Parses application/x-www-form-urlencoded bodies (use on every POST route). */
+  form: RequestHandler;
+  visitorOf(res: Response): Visitor;
+  /** Renders `templates/portal/<name>.hbs` inside the layout; `title` is a message key. */
+  page(res: Response, name: string, title: string, extra?: Record<string, unknown>, status?: number): void;
+  /** Every portal POST from a signed-in visitor must carry the session's CSRF token in `_csrf` (403 otherwise). */
+  checkCsrf(req: Request, res: Response): void;
+  /** The visitor, or a redirect to the sign-in page. */
+  signedIn(req: Request, res: Response): Principal;
+  /** Staff only (403 for customers). */
+  staffOnly(req: Request, res: Response): Principal;
+  /** The form's fields without `_csrf`. */
+  formBody(req: Request): Record<string, unknown>;
+  /** The names of the fields a zod error is about (for highlighting). */
+  fieldErrors(err: z.ZodError): string[];
+  /** A ticket row as the pages show it: the API shape plus formatted dates and clocks. */
+  ticketView(row: TicketRow, v: Visitor): ReturnType<typeof toApiTicket> & { created: string | null; clocks: Array<{ kind: string; deadline: string | null; remaining: string | null; state: string }> };
+  /** The ticket's timeline; `publicOnly` for customers. */
+  timeline(ticketId: string, v: Visitor, publicOnly: boolean): Promise<Array<{ seq: number; at: string | null; eventKey: string; type: string; internal: boolean; actor: string | null; body: string | null; data: unknown }>>;
+  zoneOf(v: Visitor): string;
+}
+
+export function createPortalKit(deps: PortalDeps): PortalKit {
+  const { db } = deps;
+  const render = createViews();
+  const form = express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 100 });
+  const visitorOf = (res: Response): Visitor => res.locals.visitor as Visitor;
+  const zoneOf = (v: Visitor) => v.principal?.timeZone ?? DEFAULT_ZONE;
+
+  const page: PortalKit['page'] = (res, name, title, extra = {}, status = 200) => {
+    const v = visitorOf(res);
+    const p = v.principal;
+    const ctx: PageContext = {
+      lang: v.lang,
+      title,
+      csrfToken: v.csrfToken,
+      returnTo: safeReturn(res.req.originalUrl),
+      user: p ? { name: p.name, role: p.role, isStaff: isStaff(p), isManager: dashboardScope(p) === null, isAdmin: p.role === 'admin', isCustomerAdmin: p.role === 'customer_admin' } : null,
+      ...extra,
+    };
+    res.status(status).type('html').set('cache-control', 'no-store').send(render(name, ctx));
+  };
+
+  const checkCsrf: PortalKit['checkCsrf'] = (req, res) => {
+    const v = visitorOf(res);
+    if (!v.principal) return;
+    const sent = (req.body as Record<string, unknown> | undefined)?._csrf;
+    if (typeof sent !== 'string' || !v.csrfToken || !sameSecret(sent, v.csrfToken)) {
+      throw new ProblemError(403, 'csrf-failed', 'Forbidden', 'error.csrf');
+    }
+  };
+  const signedIn: PortalKit['signedIn'] = (_req, res) => {
+    const p = visitorOf(res).principal;
+    if (!p) throw new ProblemError(401, 'unauthorized', 'Unauthorized', 'login');
+    return p;
+  };
+  const staffOnly: PortalKit['staffOnly'] = (req, res) => {
+    const p = signedIn(req, res);
+    if (!isStaff(p)) throw forbidden();
+    return p;
+  };
+  const formBody: PortalKit['formBody'] = (req) => {
+    const { _csrf: _ignored, ...rest } = (req.body ?? {}) as Record<string, unknown>;
+    return rest;
+  };
+  const fieldErrors: PortalKit['fieldErrors'] = (err) => err.issues.map((i) => String(i.path[0] ?? ''));
+
+  const ticketView: PortalKit['ticketView'] = (row, v) => {
+    const t = toApiTicket(row);
+    const zone = zoneOf(v);
+    const clocks = TARGET_KINDS.map((k) => {
+      const c = t.sla[k] as { deadline: string | null; remainingMs: number | null; state: string };
+      return { kind: k, deadline: formatInstant(c.deadline, v.lang, zone), remaining: TICKING.has(c.state) ? formatDuration(c.remainingMs) : null, state: c.state };
+    });
+    return { ...t, created: formatInstant(t.createdAt, v.lang, zone), clocks };
+  };
+  const timeline: PortalKit['timeline'] = async (ticketId, v, publicOnly) => {
+    const zone = zoneOf(v);
+    const events = (await listTicketEvents(db, ticketId, { publicOnly, afterSeq: 0, limit: 500 })).map(toApiEvent);
+    const actorIds = [...new Set(events.map((e) => (e.actor.kind === 'user' ? e.actor.id : null)).filter((x): x is string => !!x))];
+    const names = new Map<string, string>(actorIds.length ? (await db('users').whereIn('id', actorIds).select('id', 'name')).map((u: { id: string; name: string }) => [u.id, u.name]) : []);
+    return events.map((e) => ({
+      seq: e.seq,
+      at: formatInstant(e.at, v.lang, zone),
+      eventKey: EVENT_KEYS.has(`event.${e.type}`) ? `event.${e.type}` : 'event.other',
+      type: e.type,
+      internal: e.visibility === 'internal',
+      actor: e.actor.kind === 'user' ? (names.get(e.actor.id ?? '') ?? null) : null,
+      body: typeof (e.data as { body?: unknown } | null)?.body === 'string' ? (e.data as { body: string }).body : null,
+      data: e.data,
+    }));
+  };
+
+  return { deps, db, form, visitorOf, page, checkCsrf, signedIn, staffOnly, formBody, fieldErrors, ticketView, timeline, zoneOf };
+}
