@@ -10,6 +10,8 @@ import { principalForToken } from '../../db/users';
 import type { BenchStack } from './stack';
 import { summarise } from './stats';
 
+export const BREAKDOWN_TITLE = 'Intake breakdown';
+
 export interface IntakeBreakdown {
   tickets: number;
   /** Per ticket, ms (p50/p99 over the tickets). */
@@ -72,7 +74,7 @@ export async function intakeBreakdown(stack: BenchStack, taskQueue: string, noop
   const starts: number[] = [];
   const rest: number[] = [];
   const trivial: number[] = [];
-  const body = { title: 'Intake breakdown', description: 'Posting an invoice fails with error 500.', type: 'incident' as const, impact: 'medium' as const, urgency: 'medium' as const };
+  const body = { title: BREAKDOWN_TITLE, description: 'Posting an invoice fails with error 500.', type: 'incident' as const, impact: 'medium' as const, urgency: 'medium' as const };
   try {
     for (let i = 0; i < n; i++) {
       sqlMs = 0;

@@ -150,13 +150,16 @@ export async function startStack(bench: string): Promise<BenchStack> {
     if (temporalDb !== 'file' && temporalDb !== 'memory') throw new Error(`BENCH_TEMPORAL_DB must be file or memory, got "${temporalDb}"`);
     const binary = temporalAddress ? undefined : withSqlitePragmas(await ensureDevServer(() => undefined), dir);
     const [pgPort, temporalPort] = [await freePort(), await freePort()];
+    // Each server joins the clean-up as soon as it is up, so a failure of the other still stops it.
+    const stopLater = <T extends { stop(): Promise<void> }>(h: T): T => {
+      cleanup.push(() => h.stop());
+      return h;
+    };
     [pg, dev] = await Promise.all([
-      serverUrl ? undefined : startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), port: pgPort, database: 'postgres', password: 'bench', log: step }),
+      serverUrl ? undefined : startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), port: pgPort, database: 'postgres', password: 'bench', log: step }).then(stopLater),
       // A database file like `npm start` (the embedded default is what is measured); BENCH_TEMPORAL_DB=memory for comparison.
-      binary ? startDevServer({ binary, port: temporalPort, dbFile: temporalDb === 'file' ? join(dir, 'temporal.db') : undefined, logFile: join(dir, 'temporal.log') }) : undefined,
+      binary ? startDevServer({ binary, port: temporalPort, dbFile: temporalDb === 'file' ? join(dir, 'temporal.db') : undefined, logFile: join(dir, 'temporal.log') }).then(stopLater) : undefined,
     ]);
-    if (pg) cleanup.push(() => pg!.stop());
-    if (dev) cleanup.push(() => dev!.stop());
     serverUrl ??= pg!.url;
     temporalAddress ??= dev!.address;
     step(`servers ready in ${((Date.now() - started) / 1000).toFixed(1)} s: PostgreSQL ${pg ? 'embedded' : 'from DATABASE_URL'}, Temporal ${dev ? `dev server ${temporalAddress}` : temporalAddress}`);
