@@ -39,6 +39,12 @@ const schema = z.object({
   TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
   TEMPORAL_API_KEY: z.string().optional(),
   WORKER_METRICS_PORT: port.default(9464),
+  /**
+   * Open tickets kept in the worker's memory between events (SDK `maxCachedWorkflows`). The SDK's own default grows
+   * with the heap limit (2,310 on a 23 GiB machine: 1.7 GiB RSS at 10,000 open tickets); an evicted ticket is
+   * replayed from its history when a timer fires or someone opens it. bench/README.md has the measurements.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(500),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   SMTP_FROM: z.string().min(3).max(254).default('ticketflow support <support@ticketflow.local>'),
   /** How long one delivery attempt reserves a message; a crashed sender's messages are retried after it. */

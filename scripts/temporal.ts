@@ -45,7 +45,7 @@ export function installWorkerRuntime(metricsBindAddress: string | undefined, log
 }
 
 export interface WorkerSetup {
-  cfg: TemporalSettings & Pick<AppConfig, 'TEMPORAL_TASK_QUEUE'>;
+  cfg: TemporalSettings & Pick<AppConfig, 'TEMPORAL_TASK_QUEUE'> & Partial<Pick<AppConfig, 'WORKER_MAX_CACHED_WORKFLOWS'>>;
   deps: ActivityDeps;
   /** Tests pass a pre-built bundle to avoid re-bundling per worker. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -61,6 +61,7 @@ export async function createTicketWorker(setup: WorkerSetup): Promise<{ worker: 
     activities: createActivities(setup.deps),
     ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     shutdownGraceTime: '20 seconds',
+    ...(setup.cfg.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: setup.cfg.WORKER_MAX_CACHED_WORKFLOWS } : {}),
     ...setup.extra,
   });
   return { worker, connection };
