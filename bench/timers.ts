@@ -38,7 +38,7 @@ const body = () => ({ title: TITLE, description: 'The payroll export aborts.', t
  * run, and the projection activity's queue and run.
  */
 async function latenessBreakdown(client: Client, db: Db, rows: Array<{ ticket_id: string; deadline: string }>, sample: number) {
-  const acc: Record<string, number[]> = { timerLate: [], toWorkflowTask: [], toActivityScheduled: [], activityQueue: [], activityRun: [] };
+  const acc: Record<string, number[]> = { timerLate: [], toWorkflowTask: [], taskToLocalRecorded: [], toActivityScheduled: [], activityQueue: [], activityRun: [] };
   const picked = rows.filter((_r, i) => i % Math.max(1, Math.floor(rows.length / sample)) === 0).slice(0, sample);
   let withoutOwnTimer = 0;
   for (const r of picked) {
@@ -46,6 +46,12 @@ async function latenessBreakdown(client: Client, db: Db, rows: Array<{ ticket_id
     const t = await timerTimeline(client, ticketWorkflowId(Number(number)), Date.parse(r.deadline));
     if (!t) {
       withoutOwnTimer++;
+      continue;
+    }
+    if (t.workflowTaskStartedAt !== undefined && t.localRecordedAt !== undefined) {
+      acc.timerLate.push(t.firedAt - t.dueAt);
+      acc.toWorkflowTask.push(t.workflowTaskStartedAt - t.firedAt);
+      acc.taskToLocalRecorded.push(t.localRecordedAt - t.workflowTaskStartedAt);
       continue;
     }
     if (t.workflowTaskStartedAt === undefined || t.activityScheduledAt === undefined || t.activityStartedAt === undefined || t.activityCompletedAt === undefined) continue;
@@ -56,7 +62,7 @@ async function latenessBreakdown(client: Client, db: Db, rows: Array<{ ticket_id
     acc.activityRun.push(t.activityCompletedAt - t.activityStartedAt);
   }
   const s = (k: string) => summarise(acc[k]);
-  return { sampled: picked.length, withoutOwnTimer, timerLate: s('timerLate'), toWorkflowTask: s('toWorkflowTask'), toActivityScheduled: s('toActivityScheduled'), activityQueue: s('activityQueue'), activityRun: s('activityRun') };
+  return { sampled: picked.length, withoutOwnTimer, timerLate: s('timerLate'), toWorkflowTask: s('toWorkflowTask'), taskToLocalRecorded: s('taskToLocalRecorded'), toActivityScheduled: s('toActivityScheduled'), activityQueue: s('activityQueue'), activityRun: s('activityRun') };
 }
 
 async function main(): Promise<void> {
@@ -153,8 +159,12 @@ async function main(): Promise<void> {
     figure('breaches recorded', `${perTicket.size}/${ticketCount}; missing ${missing}; recorded more than once ${duplicated}; fired before the deadline ${early}${allIn ? '' : ' (timed out waiting)'}`);
     figure('lateness, recorded_at − deadline', `p50 ${ms(recordedLate.p50)}  p99 ${ms(recordedLate.p99)}  max ${ms(recordedLate.max)}  (SPEC §13: p99 < 2 s) ${recordedLate.p99 < 2000 && missing === 0 && duplicated === 0 ? 'met' : 'MISSED'}`);
     figure('lateness, event at − deadline', `p50 ${ms(firedLate.p50)}  p99 ${ms(firedLate.p99)}  max ${ms(firedLate.max)}`);
-    figure('where the lateness comes from (p50)', `own timer fired after its due time ${ms(where.timerLate.p50)} · to workflow task ${ms(where.toWorkflowTask.p50)} · to activity scheduled ${ms(where.toActivityScheduled.p50)} · activity queue ${ms(where.activityQueue.p50)} · activity run ${ms(where.activityRun.p50)}`);
-    figure('where the lateness comes from (p99)', `own timer fired after its due time ${ms(where.timerLate.p99)} · to workflow task ${ms(where.toWorkflowTask.p99)} · to activity scheduled ${ms(where.toActivityScheduled.p99)} · activity queue ${ms(where.activityQueue.p99)} · activity run ${ms(where.activityRun.p99)}`);
+    figure('where the lateness comes from (p50)', where.taskToLocalRecorded.count > 0
+      ? `own timer fired after its due time ${ms(where.timerLate.p50)} · to workflow task ${ms(where.toWorkflowTask.p50)} · workflow task start to timeline written (local activity) ${ms(where.taskToLocalRecorded.p50)}`
+      : `own timer fired after its due time ${ms(where.timerLate.p50)} · to workflow task ${ms(where.toWorkflowTask.p50)} · to activity scheduled ${ms(where.toActivityScheduled.p50)} · activity queue ${ms(where.activityQueue.p50)} · activity run ${ms(where.activityRun.p50)}`);
+    figure('where the lateness comes from (p99)', where.taskToLocalRecorded.count > 0
+      ? `own timer fired after its due time ${ms(where.timerLate.p99)} · to workflow task ${ms(where.toWorkflowTask.p99)} · workflow task start to timeline written (local activity) ${ms(where.taskToLocalRecorded.p99)}`
+      : `own timer fired after its due time ${ms(where.timerLate.p99)} · to workflow task ${ms(where.toWorkflowTask.p99)} · to activity scheduled ${ms(where.toActivityScheduled.p99)} · activity queue ${ms(where.activityQueue.p99)} · activity run ${ms(where.activityRun.p99)}`);
     figure('breaches without their own timer', `${where.withoutOwnTimer} of ${where.sampled} sampled histories (an earlier timer's late workflow task found the deadline passed)`);
     figure('deadline → fired → recorded (p50)', `fired (event at) +${ms(firedLate.p50)}, then written +${ms(writeLag.p50)}`);
     figure('manager notified of breaches', `${managerNotes} (one per breach: ${Number(managerNotes) === perTicket.size ? 'yes' : 'NO'}); tickets projected as breached ${projected}`);

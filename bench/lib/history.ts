@@ -1,6 +1,8 @@
 /**
  * Where an update's time goes, read from the workflow's own history: for each update, when it was accepted, when
  * the projection activity was scheduled, started and completed, and when the update completed (server times).
+ * Tickets recording their timeline with a local activity (patch `projection-local-activity`) have no activity events:
+ * the write shows as a marker, recorded when the workflow task that ran it completed.
  */
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -12,6 +14,8 @@ export interface UpdateTimeline {
   activityScheduledAt?: number;
   activityStartedAt?: number;
   activityCompletedAt?: number;
+  /** The local activity's marker (the workflow task that ran it completed). */
+  localRecordedAt?: number;
   /** The workflow task that ran the activity's result. */
   taskStartedAt?: number;
   taskCompletedAt?: number;
@@ -35,6 +39,9 @@ export async function updateTimelines(client: Client, workflowId: string): Promi
       case E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
         if (current && current.activityScheduledAt === undefined) current.activityScheduledAt = at;
         break;
+      case E.EVENT_TYPE_MARKER_RECORDED:
+        if (current && current.localRecordedAt === undefined && isLocalActivity(e)) current.localRecordedAt = at;
+        break;
       case E.EVENT_TYPE_ACTIVITY_TASK_STARTED:
         if (current && current.activityStartedAt === undefined) current.activityStartedAt = at;
         break;
@@ -56,6 +63,8 @@ export async function updateTimelines(client: Client, workflowId: string): Promi
   return out;
 }
 
+const isLocalActivity = (e: temporal.api.history.v1.IHistoryEvent): boolean => e.markerRecordedEventAttributes?.markerName === 'core_local_activity';
+
 export interface TimerTimeline {
   /** When the timer was due by its own StartTimer (started + startToFireTimeout). */
   dueAt: number;
@@ -64,6 +73,8 @@ export interface TimerTimeline {
   activityScheduledAt?: number;
   activityStartedAt?: number;
   activityCompletedAt?: number;
+  /** The local activity's marker (the workflow task that ran it completed). */
+  localRecordedAt?: number;
 }
 
 /**
@@ -93,6 +104,10 @@ export async function timerTimeline(client: Client, workflowId: string, deadline
   for (const e of events.slice(i + 1)) {
     const at = toMs(e.eventTime);
     if (e.eventType === E.EVENT_TYPE_WORKFLOW_TASK_STARTED && out.workflowTaskStartedAt === undefined) out.workflowTaskStartedAt = at;
+    if (e.eventType === E.EVENT_TYPE_MARKER_RECORDED && isLocalActivity(e) && out.workflowTaskStartedAt !== undefined) {
+      out.localRecordedAt = at;
+      break;
+    }
     if (e.eventType === E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && out.activityScheduledAt === undefined) out.activityScheduledAt = at;
     if (e.eventType === E.EVENT_TYPE_ACTIVITY_TASK_STARTED && out.activityStartedAt === undefined) out.activityStartedAt = at;
     if (e.eventType === E.EVENT_TYPE_ACTIVITY_TASK_COMPLETED && out.activityCompletedAt === undefined) {

@@ -1,7 +1,8 @@
 /**
  * Replay: old ticket histories must replay on the current workflow code. Saved histories (binary protobuf) live in
- * test/replay/histories; a change that breaks them needs `patched()`. `TICKETFLOW_WRITE_HISTORIES=1 npm run replay`
- * saves the scenario recorded here as a new fixture.
+ * test/replay/histories; a change that breaks them needs `patched()`. `TICKETFLOW_WRITE_HISTORIES=<name> npm run replay`
+ * saves the scenario recorded here as histories/<name>.binpb. Fixtures: ticket-lifecycle-v1 (projection as a regular
+ * activity), change-request-v1 (before `cr-first-response-only`), ticket-lifecycle-v2 (`projection-local-activity`).
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,8 +57,9 @@ describe('workflow replay', () => {
       return h;
     });
     const history = await handle.fetchHistory();
-    if (process.env.TICKETFLOW_WRITE_HISTORIES === '1') {
-      writeFileSync(join(dir, 'ticket-lifecycle-v1.binpb'), temporal.api.history.v1.History.encode(history).finish());
+    const saveAs = process.env.TICKETFLOW_WRITE_HISTORIES;
+    if (saveAs && /^[\w.-]+$/.test(saveAs)) {
+      writeFileSync(join(dir, `${saveAs}.binpb`), temporal.api.history.v1.History.encode(history).finish());
     }
     await expect(Worker.runReplayHistory(replayOptions(), history, handle.workflowId)).resolves.toBeUndefined();
   });
