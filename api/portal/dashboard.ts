@@ -18,26 +18,35 @@ export function mountDashboardPages(r: Router, kit: PortalKit): void {
       levelChart: barChart(['L1', 'L2', 'L3'].map((k) => ({ label: k, value: Number(figures.open.byLevel[k] ?? 0) }))),
       priorityChart: barChart(['P1', 'P2', 'P3', 'P4'].map((k) => ({ label: k, value: Number(figures.open.byPriority[k] ?? 0) }))),
       statusRows: OPEN_STATUSES.map((s) => ({ status: s, n: Number(figures.open.byStatus[s] ?? 0) })),
-      compliance: figures.compliance.perCustomer.map((c) => ({ ...c, percent: c.compliance === null ? null : `${Math.round(c.compliance * 1000) / 10} %` })),
+      compliance: figures.compliance.perCustomer.map((c) => ({ ...c, percent: percent(c.compliance) })),
+      planCompliance: figures.compliance.perPlan.map((c) => ({ ...c, percent: percent(c.compliance) })),
+      planChart: barChart(figures.compliance.perPlan.map((c) => ({ label: c.name, value: c.compliance === null ? 0 : c.compliance * 100, text: percent(c.compliance) ?? '—' })), 100),
+      customerChart: barChart(figures.compliance.perCustomer.map((c) => ({ label: c.name, value: c.compliance === null ? 0 : c.compliance * 100, text: percent(c.compliance) ?? '—' })), 100),
+      satisfactionChart: barChart([5, 4, 3, 2, 1].map((n) => ({ label: `${n} ★`, value: Number((figures.satisfaction.distribution as Record<string, number>)[n] ?? 0) }))),
       newest: rows.map((row) => ticketView(row, v)),
     });
   });
 }
 
-/** A horizontal bar chart as inline SVG (no script), with the figures also written as text. */
-export function barChart(bars: Array<{ label: string; value: number }>): { svg: string; height: number } {
-  const max = Math.max(1, ...bars.map((b) => b.value));
+const percent = (ratio: number | null): string | null => (ratio === null ? null : `${Math.round(ratio * 1000) / 10} %`);
+
+/**
+ * A horizontal bar chart as inline SVG (no script), with the figures also written as text. `scaleMax` fixes the
+ * full width (100 for percentages); otherwise the largest bar fills it.
+ */
+export function barChart(bars: Array<{ label: string; value: number; text?: string }>, scaleMax?: number): { svg: string; height: number } {
+  const max = scaleMax ?? Math.max(1, ...bars.map((b) => b.value));
   const rowH = 28;
-  const width = 320;
-  const labelW = 40;
+  const labelW = Math.min(180, Math.max(40, 8 * Math.max(0, ...bars.map((b) => b.label.length)) + 8));
+  const width = labelW + 300;
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   const rows = bars
     .map((b, i) => {
-      const w = Math.round(((width - labelW - 40) * b.value) / max);
+      const w = Math.max(0, Math.round(((width - labelW - 60) * Math.min(b.value, max)) / max));
       const y = i * rowH;
-      return `<g><text x="0" y="${y + 19}" class="chart-label">${esc(b.label)}</text><rect x="${labelW}" y="${y + 4}" width="${w}" height="20" class="chart-bar"></rect><text x="${labelW + w + 6}" y="${y + 19}" class="chart-value">${b.value}</text></g>`;
+      return `<g><text x="0" y="${y + 19}" class="chart-label">${esc(b.label)}</text><rect x="${labelW}" y="${y + 4}" width="${w}" height="20" class="chart-bar"></rect><text x="${labelW + w + 6}" y="${y + 19}" class="chart-value">${esc(b.text ?? String(b.value))}</text></g>`;
     })
     .join('');
-  const height = bars.length * rowH;
+  const height = Math.max(1, bars.length) * rowH;
   return { svg: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" focusable="false" aria-hidden="true">${rows}</svg>`, height };
 }
