@@ -1,8 +1,12 @@
-/** The manager dashboard (SPEC §10): the figures of GET /api/v1/dashboard with charts drawn as server-side SVG. */
+/**
+ * The manager dashboard (SPEC §10): the figures of GET /api/v1/dashboard with charts drawn as server-side SVG; and
+ * the customer admin's SLA report (SPEC §8), the same figures scoped to their organisation.
+ */
 import type { Router } from 'express';
 import { listTickets } from '../../db/tickets';
 import { computeDashboard, dashboardScope } from '../dashboard';
 import { forbidden } from '../errors';
+import { isStaff } from '../../domain/access';
 import { OPEN_STATUSES, type PortalKit } from './kit';
 
 export function mountDashboardPages(r: Router, kit: PortalKit): void {
@@ -24,6 +28,22 @@ export function mountDashboardPages(r: Router, kit: PortalKit): void {
       customerChart: barChart(figures.compliance.perCustomer.map((c) => ({ label: c.name, value: c.compliance === null ? 0 : c.compliance * 100, text: percent(c.compliance) ?? '—' })), 100),
       satisfactionChart: barChart([5, 4, 3, 2, 1].map((n) => ({ label: `${n} ★`, value: Number((figures.satisfaction.distribution as Record<string, number>)[n] ?? 0) }))),
       newest: rows.map((row) => ticketView(row, v)),
+    });
+  });
+
+  // A customer admin's SLA report: only their organisation's tickets (the scope is applied in every query).
+  r.get('/portal/sla-report', async (req, res) => {
+    const p = kit.signedIn(req, res);
+    const v = visitorOf(res);
+    const scope = dashboardScope(p);
+    if (isStaff(p) || !scope) throw forbidden();
+    const figures = await computeDashboard(db, scope, { days: 30 }, zoneOf(v));
+    page(res, 'sla-report', 'report.title', {
+      figures,
+      priorityChart: barChart(['P1', 'P2', 'P3', 'P4'].map((k) => ({ label: k, value: Number(figures.open.byPriority[k] ?? 0) }))),
+      statusRows: OPEN_STATUSES.map((s) => ({ status: s, n: Number(figures.open.byStatus[s] ?? 0) })),
+      compliance: figures.compliance.perCustomer.map((c) => ({ ...c, percent: percent(c.compliance) })),
+      satisfactionChart: barChart([5, 4, 3, 2, 1].map((n) => ({ label: `${n} ★`, value: Number((figures.satisfaction.distribution as Record<string, number>)[n] ?? 0) }))),
     });
   });
 }

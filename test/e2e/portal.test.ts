@@ -176,3 +176,28 @@ test('a signed-in form without the session CSRF token is refused', async () => {
   expect(res.status).toBe(403);
   await page.context().close();
 });
+
+test("a customer admin's SLA report shows their organisation only; a customer user may not open it", async () => {
+  const acmeToken = await app.login('user@acme.test');
+  const betaToken = await app.login('user@beta.test');
+  const mine = await app.request('POST', '/api/v1/tickets', { token: acmeToken, body: { title: 'Report: ours', description: 'Acme ticket.', type: 'question', impact: 'low', urgency: 'low' } });
+  const theirs = await app.request('POST', '/api/v1/tickets', { token: betaToken, body: { title: 'Report: Beta secret', description: 'Beta ticket.', type: 'question', impact: 'low', urgency: 'low' } });
+  expect([mine.status, theirs.status]).toEqual([201, 201]);
+  const acmeOpen = Number((await app.db('tickets as t').join('customers as c', 'c.id', 't.customer_id').where('c.slug', 'acme').whereIn('t.status', ['new', 'triaged', 'in_progress', 'waiting_on_customer']).count({ n: '*' }))[0].n);
+
+  const admin = await signIn('admin@acme.test');
+  await admin.click('a[href="/portal/sla-report"]');
+  await admin.waitForURL(/\/portal\/sla-report$/);
+  expect(await admin.textContent('h1')).toBe('SLA report');
+  expect(Number(await admin.textContent('[data-figure="open-total"]'))).toBe(acmeOpen);
+  expect(await admin.textContent('main')).not.toContain('Beta');
+  await shot(admin, 'en-11-sla-report');
+
+  const user = await signIn('user@acme.test');
+  expect(await user.locator('a[href="/portal/sla-report"]').count()).toBe(0);
+  const refused = await user.goto(`${app.baseUrl}/portal/sla-report`);
+  expect(refused?.status()).toBe(403);
+  const agent = await signIn('l1@demo.test');
+  expect((await agent.goto(`${app.baseUrl}/portal/sla-report`))?.status()).toBe(403);
+  for (const p of [admin, user, agent]) await p.context().close();
+});
