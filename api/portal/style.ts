@@ -51,4 +51,5 @@ label.choice { font-weight: 400; display: flex; gap: .5rem; align-items: center;
 details.cancel { margin: 1.5rem 0; }
 details.cancel summary { cursor: pointer; color: var(--accent); }
 ul.paused { padding-left: 1.25rem; }
+table.list .badge { white-space: nowrap; }
 `;
