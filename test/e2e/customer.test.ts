@@ -24,7 +24,7 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   app = await startTestApp();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-  for (const email of ['user@acme.test', 'keyuser@acme.test', 'admin@acme.test', 'user@beta.test', 'l1@demo.test']) tokens[email] = await app.login(email);
+  for (const email of ['user@acme.test', 'keyuser@acme.test', 'admin@acme.test', 'user@beta.test', 'l1@demo.test', 'l2@demo.test', 'l3@demo.test', 'manager@demo.test']) tokens[email] = await app.login(email);
   const acme = await app.db('customers').where({ slug: 'acme' }).first('id');
   const rows = await app.db('business_lines').where({ customer_id: acme.id }).select('id', 'name');
   lines = Object.fromEntries(rows.map((r: { id: string; name: string }) => [r.name, r.id])) as typeof lines;
@@ -81,6 +81,10 @@ async function createTicket(email: string, body: Record<string, unknown> = {}): 
 async function act(email: string, t: Created, action: string, body: Record<string, unknown>): Promise<void> {
   const res = await app.request('POST', `/api/v1/tickets/${t.id}/actions/${action}`, { token: tokens[email], body });
   if (res.status !== 200) throw new Error(`${action} failed: ${res.status} ${res.text}`);
+}
+async function staffPost(email: string, path: string, body: Record<string, unknown>, expected: number): Promise<void> {
+  const res = await app.request('POST', path, { token: tokens[email], body });
+  if (res.status !== expected) throw new Error(`${path} failed: ${res.status} ${res.text}`);
 }
 /** Waits until the projection has the ticket in this status (the API answers before the activity writes). */
 const statusIs = (t: Created, status: string) => eventually(async () => (await app.db('tickets').where({ id: t.id }).first('status'))?.status === status, `${t.number} ${status}`);
@@ -355,4 +359,60 @@ test("another organisation's ticket actions are not found; a form without the CS
   expect((await app.db('tickets').where({ id: mine.id }).first('status')).status).toBe('new');
   expect((await app.db('tickets').where({ id: beta.id }).first('status')).status).toBe('new');
   await alice.context().close();
+});
+
+test('a released fix is confirmed by the customer, or not accepted with a reason', async () => {
+  const defects = [
+    await createTicket('user@acme.test', { title: 'VAT report sums credit notes twice', type: 'defect', moduleId: 'finance', moduleVersion: '4.1.3' }),
+    await createTicket('user@acme.test', { title: 'Stock count rounds wrongly', type: 'defect', moduleId: 'finance', moduleVersion: '4.1.3' }),
+  ];
+  const alice = await signIn('user@acme.test');
+  await alice.goto(`${app.baseUrl}/portal/tickets/${defects[0].number}`);
+  expect(await alice.locator('#confirm-fix-form').count()).toBe(0);
+  for (const d of defects) {
+    await act('l2@demo.test', d, 'start-reproduction', {});
+    await act('l2@demo.test', d, 'confirm-defect', { evidence: { steps: 'Post a credit note, open the report', environment: 'test tenant', version: '4.1.3' } });
+    await act('l3@demo.test', d, 'start-fix', {});
+  }
+  await staffPost('manager@demo.test', '/api/v1/releases', { version: '4.2.0', plannedDate: '2030-03-15' }, 201);
+  for (const d of defects) await act('l3@demo.test', d, 'schedule-fix', { releaseVersion: '4.2.0' });
+  await staffPost('manager@demo.test', '/api/v1/releases/4.2.0/publish', {}, 202);
+  for (const d of defects) await eventually(async () => (await app.db('tickets').where({ id: d.id }).first('sub_status')).sub_status === 'fix_released', `${d.number} fix_released`, 30_000);
+
+  const [works, broken] = defects.map((d) => `${app.baseUrl}/portal/tickets/${d.number}`);
+  await alice.goto(works);
+  expect(await alice.getAttribute('#defect-state', 'data-state')).toBe('fix_released');
+  expect(await alice.textContent('[data-event="fix.released"]')).toContain('4.2.0');
+  await alice.check('#fix-accepted-yes');
+  await shot(alice, 'fix-confirm');
+  await Promise.all([alice.waitForURL(/done=confirm-fix/), alice.click('#confirm-fix-form button')]);
+  await reloadUntil(alice, works, async () => (await alice.locator('[data-event="fix.confirmed"]').count()) === 1, 'the confirmed fix');
+  expect(await alice.textContent('main dl')).toContain('Closed');
+  expect(await alice.locator('#confirm-fix-form').count()).toBe(0);
+
+  // Not accepted needs a reason: the choice comes back kept, the reason named.
+  await alice.goto(broken);
+  await alice.check('#fix-accepted-no');
+  await Promise.all([alice.waitForLoadState('load'), alice.click('#confirm-fix-form button')]);
+  expect(await alice.getAttribute('#fix-reason', 'aria-invalid')).toBe('true');
+  expect(await alice.isChecked('#fix-accepted-no')).toBe(true);
+  await alice.fill('#fix-reason', 'Stock counts are still rounded down.');
+  await Promise.all([alice.waitForURL(/done=confirm-fix/), alice.click('#confirm-fix-form button')]);
+  await reloadUntil(alice, broken, async () => (await alice.locator('[data-event="fix.rejected"]').count()) === 1, 'the rejected fix');
+  expect(await alice.textContent('[data-event="fix.rejected"]')).toContain('Stock counts are still rounded down.');
+  expect(await alice.getAttribute('#defect-state', 'data-state')).toBe('fix_in_progress');
+  expect(await alice.locator('#confirm-fix-form').count()).toBe(0);
+  await shot(alice, 'fix-not-accepted');
+  await alice.context().close();
+});
+
+test('staff are sent from the customer pages to the desk', async () => {
+  const t = await createTicket('user@acme.test', { title: 'Seen by staff' });
+  const agent = await signIn('l1@demo.test');
+  await agent.goto(`${app.baseUrl}/portal`);
+  expect(new URL(agent.url()).pathname).toBe('/desk');
+  await agent.goto(`${app.baseUrl}/portal/tickets/${t.number}`);
+  expect(new URL(agent.url()).pathname).toBe(`/desk/tickets/${t.number}`);
+  expect((await agent.goto(`${app.baseUrl}/portal/approvals`))?.status()).toBe(403);
+  await agent.context().close();
 });
