@@ -239,7 +239,7 @@ export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
       throw err;
     }
   });
-  r.get('/satisfaction.js', (_req, res) => {
+  r.get('/portal/satisfaction.js', (_req, res) => {
     res.type('text/javascript').set('cache-control', 'public, max-age=3600').send(SATISFACTION_JS);
   });
 }
