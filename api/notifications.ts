@@ -97,6 +97,29 @@ async function effectivePreferences(db: Db, p: Principal): Promise<{ email: Reco
   return { email: Object.fromEntries(templatesFor(p).map((id) => [id, !Object.hasOwn(stored, id) || stored[id] !== false])) };
 }
 
+/**
+ * The rating given through the signed link in the closing e-mail (the API and the portal's /satisfaction page):
+ * the token names the ticket and its requester; a ticket is rated once, and only once it is closed.
+ */
+export async function rateBySatisfactionLink(db: Db, authSecret: string, body: z.infer<typeof satisfactionSchema>) {
+  const claim = verifySatisfactionToken(authSecret, body.token);
+  if (!claim) throw forbidden('The satisfaction link is invalid or has expired');
+  const ticket = await db('tickets').where({ id: claim.ticketId }).first('id', 'number', 'status', 'requester_id', 'satisfaction_rating');
+  if (!ticket) throw notFound('Ticket');
+  if (ticket.requester_id !== claim.userId) throw forbidden('The satisfaction link is invalid or has expired');
+  if (ticket.satisfaction_rating !== null) throw conflict('already-rated', 'This ticket has already been rated; thank you');
+  if (ticket.status !== 'closed') throw conflict('ticket-not-closed', 'A ticket can be rated once it is closed');
+  const comment = body.comment ? body.comment : null;
+  // One use, also under concurrent submissions: only the update that finds no rating yet wins.
+  const [rated] = await db('tickets')
+    .where({ id: ticket.id, status: 'closed' })
+    .whereNull('satisfaction_rating')
+    .update({ satisfaction_rating: body.rating, satisfaction_comment: comment, satisfaction_at: db.fn.now() })
+    .returning(['satisfaction_at']);
+  if (!rated) throw conflict('already-rated', 'This ticket has already been rated; thank you');
+  return { ticketId: ticket.id as string, ticketNumber: formatTicketNumber(Number(ticket.number)), rating: body.rating, comment, ratedAt: new Date(rated.satisfaction_at).toISOString() };
+}
+
 export interface NotificationsRouterDeps {
   db: Db;
   /** Signs and verifies the links in e-mails (satisfaction survey). */
@@ -187,23 +210,7 @@ export function createNotificationsRouter(deps: NotificationsRouterDeps): Router
 
   // Anonymous on purpose: the signed link from the closing e-mail is the authority, not a session.
   r.post('/satisfaction', async (req, res) => {
-    const body = parseInput(satisfactionSchema, req.body, 'body');
-    const claim = verifySatisfactionToken(deps.authSecret, body.token);
-    if (!claim) throw forbidden('The satisfaction link is invalid or has expired');
-    const ticket = await db('tickets').where({ id: claim.ticketId }).first('id', 'number', 'status', 'requester_id', 'satisfaction_rating');
-    if (!ticket) throw notFound('Ticket');
-    if (ticket.requester_id !== claim.userId) throw forbidden('The satisfaction link is invalid or has expired');
-    if (ticket.satisfaction_rating !== null) throw conflict('already-rated', 'This ticket has already been rated; thank you');
-    if (ticket.status !== 'closed') throw conflict('ticket-not-closed', 'A ticket can be rated once it is closed');
-    const comment = body.comment ? body.comment : null;
-    // One use, also under concurrent submissions: only the update that finds no rating yet wins.
-    const [rated] = await db('tickets')
-      .where({ id: ticket.id, status: 'closed' })
-      .whereNull('satisfaction_rating')
-      .update({ satisfaction_rating: body.rating, satisfaction_comment: comment, satisfaction_at: db.fn.now() })
-      .returning(['satisfaction_at']);
-    if (!rated) throw conflict('already-rated', 'This ticket has already been rated; thank you');
-    res.json({ ticketId: ticket.id, ticketNumber: formatTicketNumber(Number(ticket.number)), rating: body.rating, comment, ratedAt: new Date(rated.satisfaction_at).toISOString() });
+    res.json(await rateBySatisfactionLink(db, deps.authSecret, parseInput(satisfactionSchema, req.body, 'body')));
   });
 
   return r;

@@ -15,6 +15,7 @@ import { ProblemError, forbidden } from '../errors';
 import type { Logger } from '../../scripts/logger';
 import { formatDuration, formatInstant, loadMessages, type PortalLanguage } from './i18n';
 import { createViews, type PageContext } from './views';
+import { eventDetails, type EventDetail } from './event-details';
 
 export interface PortalDeps {
   db: Db;
@@ -24,6 +25,8 @@ export interface PortalDeps {
   secureCookies: boolean;
   /** The API's sign-in limiter: one count of failed attempts for both. */
   loginLimiter?: RequestHandler;
+  /** Verifies the signed satisfaction links in e-mails (the same secret as the API). */
+  authSecret?: string;
 }
 
 export interface Visitor {
@@ -74,9 +77,9 @@ export interface PortalKit {
   /** The names of the fields a zod error is about (for highlighting). */
   fieldErrors(err: z.ZodError): string[];
   /** A ticket row as the pages show it: the API shape plus formatted dates and clocks. */
-  ticketView(row: TicketRow, v: Visitor): ReturnType<typeof toApiTicket> & { created: string | null; clocks: Array<{ kind: string; deadline: string | null; remaining: string | null; state: string }> };
+  ticketView(row: TicketRow, v: Visitor): ReturnType<typeof toApiTicket> & { created: string | null; clocks: Array<{ kind: string; deadline: string | null; remaining: string | null; state: string; paused: Array<{ from: string | null; to: string | null }> }>; hasPauses: boolean };
   /** The ticket's timeline; `publicOnly` for customers. */
-  timeline(ticketId: string, v: Visitor, publicOnly: boolean): Promise<Array<{ seq: number; at: string | null; eventKey: string; type: string; internal: boolean; actor: string | null; body: string | null; data: unknown }>>;
+  timeline(ticketId: string, v: Visitor, publicOnly: boolean): Promise<Array<{ seq: number; at: string | null; eventKey: string; type: string; internal: boolean; actor: string | null; body: string | null; details: EventDetail[]; data: unknown }>>;
   zoneOf(v: Visitor): string;
 }
 
@@ -129,10 +132,11 @@ export function createPortalKit(deps: PortalDeps): PortalKit {
     const t = toApiTicket(row);
     const zone = zoneOf(v);
     const clocks = TARGET_KINDS.map((k) => {
-      const c = t.sla[k] as { deadline: string | null; remainingMs: number | null; state: string };
-      return { kind: k, deadline: formatInstant(c.deadline, v.lang, zone), remaining: TICKING.has(c.state) ? formatDuration(c.remainingMs) : null, state: c.state };
+      const c = t.sla[k] as { deadline: string | null; remainingMs: number | null; state: string; pausedIntervals?: Array<{ from: string; to: string | null }> };
+      const paused = (c.pausedIntervals ?? []).map((i) => ({ from: formatInstant(i.from, v.lang, zone), to: formatInstant(i.to, v.lang, zone) }));
+      return { kind: k, deadline: formatInstant(c.deadline, v.lang, zone), remaining: TICKING.has(c.state) ? formatDuration(c.remainingMs) : null, state: c.state, paused };
     });
-    return { ...t, created: formatInstant(t.createdAt, v.lang, zone), clocks };
+    return { ...t, created: formatInstant(t.createdAt, v.lang, zone), clocks, hasPauses: clocks.some((c) => c.paused.length > 0) };
   };
   const timeline: PortalKit['timeline'] = async (ticketId, v, publicOnly) => {
     const zone = zoneOf(v);
@@ -147,6 +151,7 @@ export function createPortalKit(deps: PortalDeps): PortalKit {
       internal: e.visibility === 'internal',
       actor: e.actor.kind === 'user' ? (names.get(e.actor.id ?? '') ?? null) : null,
       body: typeof (e.data as { body?: unknown } | null)?.body === 'string' ? (e.data as { body: string }).body : null,
+      details: eventDetails(e.type, e.data),
       data: e.data,
     }));
   };

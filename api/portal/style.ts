@@ -37,4 +37,19 @@ dd { margin: 0; font-weight: 600; }
 fieldset { border: 1px solid var(--line); border-radius: 4px; margin: 1rem 0; }
 .chart-bar { fill: var(--accent); } .chart-label, .chart-value { font-size: 13px; fill: var(--fg); }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+/* customer: ticket lists, ticket actions, approvals, satisfaction */
+.tabs { display: flex; flex-wrap: wrap; gap: .25rem; list-style: none; margin: 0 0 1rem; padding: 0; border-bottom: 1px solid var(--line); }
+.tabs a { display: inline-block; padding: .4rem .9rem; text-decoration: none; border: 1px solid transparent; border-bottom: 0; border-radius: 4px 4px 0 0; }
+.tabs a[aria-current="page"] { border-color: var(--line); background: #fff; font-weight: 700; color: var(--fg); margin-bottom: -1px; }
+.paging { display: flex; gap: 1.5rem; margin: 1rem 0; }
+.timeline dl.details { margin: .25rem 0 0; }
+.timeline dl.details div { display: flex; flex-wrap: wrap; gap: .5rem; }
+.timeline dl.details dt { color: var(--muted); }
+.timeline dl.details dd { font-weight: 400; white-space: pre-wrap; }
+label.choice { font-weight: 400; display: flex; gap: .5rem; align-items: center; }
+[aria-invalid="true"] { border-color: var(--bad); outline: 2px solid var(--bad); }
+details.cancel { margin: 1.5rem 0; }
+details.cancel summary { cursor: pointer; color: var(--accent); }
+ul.paused { padding-left: 1.25rem; }
+table.list .badge { white-space: nowrap; }
 `;

@@ -42,12 +42,12 @@ describe('OpenAPI 3.1 document', () => {
     // The API router is mounted at /api/v1; every other router at the root.
     const mounts = new Map<Layer, string>();
     for (const layer of router.stack) if (layer.handle?.stack && layer.handle.stack.some((l) => l.route?.path === '/openapi.json')) mounts.set(layer, '/api/v1');
-    // The portal's HTML pages (api/portal) are not part of the JSON API; everything else the app serves is.
+    // The portal's HTML pages (api/portal, incl. /satisfaction from the closing e-mail) are not part of the JSON API; everything else the app serves is.
     const OPERATIONS_AT_ROOT = ['/healthz', '/readyz', '/metrics'];
     const all = routesOf(router.stack, '', mounts);
     const served = all.filter((r) => r.split(' ')[1].startsWith('/api/') || OPERATIONS_AT_ROOT.includes(r.split(' ')[1]));
     expect(served.length).toBeGreaterThan(15);
-    expect(all.filter((r) => !served.includes(r)).every((r) => /^(GET|POST) \/(portal|desk|login|logout|language|$)/.test(r))).toBe(true);
+    expect(all.filter((r) => !served.includes(r)).every((r) => /^(GET|POST) \/(portal|desk|login|logout|language|satisfaction|$)/.test(r))).toBe(true);
     const documented = new Set(Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)));
     expect(served.filter((r) => !documented.has(r))).toEqual([]);
     expect([...documented].filter((r) => !served.includes(r))).toEqual([]);
