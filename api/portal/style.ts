@@ -56,4 +56,5 @@ input[type=search] { width: 100%; max-width: 40rem; font: inherit; padding: .4re
 .suggestions { border-left: 4px solid var(--accent); padding: .25rem 1rem; margin: 1rem 0; background: #f1f6fc; max-width: 40rem; }
 .suggestions h2 { margin-top: .25rem; font-size: 1.05rem; }
 .suggestions ul { margin: 0; padding-left: 1.2rem; }
+#new-ticket-form [aria-invalid=true], .kb-form [aria-invalid=true], .kb-search [aria-invalid=true] { border: 2px solid var(--bad); }
 `;

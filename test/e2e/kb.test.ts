@@ -256,6 +256,16 @@ test('staff see drafts, create an article and edit it; the revisions list shows 
   expect(draft?.status()).toBe(200);
   expect(await agent.textContent('h1')).toContain(DRAFT_TITLE);
 
+  // Filters by kind and product; a filter value that is not one names the filter.
+  await agent.goto(`${app.baseUrl}/kb?kind=faq&moduleId=finance`);
+  const faqs = await agent.locator('.kb-results h3 a').allTextContents();
+  expect(faqs).toContain(EN_TITLE);
+  expect(faqs).not.toContain(DRAFT_TITLE);
+  expect(faqs).not.toContain('Invoice (Faktúra) posting');
+  const bogus = await agent.goto(`${app.baseUrl}/kb?kind=bogus`);
+  expect(bogus?.status()).toBe(400);
+  expect(await agent.getAttribute('#kb-kind', 'aria-invalid')).toBe('true');
+
   await agent.goto(`${app.baseUrl}/kb`);
   await Promise.all([agent.waitForURL(/\/kb\/articles\/new$/), agent.click('a[href="/kb/articles/new"]')]);
   // A blank title is named on its field, the rest kept.
