@@ -6,7 +6,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/connection';
-import { createArticle, getArticle, isValidKbCursor, KB_KINDS, KB_LANGUAGES, KB_STATUSES, listArticles, listRevisions, updateArticle, type KbScope, type KbWriteProblem } from '../db/kb';
+import { createArticle, getArticle, isValidKbCursor, KB_KINDS, KB_LANGUAGES, KB_STATUSES, listArticles, listRevisions, updateArticle, type KbArticle, type KbScope, type KbWriteProblem } from '../db/kb';
 import { isStaff, type Principal } from '../domain/access';
 import { principal } from './auth';
 import { badRequest, conflict, forbidden, notFound } from './errors';
@@ -70,7 +70,7 @@ export const kbRevisionsQuery = z.strictObject({
   cursor: z.string().regex(/^\d{1,9}$/, 'is not a cursor returned by this API').optional(),
 });
 
-const scopeOf = (p: Principal): KbScope => ({ drafts: isStaff(p) });
+export const kbScopeOf = (p: Principal): KbScope => ({ drafts: isStaff(p) });
 
 function requireStaff(p: Principal): void {
   if (!isStaff(p)) throw forbidden('Only support staff write the knowledge base');
@@ -95,6 +95,23 @@ function problemOf(p: KbWriteProblem, language?: string): Error {
 
 const dedupe = (list: string[] | undefined) => (list === undefined ? undefined : [...new Set(list)]);
 
+/** Writes a new article (or translation) as `p`: staff only; a problem becomes the API's error (400/409). */
+export async function writeNewArticle(db: Db, p: Principal, body: z.infer<typeof newKbArticleSchema>): Promise<KbArticle> {
+  requireStaff(p);
+  const result = await createArticle(db, { ...body, versions: dedupe(body.versions) }, p.id);
+  if ('problem' in result) throw problemOf(result, body.language);
+  return result.article;
+}
+
+/** Edits an article as `p`, keeping the replaced revision: staff only; a problem becomes the API's error (404/409). */
+export async function editArticle(db: Db, p: Principal, id: string, body: z.infer<typeof kbArticleUpdateSchema>): Promise<KbArticle> {
+  requireStaff(p);
+  const { revision, ...changes } = body;
+  const result = await updateArticle(db, id, { ...changes, versions: dedupe(changes.versions) }, p.id, revision);
+  if ('problem' in result) throw problemOf(result);
+  return result.article;
+}
+
 export function createKbRouter(deps: { db: Db }): Router {
   const { db } = deps;
   const r = Router();
@@ -102,14 +119,14 @@ export function createKbRouter(deps: { db: Db }): Router {
   r.get('/kb/articles', async (req, res) => {
     const p = principal(res);
     const { limit, cursor, q, ...filters } = parseInput(listKbArticlesQuery, req.query, 'query');
-    res.json(await listArticles(db, scopeOf(p), { ...filters, q: q || undefined }, { limit, cursor }));
+    res.json(await listArticles(db, kbScopeOf(p), { ...filters, q: q || undefined }, { limit, cursor }));
   });
 
   r.get('/kb/articles/:id', async (req, res) => {
     const p = principal(res);
     const { id } = parseInput(kbArticleParams, req.params, 'params');
     const { format } = parseInput(kbArticleQuery, req.query, 'query');
-    const article = await getArticle(db, scopeOf(p), id);
+    const article = await getArticle(db, kbScopeOf(p), id);
     if (!article) throw notFound('Article');
     res.json(format === 'html' ? { ...article, html: renderMarkdown(article.bodyMd) } : article);
   });
@@ -117,20 +134,15 @@ export function createKbRouter(deps: { db: Db }): Router {
   r.post('/kb/articles', idempotentCreate(db), async (req, res) => {
     const p = principal(res);
     requireStaff(p);
-    const body = parseInput(newKbArticleSchema, req.body, 'body');
-    const result = await createArticle(db, { ...body, versions: dedupe(body.versions) }, p.id);
-    if ('problem' in result) throw problemOf(result, body.language);
-    res.status(201).location(`/api/v1/kb/articles/${result.article.id}`).json(result.article);
+    const article = await writeNewArticle(db, p, parseInput(newKbArticleSchema, req.body, 'body'));
+    res.status(201).location(`/api/v1/kb/articles/${article.id}`).json(article);
   });
 
   r.put('/kb/articles/:id', async (req, res) => {
     const p = principal(res);
     requireStaff(p);
     const { id } = parseInput(kbArticleParams, req.params, 'params');
-    const { revision, ...changes } = parseInput(kbArticleUpdateSchema, req.body, 'body');
-    const result = await updateArticle(db, id, { ...changes, versions: dedupe(changes.versions) }, p.id, revision);
-    if ('problem' in result) throw problemOf(result);
-    res.json(result.article);
+    res.json(await editArticle(db, p, id, parseInput(kbArticleUpdateSchema, req.body, 'body')));
   });
 
   r.get('/kb/articles/:id/revisions', async (req, res) => {

@@ -386,3 +386,41 @@ export async function createReleaseNotesArticle(
   const id = inserted[0]?.id ?? (await db('kb_articles').where({ translation_group: group, language: 'en' }).first('id')).id;
   return { article: (await getArticle(db, { drafts: true }, id))!, created: inserted.length > 0 };
 }
+
+export interface KbSuggestion {
+  id: string;
+  language: KbLanguage;
+  kind: KbKind;
+  title: string;
+}
+
+/** At most this many words of what a customer is typing are looked up, each cut to a sensible length. */
+const SUGGEST_MAX_WORDS = 12;
+const SUGGEST_MAX_WORD_CHARS = 40;
+
+/**
+ * The words of free text worth a prefix search: letters and digits only (so no tsquery operator can come through),
+ * at least three characters, deduplicated, in the order typed.
+ */
+export function suggestionWords(text: string): string[] {
+  const words = (text.normalize('NFC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length >= 3).map((w) => w.slice(0, SUGGEST_MAX_WORD_CHARS));
+  return [...new Set(words)].slice(0, SUGGEST_MAX_WORDS);
+}
+
+/**
+ * Articles matching what someone is typing (SPEC §9: suggestions on the new-ticket form). Unlike the search, every
+ * word also matches as a prefix ("faktu" finds "Faktúra") and any word may match; the best ranked come first, in
+ * `preferLanguage` before the other. The tsquery is built in SQL from the words passed as one array parameter, each
+ * quoted with quote_literal, so nothing typed can become tsquery syntax.
+ */
+export async function suggestArticles(db: Db, scope: KbScope, text: string, opts: { preferLanguage?: KbLanguage; limit?: number } = {}): Promise<KbSuggestion[]> {
+  const words = suggestionWords(text);
+  if (!words.length) return [];
+  const query = db.raw(`to_tsquery('simple', (SELECT string_agg(quote_literal(kb_unaccent(w)) || ':*', ' | ') FROM unnest(?::text[]) AS w))`, [words]);
+  const rows: Array<Record<string, any>> = await visible(db('kb_articles as a'), scope)
+    .select('a.id', 'a.language', 'a.kind', 'a.title')
+    .whereRaw('a.search @@ ?', [query])
+    .orderByRaw('(a.language = ?) DESC, ts_rank(a.search, ?) DESC, lower(a.title), a.id', [opts.preferLanguage ?? 'en', query])
+    .limit(Math.min(Math.max(opts.limit ?? 5, 1), 20));
+  return rows.map((r) => ({ id: r.id, language: r.language, kind: r.kind, title: r.title }));
+}

@@ -17,6 +17,8 @@ import { isPortalLanguage } from './i18n';
 import { createPortalKit, safeReturn, type PortalDeps, type Visitor } from './kit';
 import { PORTAL_CSS } from './style';
 import { mountCustomerPages } from './customer';
+import { mountKbPages } from './kb';
+import { mountNewTicketPages } from './new-ticket';
 import { mountDeskPages } from './desk';
 import { mountDashboardPages } from './dashboard';
 
@@ -100,7 +102,9 @@ export function createPortalRouter(deps: PortalDeps): Router {
     res.redirect(303, safeReturn(body.returnTo));
   });
 
-  // The areas of pages, one module each.
+  // The areas of pages, one module each (the new-ticket page before the customer's /portal/tickets/:number).
+  mountNewTicketPages(r, kit);
+  mountKbPages(r, kit);
   mountCustomerPages(r, kit);
   mountDashboardPages(r, kit);
   mountDeskPages(r, kit);

@@ -52,4 +52,24 @@ details.cancel { margin: 1.5rem 0; }
 details.cancel summary { cursor: pointer; color: var(--accent); }
 ul.paused { padding-left: 1.25rem; }
 table.list .badge { white-space: nowrap; }
+/* kb: knowledge base and the new-ticket suggestions */
+input[type=search] { width: 100%; max-width: 40rem; font: inherit; padding: .4rem .5rem; border: 1px solid #767676; border-radius: 4px; background: #fff; color: var(--fg); }
+.kb-filters { display: grid; gap: 0 1rem; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); max-width: 52rem; }
+.kb-results { list-style: none; padding: 0; }
+.kb-results li { border-bottom: 1px solid var(--line); padding: .5rem 0; }
+.kb-results h3 { margin: 0; font-size: 1.05rem; }
+.kb-results .meta, .kb-meta dt { color: var(--muted); font-size: .9rem; }
+.kb-results p { margin: .2rem 0; }
+.kb-meta { display: flex; flex-wrap: wrap; gap: .25rem 1.5rem; margin: 0 0 1rem; }
+.kb-translations ul { list-style: none; padding: 0; margin: 0 0 1rem; }
+.kb-body { max-width: 46rem; overflow-wrap: anywhere; }
+.kb-body pre { overflow-x: auto; background: #f4f4f4; padding: .5rem; }
+.kb-body img { max-width: 100%; }
+.badge.kb-draft { color: var(--warn); }
+.kb-form textarea { min-height: 18rem; font-family: ui-monospace, monospace; }
+.choice label { display: inline; font-weight: normal; margin: 0; }
+.suggestions { border-left: 4px solid var(--accent); padding: .25rem 1rem; margin: 1rem 0; background: #f1f6fc; max-width: 40rem; }
+.suggestions h2 { margin-top: .25rem; font-size: 1.05rem; }
+.suggestions ul { margin: 0; padding-left: 1.2rem; }
+#new-ticket-form [aria-invalid=true], .kb-form [aria-invalid=true], .kb-search [aria-invalid=true] { border: 2px solid var(--bad); }
 `;

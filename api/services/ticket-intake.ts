@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
+import type { Knex } from 'knex';
 import type { Db } from '../../db/connection';
 import { getCustomer, getPriorityMatrix, loadSlaSnapshot } from '../../db/reference';
 import { findTicket, type TicketRow } from '../../db/tickets';
@@ -70,6 +71,15 @@ async function resolveParties(db: Db, actor: Principal, body: NewTicket): Promis
   return { customerId: body.customerId as string, requesterId: body.requesterId as string };
 }
 
+/** The modules under a customer's licence today, with their names (`cm` is customer_modules, `m` modules). */
+export function licensedModules(db: Db, customerId: string, today = new Date().toISOString().slice(0, 10)): Knex.QueryBuilder {
+  return db('customer_modules as cm')
+    .join('modules as m', 'm.id', 'cm.module_id')
+    .where('cm.customer_id', customerId)
+    .where((q) => q.whereNull('cm.licensed_from').orWhere('cm.licensed_from', '<=', today))
+    .where((q) => q.whereNull('cm.licensed_to').orWhere('cm.licensed_to', '>=', today));
+}
+
 async function checkReferences(db: Db, customerId: string, body: NewTicket): Promise<void> {
   if (body.businessLineId) {
     const bl = await db('business_lines').where({ id: body.businessLineId, customer_id: customerId }).first('id');
@@ -82,12 +92,7 @@ async function checkReferences(db: Db, customerId: string, body: NewTicket): Pro
   if (body.type === 'defect') {
     if (!body.moduleId) throw badRequest([{ field: 'body.moduleId', message: 'a defect report names the module it is about' }]);
     // SPEC §6: only modules under the customer's licence qualify for software maintenance.
-    const today = new Date().toISOString().slice(0, 10);
-    const licence = await db('customer_modules')
-      .where({ customer_id: customerId, module_id: body.moduleId })
-      .where((q) => q.whereNull('licensed_from').orWhere('licensed_from', '<=', today))
-      .where((q) => q.whereNull('licensed_to').orWhere('licensed_to', '>=', today))
-      .first('module_id');
+    const licence = await licensedModules(db, customerId).where('cm.module_id', body.moduleId).first('cm.module_id');
     if (!licence) {
       throw new ProblemError(
         422,
