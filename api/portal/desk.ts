@@ -68,6 +68,7 @@ const DESK_ACTIONS = [
 ] as const satisfies readonly TicketActionName[];
 type DeskAction = (typeof DESK_ACTIONS)[number];
 const isDeskAction = (a: string): a is DeskAction => (DESK_ACTIONS as readonly string[]).includes(a);
+const BASIC_LEGENDS: Record<string, string> = { triage: 'desk.triage', comment: 'desk.publicComment', note: 'desk.internalNote' };
 const PROBLEM_ACTIONS: readonly string[] = ['link-incident', 'unlink-incident', 'record-workaround'];
 
 /** The change request's sub-state, from its recorded events (the projection keeps the defect state only). */
@@ -220,6 +221,25 @@ function toPayload(form: ActionForm, p: Principal, raw: Record<string, unknown>)
   }
 }
 
+/** What staff read of an event besides its name: the levels or priorities it moved between, and its text. */
+function eventSummary(data: unknown): string | null {
+  if (!data || typeof data !== 'object') return null;
+  const d = data as Record<string, unknown>;
+  const str = (k: string) => (typeof d[k] === 'string' && d[k] !== '' ? (d[k] as string) : null);
+  const facts = [
+    str('from') && str('to') ? `${str('from')} → ${str('to')}` : null,
+    str('releaseVersion'),
+    str('plannedDate') ?? str('plannedFor') ?? str('newDate'),
+    str('effort'),
+    str('risk'),
+    str('convertedTo'),
+    str('version') && str('environment') ? `${str('environment')} · ${str('version')}` : null,
+  ].filter(Boolean);
+  const text = str('resolution') ?? str('reason') ?? str('workaround') ?? str('assessment') ?? str('steps') ?? str('note') ?? str('text');
+  const out = [facts.join(' · '), text].filter(Boolean).join('\n');
+  return out || null;
+}
+
 export function mountDeskPages(r: Router, kit: PortalKit): void {
   const { db, deps, form, page, visitorOf, staffOnly, checkCsrf, formBody, ticketView, timeline } = kit;
   const messages = { en: loadMessages('en'), sk: loadMessages('sk') };
@@ -327,7 +347,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
     const t = c.row;
     const [names, customer, module] = await Promise.all([
       namesOf('users', [t.assignee_id, t.requester_id]),
-      db('customers').where({ id: t.customer_id }).first('name', 'plan_id') as Promise<{ name: string; plan_id: string } | undefined>,
+      db('customers as c').join('plans as p', 'p.id', 'c.plan_id').where('c.id', t.customer_id).first('c.name', 'p.name as plan') as Promise<{ name: string; plan: string } | undefined>,
       t.module_id ? (db('modules').where({ id: t.module_id }).first('name') as Promise<{ name: string } | undefined>) : Promise.resolve(undefined),
     ]);
     const forms = actionForms(c)
@@ -357,10 +377,14 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
       });
     // A refused form that no longer applies is not offered again, but what was typed into it is shown, not lost.
     const failedForm = state.formId ? actionForms(c).find((fm) => fm.id === state.formId) : undefined;
-    const stillOffered = forms.some((fm) => fm.id === state.formId);
-    const typed = failedForm && !stillOffered ? failedForm.fields.filter((fd) => fd.kind === 'textarea' || fd.kind === 'text').map((fd) => state.values?.[fd.name]).filter((x): x is string => typeof x === 'string' && x.trim() !== '') : [];
-    const events = (await timeline(t.id, v, false)).map((e) => (e.eventKey === 'event.other' ? { ...e, eventKey: deskEventKey(e.type) } : e));
     const kind = staffKind(p);
+    const canTriage = checkTransition('triage', t.status as TicketStatus, kind).ok;
+    const canComment = checkTransition('comment', t.status as TicketStatus, kind).ok;
+    const basicShown: Record<string, boolean> = { triage: canTriage, comment: canComment, note: canComment };
+    const stillOffered = state.formId !== undefined && (basicShown[state.formId] ?? forms.some((fm) => fm.id === state.formId));
+    const typedNames = failedForm ? failedForm.fields.filter((fd) => fd.kind === 'textarea' || fd.kind === 'text').map((fd) => fd.name) : ['body', 'note'];
+    const typed = stillOffered ? [] : typedNames.map((n) => state.values?.[n]).filter((x): x is string => typeof x === 'string' && x.trim() !== '');
+    const events = (await timeline(t.id, v, false)).map((e) => ({ ...e, eventKey: e.eventKey === 'event.other' ? deskEventKey(e.type) : e.eventKey, body: e.body ?? eventSummary(e.data) }));
     page(
       res,
       'desk-ticket',
@@ -372,7 +396,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
           assignee: t.assignee_id ? (names.get(t.assignee_id) ?? null) : null,
           requester: names.get(t.requester_id) ?? null,
           customer: customer?.name ?? null,
-          plan: customer?.plan_id ?? null,
+          plan: customer?.plan ?? null,
           businessLine: t.business_line_name ?? null,
           module: t.module_id ? `${module?.name ?? t.module_id}${t.module_version ? ` ${t.module_version}` : ''}` : null,
           channel: t.channel,
@@ -384,10 +408,13 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
         events,
         levels: LEVELS_OF_IMPACT,
         forms,
-        canTriage: checkTransition('triage', t.status as TicketStatus, kind).ok,
-        canComment: checkTransition('comment', t.status as TicketStatus, kind).ok,
+        canTriage,
+        canComment,
         failed: state.formId ?? null,
-        conflict: state.conflict && !stillOffered ? { legend: failedForm?.legend ?? null, message: state.conflict, typed } : null,
+        basic: ['triage', 'comment', 'note'].includes(state.formId ?? '')
+          ? { [state.formId as string]: { values: state.values ?? {}, invalid: Object.fromEntries((state.errors ?? []).map((x) => [x, true])), conflict: state.conflict ?? null } }
+          : {},
+        conflict: state.conflict && !stillOffered ? { legend: failedForm?.legend ?? (state.formId ? (BASIC_LEGENDS[state.formId] ?? null) : null), message: state.conflict, typed } : null,
         done: done ?? null,
       },
       status,
@@ -409,14 +436,26 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
     const kind = String(req.params.form);
     const number = String(req.params.number);
     if (kind === 'triage' || kind === 'comment' || kind === 'note') {
-      const parsed = deskActionForms[kind].safeParse(formBody(req));
-      if (!parsed.success) throw new ProblemError(400, 'validation', 'Bad request', 'error.400.title');
-      if (kind === 'triage') {
-        const d = parsed.data as z.infer<typeof deskActionForms.triage>;
-        await runTicketAction(deps, p, number, 'triage', Object.fromEntries(Object.entries(d).filter(([, x]) => x !== undefined)));
-      } else {
-        const d = parsed.data as z.infer<typeof deskActionForms.comment>;
-        await runTicketAction(deps, p, number, 'comment', { body: d.body, visibility: kind === 'note' ? 'internal' : 'public' });
+      const values = formBody(req);
+      const parsed = deskActionForms[kind].safeParse(values);
+      if (!parsed.success) {
+        await ticketPage(res, p, visitorOf(res), await loadContext(number), { formId: kind, values, errors: kit.fieldErrors(parsed.error) }, 400);
+        return;
+      }
+      try {
+        if (kind === 'triage') {
+          const d = parsed.data as z.infer<typeof deskActionForms.triage>;
+          await runTicketAction(deps, p, number, 'triage', Object.fromEntries(Object.entries(d).filter(([, x]) => x !== undefined)));
+        } else {
+          const d = parsed.data as z.infer<typeof deskActionForms.comment>;
+          await runTicketAction(deps, p, number, 'comment', { body: d.body, visibility: kind === 'note' ? 'internal' : 'public' });
+        }
+      } catch (err) {
+        if (err instanceof ProblemError && err.status === 409) {
+          await ticketPage(res, p, visitorOf(res), await loadContext(number), { formId: kind, values, conflict: err.detail ?? err.title }, 409);
+          return;
+        }
+        throw err;
       }
       res.redirect(303, `/desk/tickets/${encodeURIComponent(number)}?done=1`);
       return;

@@ -212,6 +212,16 @@ describe('the ticket page', () => {
     await agent.fill('#escalate-reason', 'The report query needs an application specialist.');
     await submit(agent, 'escalate');
     expect(await detail(agent, 'level')).toBe('L2');
+    // The internal timeline says where it went and why.
+    await reloadUntil(agent, url, async () => (await agent.locator('li.internal[data-event="escalation.manual"]').count()) === 1);
+    expect(await agent.textContent('li[data-event="escalation.manual"]')).toContain('L1 → L2');
+    expect(await agent.textContent('li[data-event="escalation.manual"]')).toContain('application specialist');
+
+    // An empty public reply is named on its form, not sent.
+    await agent.fill('#comment-body', '   ');
+    const [empty] = await Promise.all([agent.waitForNavigation(), agent.click('form[action$="/comment"] button')]);
+    expect(empty?.status()).toBe(400);
+    expect(await agent.getAttribute('#comment-body', 'aria-invalid')).toBe('true');
 
     // The page is now stale: someone else resolves the ticket, then this agent's resolve is refused (409) readably.
     const stale = await (await agent.context().newPage());
