@@ -315,8 +315,8 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
     });
   });
 
-  const loadContext = async (number: string): Promise<TicketContext> => {
-    const row = await findTicket(db, { kind: 'all' }, number);
+  const loadContext = async (p: Principal, number: string): Promise<TicketContext> => {
+    const row = await findTicket(db, ticketScope(p), number);
     if (!row) throw notFound('Ticket');
     const kinds = [...Object.keys(CHANGE_EVENT_STATE), 'problem.incident_linked', 'problem.incident_unlinked'];
     const events = (await db('ticket_events').where({ ticket_id: row.id }).whereIn('type', kinds).orderBy('seq').select('type', 'data')) as Array<{ type: string; data: Record<string, unknown> }>;
@@ -423,7 +423,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
 
   r.get('/desk/tickets/:number', async (req, res) => {
     const p = staffOnly(req, res);
-    const c = await loadContext(String(req.params.number));
+    const c = await loadContext(p, String(req.params.number));
     const done = typeof req.query.done === 'string' && /^[a-z-]{1,40}$/.test(req.query.done) ? req.query.done : undefined;
     await ticketPage(res, p, visitorOf(res), c, {}, 200, done);
   });
@@ -439,7 +439,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
       const values = formBody(req);
       const parsed = deskActionForms[kind].safeParse(values);
       if (!parsed.success) {
-        await ticketPage(res, p, visitorOf(res), await loadContext(number), { formId: kind, values, errors: kit.fieldErrors(parsed.error) }, 400);
+        await ticketPage(res, p, visitorOf(res), await loadContext(p, number), { formId: kind, values, errors: kit.fieldErrors(parsed.error) }, 400);
         return;
       }
       try {
@@ -452,7 +452,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
         }
       } catch (err) {
         if (err instanceof ProblemError && err.status === 409) {
-          await ticketPage(res, p, visitorOf(res), await loadContext(number), { formId: kind, values, conflict: err.detail ?? err.title }, 409);
+          await ticketPage(res, p, visitorOf(res), await loadContext(p, number), { formId: kind, values, conflict: err.detail ?? err.title }, 409);
           return;
         }
         throw err;
@@ -463,7 +463,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
     if (!isDeskAction(kind)) throw notFound('Page');
     // An action the role may never take is refused outright (an agent overriding a priority): 403, not a form error.
     if (!TRANSITIONS[kind].who.includes(staffKind(p))) throw forbidden();
-    const c = await loadContext(number);
+    const c = await loadContext(p, number);
     const values = formBody(req);
     const forms = actionForms(c).filter((fm) => fm.action === kind);
     const fm = forms.find((x) => x.id === values._form) ?? forms[forms.length - 1];
@@ -487,7 +487,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
       await runTicketAction(deps, p, String(c.row.id), kind, parsed.data as Record<string, unknown>);
     } catch (err) {
       if (err instanceof ProblemError && err.status === 409) {
-        await ticketPage(res, p, v, await loadContext(number), { formId: fm.id, values, conflict: err.detail ?? err.title }, 409);
+        await ticketPage(res, p, v, await loadContext(p, number), { formId: fm.id, values, conflict: err.detail ?? err.title }, 409);
         return;
       }
       throw err;

@@ -309,6 +309,47 @@ describe('the ticket page', () => {
     await shot(agent, '08-change-assessed');
     await agent.context().close();
   });
+
+  test('a problem links an incident by number, tells it the workaround, and lets it go', async () => {
+    const problem = await newTicket('user@acme.test', { title: 'Nightly stock sync fails', type: 'problem' });
+    const incident = await newTicket('user@acme.test', { title: 'Stock numbers are stale', type: 'incident' });
+    const agent = await signIn('l2@demo.test');
+    const url = `${app.baseUrl}/desk/tickets/${problem}`;
+    await agent.goto(url);
+    expect(await agent.locator('#form-unlink-incident').count()).toBe(0);
+    await agent.fill('#link-incident-incidentId', 'T-999999');
+    await submit(agent, 'link-incident');
+    expect(await agent.getAttribute('#link-incident-incidentId', 'aria-invalid')).toBe('true');
+    expect(await agent.inputValue('#link-incident-incidentId')).toBe('T-999999');
+    await agent.fill('#link-incident-incidentId', incident);
+    await submit(agent, 'link-incident');
+    expect(await detail(agent, 'incidents')).toContain(incident);
+    await agent.fill('#record-workaround-workaround', 'Run the sync by hand from the admin screen.');
+    await submit(agent, 'record-workaround');
+    await reloadUntil(agent, `${app.baseUrl}/desk/tickets/${incident}`, async () => (await main(agent)).includes('Run the sync by hand'));
+    await agent.goto(url);
+    await agent.selectOption('#unlink-incident-incidentId', { label: incident });
+    await submit(agent, 'unlink-incident');
+    expect(await agent.locator('dd[data-field="incidents"]').count()).toBe(0);
+    await shot(agent, '09-problem');
+    await agent.context().close();
+  });
+});
+
+describe('access', () => {
+  test('customers get 403 on staff ticket pages; a desk form without the CSRF token is refused', async () => {
+    const number = await newTicket('user@acme.test', { title: 'Access check' });
+    const customer = await signIn('user@acme.test');
+    const res = await customer.goto(`${app.baseUrl}/desk/tickets/${number}`);
+    expect(res?.status()).toBe(403);
+    await customer.context().close();
+    const agent = await signIn('l1@demo.test');
+    const forged = await agent.request.post(`${app.baseUrl}/desk/tickets/${number}/assign`, { form: { _csrf: 'wrong', assigneeId: 'me' }, maxRedirects: 0 });
+    expect(forged.status()).toBe(403);
+    const missing = await agent.goto(`${app.baseUrl}/desk/tickets/T-999999`);
+    expect(missing?.status()).toBe(404);
+    await agent.context().close();
+  });
 });
 
 describe('phone calls', () => {
@@ -318,7 +359,7 @@ describe('phone calls', () => {
     await agent.waitForURL(/\/desk\/phone$/);
     expect(await agent.textContent('h1')).toBe('Log a phone call');
     expect(await agent.textContent('#phone-line')).toMatch(/phone line is (open|closed)/);
-    await shot(agent, '09-phone-form');
+    await shot(agent, '10-phone-form');
 
     await agent.selectOption('#phone-customer', await customerId('acme'));
     await agent.selectOption('#phone-requester', await userId('user@acme.test'));
@@ -333,7 +374,7 @@ describe('phone calls', () => {
     expect(await detail(agent, 'requester')).toBe('Alice Acme');
     await reloadUntil(agent, agent.url(), async () => (await main(agent)).includes('+421 900 123 456'));
     expect(await agent.locator('li.internal', { hasText: '+421 900 123 456' }).count()).toBe(1);
-    await shot(agent, '10-phone-ticket');
+    await shot(agent, '11-phone-ticket');
 
     // Changing data is not phone support: without the convert/reject choice the field is named, the rest kept.
     await agent.goto(`${app.baseUrl}/desk/phone`);
@@ -348,7 +389,7 @@ describe('phone calls', () => {
     expect(await agent.getAttribute('fieldset.phone-scope', 'aria-invalid')).toBe('true');
     expect(await agent.inputValue('#phone-title')).toBe('Correct last month postings');
     expect(await agent.inputValue('#phone-category')).toBe('data_change');
-    await shot(agent, '11-phone-scope-missing');
+    await shot(agent, '12-phone-scope-missing');
     await agent.check('#phone-scope-convert');
     await Promise.all([agent.waitForURL(/\/desk\/tickets\/T-\d+$/), agent.click('#phone-form button[type="submit"]')]);
     expect(await headValue(agent, 'Type')).toBe('Service request');
@@ -365,7 +406,7 @@ describe('phone calls', () => {
     expect(await agent.textContent('#phone-problem')).toContain('does not include phone support');
     expect(await agent.getAttribute('#phone-customer', 'aria-invalid')).toBe('true');
     expect(await agent.inputValue('#phone-title')).toBe('Question about invoices');
-    await shot(agent, '12-phone-no-plan');
+    await shot(agent, '13-phone-no-plan');
     await agent.context().close();
 
     // Customers may not open staff pages.
@@ -399,7 +440,7 @@ describe('in Slovak', () => {
     await submit(agent, 'escalate');
     expect(await detail(agent, 'level')).toBe('L3');
     expect(await detail(agent, 'channel')).toBe('Portál');
-    await shot(agent, '13-sk-escalated');
+    await shot(agent, '14-sk-escalated');
     await switchLanguage(agent, 'en');
     await agent.context().close();
   });
