@@ -125,6 +125,7 @@ function actionForms(c: TicketContext): ActionForm[] {
         kind: 'select',
         label: 'desk.f.assignee',
         required: true,
+        value: t.assignee_id ?? 'none',
         options: [{ value: 'none', labelKey: 'desk.unassigned' }, ...c.staff.map((s) => ({ value: s.id, label: s.name }))],
       },
     ]),

@@ -53,4 +53,5 @@ input[type=tel] { width: 100%; max-width: 40rem; }
 [aria-invalid="true"] { border-color: var(--bad) !important; outline: 2px solid var(--bad); }
 .phone-line.open { color: var(--ok); } .phone-line.closed { color: var(--bad); }
 blockquote.typed { border-left: 3px solid var(--line); margin: .25rem 0; padding: .25rem .75rem; white-space: pre-wrap; color: var(--fg); font-weight: 400; }
+.desk-timeline .body { white-space: pre-wrap; }
 `;
