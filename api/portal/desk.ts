@@ -11,7 +11,7 @@ import { ticketScope, type Principal } from '../../domain/access';
 import { CHANGE_ACTIONS, CHANGE_STATES, checkChangeTransition, type ChangeAction, type ChangeState } from '../../domain/change-requests';
 import { checkDefectTransition, DEFECT_ACTIONS, type DefectAction, type DefectState } from '../../domain/defects';
 import { LEVELS_OF_IMPACT } from '../../domain/priority';
-import { SLA_STATES, TICKET_TYPES, type TicketStatus } from '../../domain/tickets';
+import { formatTicketNumber, SLA_STATES, TICKET_TYPES, type TicketStatus } from '../../domain/tickets';
 import { checkTransition, LEVELS, TRANSITIONS, type ActorKind, type TicketActionName } from '../../domain/transitions';
 import { ProblemError, forbidden, notFound } from '../errors';
 import { ACTION_SCHEMAS, runTicketAction } from '../ticket-actions';
@@ -243,8 +243,9 @@ function eventSummary(data: unknown): string | null {
 
 export function mountDeskPages(r: Router, kit: PortalKit): void {
   const { db, deps, form, page, visitorOf, staffOnly, checkCsrf, formBody, ticketView, timeline } = kit;
-  const messages = { en: loadMessages('en'), sk: loadMessages('sk') };
-  const deskEventKey = (type: string) => (`deskEvent.${type}` in messages.en ? `deskEvent.${type}` : 'event.other');
+  // Events the shared messages do not name get the desk's own name (en and sk have the same keys).
+  const deskEventKeys = new Set(Object.keys(loadMessages('en')).filter((k) => k.startsWith('deskEvent.')));
+  const deskEventKey = (type: string) => (deskEventKeys.has(`deskEvent.${type}`) ? `deskEvent.${type}` : 'event.other');
 
   const staffUsers = async () => (await db('users').whereIn('role', ['agent', 'manager']).whereNull('disabled_at').orderBy('name').select('id', 'name')) as Array<{ id: string; name: string }>;
   const namesOf = async (table: 'users' | 'customers', ids: Array<string | null>) => {
@@ -325,7 +326,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
     const incidents = new Map<string, string>();
     for (const e of events) {
       if (e.type in CHANGE_EVENT_STATE && row.type === 'change_request') changeState = CHANGE_EVENT_STATE[e.type];
-      if (e.type === 'problem.incident_linked') incidents.set(String(e.data.incidentId), `T-${String(e.data.incidentNumber).padStart(6, '0')}`);
+      if (e.type === 'problem.incident_linked') incidents.set(String(e.data.incidentId), formatTicketNumber(Number(e.data.incidentNumber)));
       if (e.type === 'problem.incident_unlinked') incidents.delete(String(e.data.incidentId));
     }
     const [staff, releases] = await Promise.all([
