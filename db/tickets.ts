@@ -77,7 +77,8 @@ export interface TicketFilters {
   type?: string[];
   customerId?: string;
   slaState?: string[];
-  assigneeId?: string;
+  /** A user's id, or null for tickets nobody is assigned to. */
+  assigneeId?: string | null;
 }
 
 export interface Page {
@@ -96,6 +97,7 @@ export async function listTickets(db: Db, scope: TicketScope, filters: TicketFil
   if (filters.slaState?.length) q.whereIn('t.sla_state', filters.slaState);
   if (filters.customerId) q.where('t.customer_id', filters.customerId);
   if (filters.assigneeId) q.where('t.assignee_id', filters.assigneeId);
+  else if (filters.assigneeId === null) q.whereNull('t.assignee_id');
   if (page.cursor) {
     const [at, id] = Buffer.from(page.cursor, 'base64url').toString().split('|');
     q.where((w) => w.where('t.created_at', '<', at).orWhere((w2) => w2.where('t.created_at', '=', at).andWhere('t.id', '<', id)));

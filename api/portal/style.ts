@@ -72,4 +72,21 @@ input[type=search] { width: 100%; max-width: 40rem; font: inherit; padding: .4re
 .suggestions h2 { margin-top: .25rem; font-size: 1.05rem; }
 .suggestions ul { margin: 0; padding-left: 1.2rem; }
 #new-ticket-form [aria-invalid=true], .kb-form [aria-invalid=true], .kb-search [aria-invalid=true] { border: 2px solid var(--bad); }
+/* desk: queues, staff ticket page, phone form */
+.desk-tabs ul { display: flex; flex-wrap: wrap; gap: .25rem .5rem; list-style: none; padding: 0; margin: 0 0 .5rem; }
+.desk-tabs a { display: inline-block; padding: .25rem .75rem; border: 1px solid var(--accent); border-radius: 1rem; text-decoration: none; }
+.desk-tabs a[aria-current="page"] { background: var(--accent); color: var(--accent-fg); font-weight: 700; }
+table.desk-queue tr.attention td:first-child { border-left: 4px solid var(--warn); }
+table.desk-queue tr.sla-row-breached td:first-child { border-left-color: var(--bad); }
+table.desk-queue tr.sla-row-breached { background: #fdeeee; } table.desk-queue tr.sla-row-at_risk { background: #fff6e5; }
+.muted { color: var(--muted); }
+.pager { display: flex; gap: 1.5rem; margin: 1rem 0; }
+.desk-actions form.compact fieldset { min-height: 0; }
+label.check { font-weight: 400; display: flex; gap: .5rem; align-items: center; }
+input[type=date], input[type=tel] { font: inherit; padding: .4rem .5rem; border: 1px solid #767676; border-radius: 4px; }
+input[type=tel] { width: 100%; max-width: 40rem; }
+[aria-invalid="true"] { border-color: var(--bad) !important; outline: 2px solid var(--bad); }
+.phone-line.open { color: var(--ok); } .phone-line.closed { color: var(--bad); }
+blockquote.typed { border-left: 3px solid var(--line); margin: .25rem 0; padding: .25rem .75rem; white-space: pre-wrap; color: var(--fg); font-weight: 400; }
+.desk-timeline .body { white-space: pre-wrap; }
 `;
