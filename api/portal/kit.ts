@@ -22,6 +22,8 @@ export interface PortalDeps {
   taskQueue: string;
   log: Logger;
   secureCookies: boolean;
+  /** Base URL people open (links in invitation emails sent from the admin pages). */
+  publicUrl?: string;
   /** The API's sign-in limiter: one count of failed attempts for both. */
   loginLimiter?: RequestHandler;
 }
