@@ -8,7 +8,7 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { getCustomerDetail, getUser, listCustomers, listUsers, type CustomerDetail, type User } from '../../db/organisations';
 import { calendarFromRow, contractFromRow, planFromRow } from '../../db/reference';
-import { CUSTOMER_ROLES, isCustomerRole, ROLES, STAFF_ROLES, type Principal } from '../../domain/access';
+import { CUSTOMER_ROLES, isCustomerRole, ROLES, STAFF_ROLES, userManagementScope, type OrganisationScope, type Principal } from '../../domain/access';
 import { PRIORITIES, TARGET_KINDS } from '../../domain/plans';
 import {
   addBusinessLine,
@@ -87,6 +87,15 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
     const p = signedIn(req, res);
     if (p.role !== 'admin') throw forbidden('Only admins administer');
     return p;
+  };
+  /** A customer admin's people page: their own organisation's people in customer roles (403 for everyone else). */
+  const customerAdminOnly = (req: Request, res: Response): Principal => {
+    const p = signedIn(req, res);
+    if (p.role !== 'customer_admin') throw forbidden('Only customer admins manage their people here');
+    return p;
+  };
+  const forbiddenScope = (): never => {
+    throw forbidden('Only admins and customer admins manage users');
   };
   const idOf = (raw: unknown, what: string): string => {
     const parsed = uuid.safeParse(raw);
@@ -377,138 +386,154 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
     }
   });
 
-  // Users -------------------------------------------------------------------------------------------------------
+  // Users: admins manage everyone at /admin/users; a customer admin their own organisation at /portal/people ------
 
-  const allLines = async () =>
-    (await db('business_lines as b').join('customers as c', 'c.id', 'b.customer_id').orderBy(['c.name', 'b.name']).select('b.id', 'b.name', 'c.name as customer', 'c.id as customerId')) as Array<{
-      id: string;
-      name: string;
-      customer: string;
-      customerId: string;
-    }>;
-  const customerNames = async () => (await db('customers').orderBy('name').select('id', 'name')) as Array<{ id: string; name: string }>;
+  const allLines = async (scope: OrganisationScope) =>
+    (await db('business_lines as b')
+      .join('customers as c', 'c.id', 'b.customer_id')
+      .modify((q) => (scope.kind === 'organisation' ? q.where('b.customer_id', scope.customerId) : q))
+      .orderBy(['c.name', 'b.name'])
+      .select('b.id', 'b.name', 'c.name as customer')) as Array<{ id: string; name: string; customer: string }>;
+  const customerNames = async (scope: OrganisationScope) =>
+    (await db('customers')
+      .modify((q) => (scope.kind === 'organisation' ? q.where('id', scope.customerId) : q))
+      .orderBy('name')
+      .select('id', 'name')) as Array<{ id: string; name: string }>;
 
-  const usersPage = async (res: Response, filters: z.infer<typeof usersFilter>, invite: FormState, code = 200, done: string | null = null) => {
-    const q = listUsersQuerySchema.parse({ limit: 200, includeDisabled: 'true', ...filters });
-    const list = await listUsers(db, { kind: 'all' }, { customerId: q.customerId, role: q.role, includeDisabled: q.includeDisabled }, { limit: q.limit });
-    const customers = await customerNames();
-    const orgName = new Map(customers.map((c) => [c.id, c.name]));
-    page(
-      res,
-      'admin-users',
-      'adm.users',
-      {
-        users: list.items.map((u) => ({ ...u, organisation: u.customerId ? orgName.get(u.customerId) : null })),
-        more: list.nextCursor !== null,
-        filters,
-        customers,
-        roles: ROLES,
-        levels: LEVELS,
-        invite: withChoices(invite, await allLines()),
-        done,
-        section: 'users',
-      },
-      code,
-    );
-  };
-  r.get('/admin/users', async (req, res) => {
-    adminOnly(req, res);
-    const f = usersFilter.safeParse(req.query);
-    await usersPage(res, f.success ? f.data : {}, blankForm({ language: 'en' }), 200, doneNote(req.query.done, DONE));
-  });
-  r.post('/admin/users', form, audited, async (req, res) => {
-    const p = adminOnly(req, res);
-    checkCsrf(req, res);
-    const values = formBody(req);
-    const input = {
-      ...presentFields(values, ['email', 'name', 'role', 'language', 'timeZone', 'phone']),
-      email: values.email ?? '',
-      name: values.name ?? '',
-      customerId: values.customerId === '' || values.customerId === undefined ? null : values.customerId,
-      levels: many(values.levels),
-      leadLevels: many(values.leadLevels),
-      businessLineIds: many(values.businessLineIds),
+  const people = [
+    { base: '/admin/users', guard: adminOnly, section: 'users', vendor: true },
+    { base: '/portal/people', guard: customerAdminOnly, section: 'people', vendor: false },
+  ] as const;
+  for (const cfg of people) {
+    const { base, guard } = cfg;
+    const scopeOf = (p: Principal): OrganisationScope => userManagementScope(p) ?? forbiddenScope();
+    const usersPage = async (res: Response, p: Principal, filters: z.infer<typeof usersFilter>, invite: FormState, code = 200, done: string | null = null) => {
+      const scope = scopeOf(p);
+      const q = listUsersQuerySchema.parse({ limit: 200, includeDisabled: 'true', ...filters });
+      const list = await listUsers(db, scope, { customerId: q.customerId, role: q.role, includeDisabled: q.includeDisabled }, { limit: q.limit });
+      const customers = await customerNames(scope);
+      const orgName = new Map(customers.map((c) => [c.id, c.name]));
+      page(
+        res,
+        'admin-users',
+        cfg.vendor ? 'adm.users' : 'adm.people',
+        {
+          base,
+          vendor: cfg.vendor,
+          users: list.items.map((u) => ({ ...u, organisation: u.customerId ? orgName.get(u.customerId) : null })),
+          more: list.nextCursor !== null,
+          filters,
+          customers,
+          roles: cfg.vendor ? ROLES : CUSTOMER_ROLES,
+          invite: withChoices(invite, await allLines(scope)),
+          done,
+          section: cfg.section,
+        },
+        code,
+      );
     };
-    const parsed = inviteUserSchema.safeParse(input);
-    if (!parsed.success) return usersPage(res, {}, formState(values, zodErrors(parsed.error, input)), 400);
-    try {
-      const invited = await inviteUser({ db, publicUrl: opts.publicUrl }, p, parsed.data);
-      doneRedirect(res, `/admin/users/${invited.id}?sentTo=${encodeURIComponent(invited.invitation.sentTo)}`, 'invited');
-    } catch (err) {
-      const f = problemErrors(err);
-      await usersPage(res, {}, formState(values, f.errors, f.problem), f.status);
-    }
-  });
-
-  const userPage = async (res: Response, u: User, edit: FormState | null, code = 200, extra: Record<string, unknown> = {}) => {
-    const customer = u.customerId ? await getCustomerDetail(db, { kind: 'all' }, u.customerId) : undefined;
-    const state = edit ?? blankForm({ name: u.name, role: u.role, language: u.language, timeZone: u.timeZone, phone: u.phone ?? '', levels: u.levels, leadLevels: u.leadLevels, businessLineIds: u.businessLineIds });
-    page(
-      res,
-      'admin-user',
-      'adm.user',
-      {
-        person: u,
-        organisation: customer ?? null,
-        // A person stays on their side: staff roles for staff, customer roles for customers (the API refuses a move).
-        roles: isCustomerRole(u.role) ? CUSTOMER_ROLES : STAFF_ROLES,
-        levels: LEVELS,
-        edit: withChoices(state, (customer?.businessLines ?? []).map((l) => ({ ...l, customer: customer!.name }))),
-        section: 'users',
-        ...extra,
-      },
-      code,
-    );
-  };
-  const findPerson = async (raw: unknown) => {
-    const u = await getUser(db, { kind: 'all' }, idOf(raw, 'User'));
-    if (!u) throw notFound('User');
-    return u;
-  };
-  r.get('/admin/users/:id', async (req, res) => {
-    adminOnly(req, res);
-    const u = await findPerson(req.params.id);
-    const done = doneNote(req.query.done, DONE);
-    // After an invitation: where it went (the address the API reported; the link itself is only in the email).
-    const sentTo = done === 'adm.done.invited' && typeof req.query.sentTo === 'string' && req.query.sentTo.toLowerCase() === u.email.toLowerCase() ? u.email : null;
-    await userPage(res, u, null, 200, { done, sentTo });
-  });
-  r.post('/admin/users/:id', form, audited, async (req, res) => {
-    const p = adminOnly(req, res);
-    checkCsrf(req, res);
-    const u = await findPerson(req.params.id);
-    const values = formBody(req);
-    const input = {
-      ...presentFields(values, ['role', 'language', 'timeZone']),
-      name: values.name ?? '',
-      phone: values.phone === '' || values.phone === undefined ? null : values.phone,
-      levels: many(values.levels),
-      leadLevels: many(values.leadLevels),
-      businessLineIds: many(values.businessLineIds),
-    };
-    const parsed = userUpdateSchema.safeParse(input);
-    if (!parsed.success) return userPage(res, u, formState(values, zodErrors(parsed.error, input)), 400);
-    try {
-      await updateUser(db, p, u.id, parsed.data);
-      doneRedirect(res, `/admin/users/${u.id}`, 'saved');
-    } catch (err) {
-      const f = problemErrors(err);
-      await userPage(res, u, formState(values, f.errors, f.problem), f.status);
-    }
-  });
-  for (const change of ['disable', 'enable'] as const) {
-    r.post(`/admin/users/:id/${change}`, form, audited, async (req, res) => {
-      const p = adminOnly(req, res);
+    r.get(base, async (req, res) => {
+      const p = guard(req, res);
+      const f = usersFilter.safeParse(req.query);
+      await usersPage(res, p, f.success ? f.data : {}, blankForm({ language: 'en', role: cfg.vendor ? undefined : 'customer_user' }), 200, doneNote(req.query.done, DONE));
+    });
+    r.post(base, form, audited, async (req, res) => {
+      const p = guard(req, res);
       checkCsrf(req, res);
-      const u = await findPerson(req.params.id);
+      const values = formBody(req);
+      const input = {
+        ...presentFields(values, ['role', 'language', 'timeZone', 'phone']),
+        email: values.email ?? '',
+        name: values.name ?? '',
+        // A customer admin's form has no organisation: the API puts the person into the admin's own.
+        ...(cfg.vendor ? { customerId: values.customerId === '' || values.customerId === undefined ? null : values.customerId } : {}),
+        levels: many(values.levels),
+        leadLevels: many(values.leadLevels),
+        businessLineIds: many(values.businessLineIds),
+      };
+      const parsed = inviteUserSchema.safeParse(input);
+      if (!parsed.success) return usersPage(res, p, {}, formState(values, zodErrors(parsed.error, input)), 400);
       try {
-        await updateUser(db, p, u.id, { disabled: change === 'disable' });
+        const invited = await inviteUser({ db, publicUrl: opts.publicUrl }, p, parsed.data);
+        doneRedirect(res, `${base}/${invited.id}?sentTo=${encodeURIComponent(invited.invitation.sentTo)}`, 'invited');
       } catch (err) {
         const f = problemErrors(err);
-        return userPage(res, u, null, f.status, { problem: f.problem });
+        await usersPage(res, p, {}, formState(values, f.errors, f.problem), f.status);
       }
-      doneRedirect(res, `/admin/users/${u.id}`, change === 'disable' ? 'disabled' : 'enabled');
     });
+
+    const userPage = async (res: Response, u: User, edit: FormState | null, code = 200, extra: Record<string, unknown> = {}) => {
+      const customer = u.customerId ? await getCustomerDetail(db, { kind: 'all' }, u.customerId) : undefined;
+      const state = edit ?? blankForm({ name: u.name, role: u.role, language: u.language, timeZone: u.timeZone, phone: u.phone ?? '', levels: u.levels, leadLevels: u.leadLevels, businessLineIds: u.businessLineIds });
+      page(
+        res,
+        'admin-user',
+        cfg.vendor ? 'adm.user' : 'adm.person',
+        {
+          base,
+          vendor: cfg.vendor,
+          person: u,
+          organisation: customer ?? null,
+          // A person stays on their side: staff roles for staff, customer roles for customers (the API refuses a move).
+          roles: isCustomerRole(u.role) ? CUSTOMER_ROLES : STAFF_ROLES,
+          edit: withChoices(state, (customer?.businessLines ?? []).map((l) => ({ ...l, customer: customer!.name }))),
+          section: cfg.section,
+          ...extra,
+        },
+        code,
+      );
+    };
+    /** Someone outside the visitor's organisation is not found, like a missing one. */
+    const findPerson = async (p: Principal, raw: unknown) => {
+      const u = await getUser(db, scopeOf(p), idOf(raw, 'User'));
+      if (!u) throw notFound('User');
+      return u;
+    };
+    r.get(`${base}/:id`, async (req, res) => {
+      const p = guard(req, res);
+      const u = await findPerson(p, req.params.id);
+      const done = doneNote(req.query.done, DONE);
+      // After an invitation: where it went (the address the API reported; the link itself is only in the email).
+      const sentTo = done === 'adm.done.invited' && typeof req.query.sentTo === 'string' && req.query.sentTo.toLowerCase() === u.email.toLowerCase() ? u.email : null;
+      await userPage(res, u, null, 200, { done, sentTo });
+    });
+    r.post(`${base}/:id`, form, audited, async (req, res) => {
+      const p = guard(req, res);
+      checkCsrf(req, res);
+      const u = await findPerson(p, req.params.id);
+      const values = formBody(req);
+      const input = {
+        ...presentFields(values, ['role', 'language', 'timeZone']),
+        name: values.name ?? '',
+        phone: values.phone === '' || values.phone === undefined ? null : values.phone,
+        levels: many(values.levels),
+        leadLevels: many(values.leadLevels),
+        businessLineIds: many(values.businessLineIds),
+      };
+      const parsed = userUpdateSchema.safeParse(input);
+      if (!parsed.success) return userPage(res, u, formState(values, zodErrors(parsed.error, input)), 400);
+      try {
+        await updateUser(db, p, u.id, parsed.data);
+        doneRedirect(res, `${base}/${u.id}`, 'saved');
+      } catch (err) {
+        const f = problemErrors(err);
+        await userPage(res, u, formState(values, f.errors, f.problem), f.status);
+      }
+    });
+    for (const change of ['disable', 'enable'] as const) {
+      r.post(`${base}/:id/${change}`, form, audited, async (req, res) => {
+        const p = guard(req, res);
+        checkCsrf(req, res);
+        const u = await findPerson(p, req.params.id);
+        try {
+          await updateUser(db, p, u.id, { disabled: change === 'disable' });
+        } catch (err) {
+          const f = problemErrors(err);
+          return userPage(res, u, null, f.status, { problem: f.problem });
+        }
+        doneRedirect(res, `${base}/${u.id}`, change === 'disable' ? 'disabled' : 'enabled');
+      });
+    }
   }
 
   // Plans and calendars (read-only here; admins change them through PUT /api/v1/plans/:id and /calendars/:id) -------

@@ -311,3 +311,79 @@ test('managers are kept out of administration, customers out of releases and use
   expect(new URL(anon.url()).pathname).toBe('/login');
   await anon.context().close();
 });
+
+test('an admin changes a person and disables another; bad combinations are named on the form', async () => {
+  const admin = await signIn('admin@demo.test');
+  await switchLanguage(admin, 'en');
+  await admin.goto(`${app.baseUrl}/admin/users?role=agent`);
+  const agents = (await admin.textContent('#users')) ?? '';
+  expect(agents).toContain('l2@demo.test');
+  expect(agents).not.toContain('user@acme.test');
+
+  await admin.click('#users [data-email="l2@demo.test"] a');
+  await admin.waitForURL(/\/admin\/users\/[0-9a-f-]{36}$/);
+  // Leading a level one does not work at is refused by the API's rule, named on the field, the choice kept.
+  await admin.check('#person-leadLevels input[value="L3"]');
+  expect(await submit(admin, '#person-form button[type=submit]')).toBe(400);
+  expect(await admin.textContent('#person-errors')).toContain('Leads levels');
+  expect(await admin.isChecked('#person-leadLevels input[value="L3"]')).toBe(true);
+  await admin.check('#person-levels input[value="L3"]');
+  expect(await submit(admin, '#person-form button[type=submit]')).toBe(200);
+  expect(await admin.textContent('[role=status]')).toContain('Saved');
+  expect((await app.db('users').where({ email: 'l2@demo.test' }).first()).lead_levels).toEqual(['L2', 'L3']);
+  await shot(admin, '12-user-saved');
+
+  // Staff stay staff: the role list offers staff roles only (the API refuses a move between the two sides).
+  expect(await admin.locator('#person-role option[value="customer_user"]').count()).toBe(0);
+
+  const beta = await getUserId('user@beta.test');
+  await admin.goto(`${app.baseUrl}/admin/users/${beta}`);
+  expect(await submit(admin, '#disable-form button[type=submit]')).toBe(200);
+  expect(await admin.textContent('#person-state')).toBe('Disabled');
+  expect((await app.request('POST', '/api/v1/auth/token', { body: { email: 'user@beta.test', password: 'demo' } })).status).toBe(401);
+});
+
+test("a customer admin manages their own organisation's people, but not another organisation's nor another customer admin", async () => {
+  const acmeAdmin = await signIn('admin@acme.test');
+  await switchLanguage(acmeAdmin, 'en');
+  await acmeAdmin.click('header nav a[href="/portal/people"]');
+  await acmeAdmin.waitForURL(/\/portal\/people$/);
+  const list = (await acmeAdmin.textContent('#users')) ?? '';
+  expect(list).toContain('keyuser@acme.test');
+  expect(list).not.toContain('beta.test');
+  expect(list).not.toContain('demo.test');
+  expect(await acmeAdmin.locator('#invite-role option[value="agent"]').count()).toBe(0);
+  expect(await acmeAdmin.locator('#invite-customerId, #invite-levels').count()).toBe(0);
+
+  // A key user needs a business line: named on the form, the rest kept.
+  await acmeAdmin.fill('#invite-email', 'kamil@acme.test');
+  await acmeAdmin.fill('#invite-name', 'Kamil Key');
+  await acmeAdmin.selectOption('#invite-role', 'customer_key_user');
+  expect(await submit(acmeAdmin, '#invite-form button[type=submit]')).toBe(400);
+  expect(await acmeAdmin.textContent('#invite-errors')).toContain('Business lines');
+  expect(await acmeAdmin.inputValue('#invite-email')).toBe('kamil@acme.test');
+  await acmeAdmin.check('#invite-businessLineIds label:has-text("Finance") input');
+  expect(await submit(acmeAdmin, '#invite-form button[type=submit]')).toBe(200);
+  expect(await acmeAdmin.textContent('#invitation-sent')).toContain('kamil@acme.test');
+  await shot(acmeAdmin, '13-people-invited');
+
+  // Another organisation's person is not found; another customer admin cannot be deposed from here.
+  expect((await acmeAdmin.goto(`${app.baseUrl}/portal/people/${await getUserId('admin@beta.test')}`))?.status()).toBe(404);
+  await acmeAdmin.goto(`${app.baseUrl}/portal/people`);
+  await acmeAdmin.fill('#invite-email', 'second-admin@acme.test');
+  await acmeAdmin.fill('#invite-name', 'Second Admin');
+  await acmeAdmin.selectOption('#invite-role', 'customer_admin');
+  expect(await submit(acmeAdmin, '#invite-form button[type=submit]')).toBe(200);
+  expect(await submit(acmeAdmin, '#disable-form button[type=submit]')).toBe(403);
+  expect((await app.db('users').where({ email: 'second-admin@acme.test' }).first()).disabled_at).toBeNull();
+
+  // People pages are for customer admins only.
+  const user = await signIn('user@acme.test');
+  expect((await user.goto(`${app.baseUrl}/portal/people`))?.status()).toBe(403);
+  const agent = await signIn('l1@demo.test');
+  expect((await agent.goto(`${app.baseUrl}/portal/people`))?.status()).toBe(403);
+});
+
+async function getUserId(email: string): Promise<string> {
+  return (await app.db('users').where({ email }).first('id')).id as string;
+}
