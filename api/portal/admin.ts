@@ -18,6 +18,7 @@ import {
   customerUpdateSchema,
   licenseModule,
   listModules,
+  moduleLicenceParams,
   moduleLicenceSchema,
   newCustomerSchema,
   newModuleSchema,
@@ -249,8 +250,10 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
   r.post('/admin/customers/:id/modules/:moduleId/revoke', form, audited, async (req, res) => {
     const p = adminOnly(req, res);
     checkCsrf(req, res);
-    const id = idOf(req.params.id, 'Customer');
-    await revokeModule(db, p, id, String(req.params.moduleId));
+    const params = moduleLicenceParams.safeParse({ id: req.params.id, moduleId: req.params.moduleId });
+    if (!params.success) throw notFound('Licence');
+    const { id, moduleId } = params.data;
+    await revokeModule(db, p, id, moduleId);
     doneRedirect(res, `/admin/customers/${id}`, 'moduleRevoked');
   });
 

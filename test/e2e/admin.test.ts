@@ -144,6 +144,16 @@ test('a manager plans 9.1.0, moves its date, publishes it; the linked defect sho
   expect(await manager.textContent('#release-published')).toMatch(/\d{1,2}:\d{2}/);
   expect(await manager.locator('#move-form').count()).toBe(0);
 
+  // Publishing again (a stale tab) is the workflow's 409, shown as a readable message on the release page.
+  const managerCsrf = await manager.getAttribute('form[action="/logout"] input[name="_csrf"]', 'value');
+  const again = await manager.evaluate(async (token) => {
+    const res = await fetch('/desk/releases/9.1.0/publish', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${token}` });
+    return { status: res.status, text: await res.text() };
+  }, managerCsrf as string);
+  expect(again.status).toBe(409);
+  expect(again.text).toContain('already published');
+  expect(again.text).toContain('role="alert"');
+
   await reloadUntil(manager, releaseUrl, '#release-notes-link');
   expect(await manager.getAttribute('#release-notes-link', 'href')).toMatch(/^\/kb\/articles\/[0-9a-f-]{36}$/);
   expect(await manager.textContent('#release-notes-link')).toContain('9.1.0');
@@ -223,6 +233,12 @@ test('an admin sets up a customer in Slovak: business line, licence, contract an
   await admin.fill('#line-name', 'Výroba');
   expect(await submit(admin, '#line-form button[type=submit]')).toBe(200);
   expect(await admin.inputValue('#lines input[name=name]')).toBe('Výroba');
+  await admin.fill('#lines input[name=name]', '');
+  expect(await submit(admin, '#lines form button[type=submit]')).toBe(400);
+  expect(await admin.getAttribute('#lines input[name=name]', 'aria-invalid')).toBe('true');
+  await admin.fill('#lines input[name=name]', 'Výroba a sklad');
+  expect(await submit(admin, '#lines form button[type=submit]')).toBe(200);
+  expect(await admin.inputValue('#lines input[name=name]')).toBe('Výroba a sklad');
 
   await admin.selectOption('#grant-moduleId', 'finance');
   await admin.fill('#grant-licensedFrom', '2031-01-01');
