@@ -352,6 +352,24 @@ test('an admin changes a person and disables another; bad combinations are named
   // Staff stay staff: the role list offers staff roles only (the API refuses a move between the two sides).
   expect(await admin.locator('#person-role option[value="customer_user"]').count()).toBe(0);
 
+  // The module catalogue grows from its page; plans and calendars are shown read-only.
+  await admin.goto(`${app.baseUrl}/admin/modules`);
+  await admin.fill('#module-id', 'Pay Roll');
+  await admin.fill('#module-name', 'Payroll');
+  await admin.fill('#module-product', 'ticketflow ERP');
+  expect(await submit(admin, '#module-form button[type=submit]')).toBe(400);
+  expect(await admin.getAttribute('#module-id', 'aria-invalid')).toBe('true');
+  expect(await admin.inputValue('#module-name')).toBe('Payroll');
+  await admin.fill('#module-id', 'payroll');
+  expect(await submit(admin, '#module-form button[type=submit]')).toBe(200);
+  expect(await admin.textContent('#modules')).toContain('payroll');
+  await admin.goto(`${app.baseUrl}/admin/plans`);
+  expect(await admin.textContent('main')).toContain('premium');
+  expect(await admin.locator('main form').count()).toBe(0);
+  await admin.goto(`${app.baseUrl}/admin/calendars`);
+  expect(await admin.textContent('main')).toContain('Monday');
+  await shot(admin, '13-calendars');
+
   const beta = await getUserId('user@beta.test');
   await admin.goto(`${app.baseUrl}/admin/users/${beta}`);
   expect(await submit(admin, '#disable-form button[type=submit]')).toBe(200);
@@ -381,7 +399,7 @@ test("a customer admin manages their own organisation's people, but not another 
   await acmeAdmin.check('#invite-businessLineIds label:has-text("Finance") input');
   expect(await submit(acmeAdmin, '#invite-form button[type=submit]')).toBe(200);
   expect(await acmeAdmin.textContent('#invitation-sent')).toContain('kamil@acme.test');
-  await shot(acmeAdmin, '13-people-invited');
+  await shot(acmeAdmin, '14-people-invited');
 
   // Another organisation's person is not found; another customer admin cannot be deposed from here.
   expect((await acmeAdmin.goto(`${app.baseUrl}/portal/people/${await getUserId('admin@beta.test')}`))?.status()).toBe(404);
