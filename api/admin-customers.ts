@@ -5,7 +5,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/connection';
-import { getCustomerDetail, isValidListCursor, listCustomers } from '../db/organisations';
+import { getCustomerDetail, isValidListCursor, listCustomers, type CustomerDetail } from '../db/organisations';
 import { organisationScope, type Principal } from '../domain/access';
 import { principal } from './auth';
 import { badRequest, conflict, forbidden, notFound } from './errors';
@@ -48,14 +48,97 @@ function requireAdmin(p: Principal): void {
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
 
+async function planExists(db: Db, planId: string | undefined): Promise<void> {
+  if (planId && !(await db('plans').where({ id: planId }).first('id'))) throw badRequest([{ field: 'body.planId', message: 'no such plan' }]);
+}
+
+/* The writes below are shared by the JSON API and the admin pages, so both refuse and record alike. */
+
+export async function createCustomer(db: Db, actor: Principal, body: z.infer<typeof newCustomerSchema>): Promise<CustomerDetail> {
+  requireAdmin(actor);
+  await planExists(db, body.planId);
+  try {
+    const [row] = await db('customers').insert({ name: body.name, slug: body.slug, plan_id: body.planId, language: body.language, time_zone: body.timeZone }).returning('id');
+    return (await getCustomerDetail(db, { kind: 'all' }, row.id))!;
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict('slug-taken', `A customer with slug "${body.slug}" already exists`, { field: 'body.slug' });
+    throw err;
+  }
+}
+
+export async function updateCustomer(db: Db, actor: Principal, id: string, body: z.infer<typeof customerUpdateSchema>): Promise<CustomerDetail> {
+  requireAdmin(actor);
+  await planExists(db, body.planId);
+  const n = await db('customers')
+    .where({ id })
+    .update({
+      ...(body.name !== undefined && { name: body.name }),
+      ...(body.planId !== undefined && { plan_id: body.planId }),
+      ...(body.language !== undefined && { language: body.language }),
+      ...(body.timeZone !== undefined && { time_zone: body.timeZone }),
+      updated_at: db.fn.now(),
+    });
+  if (!n) throw notFound('Customer');
+  return (await getCustomerDetail(db, { kind: 'all' }, id))!;
+}
+
+export async function addBusinessLine(db: Db, actor: Principal, id: string, body: z.infer<typeof businessLineSchema>): Promise<{ id: string; name: string }> {
+  requireAdmin(actor);
+  if (!(await db('customers').where({ id }).first('id'))) throw notFound('Customer');
+  try {
+    const [line] = await db('business_lines').insert({ customer_id: id, name: body.name }).returning(['id', 'name']);
+    return line;
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict('name-taken', `This customer already has a business line "${body.name}"`, { field: 'body.name' });
+    throw err;
+  }
+}
+
+export async function renameBusinessLine(db: Db, actor: Principal, id: string, lineId: string, body: z.infer<typeof businessLineSchema>): Promise<{ id: string; name: string }> {
+  requireAdmin(actor);
+  try {
+    const [line] = await db('business_lines').where({ id: lineId, customer_id: id }).update({ name: body.name }).returning(['id', 'name']);
+    if (!line) throw notFound('Business line');
+    return line;
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict('name-taken', `This customer already has a business line "${body.name}"`, { field: 'body.name' });
+    throw err;
+  }
+}
+
+/** Grants a module to a customer, or changes the validity dates of a licence it has. */
+export async function licenseModule(db: Db, actor: Principal, id: string, mod: string, body: z.infer<typeof moduleLicenceSchema>): Promise<CustomerDetail> {
+  requireAdmin(actor);
+  if (!(await db('customers').where({ id }).first('id'))) throw notFound('Customer');
+  if (!(await db('modules').where({ id: mod }).first('id'))) throw notFound('Module');
+  const row = { customer_id: id, module_id: mod, licensed_from: body.licensedFrom ?? null, licensed_to: body.licensedTo ?? null };
+  await db('customer_modules').insert(row).onConflict(['customer_id', 'module_id']).merge(['licensed_from', 'licensed_to']);
+  return (await getCustomerDetail(db, { kind: 'all' }, id))!;
+}
+
+export async function revokeModule(db: Db, actor: Principal, id: string, mod: string): Promise<void> {
+  requireAdmin(actor);
+  const n = await db('customer_modules').where({ customer_id: id, module_id: mod }).delete();
+  if (!n) throw notFound('Licence');
+}
+
+export async function addModule(db: Db, actor: Principal, body: z.infer<typeof newModuleSchema>): Promise<{ id: string; name: string; product: string }> {
+  requireAdmin(actor);
+  try {
+    const [row] = await db('modules').insert(body).returning(['id', 'name', 'product']);
+    return row;
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict('module-exists', `Module "${body.id}" already exists`, { field: 'body.id' });
+    throw err;
+  }
+}
+
+export const listModules = (db: Db): Promise<Array<{ id: string; name: string; product: string }>> => db('modules').orderBy('id').select('id', 'name', 'product');
+
 export function createCustomersRouter(deps: { db: Db }): Router {
   const { db } = deps;
   const r = Router();
   const idempotent = idempotentCreate(db);
-
-  const planExists = async (planId: string | undefined) => {
-    if (planId && !(await db('plans').where({ id: planId }).first('id'))) throw badRequest([{ field: 'body.planId', message: 'no such plan' }]);
-  };
 
   r.get('/customers', async (req, res) => {
     const p = principal(res);
@@ -64,16 +147,10 @@ export function createCustomersRouter(deps: { db: Db }): Router {
   });
 
   r.post('/customers', idempotent, async (req, res) => {
-    requireAdmin(principal(res));
-    const body = parseInput(newCustomerSchema, req.body, 'body');
-    await planExists(body.planId);
-    try {
-      const [row] = await db('customers').insert({ name: body.name, slug: body.slug, plan_id: body.planId, language: body.language, time_zone: body.timeZone }).returning('id');
-      res.status(201).location(`/api/v1/customers/${row.id}`).json(await getCustomerDetail(db, { kind: 'all' }, row.id));
-    } catch (err) {
-      if (isUniqueViolation(err)) throw conflict('slug-taken', `A customer with slug "${body.slug}" already exists`, { field: 'body.slug' });
-      throw err;
-    }
+    const actor = principal(res);
+    requireAdmin(actor);
+    const created = await createCustomer(db, actor, parseInput(newCustomerSchema, req.body, 'body'));
+    res.status(201).location(`/api/v1/customers/${created.id}`).json(created);
   });
 
   r.get('/customers/:id', async (req, res) => {
@@ -85,85 +162,52 @@ export function createCustomersRouter(deps: { db: Db }): Router {
   });
 
   r.patch('/customers/:id', async (req, res) => {
-    requireAdmin(principal(res));
+    const actor = principal(res);
+    requireAdmin(actor);
     const { id } = parseInput(customerIdParam, req.params, 'params');
-    const body = parseInput(customerUpdateSchema, req.body, 'body');
-    await planExists(body.planId);
-    const n = await db('customers')
-      .where({ id })
-      .update({
-        ...(body.name !== undefined && { name: body.name }),
-        ...(body.planId !== undefined && { plan_id: body.planId }),
-        ...(body.language !== undefined && { language: body.language }),
-        ...(body.timeZone !== undefined && { time_zone: body.timeZone }),
-        updated_at: db.fn.now(),
-      });
-    if (!n) throw notFound('Customer');
-    res.json(await getCustomerDetail(db, { kind: 'all' }, id));
+    res.json(await updateCustomer(db, actor, id, parseInput(customerUpdateSchema, req.body, 'body')));
   });
 
   r.post('/customers/:id/business-lines', idempotent, async (req, res) => {
-    requireAdmin(principal(res));
+    const actor = principal(res);
+    requireAdmin(actor);
     const { id } = parseInput(customerIdParam, req.params, 'params');
-    const body = parseInput(businessLineSchema, req.body, 'body');
-    if (!(await db('customers').where({ id }).first('id'))) throw notFound('Customer');
-    try {
-      const [line] = await db('business_lines').insert({ customer_id: id, name: body.name }).returning(['id', 'name']);
-      res.status(201).location(`/api/v1/customers/${id}/business-lines/${line.id}`).json(line);
-    } catch (err) {
-      if (isUniqueViolation(err)) throw conflict('name-taken', `This customer already has a business line "${body.name}"`, { field: 'body.name' });
-      throw err;
-    }
+    const line = await addBusinessLine(db, actor, id, parseInput(businessLineSchema, req.body, 'body'));
+    res.status(201).location(`/api/v1/customers/${id}/business-lines/${line.id}`).json(line);
   });
 
   r.patch('/customers/:id/business-lines/:lineId', async (req, res) => {
-    requireAdmin(principal(res));
+    const actor = principal(res);
+    requireAdmin(actor);
     const { id, lineId } = parseInput(businessLineParams, req.params, 'params');
-    const body = parseInput(businessLineSchema, req.body, 'body');
-    try {
-      const [line] = await db('business_lines').where({ id: lineId, customer_id: id }).update({ name: body.name }).returning(['id', 'name']);
-      if (!line) throw notFound('Business line');
-      res.json(line);
-    } catch (err) {
-      if (isUniqueViolation(err)) throw conflict('name-taken', `This customer already has a business line "${body.name}"`, { field: 'body.name' });
-      throw err;
-    }
+    res.json(await renameBusinessLine(db, actor, id, lineId, parseInput(businessLineSchema, req.body, 'body')));
   });
 
   r.put('/customers/:id/modules/:moduleId', async (req, res) => {
-    requireAdmin(principal(res));
+    const actor = principal(res);
+    requireAdmin(actor);
     const { id, moduleId: mod } = parseInput(moduleLicenceParams, req.params, 'params');
-    const body = parseInput(moduleLicenceSchema, req.body, 'body');
-    if (!(await db('customers').where({ id }).first('id'))) throw notFound('Customer');
-    if (!(await db('modules').where({ id: mod }).first('id'))) throw notFound('Module');
-    const row = { customer_id: id, module_id: mod, licensed_from: body.licensedFrom ?? null, licensed_to: body.licensedTo ?? null };
-    await db('customer_modules').insert(row).onConflict(['customer_id', 'module_id']).merge(['licensed_from', 'licensed_to']);
-    res.json(await getCustomerDetail(db, { kind: 'all' }, id));
+    res.json(await licenseModule(db, actor, id, mod, parseInput(moduleLicenceSchema, req.body, 'body')));
   });
 
   r.delete('/customers/:id/modules/:moduleId', async (req, res) => {
-    requireAdmin(principal(res));
+    const actor = principal(res);
+    requireAdmin(actor);
     const { id, moduleId: mod } = parseInput(moduleLicenceParams, req.params, 'params');
-    const n = await db('customer_modules').where({ customer_id: id, module_id: mod }).delete();
-    if (!n) throw notFound('Licence');
+    await revokeModule(db, actor, id, mod);
     res.status(204).end();
   });
 
   r.get('/modules', async (_req, res) => {
     principal(res);
-    res.json({ items: await db('modules').orderBy('id').select('id', 'name', 'product'), nextCursor: null });
+    res.json({ items: await listModules(db), nextCursor: null });
   });
 
   r.post('/modules', idempotent, async (req, res) => {
-    requireAdmin(principal(res));
-    const body = parseInput(newModuleSchema, req.body, 'body');
-    try {
-      const [row] = await db('modules').insert(body).returning(['id', 'name', 'product']);
-      res.status(201).location(`/api/v1/modules/${row.id}`).json(row);
-    } catch (err) {
-      if (isUniqueViolation(err)) throw conflict('module-exists', `Module "${body.id}" already exists`, { field: 'body.id' });
-      throw err;
-    }
+    const actor = principal(res);
+    requireAdmin(actor);
+    const row = await addModule(db, actor, parseInput(newModuleSchema, req.body, 'body'));
+    res.status(201).location(`/api/v1/modules/${row.id}`).json(row);
   });
 
   return r;

@@ -7,8 +7,8 @@ import { z } from 'zod';
 import type { Db } from '../db/connection';
 import { calendarFromRow, contractFromRow, getCustomer, planFromRow } from '../db/reference';
 import { validateCalendar } from '../domain/calendar';
-import { isStaff, type Role } from '../domain/access';
-import { PRIORITIES, TARGET_KINDS } from '../domain/plans';
+import { isStaff, type Principal, type Role } from '../domain/access';
+import { PRIORITIES, TARGET_KINDS, type Contract } from '../domain/plans';
 import { principal } from './auth';
 import { badRequest, forbidden, notFound } from './errors';
 import { idempotentCreate } from './idempotency';
@@ -58,6 +58,31 @@ function requireStaff(res: Response) {
 
 async function calendarExists(db: Db, id: string | null | undefined, field: string) {
   if (id && !(await db('calendars').where({ id }).first('id'))) throw badRequest([{ field, message: 'no such calendar' }]);
+}
+
+/** Creates a contract, or replaces one when `id` is given (shared by the JSON API and the admin pages). */
+export async function saveContract(db: Db, actor: Principal, body: z.infer<typeof contractSchema>, id?: string): Promise<Contract> {
+  if (actor.role !== 'admin') throw forbidden('Only admin may do this');
+  if (!(await getCustomer(db, body.customerId))) throw badRequest([{ field: 'body.customerId', message: 'no such customer' }]);
+  await calendarExists(db, body.businessCalendarId, 'body.businessCalendarId');
+  const row = {
+    customer_id: body.customerId,
+    name: body.name,
+    valid_from: body.validFrom,
+    valid_to: body.validTo ?? null,
+    targets: JSON.stringify(body.targets),
+    business_calendar_id: body.businessCalendarId ?? null,
+    warning_threshold: body.warningThreshold ?? null,
+    level_budgets: body.levelBudgets ? JSON.stringify(body.levelBudgets) : null,
+    contacts: JSON.stringify(body.contacts),
+  };
+  if (id) {
+    const n = await db('contracts').where({ id }).update({ ...row, updated_at: db.fn.now() });
+    if (!n) throw notFound('Contract');
+    return contractFromRow(await db('contracts').where({ id }).first());
+  }
+  const [created] = await db('contracts').insert(row).returning('*');
+  return contractFromRow(created);
 }
 
 export function createSlaAdminRouter(deps: { db: Db }): Router {
@@ -116,36 +141,15 @@ export function createSlaAdminRouter(deps: { db: Db }): Router {
     const rows = await db('contracts').modify((b) => (q.customerId ? b.where({ customer_id: q.customerId }) : b)).orderBy('valid_from', 'desc');
     res.json({ items: rows.map(contractFromRow), nextCursor: null });
   });
-  const saveContract = async (res: Response, body: z.infer<typeof contractSchema>, id?: string) => {
-    if (!(await getCustomer(db, body.customerId))) throw badRequest([{ field: 'body.customerId', message: 'no such customer' }]);
-    await calendarExists(db, body.businessCalendarId, 'body.businessCalendarId');
-    const row = {
-      customer_id: body.customerId,
-      name: body.name,
-      valid_from: body.validFrom,
-      valid_to: body.validTo ?? null,
-      targets: JSON.stringify(body.targets),
-      business_calendar_id: body.businessCalendarId ?? null,
-      warning_threshold: body.warningThreshold ?? null,
-      level_budgets: body.levelBudgets ? JSON.stringify(body.levelBudgets) : null,
-      contacts: JSON.stringify(body.contacts),
-    };
-    if (id) {
-      const n = await db('contracts').where({ id }).update({ ...row, updated_at: db.fn.now() });
-      if (!n) throw notFound('Contract');
-      return res.json(contractFromRow(await db('contracts').where({ id }).first()));
-    }
-    const [created] = await db('contracts').insert(row).returning('*');
-    res.status(201).location(`/api/v1/contracts/${created.id}`).json(contractFromRow(created));
-  };
   r.post('/contracts', idempotentCreate(db), async (req, res) => {
-    requireRole(res, 'admin');
-    await saveContract(res, parseInput(contractSchema, req.body, 'body'));
+    const actor = requireRole(res, 'admin');
+    const created = await saveContract(db, actor, parseInput(contractSchema, req.body, 'body'));
+    res.status(201).location(`/api/v1/contracts/${created.id}`).json(created);
   });
   r.put('/contracts/:id', async (req, res) => {
-    requireRole(res, 'admin');
+    const actor = requireRole(res, 'admin');
     const { id } = parseInput(z.strictObject({ id: z.string().uuid('must be a UUID') }), req.params, 'params');
-    await saveContract(res, parseInput(contractSchema, req.body, 'body'), id);
+    res.json(await saveContract(db, actor, parseInput(contractSchema, req.body, 'body'), id));
   });
   return r;
 }

@@ -6,7 +6,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
-import { getCustomerDetail, getUser, isValidListCursor, listUsers } from '../db/organisations';
+import { getCustomerDetail, getUser, isValidListCursor, listUsers, type User } from '../db/organisations';
 import { createInvitation, revokeAllTokens } from '../db/users';
 import { isCustomerRole, mayAssignRole, ROLES, userManagementScope, type OrganisationScope, type Principal, type Role } from '../domain/access';
 import { principal } from './auth';
@@ -79,6 +79,116 @@ async function checkShape(
   if (problems.length) throw badRequest(problems);
 }
 
+/** Invites a person: the account, and the invitation emailed to them through the outbox (the token only by email). */
+export async function inviteUser(deps: UsersRouterDeps, actor: Principal, body: z.infer<typeof inviteUserSchema>): Promise<User & { invitation: { sentTo: string; expiresAt: string } }> {
+  const { db } = deps;
+  const scope = managementScope(actor);
+  const whyNot = mayAssignRole(actor, body.role);
+  if (whyNot) throw forbidden(`Cannot give role ${body.role}: ${whyNot}`);
+  // A customer admin invites into their own organisation; naming another one is refused.
+  const customerId = scope.kind === 'organisation' ? (body.customerId ?? scope.customerId) : (body.customerId ?? null);
+  if (scope.kind === 'organisation' && customerId !== scope.customerId) throw forbidden('A customer admin invites people into their own organisation only');
+  const organisation = customerId ? await getCustomerDetail(db, { kind: 'all' }, customerId) : undefined;
+  if (customerId && !organisation) throw badRequest([{ field: 'body.customerId', message: 'no such customer' }]);
+  const shape = { role: body.role, customerId, levels: body.levels ?? [], leadLevels: body.leadLevels ?? [], businessLineIds: body.businessLineIds ?? [] };
+  await checkShape(db, shape);
+
+  const created = await db
+    .transaction(async (trx) => {
+      const [row] = await trx('users')
+        .insert({
+          email: body.email,
+          name: body.name,
+          role: body.role,
+          customer_id: customerId,
+          levels: shape.levels,
+          lead_levels: shape.leadLevels,
+          language: body.language ?? organisation?.language ?? 'en',
+          time_zone: body.timeZone ?? organisation?.timeZone ?? 'Europe/Bratislava',
+          phone: body.phone ?? null,
+        })
+        .returning('*');
+      if (shape.businessLineIds.length) await trx('user_business_lines').insert(shape.businessLineIds.map((id) => ({ user_id: row.id, business_line_id: id })));
+      const invitation = await createInvitation(trx, row.id, actor.id);
+      const invitationUrl = `${deps.publicUrl}/invitations/accept#token=${invitation.token}`;
+      // The invitation email goes through the notification outbox like every other message.
+      await trx('notifications').insert({
+        idempotency_key: `user-invited:${row.id}:${invitation.expiresAt.getTime()}`,
+        recipient_id: row.id,
+        recipient_email: row.email,
+        template: 'user-invited',
+        language: row.language,
+        payload: JSON.stringify({
+          eventType: 'user.invited',
+          at: new Date().toISOString(),
+          data: { inviterName: actor.name, organisationName: organisation?.name ?? 'ticketflow', expiresAt: invitation.expiresAt.toISOString() },
+          links: { invitation: invitationUrl },
+        }),
+      });
+      // The link goes to the invited person only (by email); the inviter learns that it was sent, not the token.
+      return { id: row.id as string, invitation: { sentTo: row.email as string, expiresAt: invitation.expiresAt.toISOString() } };
+    })
+    .catch((err: { code?: string; constraint?: string }) => {
+      if (err.code === '23505' && err.constraint === 'users_email_lower_unique') {
+        throw conflict('email-taken', 'This email already has an account; ask an admin to move or re-enable it', { field: 'body.email' });
+      }
+      throw err;
+    });
+  const user = await getUser(db, { kind: 'all' }, created.id);
+  return { ...user!, invitation: created.invitation };
+}
+
+/** Changes a person: role, levels, business lines, details, disabled; the same rules whoever asks. */
+export async function updateUser(db: Db, actor: Principal, id: string, body: z.infer<typeof userUpdateSchema>): Promise<User> {
+  const scope = managementScope(actor);
+  const current = await getUser(db, scope, id);
+  if (!current) throw notFound('User');
+  if (id === actor.id && (body.disabled === true || (body.role && body.role !== actor.role))) {
+    throw forbidden('You cannot disable yourself or change your own role; ask another admin');
+  }
+  // Customer admins do not depose each other: disabling, re-enabling or changing the role of a customer admin
+  // is for the vendor's admins.
+  if (actor.role !== 'admin' && current.role === 'customer_admin' && id !== actor.id && (body.disabled !== undefined || (body.role && body.role !== current.role))) {
+    throw forbidden("Another customer admin's account is changed by the vendor's admins");
+  }
+  if (body.role) {
+    const whyNot = mayAssignRole(actor, body.role);
+    if (whyNot) throw forbidden(`Cannot give role ${body.role}: ${whyNot}`);
+    if (isCustomerRole(body.role) !== isCustomerRole(current.role)) {
+      throw badRequest([{ field: 'body.role', message: 'cannot move a user between staff and customer roles; invite a new account' }]);
+    }
+  }
+  const role = body.role ?? current.role;
+  const next = {
+    role,
+    customerId: current.customerId,
+    levels: body.levels ?? (role === 'agent' ? current.levels : []),
+    leadLevels: body.leadLevels ?? (role === 'agent' ? current.leadLevels : []),
+    businessLineIds: body.businessLineIds ?? (role === 'customer_key_user' ? current.businessLineIds : []),
+  };
+  await checkShape(db, next);
+  await db.transaction(async (trx) => {
+    await trx('users')
+      .where({ id })
+      .update({
+        role,
+        levels: next.levels,
+        lead_levels: next.leadLevels,
+        ...(body.name !== undefined && { name: body.name }),
+        ...(body.language !== undefined && { language: body.language }),
+        ...(body.timeZone !== undefined && { time_zone: body.timeZone }),
+        ...(body.phone !== undefined && { phone: body.phone }),
+        ...(body.disabled !== undefined && { disabled_at: body.disabled ? trx.fn.now() : null }),
+        updated_at: trx.fn.now(),
+      });
+    await trx('user_business_lines').where({ user_id: id }).delete();
+    if (next.businessLineIds.length) await trx('user_business_lines').insert(next.businessLineIds.map((b) => ({ user_id: id, business_line_id: b })));
+    // A disabled user is signed out everywhere at once; re-enabling does not bring old sessions back.
+    if (body.disabled === true) await revokeAllTokens(trx, id);
+  });
+  return (await getUser(db, scope, id))!;
+}
+
 export interface UsersRouterDeps {
   db: Db;
   publicUrl: string;
@@ -96,61 +206,9 @@ export function createUsersRouter(deps: UsersRouterDeps): Router {
 
   r.post('/users', idempotentCreate(db), async (req, res) => {
     const actor = principal(res);
-    const scope = managementScope(actor);
-    const body = parseInput(inviteUserSchema, req.body, 'body');
-    const whyNot = mayAssignRole(actor, body.role);
-    if (whyNot) throw forbidden(`Cannot give role ${body.role}: ${whyNot}`);
-    // A customer admin invites into their own organisation; naming another one is refused.
-    const customerId = scope.kind === 'organisation' ? (body.customerId ?? scope.customerId) : (body.customerId ?? null);
-    if (scope.kind === 'organisation' && customerId !== scope.customerId) throw forbidden('A customer admin invites people into their own organisation only');
-    const organisation = customerId ? await getCustomerDetail(db, { kind: 'all' }, customerId) : undefined;
-    if (customerId && !organisation) throw badRequest([{ field: 'body.customerId', message: 'no such customer' }]);
-    const shape = { role: body.role, customerId, levels: body.levels ?? [], leadLevels: body.leadLevels ?? [], businessLineIds: body.businessLineIds ?? [] };
-    await checkShape(db, shape);
-
-    const created = await db
-      .transaction(async (trx) => {
-        const [row] = await trx('users')
-          .insert({
-            email: body.email,
-            name: body.name,
-            role: body.role,
-            customer_id: customerId,
-            levels: shape.levels,
-            lead_levels: shape.leadLevels,
-            language: body.language ?? organisation?.language ?? 'en',
-            time_zone: body.timeZone ?? organisation?.timeZone ?? 'Europe/Bratislava',
-            phone: body.phone ?? null,
-          })
-          .returning('*');
-        if (shape.businessLineIds.length) await trx('user_business_lines').insert(shape.businessLineIds.map((id) => ({ user_id: row.id, business_line_id: id })));
-        const invitation = await createInvitation(trx, row.id, actor.id);
-        const invitationUrl = `${deps.publicUrl}/invitations/accept#token=${invitation.token}`;
-        // The invitation email goes through the notification outbox like every other message.
-        await trx('notifications').insert({
-          idempotency_key: `user-invited:${row.id}:${invitation.expiresAt.getTime()}`,
-          recipient_id: row.id,
-          recipient_email: row.email,
-          template: 'user-invited',
-          language: row.language,
-          payload: JSON.stringify({
-            eventType: 'user.invited',
-            at: new Date().toISOString(),
-            data: { inviterName: actor.name, organisationName: organisation?.name ?? 'ticketflow', expiresAt: invitation.expiresAt.toISOString() },
-            links: { invitation: invitationUrl },
-          }),
-        });
-        // The link goes to the invited person only (by email); the inviter learns that it was sent, not the token.
-        return { id: row.id as string, invitation: { sentTo: row.email as string, expiresAt: invitation.expiresAt.toISOString() } };
-      })
-      .catch((err: { code?: string; constraint?: string }) => {
-        if (err.code === '23505' && err.constraint === 'users_email_lower_unique') {
-          throw conflict('email-taken', 'This email already has an account; ask an admin to move or re-enable it', { field: 'body.email' });
-        }
-        throw err;
-      });
-    const user = await getUser(db, { kind: 'all' }, created.id);
-    res.status(201).location(`/api/v1/users/${created.id}`).json({ ...user, invitation: created.invitation });
+    managementScope(actor);
+    const invited = await inviteUser(deps, actor, parseInput(inviteUserSchema, req.body, 'body'));
+    res.status(201).location(`/api/v1/users/${invited.id}`).json(invited);
   });
 
   r.get('/users/:id', async (req, res) => {
@@ -163,55 +221,9 @@ export function createUsersRouter(deps: UsersRouterDeps): Router {
 
   r.patch('/users/:id', async (req, res) => {
     const actor = principal(res);
-    const scope = managementScope(actor);
+    managementScope(actor);
     const { id } = parseInput(userIdParam, req.params, 'params');
-    const body = parseInput(userUpdateSchema, req.body, 'body');
-    const current = await getUser(db, scope, id);
-    if (!current) throw notFound('User');
-    if (id === actor.id && (body.disabled === true || (body.role && body.role !== actor.role))) {
-      throw forbidden('You cannot disable yourself or change your own role; ask another admin');
-    }
-    // Customer admins do not depose each other: disabling, re-enabling or changing the role of a customer admin
-    // is for the vendor's admins.
-    if (actor.role !== 'admin' && current.role === 'customer_admin' && id !== actor.id && (body.disabled !== undefined || (body.role && body.role !== current.role))) {
-      throw forbidden("Another customer admin's account is changed by the vendor's admins");
-    }
-    if (body.role) {
-      const whyNot = mayAssignRole(actor, body.role);
-      if (whyNot) throw forbidden(`Cannot give role ${body.role}: ${whyNot}`);
-      if (isCustomerRole(body.role) !== isCustomerRole(current.role)) {
-        throw badRequest([{ field: 'body.role', message: 'cannot move a user between staff and customer roles; invite a new account' }]);
-      }
-    }
-    const role = body.role ?? current.role;
-    const next = {
-      role,
-      customerId: current.customerId,
-      levels: body.levels ?? (role === 'agent' ? current.levels : []),
-      leadLevels: body.leadLevels ?? (role === 'agent' ? current.leadLevels : []),
-      businessLineIds: body.businessLineIds ?? (role === 'customer_key_user' ? current.businessLineIds : []),
-    };
-    await checkShape(db, next);
-    await db.transaction(async (trx) => {
-      await trx('users')
-        .where({ id })
-        .update({
-          role,
-          levels: next.levels,
-          lead_levels: next.leadLevels,
-          ...(body.name !== undefined && { name: body.name }),
-          ...(body.language !== undefined && { language: body.language }),
-          ...(body.timeZone !== undefined && { time_zone: body.timeZone }),
-          ...(body.phone !== undefined && { phone: body.phone }),
-          ...(body.disabled !== undefined && { disabled_at: body.disabled ? trx.fn.now() : null }),
-          updated_at: trx.fn.now(),
-        });
-      await trx('user_business_lines').where({ user_id: id }).delete();
-      if (next.businessLineIds.length) await trx('user_business_lines').insert(next.businessLineIds.map((b) => ({ user_id: id, business_line_id: b })));
-      // A disabled user is signed out everywhere at once; re-enabling does not bring old sessions back.
-      if (body.disabled === true) await revokeAllTokens(trx, id);
-    });
-    res.json(await getUser(db, scope, id));
+    res.json(await updateUser(db, actor, id, parseInput(userUpdateSchema, req.body, 'body')));
   });
 
   return r;

@@ -21,6 +21,8 @@ import { mountKbPages } from './kb';
 import { mountNewTicketPages } from './new-ticket';
 import { mountDeskPages } from './desk';
 import { mountDashboardPages } from './dashboard';
+import { mountReleasePages } from './releases';
+import { mountAdminPages } from './admin';
 
 export type { PortalDeps } from './kit';
 export const LANGUAGE_COOKIE = 'tf_lang';
@@ -108,8 +110,10 @@ export function createPortalRouter(deps: PortalDeps): Router {
   mountCustomerPages(r, kit);
   mountDashboardPages(r, kit);
   mountDeskPages(r, kit);
+  mountReleasePages(r, kit);
+  mountAdminPages(r, kit, { publicUrl: deps.publicUrl ?? 'http://localhost:3000' });
 
-  r.use(['/portal', '/desk'], (_req, _res, next) => next(notFound('Page')));
+  r.use(['/portal', '/desk', '/admin'], (_req, _res, next) => next(notFound('Page')));
 
   // Errors on portal pages are pages too; another organisation's ticket looks exactly like a missing one.
   r.use((err: unknown, req: Request, res: Response, next: NextFunction) => {

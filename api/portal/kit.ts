@@ -23,6 +23,8 @@ export interface PortalDeps {
   taskQueue: string;
   log: Logger;
   secureCookies: boolean;
+  /** Base URL people open (links in invitation emails sent from the admin pages). */
+  publicUrl?: string;
   /** The API's sign-in limiter: one count of failed attempts for both. */
   loginLimiter?: RequestHandler;
   /** Verifies the signed satisfaction links in e-mails (the same secret as the API). */

@@ -89,4 +89,25 @@ input[type=tel] { width: 100%; max-width: 40rem; }
 .phone-line.open { color: var(--ok); } .phone-line.closed { color: var(--bad); }
 blockquote.typed { border-left: 3px solid var(--line); margin: .25rem 0; padding: .25rem .75rem; white-space: pre-wrap; color: var(--fg); font-weight: 400; }
 .desk-timeline .body { white-space: pre-wrap; }
+/* admin: releases and administration */
+.subnav ul { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; list-style: none; padding: 0; margin: 0 0 1rem; border-bottom: 1px solid var(--line); }
+.subnav a { display: inline-block; padding: .25rem 0; }
+.subnav a[aria-current=page] { font-weight: 700; color: var(--fg); border-bottom: 3px solid var(--accent); }
+.filters { display: flex; flex-wrap: wrap; gap: .25rem 1rem; align-items: end; margin-bottom: 1rem; }
+.filters label { margin-top: 0; } .filters select { width: auto; }
+.facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: .5rem 1.5rem; }
+.facts dt { color: var(--muted); font-size: .9rem; }
+.error-summary { border: 2px solid var(--bad); padding: .5rem 1rem; margin: .5rem 0; }
+.field-error { margin: .1rem 0; }
+.detail { font-weight: 400; }
+[aria-invalid=true] { border-color: var(--bad); border-width: 2px; }
+form.inline { display: inline-flex; flex-wrap: wrap; gap: .25rem .5rem; align-items: end; margin: 0; }
+form.inline label { margin-top: 0; } form.inline button { margin-top: 0; }
+ul.plain { list-style: none; padding: 0; } ul.plain li { margin: .25rem 0; }
+label.check { display: inline-flex; gap: .25rem; align-items: center; font-weight: 400; margin-right: 1rem; }
+input[type=date], input[type=tel] { font: inherit; padding: .35rem .5rem; border: 1px solid #767676; border-radius: 4px; }
+.pre { white-space: pre-wrap; }
+a.button { display: inline-block; padding: .45rem 1rem; border: 2px solid var(--accent); border-radius: 4px; background: var(--accent); color: var(--accent-fg); text-decoration: none; }
+table.targets input { width: 5rem; } table.targets select { width: auto; }
+@media (max-width: 40rem) { table.targets, table.targets tbody, table.targets tr, table.targets td, table.targets th { display: block; } table.targets thead { display: none; } }
 `;
