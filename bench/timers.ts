@@ -69,7 +69,11 @@ async function main(): Promise<void> {
   const stack = await startStack('timers');
   try {
     const taskQueue = `bench-timers-${randomBytes(4).toString('hex')}`;
-    const worker = await stack.startWorker({ taskQueue });
+    // BENCH_TIMERS_WORKERS=<n>: the same task queue served by n worker processes (horizontal scaling: each keeps its
+    // own cache of WORKER_MAX_CACHED_WORKFLOWS tickets); figures are per worker, the worst one reported.
+    const workers = [];
+    for (let i = 0; i < envInt('BENCH_TIMERS_WORKERS', 1); i++) workers.push(await stack.startWorker({ taskQueue }));
+    const worker = workers[0];
     const api = await stack.startApi({ taskQueue });
     const http = new JsonClient(api.baseUrl, CONCURRENCY + 4);
     const acmeToken = await http.login('user@acme.test');
@@ -90,7 +94,7 @@ async function main(): Promise<void> {
     step(`creation rate ≈ ${rate.toFixed(1)}/s: ${N} tickets in ≈ ${creationS.toFixed(0)} s; deadlines from ${new Date(windowStart).toISOString()} over ${SPREAD_S} s`);
 
     // Batches of CONCURRENCY: before each, the contract's target is set so the batch's deadlines hit its slot.
-    const statsFrom = worker.stats.length;
+    const statsFrom = workers.map((w) => w.stats.length);
     let made = 0;
     const createdAt = Date.now();
     while (made < N) {
@@ -107,12 +111,13 @@ async function main(): Promise<void> {
 
     const tickets = stack.db('tickets').where({ title: TITLE }).select('id');
     const breaches = () => stack.db('ticket_events').whereIn('ticket_id', tickets).where({ type: 'sla.breached' }).whereRaw("data->>'clock' = 'firstResponse'");
-    const pids = { bench: stack.pids.bench, temporal: stack.pids.temporal, api: api.process.pid, worker: worker.process.pid };
+    const pids: Record<string, number | undefined> = { bench: stack.pids.bench, temporal: stack.pids.temporal, api: api.process.pid };
+    workers.forEach((w, i) => (pids[i === 0 ? 'worker' : `worker${i + 1}`] = w.process.pid));
     // CPU from a little before the window to the last breach.
     await new Promise((r) => setTimeout(r, Math.max(0, windowStart - Date.now() - 5000)));
     const cpuBefore = cpuSnapshot(pids);
     const cpuFrom = Date.now();
-    const lagFrom = worker.stats.length;
+    const lagFrom = workers.map((w) => w.stats.length);
     const allIn = await waitFor(
       async () => {
         const [{ n }] = await breaches().clone().count({ n: '*' });
@@ -148,8 +153,8 @@ async function main(): Promise<void> {
       .where({ 'u.role': 'manager', 'e.type': 'sla.breached' })
       .count({ n: '*' });
     const [{ n: projected }] = await stack.db('tickets').where({ title: TITLE, sla_state: 'breached' }).count({ n: '*' });
-    const lag = worker.stats.slice(lagFrom).map((s) => s.lag.p99);
-    const rss = worker.stats.slice(statsFrom).map((s) => s.rss);
+    const lag = workers.flatMap((w, i) => w.stats.slice(lagFrom[i]).map((s) => s.lag.p99));
+    const rss = workers.flatMap((w, i) => w.stats.slice(statsFrom[i]).map((s) => s.rss));
     const cpu = cpuDelta(cpuBefore, cpuAfter);
     http.close();
     const where = await latenessBreakdown(stack.temporal, stack.db, rows, Math.min(rows.length, envInt('BENCH_TIMERS_HISTORIES', 200)));
@@ -168,10 +173,10 @@ async function main(): Promise<void> {
     figure('breaches without their own timer', `${where.withoutOwnTimer} of ${where.sampled} sampled histories (an earlier timer's late workflow task found the deadline passed)`);
     figure('deadline → fired → recorded (p50)', `fired (event at) +${ms(firedLate.p50)}, then written +${ms(writeLag.p50)}`);
     figure('manager notified of breaches', `${managerNotes} (one per breach: ${Number(managerNotes) === perTicket.size ? 'yes' : 'NO'}); tickets projected as breached ${projected}`);
-    figure('worker during the window', `lag p99 (worst second) ${ms(lag.length ? Math.max(...lag) : NaN)}; RSS peak ${mib(rss.length ? Math.max(...rss) : NaN)}; cpu ${cpuShares(cpu, cpuWallS)}`);
+    figure(workers.length > 1 ? `${workers.length} workers during the window (worst)` : 'worker during the window', `lag p99 (worst second) ${ms(lag.length ? Math.max(...lag) : NaN)}; RSS peak ${mib(rss.length ? Math.max(...rss) : NaN)}; cpu ${cpuShares(cpu, cpuWallS)}`);
     if (cpu.other > 0.1 * cpuWallS) step(`other processes on the machine used CPU meanwhile: ${otherProcesses(cpuBefore, cpuAfter).join('; ')}`);
     const file = writeResults('timers', {
-      config: { tickets: N, spreadSeconds: SPREAD_S, concurrency: CONCURRENCY, servers: stack.servers, creationRatePerSecond: Math.round(rate * 10) / 10 },
+      config: { tickets: N, spreadSeconds: SPREAD_S, concurrency: CONCURRENCY, workers: workers.length, servers: stack.servers, creationRatePerSecond: Math.round(rate * 10) / 10 },
       tickets: Number(ticketCount),
       deadlineSpanSeconds: deadlineSpanS,
       breachesRecorded: perTicket.size,
