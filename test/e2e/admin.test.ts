@@ -4,49 +4,26 @@
  * cannot change them, not even with a forged form; an admin sets up a customer in Slovak (business line, licence,
  * contract, invitation), with bad input re-rendered on the named fields; managers and customers are kept out.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = join(__dirname, 'artifacts');
+import { hasElement, openPortalBrowser, reloadUntil, switchLanguage, type PortalBrowser } from '../support/browser';
 
 jest.setTimeout(180_000);
 
 let app: TestApp;
-let browser: Browser;
+let ui: PortalBrowser;
+const signIn: PortalBrowser['signIn'] = (...args) => ui.signIn(...args);
+const shot: PortalBrowser['shot'] = (...args) => ui.shot(...args);
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   app = await startTestApp();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  ui = await openPortalBrowser(app.baseUrl, 'admin-');
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await ui?.close();
   await app?.stop();
 });
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `admin-${name}.png`), fullPage: true });
-}
-
-async function signIn(email: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${app.baseUrl}/login`);
-  await page.fill('#email', email);
-  await page.fill('#password', 'demo');
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form[action="/login"] button')]);
-  return page;
-}
-
-async function switchLanguage(page: Page, lang: 'en' | 'sk'): Promise<void> {
-  await page.selectOption('#lang-select', lang);
-  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/language"] button')]);
-  await page.waitForSelector(`html[lang="${lang}"]`);
-}
 
 /** Submits a form and waits for the page it leads to (a redirect or a re-rendered form). */
 async function submit(page: Page, selector: string): Promise<number> {
@@ -55,16 +32,6 @@ async function submit(page: Page, selector: string): Promise<number> {
 }
 
 /** The worker writes projections and release notes after a moment: reload until the selector shows. */
-async function reloadUntil(page: Page, url: string, selector: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await page.goto(url);
-    if ((await page.locator(selector).count()) > 0) return;
-    if (Date.now() > deadline) throw new Error(`${url} did not show ${selector} in time`);
-    await page.waitForTimeout(300);
-  }
-}
-
 async function act(token: string, ticketId: string, action: string, body: unknown = {}): Promise<void> {
   const res = await app.request('POST', `/api/v1/tickets/${ticketId}/actions/${action}`, { token, body });
   if (res.status !== 200) throw new Error(`${action}: ${res.status} ${res.text}`);
@@ -127,7 +94,7 @@ test('a manager plans 9.1.0, moves its date, publishes it; the linked defect sho
 
   const ticket = await defectFixedIn('9.1.0');
   const releaseUrl = `${app.baseUrl}/desk/releases/9.1.0`;
-  await reloadUntil(manager, releaseUrl, `#release-tickets a[href="/desk/tickets/${ticket.number}"]`);
+  await reloadUntil(manager, releaseUrl, hasElement(manager, `#release-tickets a[href="/desk/tickets/${ticket.number}"]`), `#release-tickets a[href="/desk/tickets/${ticket.number}"]`, 30_000);
   expect(await manager.textContent('#release-tickets')).toContain('Acme');
 
   await manager.fill('#move-plannedDate', '2031-03-16');
@@ -154,14 +121,14 @@ test('a manager plans 9.1.0, moves its date, publishes it; the linked defect sho
   expect(again.text).toContain('already published');
   expect(again.text).toContain('role="alert"');
 
-  await reloadUntil(manager, releaseUrl, '#release-notes-link');
+  await reloadUntil(manager, releaseUrl, hasElement(manager, '#release-notes-link'), '#release-notes-link', 30_000);
   expect(await manager.getAttribute('#release-notes-link', 'href')).toMatch(/^\/kb\/articles\/[0-9a-f-]{36}$/);
   expect(await manager.textContent('#release-notes-link')).toContain('9.1.0');
   await shot(manager, '04-release-published');
 
   // The customer's ticket tells them the fix is out.
   const customer = await signIn('user@acme.test');
-  await reloadUntil(customer, `${app.baseUrl}/portal/tickets/${ticket.number}`, 'li[data-event="fix.released"]');
+  await reloadUntil(customer, `${app.baseUrl}/portal/tickets/${ticket.number}`, hasElement(customer, 'li[data-event="fix.released"]'), 'li[data-event="fix.released"]', 30_000);
   await shot(customer, '05-ticket-fix-released');
 
   // The release's writes from the pages are in the audit log with their actor.
@@ -322,7 +289,7 @@ test('managers are kept out of administration, customers out of releases and use
   }
   await shot(customer, '11-customer-forbidden');
 
-  const anon = await (await browser.newContext()).newPage();
+  const anon = await (await ui.browser.newContext()).newPage();
   await anon.goto(`${app.baseUrl}/admin/users`);
   expect(new URL(anon.url()).pathname).toBe('/login');
   await anon.context().close();

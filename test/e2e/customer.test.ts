@@ -4,26 +4,24 @@
  * intervals of the clocks, change-request approval by the customer admin, the satisfaction page the closing e-mail
  * links to, and the refusals: another organisation's ticket, a plain user approving, a form without CSRF.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { signSatisfactionToken } from '../../activities/notifications/links';
 import { DEV_AUTH_SECRET } from '../../api/app';
 import { PAGE_SIZE } from '../../api/portal/customer-tickets';
 import { eventually, startTestApp, type TestApp } from '../support/app';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = join(__dirname, 'artifacts');
+import { openPortalBrowser, reloadUntil, type Language, type PortalBrowser } from '../support/browser';
 
 let app: TestApp;
-let browser: Browser;
+let ui: PortalBrowser;
+/** Signed in and switched to `lang` (English unless told): the language is remembered per user across tests. */
+const signIn = (email: string, lang: Language = 'en', options?: BrowserContextOptions) => ui.signIn(email, lang, options);
+const shot: PortalBrowser['shot'] = (...args) => ui.shot(...args);
 const tokens: Record<string, string> = {};
 let lines: Record<'Finance' | 'Logistics', string>;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   app = await startTestApp();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  ui = await openPortalBrowser(app.baseUrl, 'customer-');
   for (const email of ['user@acme.test', 'keyuser@acme.test', 'admin@acme.test', 'user@beta.test', 'l1@demo.test', 'l2@demo.test', 'l3@demo.test', 'manager@demo.test']) tokens[email] = await app.login(email);
   const acme = await app.db('customers').where({ slug: 'acme' }).first('id');
   const rows = await app.db('business_lines').where({ customer_id: acme.id }).select('id', 'name');
@@ -31,39 +29,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await ui?.close();
   await app?.stop();
 });
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `customer-${name}.png`), fullPage: true });
-}
-
-async function signIn(email: string, lang: 'en' | 'sk' = 'en'): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${app.baseUrl}/login`);
-  await page.fill('#email', email);
-  await page.fill('#password', 'demo');
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form[action="/login"] button')]);
-  if ((await page.getAttribute('html', 'lang')) !== lang) {
-    await page.selectOption('#lang-select', lang);
-    await Promise.all([page.waitForLoadState('load'), page.click('form[action="/language"] button')]);
-    await page.waitForSelector(`html[lang="${lang}"]`);
-  }
-  return page;
-}
-
 /** Projections are written by the ticket's activities: reload until the page shows the news. */
-async function reloadUntil(page: Page, url: string, check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await page.goto(url);
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`${url} did not show ${what} in time`);
-    await page.waitForTimeout(300);
-  }
-}
 const mainText = async (page: Page) => (await page.textContent('main')) ?? '';
 
 interface Created {
@@ -211,7 +181,7 @@ describe.each(['en', 'sk'] as const)('in %s', (lang) => {
 
     // The closing e-mail's link: /satisfaction#token=…; the page's script moves the token into the form.
     const token = signSatisfactionToken(DEV_AUTH_SECRET, { ticketId: t.id, userId: (await app.db('users').where({ email: 'user@acme.test' }).first('id')).id });
-    const anon = await (await browser.newContext()).newPage();
+    const anon = await (await ui.browser.newContext()).newPage();
     await anon.goto(`${app.baseUrl}/satisfaction#token=${encodeURIComponent(token)}`);
     expect(await anon.inputValue('#sat-token')).toBe(token);
     expect(await anon.isVisible('#sat-token')).toBe(false);

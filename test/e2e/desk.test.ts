@@ -5,58 +5,28 @@
  * defect through to a scheduled fix, a change request assessed); logging a phone call with the scope rule; access
  * checks. One flow runs in Slovak.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = join(__dirname, 'artifacts');
+import { openPortalBrowser, reloadUntil, switchLanguage, type PortalBrowser } from '../support/browser';
 
 let app: TestApp;
-let browser: Browser;
+let ui: PortalBrowser;
+const signIn: PortalBrowser['signIn'] = (...args) => ui.signIn(...args);
+const shot: PortalBrowser['shot'] = (...args) => ui.shot(...args);
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   app = await startTestApp();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  ui = await openPortalBrowser(app.baseUrl, 'desk-');
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await ui?.close();
   await app?.stop();
 });
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `desk-${name}.png`), fullPage: true });
-
-async function signIn(email: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(`${app.baseUrl}/login`);
-  await page.fill('#email', email);
-  await page.fill('#password', 'demo');
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form[action="/login"] button')]);
-  return page;
-}
-
-async function switchLanguage(page: Page, lang: 'en' | 'sk'): Promise<void> {
-  await page.selectOption('#lang-select', lang);
-  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/language"] button')]);
-  await page.waitForSelector(`html[lang="${lang}"]`);
-}
-
 /** Projections are written by the ticket's activities: reload until the page shows the news. */
-async function reloadUntil(page: Page, url: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await page.goto(url);
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`${url} did not show the change in time`);
-    await page.waitForTimeout(300);
-  }
-}
-
 async function token(email: string): Promise<string> {
   tokens[email] ??= await app.login(email);
   return tokens[email];

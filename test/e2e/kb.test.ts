@@ -4,17 +4,16 @@
  * staff writing and editing with revisions kept, Markdown rendered inert, and on the new-ticket form the KB
  * suggestions while typing and the live SLA preview, with and without JavaScript.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { suggestArticles } from '../../db/kb';
 import { startTestApp, type TestApp } from '../support/app';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = join(__dirname, 'artifacts');
+import { openPortalBrowser, type Language, type PortalBrowser } from '../support/browser';
 
 let app: TestApp;
-let browser: Browser;
+let ui: PortalBrowser;
+/** Signed in and switched to `lang` (English unless told): the language is remembered per user across tests. */
+const signIn = (email: string, lang: Language = 'en', options?: BrowserContextOptions) => ui.signIn(email, lang, options);
+const shot: PortalBrowser['shot'] = (...args) => ui.shot(...args);
 let staffToken: string;
 /** The EN/SK pair every test finds, and a draft only staff may see. */
 const pair = { en: '', sk: '' };
@@ -24,9 +23,8 @@ const SK_TITLE = 'Faktúra (tlač dokladu)';
 const DRAFT_TITLE = 'Faktúra storno (internal draft)';
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   app = await startTestApp();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  ui = await openPortalBrowser(app.baseUrl, 'kb-');
   staffToken = await app.login('admin@demo.test');
   const en = await app.request('POST', '/api/v1/kb/articles', {
     token: staffToken,
@@ -49,27 +47,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await ui?.close();
   await app?.stop();
 });
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `kb-${name}.png`), fullPage: true });
-}
-
-async function signIn(email: string, lang: 'en' | 'sk' = 'en', options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
-  await page.goto(`${app.baseUrl}/login`);
-  await page.fill('#email', email);
-  await page.fill('#password', 'demo');
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form[action="/login"] button')]);
-  // The language is remembered per user, so every test sets the one it expects.
-  await page.selectOption('#lang-select', lang);
-  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/language"] button')]);
-  await page.waitForSelector(`html[lang="${lang}"]`);
-  return page;
-}
 
 async function cookieOf(page: Page): Promise<string> {
   return (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');

@@ -3,58 +3,23 @@
  * reports a ticket and sees its SLA deadlines, an agent triages and answers, the customer sees the reply but not
  * the internal note, a manager finds the ticket on the dashboard; once in English and once in Slovak.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = join(__dirname, 'artifacts');
+import { mainContains, openPortalBrowser, reloadUntil, switchLanguage, type PortalBrowser } from '../support/browser';
 
 let app: TestApp;
-let browser: Browser;
+let ui: PortalBrowser;
+const signIn: PortalBrowser['signIn'] = (...args) => ui.signIn(...args);
+const shot: PortalBrowser['shot'] = (...args) => ui.shot(...args);
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   app = await startTestApp();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  ui = await openPortalBrowser(app.baseUrl);
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await ui?.close();
   await app?.stop();
 });
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
-
-async function signIn(email: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${app.baseUrl}/login`);
-  await page.fill('#email', email);
-  await page.fill('#password', 'demo');
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form[action="/login"] button')]);
-  return page;
-}
-
-async function switchLanguage(page: Page, lang: 'en' | 'sk'): Promise<void> {
-  await page.selectOption('#lang-select', lang);
-  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/language"] button')]);
-  await page.waitForSelector(`html[lang="${lang}"]`);
-}
-
-/** Projections are written by the ticket's activities, so a page shows news after a moment: reload until it does. */
-async function reloadUntil(page: Page, url: string, text: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await page.goto(url);
-    if ((await page.textContent('main'))?.includes(text)) return;
-    if (Date.now() > deadline) throw new Error(`${url} did not show "${text}" in time`);
-    await page.waitForTimeout(300);
-  }
-}
 
 const STRINGS = {
   en: { login: 'Sign in', previewTitle: 'Deadlines this ticket would get', firstResponse: 'First response', queue: 'Queue', internal: 'Internal note', dashboard: 'Dashboard', forbidden: 'Not allowed', notFound: 'Not found', triaged: 'Ticket triaged' },
@@ -67,7 +32,7 @@ describe.each(['en', 'sk'] as const)('the portal in %s', (lang) => {
 
   test('a customer reports, an agent triages and answers, the customer sees only the public reply, a manager sees it on the dashboard', async () => {
     // Anonymous visitors switch language with a cookie.
-    const anon = await (await browser.newContext()).newPage();
+    const anon = await (await ui.browser.newContext()).newPage();
     await anon.goto(`${app.baseUrl}/login`);
     if (lang === 'sk') await switchLanguage(anon, 'sk');
     expect(await anon.textContent('h1')).toBe(s.login);
@@ -99,7 +64,7 @@ describe.each(['en', 'sk'] as const)('the portal in %s', (lang) => {
     const ticketUrl = customer.url();
     const number = ticketUrl.split('/').pop() as string;
     expect(await customer.textContent('h1')).toContain(title);
-    await reloadUntil(customer, ticketUrl, ':');
+    await reloadUntil(customer, ticketUrl, mainContains(customer, ':'));
     await shot(customer, at('04-ticket-created'));
 
     const agent = await signIn('l1@demo.test');
@@ -120,14 +85,14 @@ describe.each(['en', 'sk'] as const)('the portal in %s', (lang) => {
     await Promise.all([agent.waitForURL(/done=1/), agent.click('form[action$="/comment"] button')]);
     await agent.fill('#note-body', note);
     await Promise.all([agent.waitForURL(/done=1/), agent.click('form[action$="/note"] button')]);
-    await reloadUntil(agent, deskUrl, note);
+    await reloadUntil(agent, deskUrl, mainContains(agent, note));
     const deskText = (await agent.textContent('main')) ?? '';
     expect(deskText).toContain(reply);
     expect(deskText).toContain(s.internal);
     expect(deskText).toContain(s.triaged);
     await shot(agent, at('06-desk-ticket'));
 
-    await reloadUntil(customer, ticketUrl, reply);
+    await reloadUntil(customer, ticketUrl, mainContains(customer, reply));
     const customerText = (await customer.textContent('main')) ?? '';
     expect(customerText).not.toContain(note);
     expect(customerText).not.toContain(s.internal);
