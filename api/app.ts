@@ -90,7 +90,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(createKbRouter({ db: deps.db }));
   app.use('/api/v1', api);
   // The server-rendered portal at the root (SPEC §10); its pages are not part of the JSON API.
-  app.use(createPortalRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, log: deps.log, secureCookies: publicUrl.startsWith('https:'), publicUrl, loginLimiter, authSecret: deps.authSecret ?? DEV_AUTH_SECRET }));
+  app.use(createPortalRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, log: deps.log, secureCookies: publicUrl.startsWith('https:'), publicUrl, loginLimiter, authSecret: deps.authSecret ?? DEV_AUTH_SECRET, writesPerMinute: deps.writesPerMinute ?? DEFAULT_WRITES_PER_MINUTE }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log));

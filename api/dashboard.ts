@@ -112,7 +112,8 @@ export async function computeDashboard(db: Db, scopeCustomer: string | null, q: 
     atRisk: atRisk.map(asItem),
     breached: breached.map(asItem),
     compliance: { perPlan: perPlan.map(rate), perCustomer: perCustomer.map(rate) },
-    escalationsToday: { automatic: esc.automatic ?? 0, manual: esc.manual ?? 0, timeZone: zone },
+    // Escalations are internal timeline events: a customer admin's figures leave them out.
+    escalationsToday: scopeCustomer ? null : { automatic: esc.automatic ?? 0, manual: esc.manual ?? 0, timeZone: zone },
     satisfaction: {
       rated,
       average: rated ? Math.round((Object.entries(ratings).reduce((s, [k, n]) => s + Number(k) * n, 0) / rated) * 100) / 100 : null,

@@ -9,7 +9,8 @@ import { ProblemError, sendProblem } from './errors';
 
 export const DEFAULT_WRITES_PER_MINUTE = 300;
 
-export function writeRateLimit(limit: number): RequestHandler {
+/** `passToErrorHandler`: the refusal goes to the router's error handler (the portal renders a page) instead of JSON. */
+export function writeRateLimit(limit: number, opts: { passToErrorHandler?: boolean } = {}): RequestHandler {
   return rateLimit({
     windowMs: 60 * 1000,
     limit,
@@ -20,7 +21,11 @@ export function writeRateLimit(limit: number): RequestHandler {
       const p = res.locals.principal as Principal | undefined;
       return p ? `user:${p.id}` : `ip:${ipKeyGenerator(req.ip ?? '')}`;
     },
-    handler: (req, res) =>
-      sendProblem(res, new ProblemError(429, 'rate-limited', 'Too many requests', `More than ${limit} changes a minute; slow down and retry after the Retry-After seconds`), req.originalUrl),
+    handler: (req, res, next) => {
+      const problem = new ProblemError(429, 'rate-limited', 'Too many requests', `More than ${limit} changes a minute; slow down and retry after the Retry-After seconds`);
+      // The portal renders its own page for it; the API answers problem+json.
+      if (opts.passToErrorHandler) return next(problem);
+      sendProblem(res, problem, req.originalUrl);
+    },
   });
 }

@@ -114,7 +114,10 @@ export async function listTickets(db: Db, scope: TicketScope, filters: TicketFil
 
 export function isValidCursor(cursor: string): boolean {
   const parts = Buffer.from(cursor, 'base64url').toString().split('|');
-  return parts.length === 2 && !Number.isNaN(Date.parse(parts[0])) && UUID.test(parts[1]);
+  // Only what nextCursor writes: a canonical ISO instant (so PostgreSQL accepts it too) and a UUID.
+  if (parts.length !== 2 || !UUID.test(parts[1]) || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(parts[0])) return false;
+  const at = new Date(parts[0]);
+  return !Number.isNaN(at.getTime()) && at.toISOString() === parts[0];
 }
 
 const NO_CLOCK = { target: null, deadline: null, state: 'none', consumedMs: 0, remainingMs: null };

@@ -88,7 +88,10 @@ export const many = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) 
 export function auditedForm(kit: PortalKit): RequestHandler {
   const audit = auditWrites(kit.db, kit.deps.log);
   return (req, res, next) => {
-    res.locals.principal = kit.visitorOf(res).principal ?? undefined;
+    const principal = kit.visitorOf(res).principal;
+    // An anonymous post is sent to the sign-in page by the route's guard: nothing happened, nothing to audit.
+    if (!principal) return next();
+    res.locals.principal = principal;
     audit(req, res, next);
   };
 }

@@ -230,7 +230,9 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
     checkCsrf(req, res);
     const id = idOf(req.params.id, 'Customer');
     const values = formBody(req);
-    const moduleId = typeof values.moduleId === 'string' ? values.moduleId : '';
+    const rawModule = typeof values.moduleId === 'string' ? values.moduleId : '';
+    // The same shape the API requires of a module id in its path.
+    const moduleId = moduleLicenceParams.shape.moduleId.safeParse(rawModule).success ? rawModule : '';
     const input = presentFields(values, ['licensedFrom', 'licensedTo']);
     const parsed = moduleLicenceSchema.safeParse(input);
     const errors: FieldErrors = parsed.success ? {} : zodErrors(parsed.error, input);

@@ -6,9 +6,10 @@
  */
 import type { Response, Router } from 'express';
 import { z } from 'zod';
+import { changeStateOf } from '../../db/change-requests';
 import { findTicket, isValidCursor, listTickets, type TicketFilters } from '../../db/tickets';
 import { ticketScope, type Principal } from '../../domain/access';
-import { CHANGE_ACTIONS, CHANGE_STATES, checkChangeTransition, type ChangeAction, type ChangeState } from '../../domain/change-requests';
+import { CHANGE_ACTIONS, checkChangeTransition, type ChangeAction, type ChangeState } from '../../domain/change-requests';
 import { checkDefectTransition, DEFECT_ACTIONS, type DefectAction, type DefectState } from '../../domain/defects';
 import { LEVELS_OF_IMPACT } from '../../domain/priority';
 import { formatTicketNumber, SLA_STATES, TICKET_TYPES, type TicketStatus } from '../../domain/tickets';
@@ -71,14 +72,6 @@ const isDeskAction = (a: string): a is DeskAction => (DESK_ACTIONS as readonly s
 const BASIC_LEGENDS: Record<string, string> = { triage: 'desk.triage', comment: 'desk.publicComment', note: 'desk.internalNote' };
 const PROBLEM_ACTIONS: readonly string[] = ['link-incident', 'unlink-incident', 'record-workaround'];
 
-/** The change request's sub-state, from its recorded events (the projection keeps the defect state only). */
-const CHANGE_EVENT_STATE: Record<string, ChangeState> = {
-  'change.assessed': 'awaiting_approval',
-  'change.approved': 'approved',
-  'change.rejected': 'rejected',
-  'change.scheduled': 'scheduled',
-  'change.implemented': 'implemented',
-};
 
 interface Option {
   value: string;
@@ -320,12 +313,12 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
   const loadContext = async (p: Principal, number: string): Promise<TicketContext> => {
     const row = await findTicket(db, ticketScope(p), number);
     if (!row) throw notFound('Ticket');
-    const kinds = [...Object.keys(CHANGE_EVENT_STATE), 'problem.incident_linked', 'problem.incident_unlinked'];
+    const kinds = ['problem.incident_linked', 'problem.incident_unlinked'];
     const events = (await db('ticket_events').where({ ticket_id: row.id }).whereIn('type', kinds).orderBy('seq').select('type', 'data')) as Array<{ type: string; data: Record<string, unknown> }>;
-    let changeState: ChangeState | null = row.type === 'change_request' ? 'submitted' : null;
+    // The change sub-state by the same rule as the customer pages (db/change-requests.ts).
+    const changeState: ChangeState | null = row.type === 'change_request' ? await changeStateOf(db, row.id) : null;
     const incidents = new Map<string, string>();
     for (const e of events) {
-      if (e.type in CHANGE_EVENT_STATE && row.type === 'change_request') changeState = CHANGE_EVENT_STATE[e.type];
       if (e.type === 'problem.incident_linked') incidents.set(String(e.data.incidentId), formatTicketNumber(Number(e.data.incidentNumber)));
       if (e.type === 'problem.incident_unlinked') incidents.delete(String(e.data.incidentId));
     }
@@ -337,7 +330,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
     ]);
     return {
       row,
-      changeState: changeState && (CHANGE_STATES as readonly string[]).includes(changeState) ? changeState : null,
+      changeState,
       incidents: [...incidents].map(([id, n]) => ({ id, number: n })),
       staff,
       releases: releases.map((x) => ({ version: x.version, plannedDate: typeof x.planned_date === 'string' ? x.planned_date.slice(0, 10) : x.planned_date.toISOString().slice(0, 10) })),

@@ -11,7 +11,8 @@ import { parse as parseCookies } from 'cookie';
 import { findActiveUserByEmail, issueToken, principalForToken, revokeToken } from '../../db/users';
 import { isStaff } from '../../domain/access';
 import { createLoginLimiter, SESSION_COOKIE, SESSION_TTL_MS, tokenRequestSchema } from '../auth';
-import { ProblemError, notFound } from '../errors';
+import { ProblemError, forbidden, notFound } from '../errors';
+import { DEFAULT_WRITES_PER_MINUTE, writeRateLimit } from '../rate-limit';
 import { verifyPassword } from '../passwords';
 import { isPortalLanguage } from './i18n';
 import { createPortalKit, safeReturn, type PortalDeps, type Visitor } from './kit';
@@ -58,6 +59,24 @@ export function createPortalRouter(deps: PortalDeps): Router {
       next(err);
     }
   });
+
+  // Form posts come from the portal's own pages. A browser says where a post comes from: one sent by another site
+  // (e.g. a hidden form signing the visitor in as someone else) is refused, signed in or not; signed-in posts also
+  // carry the session's CSRF token (kit.checkCsrf).
+  const ownOrigins = new Set([deps.publicUrl ? new URL(deps.publicUrl).origin : null].filter((o): o is string => !!o));
+  r.use((req, _res, next) => {
+    if (req.method !== 'POST' || req.path.startsWith('/api/')) return next();
+    const site = req.get('sec-fetch-site');
+    const origin = req.get('origin');
+    const crossSite = site === 'cross-site' || (!!origin && origin !== 'null' && origin !== `${req.protocol}://${req.get('host')}` && !ownOrigins.has(origin));
+    next(crossSite ? forbidden('A form of another site') : undefined);
+  });
+  // The API's write limit, for form posts too (counted by user when signed in, else by address).
+  r.use((req, res, next) => {
+    if (req.path.startsWith('/api/')) return next();
+    res.locals.principal = visitorOf(res).principal ?? undefined;
+    next();
+  }, writeRateLimit(deps.writesPerMinute ?? DEFAULT_WRITES_PER_MINUTE, { passToErrorHandler: true }));
 
   r.get('/', (_req, res) => {
     const p = visitorOf(res).principal;
@@ -122,12 +141,14 @@ export function createPortalRouter(deps: PortalDeps): Router {
       res.redirect(303, `/login?next=${encodeURIComponent(safeReturn(req.originalUrl))}`);
       return;
     }
-    const status = err instanceof ProblemError ? err.status : 500;
+    // Client errors of the body parser (too large, too many fields, bad encoding) are the sender's, not ours.
+    const parserStatus = (err as { status?: unknown; expose?: unknown })?.expose === true ? Number((err as { status: number }).status) : NaN;
+    const status = err instanceof ProblemError ? err.status : parserStatus >= 400 && parserStatus < 500 ? parserStatus : 500;
     if (status >= 500) deps.log.error({ err, url: req.originalUrl }, 'portal page failed');
-    const key = [400, 403, 404, 409].includes(status) ? String(status) : 'other';
+    const key = [400, 403, 404, 409, 429].includes(status) ? String(status) : status === 413 || status === 415 ? '400' : 'other';
     const given = err instanceof ProblemError ? (err.detail ?? null) : null;
     const detail = given && (given.startsWith('error.') || status === 409) ? given : null;
-    page(res, 'error', `error.${key}.title`, { status, titleKey: `error.${key}.title`, textKey: [403, 404].includes(status) ? `error.${status}.text` : null, detailKey: detail?.startsWith('error.') ? detail : null, detail: detail && !detail.startsWith('error.') ? detail : null }, status);
+    page(res, 'error', `error.${key}.title`, { status, titleKey: `error.${key}.title`, textKey: [403, 404, 429].includes(status) ? `error.${status}.text` : null, detailKey: detail?.startsWith('error.') ? detail : null, detail: detail && !detail.startsWith('error.') ? detail : null }, status);
   });
   return r;
 }

@@ -29,6 +29,8 @@ export interface PortalDeps {
   loginLimiter?: RequestHandler;
   /** Verifies the signed satisfaction links in e-mails (the same secret as the API). */
   authSecret?: string;
+  /** Form posts per user (or address) per minute, like the API's write limit (counted separately). */
+  writesPerMinute?: number;
 }
 
 export interface Visitor {

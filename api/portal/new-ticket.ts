@@ -3,6 +3,7 @@
  * and knowledge-base suggestions. Without JavaScript the preview button shows both; with /portal.js the preview
  * follows impact/urgency live and suggestions follow the typing, through the two small JSON endpoints below.
  */
+import { randomUUID } from 'node:crypto';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { suggestArticles, type KbSuggestion } from '../../db/kb';
@@ -31,6 +32,8 @@ const newTicketForm = z.object({
   businessLineId: z.preprocess(blankToUndefined, api.businessLineId),
   moduleId: z.preprocess(blankToUndefined, api.moduleId),
 });
+/** One key per rendered form: a double submit (or a retried POST) creates one ticket. */
+const FORM_KEY = /^portal-[0-9a-f-]{36}$/;
 const previewQuery = z.object({ impact: z.enum(LEVELS_OF_IMPACT), urgency: z.enum(LEVELS_OF_URGENCY) });
 
 /** What the suggestions look at: the title and the start of the description, as typed. */
@@ -87,7 +90,7 @@ export function mountNewTicketPages(r: Router, kit: PortalKit): void {
 
   r.get('/portal/tickets/new', async (req, res) => {
     const p = await reporter(kit, req, res);
-    await newTicketPage(res, p, { type: 'incident', impact: 'medium', urgency: 'medium' });
+    await newTicketPage(res, p, { type: 'incident', impact: 'medium', urgency: 'medium', formKey: `portal-${randomUUID()}` });
   });
 
   r.post('/portal/tickets/new', form, async (req, res) => {
@@ -107,7 +110,8 @@ export function mountNewTicketPages(r: Router, kit: PortalKit): void {
       return;
     }
     try {
-      const { ticket } = await createTicket({ db, temporal: deps.temporal, taskQueue: deps.taskQueue }, p, parsed.data);
+      const formKey = typeof values.formKey === 'string' && FORM_KEY.test(values.formKey) ? values.formKey : undefined;
+      const { ticket } = await createTicket({ db, temporal: deps.temporal, taskQueue: deps.taskQueue }, p, parsed.data, formKey);
       res.redirect(303, `/portal/tickets/${toApiTicket(ticket).number}`);
     } catch (e) {
       // The API's reference checks name a field: show the problem on it, with everything typed kept.

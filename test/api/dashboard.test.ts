@@ -59,6 +59,7 @@ describe('dashboard', () => {
     expect(res.body.breached).toEqual([]);
     expect(res.body.compliance.perCustomer.map((c: { name: string }) => c.name)).toEqual(['Acme']);
     expect(JSON.stringify(res.body)).not.toContain('Beta');
+    expect(res.body.escalationsToday).toBeNull(); // internal events
     expect((await app.request('GET', '/api/v1/dashboard', { token: await app.login('l1@demo.test') })).status).toBe(403);
     expect((await app.request('GET', '/api/v1/dashboard', { token: await app.login('user@acme.test') })).status).toBe(403);
   });

@@ -4,6 +4,7 @@
  * the internal note, a manager finds the ticket on the dashboard; once in English and once in Slovak.
  */
 import { startTestApp, type TestApp } from '../support/app';
+import type { Page } from 'playwright-core';
 import { mainContains, openPortalBrowser, reloadUntil, switchLanguage, type PortalBrowser } from '../support/browser';
 
 let app: TestApp;
@@ -165,4 +166,68 @@ test("a customer admin's SLA report shows their organisation only; a customer us
   const agent = await signIn('l1@demo.test');
   expect((await agent.goto(`${app.baseUrl}/portal/sla-report`))?.status()).toBe(403);
   for (const p of [admin, user, agent]) await p.context().close();
+});
+
+/** The session cookie and CSRF token of a signed-in page, for posting forms without the browser. */
+async function formSession(page: Page): Promise<{ cookie: string; csrf: string }> {
+  const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  const csrf = (await page.getAttribute('input[name="_csrf"]', 'value')) ?? '';
+  return { cookie, csrf };
+}
+const post = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+  fetch(`${app.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields).toString(), redirect: 'manual' });
+
+test('a form posted by another site is refused, signed in or not (login CSRF)', async () => {
+  const creds = { email: 'user@acme.test', password: 'demo' };
+  expect((await post('/login', creds, { origin: 'https://evil.example' })).status).toBe(403);
+  expect((await post('/login', creds, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+  const own = await post('/login', creds, { origin: app.baseUrl, 'sec-fetch-site': 'same-origin' });
+  expect(own.status).toBe(303);
+  expect(own.headers.get('set-cookie')).toContain('tf_session=');
+});
+
+test('an anonymous post to an admin form is sent to sign in and leaves no audit row', async () => {
+  const before = Number((await app.db('audit_log').count({ n: '*' }))[0].n);
+  const res = await post('/admin/customers', { name: 'Forged', slug: 'forged', planId: 'basic' });
+  expect(res.status).toBe(303);
+  expect(res.headers.get('location')).toMatch(/^\/login\?next=/);
+  expect(Number((await app.db('audit_log').count({ n: '*' }))[0].n)).toBe(before);
+  expect(await app.db('customers').where({ slug: 'forged' }).first()).toBeUndefined();
+});
+
+test('a new-ticket form submitted twice creates one ticket; an oversized form is a 413 page, not a failure', async () => {
+  const page = await signIn('user@acme.test', 'en');
+  await page.goto(`${app.baseUrl}/portal/tickets/new`);
+  const formKey = (await page.getAttribute('input[name="formKey"]', 'value')) ?? '';
+  expect(formKey).toMatch(/^portal-[0-9a-f-]{36}$/);
+  const { cookie, csrf } = await formSession(page);
+  const fields = { _csrf: csrf, formKey, title: 'Submitted twice', description: 'Double click on the button.', type: 'question', impact: 'low', urgency: 'low', intent: 'create' };
+  const [a, b] = await Promise.all([post('/portal/tickets/new', fields, { cookie }), post('/portal/tickets/new', fields, { cookie })]);
+  expect([a.status, b.status]).toEqual([303, 303]);
+  expect(b.headers.get('location')).toBe(a.headers.get('location'));
+  expect(Number((await app.db('tickets').where({ title: 'Submitted twice' }).count({ n: '*' }))[0].n)).toBe(1);
+
+  const huge = await post('/portal/tickets/new', { ...fields, formKey: '', description: 'x'.repeat(300_000) }, { cookie });
+  expect(huge.status).toBe(413);
+  expect(await huge.text()).toContain('Please check your input');
+  await page.context().close();
+});
+
+test('form posts share the write limit: past it, a 429 page', async () => {
+  const limited = await startTestApp({ app: { writesPerMinute: 3 } });
+  const ui2 = await openPortalBrowser(limited.baseUrl);
+  try {
+    const page = await ui2.signIn('user@acme.test'); // the sign-in post is the first write from this address
+    const { cookie, csrf } = await formSession(page);
+    const reply = (n: number) => fetch(`${limited.baseUrl}/language`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, lang: 'en', returnTo: `/portal?n=${n}` }).toString(), redirect: 'manual' });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await reply(i)).status);
+    expect(statuses.slice(0, 3)).toEqual([303, 303, 303]);
+    const refused = await reply(9);
+    expect(refused.status).toBe(429);
+    expect(await refused.text()).toContain('Too many changes');
+  } finally {
+    await ui2.close();
+    await limited.stop();
+  }
 });
