@@ -39,6 +39,13 @@ export type TicketActionName = (typeof TICKET_ACTIONS)[number];
 
 export type ActorKind = 'customer' | 'staff' | 'manager' | 'system';
 
+/** How the rules see a person of a role: managers and admins act as managers, agents as staff, the rest as customers. */
+export function actorKindOfRole(role: string | undefined): Exclude<ActorKind, 'system'> {
+  if (role === 'manager' || role === 'admin') return 'manager';
+  if (role === 'agent') return 'staff';
+  return 'customer';
+}
+
 const OPEN: TicketStatus[] = ['new', 'triaged', 'in_progress', 'waiting_on_customer'];
 const ANY_LIVE: TicketStatus[] = [...OPEN, 'resolved'];
 

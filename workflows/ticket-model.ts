@@ -14,6 +14,7 @@ import {
   REOPEN_WINDOW_MS,
   WAITING_ABANDON_BH,
   WAITING_REMINDER_BH,
+  actorKindOfRole,
   type ActorKind,
   type Level,
 } from '../domain/transitions';
@@ -105,10 +106,7 @@ const HANDLED_REQUESTS = 500;
 const LEVEL_ORDER: Level[] = ['L1', 'L2', 'L3'];
 
 export function actorKind(a: Actor): ActorKind {
-  if (a.kind === 'system') return 'system';
-  if (a.role === 'manager' || a.role === 'admin') return 'manager';
-  if (a.role === 'agent') return 'staff';
-  return 'customer';
+  return a.kind === 'system' ? 'system' : actorKindOfRole(a.role);
 }
 
 const str = (v: unknown, field: string, max = 20_000): string => {

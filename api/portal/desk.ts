@@ -13,7 +13,7 @@ import { CHANGE_ACTIONS, checkChangeTransition, type ChangeAction, type ChangeSt
 import { checkDefectTransition, DEFECT_ACTIONS, type DefectAction, type DefectState } from '../../domain/defects';
 import { LEVELS_OF_IMPACT } from '../../domain/priority';
 import { formatTicketNumber, SLA_STATES, TICKET_TYPES, type TicketStatus } from '../../domain/tickets';
-import { checkTransition, LEVELS, TRANSITIONS, type ActorKind, type TicketActionName } from '../../domain/transitions';
+import { actorKindOfRole, checkTransition, LEVELS, TRANSITIONS, type TicketActionName } from '../../domain/transitions';
 import { ProblemError, forbidden, notFound } from '../errors';
 import { ACTION_SCHEMAS, runTicketAction } from '../ticket-actions';
 import { freeText } from '../validation';
@@ -46,8 +46,6 @@ const deskFilters = z.object({
 });
 type DeskFilters = z.infer<typeof deskFilters>;
 
-/** How the workflow sees a staff member (workflows/ticket-model.ts actorKind): managers and admins act as managers. */
-const staffKind = (p: Principal): ActorKind => (p.role === 'agent' ? 'staff' : 'manager');
 
 /** The actions of SPEC §11 a staff member takes on the ticket page (triage and comments have their own forms). */
 const DESK_ACTIONS = [
@@ -182,7 +180,7 @@ function actionForms(c: TicketContext): ActionForm[] {
 /** Whether the action may be taken now, by the same rules the workflow's validator applies. */
 function allowedNow(action: DeskAction, p: Principal, c: TicketContext): boolean {
   const t = c.row;
-  const kind = staffKind(p);
+  const kind = actorKindOfRole(p.role);
   if (!checkTransition(action, t.status as TicketStatus, kind).ok) return false;
   if ((DEFECT_ACTIONS as readonly string[]).includes(action)) {
     return checkDefectTransition(action as DefectAction, t.type, (t.sub_status as DefectState | null) ?? null, kind).ok;
@@ -372,7 +370,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
       });
     // A refused form that no longer applies is not offered again, but what was typed into it is shown, not lost.
     const failedForm = state.formId ? actionForms(c).find((fm) => fm.id === state.formId) : undefined;
-    const kind = staffKind(p);
+    const kind = actorKindOfRole(p.role);
     const canTriage = checkTransition('triage', t.status as TicketStatus, kind).ok;
     const canComment = checkTransition('comment', t.status as TicketStatus, kind).ok;
     const basicShown: Record<string, boolean> = { triage: canTriage, comment: canComment, note: canComment };
@@ -457,7 +455,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
     }
     if (!isDeskAction(kind)) throw notFound('Page');
     // An action the role may never take is refused outright (an agent overriding a priority): 403, not a form error.
-    if (!TRANSITIONS[kind].who.includes(staffKind(p))) throw forbidden();
+    if (!TRANSITIONS[kind].who.includes(actorKindOfRole(p.role))) throw forbidden();
     const c = await loadContext(p, number);
     const values = formBody(req);
     const forms = actionForms(c).filter((fm) => fm.action === kind);

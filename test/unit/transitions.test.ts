@@ -1,6 +1,7 @@
 import { TICKET_STATUSES, type TicketStatus } from '../../domain/tickets';
 import {
   type ActorKind,
+  actorKindOfRole,
   AUTO_CLOSE_AFTER_MS,
   checkTransition,
   LEVELS,
@@ -236,4 +237,16 @@ describe('constants', () => {
     expect(nextLevel('L2')).toBe('L3');
     expect(nextLevel('L3')).toBeNull();
   });
+});
+
+test.each([
+  ['admin', 'manager'],
+  ['manager', 'manager'],
+  ['agent', 'staff'],
+  ['customer_admin', 'customer'],
+  ['customer_key_user', 'customer'],
+  ['customer_user', 'customer'],
+  [undefined, 'customer'],
+])('a %s acts as %s in the rules (workflow and desk pages alike)', (role, kind) => {
+  expect(actorKindOfRole(role)).toBe(kind);
 });
