@@ -1,9 +1,9 @@
 /** Writes a ticket's timeline and its list/report projection to PostgreSQL, idempotently. */
 import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
-import type { Recipient } from '../workflows/ticket-model';
 import { customerRecipients, isCustomerRole, templateData, templateFor, type RecipientUser } from './notifications/policy';
-import type { TicketEventRecord, TicketWorkflowInput } from '../workflows/ticket-state';
+import type { EmittedEvent } from '../domain/ticket/events';
+import type { TicketWorkflowInput } from '../domain/ticket/state';
 
 export interface TicketProjection {
   status: string;
@@ -21,11 +21,15 @@ export interface TicketProjection {
   type?: string;
   releaseId?: string | null;
   problemId?: string | null;
+  /** change requests: the change sub-state */
+  changeState?: string | null;
+  /** links to other tickets (duplicates) */
+  links?: unknown;
 }
 
 export interface RecordTicketEventsArgs {
   input: TicketWorkflowInput;
-  events: Array<TicketEventRecord & { notify?: Recipient[] }>;
+  events: EmittedEvent[];
   projection: TicketProjection;
 }
 
@@ -33,7 +37,7 @@ interface RecipientRow extends RecipientUser {
   customer_id: string | null;
 }
 
-async function resolveRecipients(trx: Knex.Transaction, r: Recipient, customerId: string): Promise<RecipientRow[]> {
+async function resolveRecipients(trx: Knex.Transaction, r: NonNullable<EmittedEvent['notify']>[number], customerId: string): Promise<RecipientRow[]> {
   const active = () => trx('users').whereNull('disabled_at').select('id', 'email', 'language', 'role', 'customer_id');
   switch (r.kind) {
     case 'manager':
@@ -153,6 +157,8 @@ export async function recordTicketEvents(db: Db, args: RecordTicketEventsArgs): 
         ...(projection.type !== undefined && { type: projection.type }),
         ...(projection.releaseId !== undefined && { release_id: projection.releaseId }),
         ...(projection.problemId !== undefined && { problem_id: projection.problemId }),
+        ...(projection.changeState !== undefined && { change_state: projection.changeState }),
+        ...(projection.links !== undefined && { links: JSON.stringify(projection.links) }),
         ...(projection.sla !== undefined && { sla: JSON.stringify(projection.sla) }),
         ...(projection.firstResponseDue !== undefined && { first_response_due: projection.firstResponseDue }),
         ...(projection.resolutionDue !== undefined && { resolution_due: projection.resolutionDue }),

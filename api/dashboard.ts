@@ -5,6 +5,7 @@
  * figures for their own organisation (the SLA report of SPEC §8).
  */
 import { Router } from 'express';
+import { eventTypesCounted, type TicketEventType } from '../domain/ticket/events';
 import { z } from 'zod';
 import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
@@ -62,7 +63,7 @@ export async function computeDashboard(db: Db, scopeCustomer: string | null, q: 
         db.raw(`${groupExpr} as key`),
         db.raw(`min(${label}) as label`),
         db.raw('count(*)::int as tickets'),
-        db.raw(`count(*) filter (where exists (select 1 from ticket_events e where e.ticket_id = t.id and e.type = 'sla.breached'))::int as breached`),
+        db.raw(`count(*) filter (where exists (select 1 from ticket_events e where e.ticket_id = t.id and e.type = any(?)))::int as breached`, [eventTypesCounted('breach')]),
       )
       .orderByRaw(`min(${label})`);
 
@@ -75,7 +76,7 @@ export async function computeDashboard(db: Db, scopeCustomer: string | null, q: 
     compliance(`t.sla_snapshot->>'planId'`, `t.sla_snapshot->>'planId'`),
     compliance('t.customer_id', 'c.name'),
     scoped(db('ticket_events as e').join('tickets as t', 't.id', 'e.ticket_id'))
-      .whereIn('e.type', ['escalation.automatic', 'escalation.manual'])
+      .whereIn('e.type', eventTypesCounted('escalation'))
       .where('e.at', '>=', startOfToday(zone))
       .groupBy('e.type')
       .select('e.type', db.raw('count(*)::int as n')),
@@ -102,7 +103,7 @@ export async function computeDashboard(db: Db, scopeCustomer: string | null, q: 
   });
   const ratings = Object.fromEntries([1, 2, 3, 4, 5].map((n) => [n, satisfaction.find((s: { rating: number }) => Number(s.rating) === n)?.n ?? 0]));
   const rated = Object.values(ratings).reduce((a, b) => a + b, 0);
-  const esc = Object.fromEntries(escalations.map((row: { type: string; n: number }) => [row.type === 'escalation.automatic' ? 'automatic' : 'manual', row.n]));
+  const esc = Object.fromEntries(escalations.map((row: { type: string; n: number }) => [row.type === ('escalation.automatic' satisfies TicketEventType) ? 'automatic' : 'manual', row.n]));
 
   return {
     scope: scopeCustomer ? { customerId: scopeCustomer } : { all: true },

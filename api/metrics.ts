@@ -1,5 +1,6 @@
 /** Prometheus metrics of the API process; SLA totals are read from the durable timeline at scrape time. */
 import { Counter, Histogram, Registry, collectDefaultMetrics, Gauge } from 'prom-client';
+import { eventTypesCounted } from '../domain/ticket/events';
 import type { RequestHandler } from 'express';
 import type { Db } from '../db/connection';
 
@@ -35,7 +36,7 @@ export function createApiMetrics(db: Db): ApiMetrics {
       const rows = (await db('ticket_events')
         .select('type')
         .count<{ type: string; count: number }[]>('* as count')
-        .whereIn('type', ['ticket.created', 'sla.warning', 'sla.breached', 'escalation.automatic', 'escalation.manual'])
+        .whereIn('type', (['created', 'warning', 'breach', 'escalation'] as const).flatMap(eventTypesCounted))
         .groupBy('type')) as Array<{ type: string; count: string | number }>;
       this.reset();
       for (const r of rows) this.set({ type: r.type }, Number(r.count));

@@ -1,75 +1,58 @@
 /**
- * POST /tickets/:id/actions/:action and /tickets/:id/comments: the API checks role, organisation and input; the
- * workflow's update validator checks the transition and refuses before anything is recorded (→ 409).
+ * POST /tickets/:id/actions/:action and /tickets/:id/comments, over the action registry (domain/ticket/actions):
+ * the registry's role rule answers 403 before anything else, its input schema 400, its lookups are resolved here
+ * (the workflow does no I/O), and the workflow's update validator decides the state rule (409) before anything is
+ * recorded.
  */
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { Db } from '../db/connection';
-import { findTicket } from '../db/tickets';
-import { isStaff, ticketScope, type Principal } from '../domain/access';
-import { LEVELS_OF_IMPACT, LEVELS_OF_URGENCY, derivePriority } from '../domain/priority';
+import { findTicket, type TicketRow } from '../db/tickets';
+import { ticketScope, type Principal } from '../domain/access';
+import { derivePriority, type Impact, type Urgency } from '../domain/priority';
 import { getPriorityMatrix } from '../db/reference';
-import { TICKET_ACTIONS, type TicketActionName } from '../domain/transitions';
+import { ACTIONS, permissionRefusal, roleRefusal, TICKET_ACTIONS, type ActionDefinition, type Lookup, type TicketActionName } from '../domain/ticket/actions';
+import type { TicketFacts } from '../domain/ticket/state';
+import type { ChangeState } from '../domain/change-requests';
+import type { DefectState } from '../domain/defects';
+import type { Priority } from '../domain/plans';
+import type { TicketStatus, TicketType } from '../domain/tickets';
+import type { Level } from '../domain/transitions';
 import { fixReleasedSignal, ticketActionUpdates, ticketWorkflowId } from '../workflows/definitions';
 import type { TicketActionResult } from '../workflows/ticket-actions';
 import { principal } from './auth';
-import { conflict, forbidden, notFound, unavailable } from './errors';
-import { idempotencyHeadersSchema, ticketIdParamSchema } from './tickets';
-import { calendarDay, freeText, parseInput } from './validation';
+import { conflict, forbidden, notFound, ProblemError, unavailable } from './errors';
+import { idempotentCreate } from './idempotency';
+import { idempotencyHeadersSchema } from './idempotency';
+import { ticketIdParamSchema } from './tickets';
+import { parseInput } from './validation';
 
-const body = freeText(20_000);
-export const RELEASE_VERSION = /^[0-9A-Za-z][0-9A-Za-z.+-]{0,49}$/;
-const isoDay = (d: Date | string): string => (typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
-const reason = freeText(2000);
-
-/** Input of each action (kebab-case names, SPEC §11). Unknown fields are refused. */
-export const ACTION_SCHEMAS = {
-  triage: z.strictObject({ impact: z.enum(LEVELS_OF_IMPACT).optional(), urgency: z.enum(LEVELS_OF_URGENCY).optional(), note: freeText(2000).optional() }),
-  assign: z.strictObject({ assigneeId: z.string().uuid('must be a UUID').nullable() }),
-  comment: z.strictObject({ body, visibility: z.enum(['public', 'internal']).default('public') }),
-  'request-info': z.strictObject({ body }),
-  reply: z.strictObject({ body }),
-  resolve: z.strictObject({ resolution: body, resolveIncidents: z.boolean().optional() }),
-  reopen: z.strictObject({ reason }),
-  close: z.strictObject({ rating: z.number().int().min(1).max(5).optional() }),
-  cancel: z.strictObject({ reason: reason.optional() }),
-  escalate: z.strictObject({ toLevel: z.enum(['L1', 'L2', 'L3']), reason }),
-  'override-priority': z.strictObject({ priority: z.enum(['P1', 'P2', 'P3', 'P4']), reason }),
-  'start-reproduction': z.strictObject({ note: freeText(2000).optional() }),
-  'confirm-defect': z.strictObject({
-    evidence: z.strictObject({ steps: freeText(10_000), environment: freeText(500), version: freeText(100) }),
-  }),
-  'mark-not-reproducible': z.strictObject({ body }),
-  'reject-defect': z.strictObject({ reason, convertTo: z.enum(['question', 'change_request']).optional() }),
-  'start-fix': z.strictObject({ note: freeText(2000).optional() }),
-  'schedule-fix': z.strictObject({ releaseVersion: z.string().regex(RELEASE_VERSION, 'must be a release version such as 4.2.0') }),
-  'confirm-fix': z
-    .strictObject({ accepted: z.boolean().default(true), reason: reason.optional() })
-    .refine((c) => c.accepted || c.reason, { message: 'is required when the fix is not accepted', path: ['reason'] }),
-  assess: z.strictObject({ effort: freeText(100), risk: z.enum(['low', 'medium', 'high']), assessment: freeText(10_000) }),
-  approve: z.strictObject({ note: freeText(2000).optional() }),
-  reject: z.strictObject({ reason }),
-  schedule: z.strictObject({ plannedFor: calendarDay, note: freeText(2000).optional() }),
-  implement: z.strictObject({ note: freeText(2000).optional() }),
-  'link-incident': z.strictObject({ incidentId: z.string().uuid('must be a UUID') }),
-  'unlink-incident': z.strictObject({ incidentId: z.string().uuid('must be a UUID') }),
-  'record-workaround': z.strictObject({ workaround: freeText(10_000) }),
-} satisfies Record<TicketActionName, z.ZodType>;
+export { RELEASE_VERSION } from '../domain/text';
 
 export const actionParamsSchema = z.strictObject({ id: z.string().min(1).max(64), action: z.enum(TICKET_ACTIONS) });
-export const commentBodySchema = ACTION_SCHEMAS.comment;
+/** The input schema of each action, from the registry. */
+export const actionInput = (action: TicketActionName): z.ZodType => (ACTIONS[action] as ActionDefinition).input;
+export const commentBodySchema = ACTIONS.comment.input;
 
-/**
- * A fix scheduled into a release while it was being published may have missed the release's fan-out: if the
- * release is published by now, the ticket is told here (it ignores news it already has).
- */
-async function catchUpWithPublication(deps: ActionDeps, ticketNumber: number, payload: Record<string, unknown>): Promise<void> {
-  const release = await deps.db('releases').where({ id: payload.releaseId }).first('status', 'published_at', 'version', 'id');
-  if (release?.status !== 'published') return;
-  const releasedOn = new Date(release.published_at).toISOString().slice(0, 10);
-  await deps.temporal.workflow.getHandle(ticketWorkflowId(ticketNumber)).signal(fixReleasedSignal, { releaseId: release.id, version: release.version, releasedOn });
+const isoDay = (d: Date | string): string => (typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
+
+/** What the registry's rules read of a ticket, from its projection row. */
+export function factsOfRow(row: TicketRow & { change_state?: string | null }, linkedIncidents = 0): TicketFacts {
+  return {
+    ticketId: row.id,
+    customerId: row.customer_id,
+    requesterId: row.requester_id,
+    status: row.status as TicketStatus,
+    type: row.type as TicketType,
+    level: row.level as Level,
+    priority: row.priority as Priority,
+    defectState: row.type === 'defect' ? ((row.sub_status as DefectState | null) ?? 'reported') : null,
+    changeState: row.type === 'change_request' ? ((row.change_state as ChangeState | null) ?? 'submitted') : null,
+    resolvedAt: row.resolved_at ? new Date(row.resolved_at).toISOString() : null,
+    linkedIncidents,
+  };
 }
 
 export interface ActionDeps {
@@ -77,7 +60,71 @@ export interface ActionDeps {
   temporal: Client;
 }
 
-/** Runs one action as a workflow update; refusals become 409 with the workflow's reason. */
+const whoOf = (p: Principal) => ({ id: p.id, role: p.role });
+
+/** The role rule alone (403): whether this principal may run the action on any ticket at all. */
+export function assertMayRun(actor: Principal, action: TicketActionName): void {
+  const refusal = roleRefusal(action, whoOf(actor));
+  if (refusal) throw forbidden(refusal);
+}
+
+/** Resolves the registry's lookups of an action: the command the workflow receives (409 when a reference is wrong). */
+async function resolveLookups(deps: ActionDeps, ticket: TicketRow, lookups: readonly Lookup[], payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const out = { ...payload };
+  for (const l of lookups) {
+    switch (l.kind) {
+      case 'assignee': {
+        const id = out[l.field];
+        if (!id) break;
+        const agent = await deps.db('users').where({ id }).whereIn('role', ['agent', 'manager']).whereNull('disabled_at').first('id');
+        if (!agent) throw conflict('invalid-assignee', 'The assignee must be an active agent or manager');
+        break;
+      }
+      case 'priority':
+        if (out[l.impactField] || out[l.urgencyField]) {
+          const impact = (out[l.impactField] ?? ticket.impact) as Impact;
+          const urgency = (out[l.urgencyField] ?? ticket.urgency) as Urgency;
+          out[l.priorityField] = derivePriority(impact, urgency, await getPriorityMatrix(deps.db));
+        }
+        break;
+      case 'release': {
+        // The release is named by version; the workflow gets its id and planned date so the customer is told both.
+        const release = await deps.db('releases').where({ version: out[l.field] }).first();
+        if (!release) throw conflict('unknown-release', `There is no release ${String(out[l.field])}; plan it first`);
+        if (release.status !== 'planned') throw conflict('release-published', `Release ${release.version} is already published; schedule the fix into a planned release`);
+        out[l.field] = release.version;
+        out[l.idField] = release.id;
+        out[l.plannedDateField] = isoDay(release.planned_date);
+        break;
+      }
+      case 'ticket': {
+        // Staff name the other ticket by id or number; staff see every organisation, the rules below decide.
+        const other = await findTicket(deps.db, { kind: 'all' }, String(out[l.field]));
+        if (!other) throw conflict('unknown-ticket', `There is no ticket ${String(out[l.field])}`);
+        if (l.types && !l.types.includes(other.type as TicketType)) throw conflict('wrong-ticket-type', `Ticket ${other.number} is not ${l.types.map((x) => `a ${x.replace(/_/g, ' ')}`).join(' or ')}`);
+        if (l.open && ['closed', 'cancelled'].includes(other.status)) throw conflict('ticket-finished', `Ticket ${other.number} is ${other.status} and takes nothing more`);
+        if (l.sameCustomer && other.customer_id !== ticket.customer_id) throw conflict('other-organisation', `Ticket ${other.number} belongs to another customer`);
+        out[l.field] = other.id;
+        out[l.numberField] = Number(other.number);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * A fix scheduled into a release while it was being published may have missed the release's fan-out: if the
+ * release is published by now, the ticket is told here (it ignores news it already has).
+ */
+async function catchUpWithPublication(deps: ActionDeps, ticketNumber: number, releaseId: unknown): Promise<void> {
+  const release = await deps.db('releases').where({ id: releaseId }).first('status', 'published_at', 'version', 'id');
+  if (release?.status !== 'published') return;
+  const releasedOn = new Date(release.published_at).toISOString().slice(0, 10);
+  await deps.temporal.workflow.getHandle(ticketWorkflowId(ticketNumber)).signal(fixReleasedSignal, { releaseId: release.id, version: release.version, releasedOn });
+}
+
+/** Runs one action (its input already parsed by the registry's schema) as a workflow update. */
 export async function runTicketAction(
   deps: ActionDeps,
   actor: Principal,
@@ -86,48 +133,26 @@ export async function runTicketAction(
   payload: Record<string, unknown>,
   requestId?: string,
 ): Promise<TicketActionResult & { ticketId: string }> {
+  assertMayRun(actor, action);
   const ticket = await findTicket(deps.db, ticketScope(actor), ticketRef);
   if (!ticket) throw notFound('Ticket');
-  if (!isStaff(actor) && action === 'comment' && payload.visibility === 'internal') throw forbidden('Customers cannot write internal notes');
-  if (action === 'assign' && payload.assigneeId) {
-    const agent = await deps.db('users').where({ id: payload.assigneeId }).whereIn('role', ['agent', 'manager']).whereNull('disabled_at').first('id');
-    if (!agent) throw conflict('invalid-assignee', 'The assignee must be an active agent or manager');
-  }
-  if (action === 'triage' && (payload.impact || payload.urgency)) {
-    const impact = (payload.impact ?? ticket.impact) as (typeof LEVELS_OF_IMPACT)[number];
-    const urgency = (payload.urgency ?? ticket.urgency) as (typeof LEVELS_OF_URGENCY)[number];
-    payload = { ...payload, priority: derivePriority(impact, urgency, await getPriorityMatrix(deps.db)) };
-  }
-  // Staff-only actions that look things up elsewhere are refused first, so a customer learns nothing from them.
-  if ((action === 'schedule-fix' || action === 'link-incident' || action === 'unlink-incident') && !isStaff(actor)) {
-    throw conflict('invalid-transition', `${action} is not allowed for customers`, { action, ticketStatus: ticket.status });
-  }
-  if (action === 'schedule-fix') {
-    // The release is named by version; the workflow gets its id and planned date so the customer is told both.
-    const release = await deps.db('releases').where({ version: payload.releaseVersion }).first();
-    if (!release) throw conflict('unknown-release', `There is no release ${String(payload.releaseVersion)}; plan it first`, { action });
-    if (release.status !== 'planned') throw conflict('release-published', `Release ${release.version} is already published; schedule the fix into a planned release`, { action });
-    payload = { releaseId: release.id, releaseVersion: release.version, plannedDate: isoDay(release.planned_date) };
-  }
-  if (action === 'link-incident' || action === 'unlink-incident') {
-    // Problems are staff work: any organisation's incident may be linked, but it must be an open incident.
-    const incident = await findTicket(deps.db, { kind: 'all' }, String(payload.incidentId));
-    if (!incident) throw conflict('unknown-incident', 'There is no such incident', { action });
-    if (action === 'link-incident' && (incident.type !== 'incident' || ['closed', 'cancelled'].includes(incident.status))) {
-      throw conflict('not-an-open-incident', `Ticket ${incident.number} is not an open incident`, { action });
-    }
-    payload = { incidentId: incident.id, incidentNumber: Number(incident.number) };
-  }
+  const def = ACTIONS[action] as ActionDefinition;
+  const refusal = permissionRefusal(action, whoOf(actor), factsOfRow(ticket), payload);
+  if (refusal) throw forbidden(refusal);
+  const command = await resolveLookups(deps, ticket, def.lookups ?? [], payload);
   const handle = deps.temporal.workflow.getHandle(ticketWorkflowId(Number(ticket.number)));
   try {
     const result = await handle.executeUpdate(ticketActionUpdates[action], {
-      args: [{ actor: { id: actor.id, kind: 'user', role: actor.role }, payload, ...(requestId ? { requestId } : {}) }],
+      args: [{ actor: { id: actor.id, kind: 'user', role: actor.role }, payload: command, ...(requestId ? { requestId } : {}) }],
       ...(requestId ? { updateId: `${action}:${actor.id}:${requestId}` } : {}),
     });
-    if (action === 'schedule-fix' && !result.duplicate) await catchUpWithPublication(deps, Number(ticket.number), payload);
+    const release = def.lookups?.find((l) => l.kind === 'release');
+    if (release?.kind === 'release' && !result.duplicate) await catchUpWithPublication(deps, Number(ticket.number), command[release.idField]);
     return { ...result, ticketId: ticket.id };
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+      if (err.cause.type === 'ActionForbidden') throw forbidden(err.cause.message);
+      if (err.cause.type === 'InvalidInput') throw new ProblemError(400, 'validation-error', 'The request is not valid', err.cause.message, { errors: [{ field: 'body', message: err.cause.message }] });
       throw conflict('invalid-transition', err.cause.message, { action, ticketStatus: ticket.status });
     }
     if (err instanceof WorkflowNotFoundError || /already completed|not found/i.test((err as Error).message)) {
@@ -139,24 +164,34 @@ export async function runTicketAction(
 
 export function createTicketActionsRouter(deps: ActionDeps): Router {
   const r = Router();
+  const idempotent = idempotentCreate(deps.db);
+  /** The role rule before the idempotency key: a caller who may never run the action learns nothing else. */
+  const mayRun =
+    (fixed?: TicketActionName): RequestHandler =>
+    (req, res, next) => {
+      const action = fixed ?? parseInput(actionParamsSchema, req.params, 'params').action;
+      assertMayRun(principal(res), action);
+      next();
+    };
 
-  r.post('/tickets/:id/actions/:action', async (req, res) => {
+  r.post('/tickets/:id/actions/:action', mayRun(), idempotent, async (req, res) => {
     const actor = principal(res);
     const { id, action } = parseInput(actionParamsSchema, req.params, 'params');
-    const payload = parseInput(ACTION_SCHEMAS[action], req.body ?? {}, 'body') as Record<string, unknown>;
+    const payload = parseInput(actionInput(action), req.body ?? {}, 'body') as Record<string, unknown>;
     const key = parseInput(idempotencyHeadersSchema, req.headers, 'headers')['idempotency-key'];
-    const result = await runTicketAction(deps, actor, id, action, payload, key);
-    res.json(result);
+    res.json(await runTicketAction(deps, actor, id, action, payload, key));
   });
 
-  r.post('/tickets/:id/comments', async (req, res) => {
+  r.post('/tickets/:id/comments', mayRun('comment'), idempotent, async (req, res) => {
     const actor = principal(res);
     const { id } = parseInput(ticketIdParamSchema, req.params, 'params');
-    const payload = parseInput(commentBodySchema, req.body, 'body');
+    const payload = parseInput(commentBodySchema, req.body, 'body') as Record<string, unknown>;
     const key = parseInput(idempotencyHeadersSchema, req.headers, 'headers')['idempotency-key'];
-    const result = await runTicketAction(deps, actor, id, 'comment', payload, key);
-    res.status(201).json(result);
+    res.status(201).json(await runTicketAction(deps, actor, id, 'comment', payload, key));
   });
 
   return r;
 }
+
+/** Every action's input schema by name (the OpenAPI document and older callers read this map). */
+export const ACTION_SCHEMAS = Object.fromEntries(TICKET_ACTIONS.map((a) => [a, actionInput(a)])) as Record<TicketActionName, z.ZodType>;

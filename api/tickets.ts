@@ -12,6 +12,7 @@ import { principal } from './auth';
 import { notFound } from './errors';
 import type { ApiMetrics } from './metrics';
 import { applyPhoneScope, createTicket } from './services/ticket-intake';
+import { idempotencyHeadersSchema, idempotentCreate } from './idempotency';
 import { freeText, parseInput } from './validation';
 
 const uuid = z.string().uuid('must be a UUID');
@@ -34,13 +35,7 @@ export const newTicketSchema = z.strictObject({
   phoneScope: z.enum(['convert', 'reject']).optional(),
 });
 
-/** Headers are matched loosely (clients send many); only the ones named here are validated. */
-export const idempotencyHeadersSchema = z.object({
-  'idempotency-key': z
-    .string()
-    .regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'must be 1–200 characters of letters, digits, _ . : -')
-    .optional(),
-});
+export { idempotencyHeadersSchema } from './idempotency';
 
 const csv = <T extends string>(values: readonly [T, ...T[]]) =>
   z
@@ -89,7 +84,7 @@ async function queryWorkflow(temporal: Client, number: number): Promise<{ state:
 export function createTicketsRouter(deps: TicketsRouterDeps): Router {
   const r = Router();
 
-  r.post('/tickets', async (req, res) => {
+  r.post('/tickets', idempotentCreate(deps.db), async (req, res) => {
     const actor = principal(res);
     const body = parseInput(newTicketSchema, req.body, 'body');
     const key = parseInput(idempotencyHeadersSchema, req.headers, 'headers')['idempotency-key'];

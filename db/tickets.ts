@@ -8,7 +8,7 @@ import type { TicketScope } from '../domain/access';
 import { formatTicketNumber, parseTicketNumber } from '../domain/tickets';
 import { TARGET_KINDS, type TargetKind } from '../domain/plans';
 import { figuresAt, type SlaClock } from '../domain/sla-clock';
-import type { SlaSnapshot } from '../workflows/ticket-state';
+import type { SlaSnapshot, TicketLinks } from '../domain/ticket/state';
 
 export interface TicketRow {
   id: string;
@@ -18,6 +18,9 @@ export interface TicketRow {
   type: string;
   status: string;
   sub_status: string | null;
+  change_state?: string | null;
+  links?: TicketLinks | null;
+  problem_id?: string | null;
   priority: string;
   impact: string;
   urgency: string;

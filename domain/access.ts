@@ -65,3 +65,6 @@ export function mayAssignRole(p: Principal, role: Role): string | null {
   if (p.role === 'customer_admin') return isCustomerRole(role) ? null : 'a customer admin may only give customer roles';
   return 'only admins and customer admins manage users';
 }
+
+/** A role name as carried by an actor (possibly absent, from an old CLI signal): anyone not staff is a customer. */
+export const isCustomerRoleName = (r: string | undefined): boolean => !(r === 'agent' || r === 'manager' || r === 'admin');

@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { ProblemNews, ReleaseNews, TicketView } from './ticket-state';
+import type { ProblemNews, ReleaseNews, TicketNews, TicketView } from './ticket-state';
 import { TICKET_ACTIONS, type TicketActionName, type TicketActionRequest, type TicketActionResult } from './ticket-actions';
 
 export const TASK_QUEUE_DEFAULT = 'ticketflow';
@@ -82,3 +82,6 @@ export const releaseStateQuery = defineQuery<ReleaseView>('state');
 
 /** Sent by a problem ticket to each linked incident; idempotent on the incident's side. */
 export const problemNewsSignal = defineSignal<[ProblemNews]>('problem-news');
+
+/** Sent by a ticket's action to another ticket (a merged duplicate to the ticket it was merged into); idempotent. */
+export const ticketNewsSignal = defineSignal<[TicketNews]>('ticket-news');

@@ -1,13 +1,9 @@
 /** Payloads of the actions a ticket workflow accepts (an update and a signal of the same name for each). */
 import type { TicketActionName } from '../domain/transitions';
+import type { Actor } from '../domain/ticket/state';
 
 export { TICKET_ACTIONS, type TicketActionName } from '../domain/transitions';
-
-export interface Actor {
-  id: string | null; // null = system
-  kind: 'user' | 'system';
-  role?: string;
-}
+export type { Actor } from '../domain/ticket/state';
 
 export interface TicketActionRequest {
   action: TicketActionName;

@@ -1,51 +1,14 @@
 /** Shapes of a ticket workflow's input, events and live view (types only; shared with the API). */
-import type { LevelBudgets, Priority, SupportLevel, TargetsTable, TargetKind } from '../domain/plans';
+import type { Priority, SupportLevel, TargetKind } from '../domain/plans';
 import type { ClockFigures } from '../domain/sla-clock';
 import type { Impact, Urgency } from '../domain/priority';
-import type { SlaState, TicketChannel, TicketStatus, TicketType, Visibility } from '../domain/tickets';
-import type { Calendar } from '../domain/calendar';
-import type { Actor } from './ticket-actions';
+import type { SlaState, TicketStatus, TicketType } from '../domain/tickets';
+import type { TicketEvent } from '../domain/ticket/events';
 
-/** The targets in force when the ticket was created, kept for the ticket's whole life (SPEC §2.3). */
-export interface SlaSnapshot {
-  planId: string;
-  contractId: string | null;
-  targets: TargetsTable;
-  warningThreshold: number;
-  levelBudgets: LevelBudgets;
-  businessCalendar: Calendar;
-  wallClockCalendar: Calendar;
-}
+export type { SlaSnapshot, TicketWorkflowInput } from '../domain/ticket/state';
 
-export interface TicketWorkflowInput {
-  ticketId: string;
-  number: number;
-  title: string;
-  description: string;
-  type: TicketType;
-  impact: Impact;
-  urgency: Urgency;
-  priority: Priority;
-  customerId: string;
-  requesterId: string;
-  businessLineId: string | null;
-  moduleId: string | null;
-  moduleVersion: string | null;
-  category: string | null;
-  channel: TicketChannel;
-  createdAt: string;
-  createdBy: Actor;
-  sla: SlaSnapshot;
-}
-
-export interface TicketEventRecord {
-  seq: number;
-  type: string;
-  at: string;
-  actor: Actor;
-  visibility: Visibility;
-  data: Record<string, unknown>;
-}
+/** A timeline entry (typed by its `type`). */
+export type TicketEventRecord = TicketEvent;
 
 /** A clock as people see it at one instant (figures computed by domain/sla-clock). */
 export type ClockView = ClockFigures & { kind: TargetKind };
@@ -76,22 +39,4 @@ export interface TicketView {
   asOf: string;
 }
 
-/** What the release workflow tells each ticket whose fix it carries. */
-export interface ReleaseNews {
-  releaseId: string;
-  version: string;
-  /** fix-released: the publication day, YYYY-MM-DD */
-  releasedOn?: string;
-  /** release-date-moved */
-  previousDate?: string;
-  newDate?: string;
-}
-
-/** What a problem tells its linked incidents (SPEC §7). */
-export interface ProblemNews {
-  kind: 'linked' | 'unlinked' | 'workaround' | 'resolved';
-  problemId: string;
-  problemNumber: number;
-  /** the workaround, or the problem's resolution */
-  text?: string;
-}
+export type { ProblemNews, ReleaseNews, TicketNews } from '../domain/ticket/news';

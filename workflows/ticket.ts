@@ -28,6 +28,7 @@ import {
   TicketTypeKey,
   fixReleasedSignal,
   problemNewsSignal,
+  ticketNewsSignal,
   releaseDateMovedSignal,
   ticketActionSignals,
   ticketActionUpdates,
@@ -54,7 +55,10 @@ const { recordTicketEvents: recordTicketEventsLocally } = proxyLocalActivities<R
   localRetryThreshold: '10 seconds',
 });
 
-export const TicketErrorType = { ActionRefused: 'ActionRefused' } as const;
+/** Why an update was refused; the API answers 409, 403 and 400 for them. */
+export const TicketErrorType = { ActionRefused: 'ActionRefused', ActionForbidden: 'ActionForbidden', InvalidInput: 'InvalidInput' } as const;
+const failureOf = (err: ActionRefused) =>
+  ApplicationFailure.nonRetryable(err.message, err.status === 403 ? TicketErrorType.ActionForbidden : err.status === 400 ? TicketErrorType.InvalidInput : TicketErrorType.ActionRefused);
 
 const now = () => new Date(Date.now()); // workflow time: deterministic under replay
 
@@ -75,7 +79,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput, carried?: Ticke
         try {
           ({ seq, duplicate } = t.apply({ ...arg, action }, now()));
         } catch (err) {
-          if (err instanceof ActionRefused) throw ApplicationFailure.nonRetryable(err.message, TicketErrorType.ActionRefused);
+          if (err instanceof ActionRefused) throw failureOf(err);
           throw err;
         }
         // Read-your-writes: answer once the action's events are in the timeline.
@@ -87,7 +91,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput, carried?: Ticke
           try {
             t.validate({ ...arg, action }, now());
           } catch (err) {
-            if (err instanceof ActionRefused) throw ApplicationFailure.nonRetryable(err.message, TicketErrorType.ActionRefused);
+            if (err instanceof ActionRefused) throw failureOf(err);
             throw err;
           }
         },
@@ -98,6 +102,9 @@ export async function ticketWorkflow(input: TicketWorkflowInput, carried?: Ticke
 
   setHandler(problemNewsSignal, (news) => {
     if (!t.problemNews(news, now())) log.info('problem news ignored', { kind: news?.kind, problemId: news?.problemId });
+  });
+  setHandler(ticketNewsSignal, (news) => {
+    if (!t.ticketNews(news, now())) log.info('ticket news ignored', { action: news?.action });
   });
   setHandler(fixReleasedSignal, (news) => {
     if (!t.releaseNews('fix-released', news, now())) log.info('release news ignored', { kind: 'fix-released', releaseId: news?.releaseId });
@@ -131,13 +138,17 @@ export async function ticketWorkflow(input: TicketWorkflowInput, carried?: Ticke
         ...(d.defect ? { subStatus: d.defect.state, releaseId: d.defect.release?.id ?? null } : {}),
         ...(d.type !== input.type ? { type: d.type } : {}),
         ...(d.problemLink !== undefined ? { problemId: d.problemLink?.id ?? null } : {}),
+        ...(d.change ? { changeState: d.change.state } : {}),
+        ...(d.links || d.problem ? { links: { ...d.links, ...(d.problem ? { incidents: d.problem.incidents } : {}) } } : {}),
       },
     });
     t.markPersisted(events[events.length - 1].seq);
     // News for linked tickets goes out once its cause is in the timeline.
     for (const o of t.takeOutgoing()) {
       try {
-        await getExternalWorkflowHandle(ticketWorkflowId(o.ticketNumber)).signal(problemNewsSignal, o.news);
+        const other = getExternalWorkflowHandle(ticketWorkflowId(o.ticketNumber));
+        if (o.channel === 'problem') await other.signal(problemNewsSignal, o.news);
+        else await other.signal(ticketNewsSignal, o.news);
       } catch (err) {
         // The incident's workflow has ended (closed or cancelled): nothing to tell it.
         log.info('linked ticket not told', { ticketNumber: o.ticketNumber, error: (err as Error).message });

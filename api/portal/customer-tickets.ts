@@ -5,17 +5,17 @@
  */
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { changeStateOf, latestAssessments, listAwaitingApproval } from '../../db/change-requests';
+import { latestAssessments, listAwaitingApproval } from '../../db/change-requests';
 import { findTicket, isValidCursor, listTickets, type TicketRow } from '../../db/tickets';
 import { isStaff, ticketScope, type Principal, type TicketScope } from '../../domain/access';
-import { APPROVER_ROLE, checkChangeTransition } from '../../domain/change-requests';
-import { checkDefectTransition, type DefectState } from '../../domain/defects';
-import { TICKET_TYPES, formatTicketNumber, type TicketStatus } from '../../domain/tickets';
-import { checkTransition, REOPEN_WINDOW_MS, type TicketActionName } from '../../domain/transitions';
+import { ACTIONS, formById, formsNow, roleRefusal, stateRefusal, type ActionDefinition } from '../../domain/ticket/actions';
+import { APPROVER_ROLES } from '../../domain/ticket/actions/approve';
+import { TICKET_TYPES, formatTicketNumber } from '../../domain/tickets';
 import { ProblemError, forbidden, notFound } from '../errors';
 import { rateBySatisfactionLink, satisfactionSchema } from '../notifications';
-import { ACTION_SCHEMAS, runTicketAction } from '../ticket-actions';
-import { blankToUndefined, OPEN_STATUSES, type PortalKit } from './kit';
+import { factsOfRow, runTicketAction } from '../ticket-actions';
+import { formPayload, invalidFields } from './action-forms';
+import { OPEN_STATUSES, type PortalKit } from './kit';
 
 export const PAGE_SIZE = 20;
 export const LIST_VIEWS = ['mine', 'lines', 'org'] as const;
@@ -47,12 +47,9 @@ const listQuery = z.object({
     .catch(undefined),
 });
 
-/** The actions a customer takes from the ticket page; `reply` is a public comment, as in the API. */
-const PAGE_ACTIONS = ['reply', 'close', 'reopen', 'cancel', 'confirm-fix', 'approve', 'reject'] as const;
-type PageAction = (typeof PAGE_ACTIONS)[number];
-const API_ACTION: Record<PageAction, TicketActionName> = { reply: 'comment', close: 'close', reopen: 'reopen', cancel: 'cancel', 'confirm-fix': 'confirm-fix', approve: 'approve', reject: 'reject' };
-/** Template-friendly names (no hyphen) for the forms' values and errors. */
-const FORM_KEY: Record<PageAction, string> = { reply: 'reply', close: 'close', reopen: 'reopen', cancel: 'cancel', 'confirm-fix': 'confirmFix', approve: 'approve', reject: 'reject' };
+/** Template-friendly names (no hyphen) for the forms' values and errors: confirm-fix → confirmFix. */
+const formKey = (id: string) => id.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+const isApprover = (p: Principal) => (APPROVER_ROLES as readonly string[]).includes(p.role);
 const FIELD_MESSAGE: Record<string, string> = {
   body: 'customer.error.body',
   reason: 'customer.error.reason',
@@ -65,47 +62,18 @@ const FIELD_MESSAGE: Record<string, string> = {
 const RATINGS = ['5', '4', '3', '2', '1'];
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-/** A form's fields as the action's API payload (then checked by the same ACTION_SCHEMAS as the JSON API). */
-function payloadOf(action: PageAction, f: Record<string, unknown>): Record<string, unknown> {
-  switch (action) {
-    case 'reply':
-      return { body: text(f.body), visibility: 'public' };
-    case 'close': {
-      const rating = blankToUndefined(f.rating);
-      return rating === undefined ? {} : { rating: typeof rating === 'string' && /^\d$/.test(rating) ? Number(rating) : rating };
-    }
-    case 'reopen':
-    case 'reject':
-      return { reason: text(f.reason) };
-    case 'cancel':
-      return { reason: blankToUndefined(text(f.reason)) };
-    case 'confirm-fix':
-      return { accepted: f.accepted === 'yes' ? true : f.accepted === 'no' ? false : (f.accepted ?? null), reason: blankToUndefined(text(f.reason)) };
-    case 'approve':
-      return { note: blankToUndefined(text(f.note)) };
-  }
-}
-
-/** What the page offers in the ticket's current state, from the same transition tables the workflow enforces. */
-async function formsFor(kit: PortalKit, p: Principal, row: TicketRow) {
-  const status = row.status as TicketStatus;
-  const can = (a: TicketActionName) => checkTransition(a, status, 'customer').ok;
-  const resolvedAt = row.resolved_at ? new Date(row.resolved_at).getTime() : null;
-  const withinReopenWindow = resolvedAt === null || Date.now() - resolvedAt <= REOPEN_WINDOW_MS;
-  const changeState = row.type === 'change_request' ? await changeStateOf(kit.db, row.id) : null;
-  const approvable = (a: 'approve' | 'reject') => changeState !== null && can(a) && checkChangeTransition(a, row.type, changeState, 'customer', p.role).ok;
+/** What the page offers in the ticket's current state: the registry's customer forms this person may use now. */
+function formsFor(p: Principal, row: TicketRow) {
+  const facts = factsOfRow(row);
+  const now = new Date();
+  const offered = new Set(formsNow('customer', { id: p.id, role: p.role }, facts, now).map((o) => formKey(o.form.id)));
+  // The reopen window has passed when nothing but the window stands in the way.
+  const reopenExpired = !roleRefusal('reopen', { id: p.id, role: p.role }) && stateRefusal('reopen', facts, now) !== null && stateRefusal('reopen', { ...facts, resolvedAt: null }, now) === null;
   return {
-    reply: can('comment'),
-    close: can('close'),
-    reopen: can('reopen') && withinReopenWindow,
-    reopenExpired: can('reopen') && !withinReopenWindow,
-    // The workflow lets a customer cancel only the tickets they reported.
-    cancel: can('cancel') && row.requester_id === p.id,
-    confirmFix: can('confirm-fix') && checkDefectTransition('confirm-fix', row.type, row.sub_status as DefectState | null, 'customer').ok,
-    approve: approvable('approve'),
-    reject: approvable('reject'),
-    changeState,
-    awaitingApprover: changeState === 'awaiting_approval' && p.role !== APPROVER_ROLE,
+    ...Object.fromEntries([...offered].map((k) => [k, true])),
+    reopenExpired,
+    changeState: facts.changeState,
+    awaitingApprover: facts.changeState === 'awaiting_approval' && !isApprover(p),
   };
 }
 
@@ -153,7 +121,7 @@ export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
 
   const ticketPage = async (res: Response, p: Principal, row: TicketRow, extra: Record<string, unknown> = {}, status = 200) => {
     const v = visitorOf(res);
-    const forms = await formsFor(kit, p, row);
+    const forms = formsFor(p, row);
     page(res, 'ticket', 'ticket.details', { ticket: ticketView(row, v), events: await timeline(row.id, v, true), forms, ratings: RATINGS, values: {}, invalid: {}, ...extra }, status);
   };
 
@@ -162,7 +130,7 @@ export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
     if (!p) return res.redirect(303, `/desk/tickets/${encodeURIComponent(String(req.params.number))}`);
     const row = await findTicket(db, ticketScope(p), String(req.params.number));
     if (!row) throw notFound('Ticket');
-    const done = (PAGE_ACTIONS as readonly string[]).includes(String(req.query.done)) ? `customer.done.${FORM_KEY[req.query.done as PageAction]}` : null;
+    const done = typeof req.query.done === 'string' && formById('customer', req.query.done) ? `customer.done.${formKey(req.query.done)}` : null;
     await ticketPage(res, p, row, { done });
   });
 
@@ -170,24 +138,25 @@ export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
     const p = signedIn(req, res);
     checkCsrf(req, res);
     if (isStaff(p)) throw forbidden();
-    const action = String(req.params.action) as PageAction;
-    if (!(PAGE_ACTIONS as readonly string[]).includes(action)) throw notFound('Page');
+    const found = formById('customer', String(req.params.action));
+    if (!found) throw notFound('Page');
     const row = await findTicket(db, ticketScope(p), String(req.params.number));
     if (!row) throw notFound('Ticket');
-    // Approving changes is the customer admin's (domain/change-requests.ts); nobody else gets to try.
-    if ((action === 'approve' || action === 'reject') && p.role !== APPROVER_ROLE) throw forbidden();
-    const key = FORM_KEY[action];
+    // Approving changes is the customer admin's; nobody else gets to try.
+    if (roleRefusal(found.action, { id: p.id, role: p.role })) throw forbidden();
+    const action = found.form.id;
+    const key = formKey(action);
     const fields = formBody(req);
     const values = { [key]: fields };
-    const parsed = ACTION_SCHEMAS[API_ACTION[action]].safeParse(payloadOf(action, fields));
+    const parsed = (ACTIONS[found.action] as ActionDefinition).input.safeParse(formPayload(found.form, fields, p.id));
     if (!parsed.success) {
-      const names = [...new Set(fieldErrors(parsed.error))];
+      const names = invalidFields(found.form, parsed.error.issues);
       const invalid = { [key]: Object.fromEntries(names.map((n) => [n, FIELD_MESSAGE[n] ?? 'customer.error.field'])) };
       await ticketPage(res, p, row, { values, invalid, formError: key }, 400);
       return;
     }
     try {
-      await runTicketAction(deps, p, row.id, API_ACTION[action], parsed.data as Record<string, unknown>);
+      await runTicketAction(deps, p, row.id, found.action, parsed.data as Record<string, unknown>);
     } catch (err) {
       if (err instanceof ProblemError && err.status === 409) {
         await ticketPage(res, p, row, { values, conflict: err.detail ?? null }, 409);
@@ -200,7 +169,7 @@ export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
 
   r.get('/portal/approvals', async (req, res) => {
     const p = signedIn(req, res);
-    if (p.role !== APPROVER_ROLE) throw forbidden();
+    if (!isApprover(p)) throw forbidden();
     const v = visitorOf(res);
     const rows = await listAwaitingApproval(db, ticketScope(p));
     const [names, assessments] = await Promise.all([requesterNames(rows), latestAssessments(db, rows.map((t) => t.id))]);

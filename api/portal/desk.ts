@@ -6,31 +6,25 @@
  */
 import type { Response, Router } from 'express';
 import { z } from 'zod';
-import { changeStateOf } from '../../db/change-requests';
 import { findTicket, isValidCursor, listTickets, type TicketFilters } from '../../db/tickets';
 import { ticketScope, type Principal } from '../../domain/access';
-import { CHANGE_ACTIONS, checkChangeTransition, type ChangeAction, type ChangeState } from '../../domain/change-requests';
-import { checkDefectTransition, DEFECT_ACTIONS, type DefectAction, type DefectState } from '../../domain/defects';
+import { ACTIONS, formById, formsNow, roleRefusal, type ActionDefinition, type ActionForm, type FormField, type OptionSource, type TicketActionName } from '../../domain/ticket/actions';
+import { PRIORITIES } from '../../domain/plans';
 import { LEVELS_OF_IMPACT } from '../../domain/priority';
-import { formatTicketNumber, SLA_STATES, TICKET_TYPES, type TicketStatus } from '../../domain/tickets';
-import { actorKindOfRole, checkTransition, LEVELS, TRANSITIONS, type TicketActionName } from '../../domain/transitions';
+import { formatTicketNumber, SLA_STATES, TICKET_TYPES } from '../../domain/tickets';
+import { LEVELS } from '../../domain/transitions';
 import { ProblemError, forbidden, notFound } from '../errors';
-import { ACTION_SCHEMAS, runTicketAction } from '../ticket-actions';
-import { freeText } from '../validation';
-import { loadMessages } from './i18n';
+import { factsOfRow, runTicketAction } from '../ticket-actions';
+import { formPayload, invalidFields, labelText } from './action-forms';
+import { loadMessages, translate } from './i18n';
 import { OPEN_STATUSES, type PortalKit, type Visitor } from './kit';
 import { mountPhonePages } from './phone';
 
-const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 const STATUS_CHOICES: [string, ...string[]] = ['new', ...OPEN_STATUSES.filter((x) => x !== 'new'), 'resolved', 'closed', 'cancelled'];
 const PAGE_SIZE = 25;
-
-const optionalLevel = z.enum(LEVELS_OF_IMPACT).optional().or(z.literal('').transform(() => undefined));
-const deskActionForms = {
-  triage: z.object({ impact: optionalLevel, urgency: optionalLevel, note: freeText(2000).optional().or(z.literal('').transform(() => undefined)) }),
-  comment: z.object({ body: freeText(20_000) }),
-  note: z.object({ body: freeText(20_000) }),
-} as const;
+const MESSAGES = { en: loadMessages('en'), sk: loadMessages('sk') };
+/** Forms the page lays out by hand (triage and the two comment boxes); every other action form is generic. */
+const BASIC_FORMS = new Set(['triage', 'comment', 'note']);
 
 /** Each filter on its own: a bad value drops that filter only. */
 const deskFilters = z.object({
@@ -47,169 +41,31 @@ const deskFilters = z.object({
 type DeskFilters = z.infer<typeof deskFilters>;
 
 
-/** The actions of SPEC §11 a staff member takes on the ticket page (triage and comments have their own forms). */
-const DESK_ACTIONS = [
-  'assign',
-  'request-info',
-  'resolve',
-  'reopen',
-  'close',
-  'cancel',
-  'escalate',
-  'override-priority',
-  ...DEFECT_ACTIONS,
-  'assess',
-  'schedule',
-  'implement',
-  'link-incident',
-  'unlink-incident',
-  'record-workaround',
-] as const satisfies readonly TicketActionName[];
-type DeskAction = (typeof DESK_ACTIONS)[number];
-const isDeskAction = (a: string): a is DeskAction => (DESK_ACTIONS as readonly string[]).includes(a);
-const BASIC_LEGENDS: Record<string, string> = { triage: 'desk.triage', comment: 'desk.publicComment', note: 'desk.internalNote' };
-const PROBLEM_ACTIONS: readonly string[] = ['link-incident', 'unlink-incident', 'record-workaround'];
-
-
-interface Option {
-  value: string;
-  labelKey?: string;
-  label?: string;
-}
-interface Field {
-  name: string;
-  kind: 'text' | 'textarea' | 'select' | 'date' | 'checkbox' | 'hidden';
-  label?: string;
-  required?: boolean;
-  options?: Option[];
-  value?: string;
-}
-interface ActionForm {
-  id: string;
-  action: DeskAction;
-  legend: string;
-  submit: string;
-  hint?: string;
-  fields: Field[];
-}
-
 interface TicketContext {
   row: NonNullable<Awaited<ReturnType<typeof findTicket>>>;
-  changeState: ChangeState | null;
   incidents: Array<{ id: string; number: string }>;
   staff: Array<{ id: string; name: string }>;
   releases: Array<{ version: string; plannedDate: string }>;
 }
 
-const textarea = (name: string, label: string, required = true): Field => ({ name, kind: 'textarea', label, required });
-const optionalNote = (): Field => textarea('note', 'desk.f.note', false);
+type Choice = { value: string; labelKey?: string; label?: string };
 
-/** Every form the ticket page can show, whether or not it is allowed now (the POST handler uses them too). */
-function actionForms(c: TicketContext): ActionForm[] {
-  const t = c.row;
-  const f = (id: string, action: DeskAction, fields: Field[], extra: Partial<ActionForm> = {}): ActionForm => ({ id, action, legend: `desk.a.${id}`, submit: `desk.a.${id}.submit`, fields, ...extra });
-  return [
-    f('assign-me', 'assign', [{ name: 'assigneeId', kind: 'hidden', value: 'me' }]),
-    f('assign', 'assign', [
-      {
-        name: 'assigneeId',
-        kind: 'select',
-        label: 'desk.f.assignee',
-        required: true,
-        value: t.assignee_id ?? 'none',
-        options: [{ value: 'none', labelKey: 'desk.unassigned' }, ...c.staff.map((s) => ({ value: s.id, label: s.name }))],
-      },
-    ]),
-    f('request-info', 'request-info', [textarea('body', 'desk.f.question')]),
-    f('resolve', 'resolve', [textarea('resolution', 'desk.f.resolution'), ...(t.type === 'problem' ? [{ name: 'resolveIncidents', kind: 'checkbox', label: 'desk.f.resolveIncidents' } satisfies Field] : [])]),
-    f('reopen', 'reopen', [textarea('reason', 'desk.f.reason')]),
-    f('close', 'close', []),
-    f('cancel', 'cancel', [textarea('reason', 'desk.f.reasonOptional', false)]),
-    f('escalate', 'escalate', [
-      { name: 'toLevel', kind: 'select', label: 'desk.f.toLevel', required: true, options: LEVELS.filter((l) => l !== t.level).map((l) => ({ value: l, label: l })) },
-      textarea('reason', 'desk.f.reason'),
-    ]),
-    f('override-priority', 'override-priority', [
-      { name: 'priority', kind: 'select', label: 'col.priority', required: true, options: PRIORITIES.filter((x) => x !== t.priority).map((x) => ({ value: x, label: x })) },
-      textarea('reason', 'desk.f.reason'),
-    ]),
-    f('start-reproduction', 'start-reproduction', [optionalNote()]),
-    f('confirm-defect', 'confirm-defect', [
-      textarea('steps', 'desk.f.steps'),
-      { name: 'environment', kind: 'text', label: 'desk.f.environment', required: true },
-      { name: 'version', kind: 'text', label: 'desk.f.version', required: true },
-    ]),
-    f('mark-not-reproducible', 'mark-not-reproducible', [textarea('body', 'desk.f.detailsNeeded')]),
-    f('reject-defect', 'reject-defect', [
-      textarea('reason', 'desk.f.reason'),
-      {
-        name: 'convertTo',
-        kind: 'select',
-        label: 'desk.f.convertTo',
-        options: [{ value: '', labelKey: 'desk.f.convertNone' }, { value: 'question', labelKey: 'type.question' }, { value: 'change_request', labelKey: 'type.change_request' }],
-      },
-    ]),
-    f('start-fix', 'start-fix', [optionalNote()]),
-    f(
-      'schedule-fix',
-      'schedule-fix',
-      [{ name: 'releaseVersion', kind: 'select', label: 'desk.f.release', required: true, options: c.releases.map((r) => ({ value: r.version, label: `${r.version} · ${r.plannedDate}` })) }],
-      c.releases.length ? {} : { hint: 'desk.noPlannedRelease' },
-    ),
-    f('confirm-fix', 'confirm-fix', [
-      { name: 'accepted', kind: 'select', label: 'desk.f.accepted', options: [{ value: 'yes', labelKey: 'desk.f.acceptedYes' }, { value: 'no', labelKey: 'desk.f.acceptedNo' }] },
-      textarea('reason', 'desk.f.reasonIfNot', false),
-    ]),
-    f('assess', 'assess', [
-      { name: 'effort', kind: 'text', label: 'desk.f.effort', required: true },
-      { name: 'risk', kind: 'select', label: 'desk.f.risk', required: true, options: LEVELS_OF_IMPACT.map((l) => ({ value: l, labelKey: `level.${l}` })) },
-      textarea('assessment', 'desk.f.assessment'),
-    ]),
-    f('schedule', 'schedule', [{ name: 'plannedFor', kind: 'date', label: 'desk.f.plannedFor', required: true }, optionalNote()]),
-    f('implement', 'implement', [optionalNote()]),
-    f('link-incident', 'link-incident', [{ name: 'incidentId', kind: 'text', label: 'desk.f.incidentNumber', required: true }]),
-    f(
-      'unlink-incident',
-      'unlink-incident',
-      [{ name: 'incidentId', kind: 'select', label: 'desk.f.incident', required: true, options: c.incidents.map((i) => ({ value: i.id, label: i.number })) }],
-    ),
-    f('record-workaround', 'record-workaround', [textarea('workaround', 'desk.f.workaround')]),
-  ];
-}
-
-/** Whether the action may be taken now, by the same rules the workflow's validator applies. */
-function allowedNow(action: DeskAction, p: Principal, c: TicketContext): boolean {
-  const t = c.row;
-  const kind = actorKindOfRole(p.role);
-  if (!checkTransition(action, t.status as TicketStatus, kind).ok) return false;
-  if ((DEFECT_ACTIONS as readonly string[]).includes(action)) {
-    return checkDefectTransition(action as DefectAction, t.type, (t.sub_status as DefectState | null) ?? null, kind).ok;
-  }
-  if ((CHANGE_ACTIONS as readonly string[]).includes(action)) {
-    return checkChangeTransition(action as ChangeAction, t.type, c.changeState, kind, p.role).ok;
-  }
-  if (PROBLEM_ACTIONS.includes(action)) return t.type === 'problem' && (action !== 'unlink-incident' || c.incidents.length > 0);
-  // resolveIncidents and the like are checked by the validator; nothing else depends on the type.
-  return true;
-}
-
-/** The form's strings as the action's payload (ACTION_SCHEMAS validates it next). */
-function toPayload(form: ActionForm, p: Principal, raw: Record<string, unknown>): Record<string, unknown> {
-  const s = (k: string): string | undefined => (typeof raw[k] === 'string' && (raw[k] as string).trim() !== '' ? (raw[k] as string) : undefined);
-  const pick = (names: string[]) => Object.fromEntries(names.map((n) => [n, s(n)]).filter(([, v]) => v !== undefined));
-  switch (form.action) {
-    case 'assign': {
-      const a = s('assigneeId');
-      return { assigneeId: a === 'me' ? p.id : a === 'none' ? null : a };
-    }
-    case 'resolve':
-      return { ...pick(['resolution']), ...(s('resolveIncidents') ? { resolveIncidents: true } : {}) };
-    case 'confirm-defect':
-      return { evidence: pick(['steps', 'environment', 'version']) };
-    case 'confirm-fix':
-      return { accepted: s('accepted') !== 'no', ...pick(['reason']) };
-    default:
-      return pick(form.fields.map((x) => x.name));
+/** A select's options: the form's own, or the ticket's (other levels, planned releases, linked incidents…). */
+function optionsOf(source: OptionSource | undefined, field: FormField, c: TicketContext): Choice[] {
+  if (field.kind === 'yesNo') return [{ value: 'yes', labelKey: 'desk.f.acceptedYes' }, { value: 'no', labelKey: 'desk.f.acceptedNo' }];
+  if (!source) return [];
+  if ('static' in source) return [...source.static];
+  switch (source.dynamic) {
+    case 'staff':
+      return [{ value: 'none', labelKey: 'desk.unassigned' }, ...c.staff.map((x) => ({ value: x.id, label: x.name }))];
+    case 'plannedReleases':
+      return c.releases.map((r) => ({ value: r.version, label: `${r.version} · ${r.plannedDate}` }));
+    case 'otherLevels':
+      return LEVELS.filter((l) => l !== c.row.level).map((l) => ({ value: l, label: l }));
+    case 'otherPriorities':
+      return PRIORITIES.filter((x) => x !== c.row.priority).map((x) => ({ value: x, label: x }));
+    case 'linkedIncidents':
+      return c.incidents.map((i) => ({ value: i.id, label: i.number }));
   }
 }
 
@@ -235,8 +91,6 @@ function eventSummary(data: unknown): string | null {
 export function mountDeskPages(r: Router, kit: PortalKit): void {
   const { db, deps, form, page, visitorOf, staffOnly, checkCsrf, formBody, ticketView, timeline } = kit;
   // Events the shared messages do not name get the desk's own name (en and sk have the same keys).
-  const deskEventKeys = new Set(Object.keys(loadMessages('en')).filter((k) => k.startsWith('deskEvent.')));
-  const deskEventKey = (type: string) => (deskEventKeys.has(`deskEvent.${type}`) ? `deskEvent.${type}` : 'event.other');
 
   const staffUsers = async () => (await db('users').whereIn('role', ['agent', 'manager']).whereNull('disabled_at').orderBy('name').select('id', 'name')) as Array<{ id: string; name: string }>;
   const namesOf = async (table: 'users' | 'customers', ids: Array<string | null>) => {
@@ -311,15 +165,8 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
   const loadContext = async (p: Principal, number: string): Promise<TicketContext> => {
     const row = await findTicket(db, ticketScope(p), number);
     if (!row) throw notFound('Ticket');
-    const kinds = ['problem.incident_linked', 'problem.incident_unlinked'];
-    const events = (await db('ticket_events').where({ ticket_id: row.id }).whereIn('type', kinds).orderBy('seq').select('type', 'data')) as Array<{ type: string; data: Record<string, unknown> }>;
-    // The change sub-state by the same rule as the customer pages (db/change-requests.ts).
-    const changeState: ChangeState | null = row.type === 'change_request' ? await changeStateOf(db, row.id) : null;
-    const incidents = new Map<string, string>();
-    for (const e of events) {
-      if (e.type === 'problem.incident_linked') incidents.set(String(e.data.incidentId), formatTicketNumber(Number(e.data.incidentNumber)));
-      if (e.type === 'problem.incident_unlinked') incidents.delete(String(e.data.incidentId));
-    }
+    // A problem's linked incidents as its workflow projected them.
+    const incidents = (row.links?.incidents ?? []).map((i) => ({ id: i.id, number: formatTicketNumber(i.number) }));
     const [staff, releases] = await Promise.all([
       staffUsers(),
       row.type === 'defect'
@@ -328,8 +175,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
     ]);
     return {
       row,
-      changeState,
-      incidents: [...incidents].map(([id, n]) => ({ id, number: n })),
+      incidents,
       staff,
       releases: releases.map((x) => ({ version: x.version, plannedDate: typeof x.planned_date === 'string' ? x.planned_date.slice(0, 10) : x.planned_date.toISOString().slice(0, 10) })),
     };
@@ -343,41 +189,60 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
       db('customers as c').join('plans as p', 'p.id', 'c.plan_id').where('c.id', t.customer_id).first('c.name', 'p.name as plan') as Promise<{ name: string; plan: string } | undefined>,
       t.module_id ? (db('modules').where({ id: t.module_id }).first('name') as Promise<{ name: string } | undefined>) : Promise.resolve(undefined),
     ]);
-    const forms = actionForms(c)
-      .filter((fm) => allowedNow(fm.action, p, c))
-      .map((fm) => {
-        const mine = state.formId === fm.id;
-        const fields = fm.fields.map((fd) => {
-          const typed = mine ? state.values?.[fd.name] : undefined;
-          const value = typeof typed === 'string' ? typed : (fd.value ?? '');
-          const invalid = mine && (state.errors ?? []).includes(fd.name);
-          return {
-            ...fd,
-            id: `${fm.id}-${fd.name}`,
-            value,
-            checked: fd.kind === 'checkbox' && mine && !!state.values?.[fd.name],
-            invalid,
-            isText: fd.kind === 'text',
-            isDate: fd.kind === 'date',
-            isTextarea: fd.kind === 'textarea',
-            isSelect: fd.kind === 'select',
-            isCheckbox: fd.kind === 'checkbox',
-            isHidden: fd.kind === 'hidden',
-            options: fd.options?.map((o) => ({ ...o, selected: o.value === value })),
-          };
-        });
-        return { ...fm, fields, conflict: mine ? state.conflict : undefined, invalid: mine && (state.errors ?? []).length > 0, compact: fields.every((x) => x.isHidden) };
+    const msgs = MESSAGES[v.lang];
+    const t_ = (key: string) => translate(msgs, key);
+    const textOr = (key: string, fallback: string) => (key in msgs ? msgs[key] : fallback);
+    const facts = factsOfRow(t, c.incidents.length);
+    const offered = formsNow('desk', { id: p.id, role: p.role }, facts, new Date());
+    const shown = (o: { action: TicketActionName; form: ActionForm }) => {
+      const fm = o.form;
+      const def = ACTIONS[o.action] as ActionDefinition;
+      const mine = state.formId === fm.id;
+      const fields = fm.fields.map((fd) => {
+        const typed = mine ? state.values?.[fd.name] : undefined;
+        const value = typeof typed === 'string' ? typed : (fd.value ?? (fd.kind === 'assignee' && fd.options ? (t.assignee_id ?? 'none') : ''));
+        const kind = fd.kind === 'assignee' ? (fd.options ? 'select' : 'hidden') : fd.kind === 'yesNo' || fd.kind === 'rating' ? 'select' : fd.kind;
+        const options = kind === 'select' ? optionsOf(fd.options, fd, c) : undefined;
+        return {
+          name: fd.name,
+          required: fd.required,
+          label: labelText(fd.label, v.lang, t_),
+          id: `${fm.id}-${fd.name.split('.').pop()}`,
+          value,
+          checked: kind === 'checkbox' && mine && !!state.values?.[fd.name],
+          invalid: mine && (state.errors ?? []).includes(fd.name),
+          isText: kind === 'text',
+          isDate: kind === 'date',
+          isTextarea: kind === 'textarea',
+          isSelect: kind === 'select',
+          isCheckbox: kind === 'checkbox',
+          isHidden: kind === 'hidden',
+          options: options?.map((x) => ({ ...x, selected: x.value === value })),
+        };
       });
+      const emptyHint = fm.hint && optionsOf(fm.hint.whenEmpty, { name: '', kind: 'select' }, c).length === 0 ? fm.hint.key : undefined;
+      return {
+        id: fm.id,
+        action: o.action,
+        legend: textOr(`desk.a.${fm.id}`, def.label[v.lang]),
+        submit: textOr(`desk.a.${fm.id}.submit`, def.label[v.lang]),
+        hint: emptyHint,
+        fields,
+        conflict: mine ? state.conflict : undefined,
+        invalid: mine && (state.errors ?? []).length > 0,
+        compact: fields.every((x) => x.isHidden),
+      };
+    };
+    const forms = offered.filter((o) => !BASIC_FORMS.has(o.form.id)).map(shown);
     // A refused form that no longer applies is not offered again, but what was typed into it is shown, not lost.
-    const failedForm = state.formId ? actionForms(c).find((fm) => fm.id === state.formId) : undefined;
-    const kind = actorKindOfRole(p.role);
-    const canTriage = checkTransition('triage', t.status as TicketStatus, kind).ok;
-    const canComment = checkTransition('comment', t.status as TicketStatus, kind).ok;
-    const basicShown: Record<string, boolean> = { triage: canTriage, comment: canComment, note: canComment };
-    const stillOffered = state.formId !== undefined && (basicShown[state.formId] ?? forms.some((fm) => fm.id === state.formId));
-    const typedNames = failedForm ? failedForm.fields.filter((fd) => fd.kind === 'textarea' || fd.kind === 'text').map((fd) => fd.name) : ['body', 'note'];
+    const failed = state.formId ? formById('desk', state.formId) : undefined;
+    const canTriage = offered.some((o) => o.form.id === 'triage');
+    const canComment = offered.some((o) => o.form.id === 'comment');
+    const stillOffered = state.formId !== undefined && offered.some((o) => o.form.id === state.formId);
+    const typedNames = failed ? failed.form.fields.filter((fd) => fd.kind === 'textarea' || fd.kind === 'text').map((fd) => fd.name) : ['body', 'note'];
     const typed = stillOffered ? [] : typedNames.map((n) => state.values?.[n]).filter((x): x is string => typeof x === 'string' && x.trim() !== '');
-    const events = (await timeline(t.id, v, false)).map((e) => ({ ...e, eventKey: e.eventKey === 'event.other' ? deskEventKey(e.type) : e.eventKey, body: e.body ?? eventSummary(e.data) }));
+    const failedLegend = failed ? textOr(`desk.a.${failed.form.id}`, textOr(`desk.${failed.form.id === 'comment' ? 'publicComment' : failed.form.id === 'note' ? 'internalNote' : failed.form.id}`, (ACTIONS[failed.action] as ActionDefinition).label[v.lang])) : null;
+    const events = (await timeline(t.id, v, false)).map((e) => ({ ...e, body: e.body ?? eventSummary(e.data) }));
     page(
       res,
       'desk-ticket',
@@ -395,7 +260,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
           channel: t.channel,
           category: t.category,
           defectState: t.type === 'defect' ? (t.sub_status ?? 'reported') : null,
-          changeState: c.changeState,
+          changeState: facts.changeState,
           incidents: c.incidents,
         },
         events,
@@ -407,7 +272,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
         basic: ['triage', 'comment', 'note'].includes(state.formId ?? '')
           ? { [state.formId as string]: { values: state.values ?? {}, invalid: Object.fromEntries((state.errors ?? []).map((x) => [x, true])), conflict: state.conflict ?? null } }
           : {},
-        conflict: state.conflict && !stillOffered ? { legend: failedForm?.legend ?? (state.formId ? (BASIC_LEGENDS[state.formId] ?? null) : null), message: state.conflict, typed } : null,
+        conflict: state.conflict && !stillOffered ? { legend: failedLegend, message: state.conflict, typed } : null,
         done: done ?? null,
       },
       status,
@@ -426,65 +291,36 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
   r.post('/desk/tickets/:number/:form', form, async (req, res) => {
     const p = staffOnly(req, res);
     checkCsrf(req, res);
-    const kind = String(req.params.form);
+    const segment = String(req.params.form);
     const number = String(req.params.number);
-    if (kind === 'triage' || kind === 'comment' || kind === 'note') {
-      const values = formBody(req);
-      const parsed = deskActionForms[kind].safeParse(values);
-      if (!parsed.success) {
-        await ticketPage(res, p, visitorOf(res), await loadContext(p, number), { formId: kind, values, errors: kit.fieldErrors(parsed.error) }, 400);
-        return;
-      }
-      try {
-        if (kind === 'triage') {
-          const d = parsed.data as z.infer<typeof deskActionForms.triage>;
-          await runTicketAction(deps, p, number, 'triage', Object.fromEntries(Object.entries(d).filter(([, x]) => x !== undefined)));
-        } else {
-          const d = parsed.data as z.infer<typeof deskActionForms.comment>;
-          await runTicketAction(deps, p, number, 'comment', { body: d.body, visibility: kind === 'note' ? 'internal' : 'public' });
-        }
-      } catch (err) {
-        if (err instanceof ProblemError && err.status === 409) {
-          await ticketPage(res, p, visitorOf(res), await loadContext(p, number), { formId: kind, values, conflict: err.detail ?? err.title }, 409);
-          return;
-        }
-        throw err;
-      }
-      res.redirect(303, `/desk/tickets/${encodeURIComponent(number)}?done=1`);
-      return;
-    }
-    if (!isDeskAction(kind)) throw notFound('Page');
-    // An action the role may never take is refused outright (an agent overriding a priority): 403, not a form error.
-    if (!TRANSITIONS[kind].who.includes(actorKindOfRole(p.role))) throw forbidden();
-    const c = await loadContext(p, number);
     const values = formBody(req);
-    const forms = actionForms(c).filter((fm) => fm.action === kind);
-    const fm = forms.find((x) => x.id === values._form) ?? forms[forms.length - 1];
+    // The URL names the action (or a hand-laid form); `_form` picks one of the action's forms.
+    const found = formById('desk', typeof values._form === 'string' ? values._form : segment);
+    if (!found || (found.action !== segment && found.form.id !== segment)) throw notFound('Page');
+    // An action the role may never take is refused outright (an agent overriding a priority): 403, not a form error.
+    if (roleRefusal(found.action, { id: p.id, role: p.role })) throw forbidden();
+    const fm = found.form;
     const v = visitorOf(res);
-    const payload = toPayload(fm, p, values);
-    if (fm.action === 'link-incident' && typeof payload.incidentId === 'string') {
-      const incident = await findTicket(db, { kind: 'all' }, payload.incidentId.trim());
-      if (!incident) {
-        await ticketPage(res, p, v, c, { formId: fm.id, values, errors: ['incidentId'] }, 400);
-        return;
-      }
-      payload.incidentId = incident.id;
-    }
-    const parsed = ACTION_SCHEMAS[kind].safeParse(payload);
+    const parsed = (ACTIONS[found.action] as ActionDefinition).input.safeParse(formPayload(fm, values, p.id));
     if (!parsed.success) {
-      const errors = parsed.error.issues.map((i) => String(i.path[i.path.length - 1] ?? ''));
-      await ticketPage(res, p, v, c, { formId: fm.id, values, errors }, 400);
+      await ticketPage(res, p, v, await loadContext(p, number), { formId: fm.id, values, errors: invalidFields(fm, parsed.error.issues) }, 400);
       return;
     }
     try {
-      await runTicketAction(deps, p, String(c.row.id), kind, parsed.data as Record<string, unknown>);
+      await runTicketAction(deps, p, number, found.action, parsed.data as Record<string, unknown>);
     } catch (err) {
       if (err instanceof ProblemError && err.status === 409) {
+        // A reference that names nothing (an unknown ticket number) is the field's fault, not the ticket's state.
+        const lookup = (ACTIONS[found.action] as ActionDefinition).lookups?.find((l) => l.kind === 'ticket');
+        if (err.type === 'unknown-ticket' && lookup?.kind === 'ticket') {
+          await ticketPage(res, p, v, await loadContext(p, number), { formId: fm.id, values, errors: [lookup.field] }, 400);
+          return;
+        }
         await ticketPage(res, p, v, await loadContext(p, number), { formId: fm.id, values, conflict: err.detail ?? err.title }, 409);
         return;
       }
       throw err;
     }
-    res.redirect(303, `/desk/tickets/${encodeURIComponent(number)}?done=${fm.id}`);
+    res.redirect(303, `/desk/tickets/${encodeURIComponent(number)}?done=${BASIC_FORMS.has(fm.id) ? '1' : fm.id}`);
   });
 }

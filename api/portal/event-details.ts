@@ -1,6 +1,8 @@
+import { isTicketEventType, TICKET_EVENTS } from '../../domain/ticket/events';
+
 /**
  * What a timeline entry says besides its title: the reason of a reopen or cancellation, the rating of a closing,
- * the assessment of a change request… Only fields of the event's own data are shown, each under a message label.
+ * the assessment of a change request… Only the fields its event definition names (domain/ticket/events.ts) are shown, each under a message label.
  */
 export interface EventDetail {
   labelKey: string;
@@ -9,28 +11,8 @@ export interface EventDetail {
   valueKey: string | null;
 }
 
-/** Per event type, the data fields worth showing, in order; `coded` fields are shown through a message. */
-const DETAILS: Record<string, Array<{ field: string; coded?: string }>> = {
-  'ticket.resolved': [{ field: 'resolution' }],
-  'ticket.reopened': [{ field: 'reason' }],
-  'ticket.cancelled': [{ field: 'reason' }],
-  'ticket.closed': [{ field: 'rating' }],
-  'change.assessed': [{ field: 'effort' }, { field: 'risk', coded: 'customer.risk.' }, { field: 'assessment' }],
-  'change.approved': [{ field: 'note' }],
-  'change.rejected': [{ field: 'reason' }],
-  'change.scheduled': [{ field: 'plannedFor' }, { field: 'note' }],
-  'change.implemented': [{ field: 'note' }],
-  'fix.scheduled': [{ field: 'releaseVersion' }, { field: 'plannedDate' }],
-  'fix.released': [{ field: 'releaseVersion' }, { field: 'releasedOn' }],
-  'fix.confirmed': [{ field: 'releaseVersion' }],
-  'fix.rejected': [{ field: 'reason' }],
-  'defect.rejected': [{ field: 'reason' }],
-  'release.date_moved': [{ field: 'releaseVersion' }, { field: 'newDate' }],
-  'problem.workaround': [{ field: 'workaround' }],
-};
-
 export function eventDetails(type: string, data: unknown): EventDetail[] {
-  const fields = DETAILS[type];
+  const fields = isTicketEventType(type) ? (TICKET_EVENTS[type] as { show?: ReadonlyArray<{ field: string; coded?: string }> }).show : undefined;
   if (!fields || !data || typeof data !== 'object') return [];
   const d = data as Record<string, unknown>;
   return fields

@@ -13,7 +13,8 @@ import { TARGET_KINDS } from '../../domain/plans';
 import { dashboardScope } from '../dashboard';
 import { ProblemError, forbidden } from '../errors';
 import type { Logger } from '../../scripts/logger';
-import { formatDuration, formatInstant, loadMessages, type PortalLanguage } from './i18n';
+import { formatDuration, formatInstant, loadMessages, translate, type PortalLanguage } from './i18n';
+import { isTicketEventType, TICKET_EVENTS } from '../../domain/ticket/events';
 import { createViews, type PageContext } from './views';
 import { eventDetails, type EventDetail } from './event-details';
 
@@ -40,10 +41,12 @@ export interface Visitor {
   lang: PortalLanguage;
 }
 
+/** The title of a timeline row this code does not know (written by a newer version). */
+const OTHER_EVENT = { en: translate(loadMessages('en'), 'event.other'), sk: translate(loadMessages('sk'), 'event.other') };
+
 /** Statuses of a ticket that is still open. */
 export const OPEN_STATUSES = ['new', 'triaged', 'in_progress', 'waiting_on_customer'];
 /** Timeline events with a message of their own; the rest show as a generic event. */
-const EVENT_KEYS = new Set(Object.keys(loadMessages('en')).filter((k) => k.startsWith('event.')));
 /** Clock states for which a remaining time means something. */
 const TICKING = new Set(['running', 'warning', 'breached', 'paused']);
 export const DEFAULT_ZONE = 'Europe/Bratislava';
@@ -83,7 +86,7 @@ export interface PortalKit {
   /** A ticket row as the pages show it: the API shape plus formatted dates and clocks. */
   ticketView(row: TicketRow, v: Visitor): ReturnType<typeof toApiTicket> & { created: string | null; clocks: Array<{ kind: string; deadline: string | null; remaining: string | null; state: string; paused: Array<{ from: string | null; to: string | null }> }>; hasPauses: boolean };
   /** The ticket's timeline; `publicOnly` for customers. */
-  timeline(ticketId: string, v: Visitor, publicOnly: boolean): Promise<Array<{ seq: number; at: string | null; eventKey: string; type: string; internal: boolean; actor: string | null; body: string | null; details: EventDetail[]; data: unknown }>>;
+  timeline(ticketId: string, v: Visitor, publicOnly: boolean): Promise<Array<{ seq: number; at: string | null; label: string; type: string; internal: boolean; actor: string | null; body: string | null; details: EventDetail[]; data: unknown }>>;
   zoneOf(v: Visitor): string;
 }
 
@@ -150,7 +153,7 @@ export function createPortalKit(deps: PortalDeps): PortalKit {
     return events.map((e) => ({
       seq: e.seq,
       at: formatInstant(e.at, v.lang, zone),
-      eventKey: EVENT_KEYS.has(`event.${e.type}`) ? `event.${e.type}` : 'event.other',
+      label: isTicketEventType(e.type) ? TICKET_EVENTS[e.type].label[v.lang] : OTHER_EVENT[v.lang],
       type: e.type,
       internal: e.visibility === 'internal',
       actor: e.actor.kind === 'user' ? (names.get(e.actor.id ?? '') ?? null) : null,

@@ -78,7 +78,9 @@ describe('API foundation: health, auth, first vertical slice', () => {
     const first = await app.request('POST', '/api/v1/tickets', { token, body: newTicket, headers });
     const second = await app.request('POST', '/api/v1/tickets', { token, body: newTicket, headers });
     expect(first.status).toBe(201);
-    expect(second.status).toBe(200);
+    // The first answer, replayed (as every creating POST does).
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(second.body.id).toBe(first.body.id);
     const { count } = (await app.db('tickets').where({ idempotency_key: 'create-once-42' }).count('* as count').first()) as { count: string };
     expect(Number(count)).toBe(1);

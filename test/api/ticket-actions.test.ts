@@ -66,10 +66,49 @@ describe('ticket actions, timeline and SLA over HTTP', () => {
     expect(res.body).toMatchObject({ status: 409, action: 'reopen', ticketStatus: 'new' });
     expect(res.body.type).toMatch(/invalid-transition$/);
     expect(res.body.detail).toMatch(/cannot reopen a ticket that is new/);
-    const overrideByAgent = await act(agent, t.id, 'override-priority', { priority: 'P1', reason: 'urgent' });
-    expect(overrideByAgent.status).toBe(409);
-    expect(overrideByAgent.body.detail).toMatch(/not allowed for agents/);
     expect(await app.db('ticket_events').where({ ticket_id: t.id }).count('* as n').first()).toEqual(before);
+  });
+
+  it("refuses an action the caller's role may never run with 403 naming the rule (before the input or the key), and records nothing", async () => {
+    const t = await newTicket();
+    const before = await app.db('ticket_events').where({ ticket_id: t.id }).count('* as n').first();
+    const overrideByAgent = await act(agent, t.id, 'override-priority', { priority: 'P1', reason: 'urgent' });
+    expect(overrideByAgent.status).toBe(403);
+    expect(overrideByAgent.body.type).toMatch(/forbidden$/);
+    expect(overrideByAgent.body.detail).toMatch(/not allowed for agents/);
+    const resolveByCustomer = await act(customer, t.id, 'resolve', { resolution: 'done' });
+    expect(resolveByCustomer.status).toBe(403);
+    expect(resolveByCustomer.body.detail).toMatch(/resolve is not allowed for customers/);
+    // Even with a body that would be invalid, the role decides first.
+    expect((await act(customer, t.id, 'resolve', { nonsense: true })).status).toBe(403);
+    const approveByUser = await act(customer, t.id, 'approve', {});
+    expect(approveByUser.status).toBe(403);
+    expect(approveByUser.body.detail).toMatch(/only the organisation's customer admin can approve/);
+    expect(await app.db('ticket_events').where({ ticket_id: t.id }).count('* as n').first()).toEqual(before);
+  });
+
+  it('a repeated Idempotency-Key with another body is 422 on tickets, comments and actions; the same body replays', async () => {
+    const key = `idem-${Date.now()}`;
+    const body = { title: 'Idempotent', description: 'Once', type: 'question', impact: 'low', urgency: 'low' };
+    const first = await app.request('POST', '/api/v1/tickets', { token: customer, body, headers: { 'idempotency-key': key } });
+    expect(first.status).toBe(201);
+    const again = await app.request('POST', '/api/v1/tickets', { token: customer, body, headers: { 'idempotency-key': key } });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+    const other = await app.request('POST', '/api/v1/tickets', { token: customer, body: { ...body, title: 'Another' }, headers: { 'idempotency-key': key } });
+    expect(other.status).toBe(422);
+    const id = first.body.id as string;
+    const c1 = await app.request('POST', `/api/v1/tickets/${id}/comments`, { token: customer, body: { body: 'one' }, headers: { 'idempotency-key': `${key}-c` } });
+    expect(c1.status).toBe(201);
+    expect((await app.request('POST', `/api/v1/tickets/${id}/comments`, { token: customer, body: { body: 'two' }, headers: { 'idempotency-key': `${key}-c` } })).status).toBe(422);
+    const a1 = await app.request('POST', `/api/v1/tickets/${id}/actions/cancel`, { token: customer, body: { reason: 'one' }, headers: { 'idempotency-key': `${key}-a` } });
+    expect(a1.status).toBe(200);
+    expect((await app.request('POST', `/api/v1/tickets/${id}/actions/cancel`, { token: customer, body: { reason: 'two' }, headers: { 'idempotency-key': `${key}-a` } })).status).toBe(422);
+    // The role is checked before the key: a forbidden action with a used key is 403, not a replay or 422.
+    expect((await app.request('POST', `/api/v1/tickets/${id}/actions/resolve`, { token: customer, body: { reason: 'one' }, headers: { 'idempotency-key': `${key}-a` } })).status).toBe(403);
+    const comments = await app.db('ticket_events').where({ ticket_id: id, type: 'comment.public' }).count('* as n').first();
+    expect(Number(comments?.n)).toBe(1);
   });
 
   it('validates action input with field names, and hides other organisations behind 404', async () => {

@@ -181,7 +181,7 @@ describe('defect → release → customer', () => {
     await eventually(() => app.db('notifications').where({ ticket_id: id, recipient_id: admin.id, template: 'change-awaiting-approval' }).first(), 'the approval request to the customer admin');
 
     const byUser = await app.request('POST', `/api/v1/tickets/${id}/actions/approve`, { token: tokens.customer, body: {} });
-    expect(byUser.status).toBe(409);
+    expect(byUser.status).toBe(403);
     expect(byUser.body.detail).toMatch(/customer admin/);
     expect((await app.request('POST', `/api/v1/tickets/${id}/actions/approve`, { token: tokens.betaAdmin, body: {} })).status).toBe(404);
     await act('acmeAdmin', id, 'approve', { note: 'Budget approved' });

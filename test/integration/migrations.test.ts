@@ -46,13 +46,13 @@ describe('database migrations and the timeline', () => {
       createdBy: { id: user.id, kind: 'user' },
       sla: {},
     } as never;
-    const event = { seq: 1, type: 'ticket.created', at: '2026-02-02T08:00:00.000Z', actor: { id: user.id, kind: 'user' as const }, visibility: 'public' as const, data: {} };
+    const event = { seq: 1, type: 'ticket.created', at: '2026-02-02T08:00:00.000Z', actor: { id: user.id, kind: 'user' as const }, visibility: 'public' as const, data: {} } as never;
     const first = await recordTicketEvents(t.db, { input, events: [event], projection: { status: 'new', level: 'L1', slaState: 'ok' } });
     const again = await recordTicketEvents(t.db, { input, events: [event], projection: { status: 'new', level: 'L1', slaState: 'ok' } });
     expect(first.inserted).toBe(1);
     expect(again.inserted).toBe(0);
     // A later event moves the projection; a late retry of the older one must not move it back.
-    const triaged = { ...event, seq: 2, type: 'ticket.triaged', at: '2026-02-02T09:00:00.000Z' };
+    const triaged = { ...(event as object), seq: 2, type: 'ticket.triaged', at: '2026-02-02T09:00:00.000Z' } as never;
     await recordTicketEvents(t.db, { input, events: [triaged], projection: { status: 'triaged', level: 'L1', slaState: 'ok' } });
     await recordTicketEvents(t.db, { input, events: [event], projection: { status: 'new', level: 'L1', slaState: 'ok' } });
     expect(await t.db('tickets').where({ number: 999001 }).first()).toMatchObject({ status: 'triaged', last_event_seq: 2 });

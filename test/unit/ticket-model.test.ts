@@ -34,7 +34,7 @@ describe('TicketModel', () => {
     const types = m.pending.map((e) => e.type);
     expect(types.indexOf('sla.breached')).toBeGreaterThan(-1);
     expect(types.indexOf('sla.breached')).toBeLessThan(types.indexOf('comment.public'));
-    const breach = m.pending.find((e) => e.type === 'sla.breached' && e.data.clock === 'firstResponse')!;
+    const breach = m.pending.find((e) => e.type === 'sla.breached' && e.data.clock === 'firstResponse') as Extract<(typeof m.pending)[number], { type: 'sla.breached' }>;
     expect(breach.data.deadline).toBe(at(4).toISOString());
     expect(m.slaState(at(6))).toBe('breached');
   });

@@ -50,7 +50,8 @@ export function ticketInput(createdAt: Date, overrides: Partial<TicketWorkflowIn
   };
 }
 
-export type RecordedEvent = TicketEventRecord & { notify?: Array<Record<string, unknown>> };
+/** Tests read recorded events loosely: any field of any type. */
+export type RecordedEvent = Omit<TicketEventRecord, 'data' | 'type'> & { type: string; data: Record<string, any>; notify?: Array<Record<string, unknown>> };
 
 export interface Recorder {
   /** Every event recorded, by ticket id, keyed by seq (a re-delivery would overwrite, not duplicate). */

@@ -1,0 +1,29 @@
+/** What one ticket's workflow tells another's (delivered as signals once the cause is in the sender's timeline). */
+/** What a problem tells its linked incidents (SPEC §7). */
+export interface ProblemNews {
+  kind: 'linked' | 'unlinked' | 'workaround' | 'resolved';
+  problemId: string;
+  problemNumber: number;
+  /** the workaround, or the problem's resolution */
+  text?: string;
+}
+
+/** What the release workflow tells each ticket whose fix it carries. */
+export interface ReleaseNews {
+  releaseId: string;
+  version: string;
+  /** fix-released: the publication day, YYYY-MM-DD */
+  releasedOn?: string;
+  /** release-date-moved */
+  previousDate?: string;
+  newDate?: string;
+}
+
+/**
+ * News an action sends to another ticket: the sending action also defines how the receiving ticket takes it
+ * (its `receive`, with its own schema for `payload`), so the news needs no second home.
+ */
+export interface TicketNews {
+  action: string;
+  payload: Record<string, unknown>;
+}

@@ -1,0 +1,63 @@
+/**
+ * The action registry is complete: every action has its input schema, its role rule, its state rule, its labels in
+ * English and Slovak, and either portal forms whose fields its schema knows and whose labels exist in both
+ * languages, or an explicit "API only". Every timeline event type has its name in both languages.
+ */
+import { z } from 'zod';
+import { ACTIONS, TICKET_ACTIONS, formById, type ActionDefinition } from '../../domain/ticket/actions';
+import { TICKET_EVENTS, TICKET_EVENT_TYPES } from '../../domain/ticket/events';
+import { loadMessages } from '../../api/portal/i18n';
+
+const messages = { en: loadMessages('en'), sk: loadMessages('sk') };
+const defs = TICKET_ACTIONS.map((name) => [name, ACTIONS[name] as ActionDefinition] as const);
+
+describe('the action registry', () => {
+  it('has exactly one definition per action name', () => {
+    expect(Object.keys(ACTIONS).sort()).toEqual([...TICKET_ACTIONS].sort());
+  });
+
+  it.each(defs)('%s has a schema, a role rule, a state rule and labels', (name, def) => {
+    expect(def.input).toBeInstanceOf(z.ZodType);
+    expect(def.command).toBeInstanceOf(z.ZodType);
+    expect(def.roles.length).toBeGreaterThan(0);
+    expect(def.from.length).toBeGreaterThan(0);
+    expect(def.why.length).toBeGreaterThan(10);
+    expect(def.summary.length).toBeGreaterThan(10);
+    expect(def.label.en.trim()).not.toBe('');
+    expect(def.label.sk.trim()).not.toBe('');
+    expect(def.label.sk).not.toBe(def.label.en);
+    // The strict input refuses unknown fields; the workflow's command drops them (old CLI signals still apply).
+    expect(def.input.safeParse({ surely_not_a_field: 1 }).success).toBe(false);
+    if (def.forms === 'api-only') return;
+    expect(def.forms.length).toBeGreaterThan(0);
+    for (const form of def.forms) {
+      expect(formById(form.area, form.id)).toEqual({ action: name, form });
+      for (const field of form.fields) {
+        const top = field.name.split('.')[0];
+        const shape = (def.input as unknown as { shape?: Record<string, unknown>; def?: { in?: { shape?: Record<string, unknown> } } }).shape;
+        if (shape) expect(Object.keys(shape)).toContain(top);
+        if (typeof field.label === 'string') {
+          expect([field.label, messages.en[field.label] !== undefined]).toEqual([field.label, true]);
+          expect([field.label, messages.sk[field.label] !== undefined]).toEqual([field.label, true]);
+        } else if (field.label) {
+          expect(field.label.en && field.label.sk).toBeTruthy();
+        }
+      }
+    }
+  });
+
+  it('form ids are unique within each portal area', () => {
+    for (const area of ['desk', 'customer'] as const) {
+      const ids = defs.flatMap(([, d]) => (d.forms === 'api-only' ? [] : d.forms.filter((f) => f.area === area).map((f) => f.id)));
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+  });
+
+  it('every event type has its visibility and its name in both languages', () => {
+    for (const type of TICKET_EVENT_TYPES) {
+      const def = TICKET_EVENTS[type];
+      expect(['public', 'internal']).toContain(def.visibility);
+      expect([type, def.label.en.trim() !== '', def.label.sk.trim() !== '']).toEqual([type, true, true]);
+    }
+  });
+});
