@@ -15,7 +15,7 @@ import { contractSchema, planUpdateSchema } from './admin-sla';
 import { slaPreviewQuerySchema } from './sla';
 import { ACTION_SCHEMAS, commentBodySchema } from './ticket-actions';
 import { eventsQuerySchema, idempotencyHeadersSchema, listTicketsQuerySchema, newTicketSchema } from './tickets';
-import { TICKET_ACTIONS } from '../domain/transitions';
+import { TICKET_ACTIONS } from '../domain/ticket/actions';
 
 interface Operation {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';

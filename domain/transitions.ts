@@ -1,40 +1,9 @@
 /**
- * The names of the ticket actions and the lifecycle's constants (SPEC §4.3, §5.5). What each action does, who may
- * run it and when lives in its one home, domain/ticket/actions/<action>.ts.
+ * The lifecycle's constants (SPEC §4.3, §5.5) and how the rules see a role. The actions themselves — their names,
+ * what each does, who may run it and when — live in their one home, domain/ticket/actions.
  */
 
-export const TICKET_ACTIONS = [
-  'triage',
-  'assign',
-  'comment',
-  'request-info',
-  'reply',
-  'resolve',
-  'reopen',
-  'close',
-  'cancel',
-  'escalate',
-  'override-priority',
-  // software maintenance (SPEC §6); defect reports only, see domain/defects.ts for the defect sub-states
-  'start-reproduction',
-  'confirm-defect',
-  'mark-not-reproducible',
-  'reject-defect',
-  'start-fix',
-  'schedule-fix',
-  'confirm-fix',
-  // change requests (SPEC §7); see domain/change-requests.ts
-  'assess',
-  'approve',
-  'reject',
-  'schedule',
-  'implement',
-  // problems (SPEC §7): incidents linked to a problem hear of its workaround and resolution
-  'link-incident',
-  'unlink-incident',
-  'record-workaround',
-] as const;
-export type TicketActionName = (typeof TICKET_ACTIONS)[number];
+
 
 export type ActorKind = 'customer' | 'staff' | 'manager' | 'system';
 

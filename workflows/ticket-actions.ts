@@ -1,8 +1,8 @@
 /** Payloads of the actions a ticket workflow accepts (an update and a signal of the same name for each). */
-import type { TicketActionName } from '../domain/transitions';
+import type { TicketActionName } from '../domain/ticket/actions';
 import type { Actor } from '../domain/ticket/state';
 
-export { TICKET_ACTIONS, type TicketActionName } from '../domain/transitions';
+export { TICKET_ACTIONS, type TicketActionName } from '../domain/ticket/actions';
 export type { Actor } from '../domain/ticket/state';
 
 export interface TicketActionRequest {

@@ -11,12 +11,10 @@ import {
   LEVELS,
   nextLevel,
   REOPEN_WINDOW_MS,
-  TICKET_ACTIONS,
-  type TicketActionName,
   WAITING_ABANDON_BH,
   WAITING_REMINDER_BH,
 } from '../../domain/transitions';
-import { ACTIONS, isTicketAction, roleRefusal, stateRefusal, type ActionDefinition } from '../../domain/ticket/actions';
+import { ACTIONS, isTicketAction, roleRefusal, stateRefusal, TICKET_ACTIONS, type ActionDefinition, type TicketActionName } from '../../domain/ticket/actions';
 import type { TicketFacts } from '../../domain/ticket/state';
 import { TicketModel } from '../../workflows/ticket-model';
 import { ticketInput, staff, manager } from '../workflows/support';

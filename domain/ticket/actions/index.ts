@@ -4,7 +4,7 @@
  * `allowedNow` (409) before the workflow, the portal offers exactly the forms `allowedNow` admits, and the OpenAPI
  * document is generated from it.
  */
-import { TICKET_ACTIONS, actorKindOfRole, type TicketActionName } from '../../transitions';
+import { actorKindOfRole } from '../../transitions';
 import type { TicketDraft } from '../draft';
 import type { Actor, TicketFacts } from '../state';
 import { actorKindOf, type ActionContext, type ActionDefinition, type ActionForm } from './define';
@@ -34,7 +34,6 @@ import { startFix } from './start-fix';
 import { startReproduction } from './start-reproduction';
 import { triage } from './triage';
 
-export { TICKET_ACTIONS, type TicketActionName } from '../../transitions';
 export type { ActionDefinition, ActionForm, FormField, Lookup, OptionSource } from './define';
 
 export const ACTIONS = {
@@ -64,7 +63,11 @@ export const ACTIONS = {
   'link-incident': linkIncident,
   'unlink-incident': unlinkIncident,
   'record-workaround': recordWorkaround,
-} satisfies Record<TicketActionName, ActionDefinition>;
+} satisfies Record<string, ActionDefinition>;
+
+/** The actions' names are the registry's keys: a name cannot exist without its definition. */
+export type TicketActionName = keyof typeof ACTIONS;
+export const TICKET_ACTIONS = Object.keys(ACTIONS) as [TicketActionName, ...TicketActionName[]];
 
 export const actionDefinition = (name: TicketActionName): ActionDefinition => ACTIONS[name];
 export const isTicketAction = (name: string): name is TicketActionName => (TICKET_ACTIONS as readonly string[]).includes(name);
