@@ -10,8 +10,7 @@ import type { RequestHandler } from 'express';
 import type { Db } from '../db/connection';
 import { principal } from './auth';
 import { ProblemError } from './errors';
-import { parseInput } from './validation';
-import { idempotencyHeadersSchema } from './tickets';
+import { idempotencyHeadersSchema, parseInput } from './validation';
 
 export const IDEMPOTENCY_KEY_TTL_HOURS = 24;
 /** A first request still unfinished after this long is taken to have died with its process. */

@@ -16,8 +16,7 @@ import { fixReleasedSignal, ticketActionUpdates, ticketWorkflowId } from '../wor
 import type { TicketActionResult } from '../workflows/ticket-actions';
 import { principal } from './auth';
 import { conflict, forbidden, notFound, unavailable } from './errors';
-import { idempotencyHeadersSchema, ticketIdParamSchema } from './tickets';
-import { calendarDay, freeText, parseInput } from './validation';
+import { calendarDay, freeText, idempotencyHeadersSchema, parseInput, ticketIdParamSchema } from './validation';
 
 const body = freeText(20_000);
 export const RELEASE_VERSION = /^[0-9A-Za-z][0-9A-Za-z.+-]{0,49}$/;

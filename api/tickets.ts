@@ -12,7 +12,7 @@ import { principal } from './auth';
 import { notFound } from './errors';
 import type { ApiMetrics } from './metrics';
 import { applyPhoneScope, createTicket } from './services/ticket-intake';
-import { freeText, parseInput } from './validation';
+import { freeText, idempotencyHeadersSchema, parseInput, ticketIdParamSchema } from './validation';
 
 const uuid = z.string().uuid('must be a UUID');
 const text = freeText;
@@ -32,14 +32,6 @@ export const newTicketSchema = z.strictObject({
   channel: z.enum(CHANNELS).optional(),
   /** Phone scope rule (SPEC §5.6): what the agent decided for a data_change / environment_access call. */
   phoneScope: z.enum(['convert', 'reject']).optional(),
-});
-
-/** Headers are matched loosely (clients send many); only the ones named here are validated. */
-export const idempotencyHeadersSchema = z.object({
-  'idempotency-key': z
-    .string()
-    .regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'must be 1–200 characters of letters, digits, _ . : -')
-    .optional(),
 });
 
 const csv = <T extends string>(values: readonly [T, ...T[]]) =>
@@ -66,8 +58,6 @@ export const eventsQuerySchema = z.strictObject({
   afterSeq: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
-
-export const ticketIdParamSchema = z.strictObject({ id: z.string().min(1).max(64) });
 
 export interface TicketsRouterDeps {
   db: Db;

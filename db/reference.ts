@@ -1,9 +1,8 @@
 /** Plans, contracts and calendars as plain typed objects. */
 import type { Db } from './connection';
 import type { Calendar } from '../domain/calendar';
-import { contractInForce, effectiveTargets, type Contract, type Plan } from '../domain/plans';
+import { contractInForce, effectiveTargets, type Contract, type Plan, type SlaSnapshot } from '../domain/plans';
 import { DEFAULT_PRIORITY_MATRIX, type PriorityMatrix } from '../domain/priority';
-import type { SlaSnapshot } from '../workflows/ticket-state';
 
 export function planFromRow(r: Record<string, any>): Plan {
   return {

@@ -6,9 +6,8 @@ import type { Knex } from 'knex';
 import type { Db } from './connection';
 import type { TicketScope } from '../domain/access';
 import { formatTicketNumber, parseTicketNumber } from '../domain/tickets';
-import { TARGET_KINDS, type TargetKind } from '../domain/plans';
+import { TARGET_KINDS, type SlaSnapshot, type TargetKind } from '../domain/plans';
 import { figuresAt, type SlaClock } from '../domain/sla-clock';
-import type { SlaSnapshot } from '../workflows/ticket-state';
 
 export interface TicketRow {
   id: string;

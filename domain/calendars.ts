@@ -1,5 +1,6 @@
 // Seeded calendars as plain data; frozen because they are shared module-level constants.
-import type { Calendar, HolidayRule, WorkingInterval } from './calendar';
+import type { Calendar, WorkingInterval } from './calendar';
+import type { HolidayRule } from './holidays';
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {

@@ -2,6 +2,8 @@
  * Service plans and contracts (SPEC §2): the targets each priority gets, and the snapshot a ticket keeps for life.
  * Pure data and functions; safe inside workflow code.
  */
+import type { Calendar } from './calendar';
+
 export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
@@ -26,6 +28,17 @@ export type SupportLevel = 'L1' | 'L2' | 'L3';
 export interface LevelBudgets {
   L1: number;
   L2: number;
+}
+
+/** The targets in force when the ticket was created, kept for the ticket's whole life (SPEC §2.3). */
+export interface SlaSnapshot {
+  planId: string;
+  contractId: string | null;
+  targets: TargetsTable;
+  warningThreshold: number;
+  levelBudgets: LevelBudgets;
+  businessCalendar: Calendar;
+  wallClockCalendar: Calendar;
 }
 
 export type Channel = 'portal' | 'docs' | 'phone' | 'email';

@@ -1,21 +1,9 @@
 /** Shapes of a ticket workflow's input, events and live view (types only; shared with the API). */
-import type { LevelBudgets, Priority, SupportLevel, TargetsTable, TargetKind } from '../domain/plans';
+import type { Priority, SlaSnapshot, SupportLevel, TargetKind } from '../domain/plans';
 import type { ClockFigures } from '../domain/sla-clock';
 import type { Impact, Urgency } from '../domain/priority';
 import type { SlaState, TicketChannel, TicketStatus, TicketType, Visibility } from '../domain/tickets';
-import type { Calendar } from '../domain/calendar';
 import type { Actor } from './ticket-actions';
-
-/** The targets in force when the ticket was created, kept for the ticket's whole life (SPEC §2.3). */
-export interface SlaSnapshot {
-  planId: string;
-  contractId: string | null;
-  targets: TargetsTable;
-  warningThreshold: number;
-  levelBudgets: LevelBudgets;
-  businessCalendar: Calendar;
-  wallClockCalendar: Calendar;
-}
 
 export interface TicketWorkflowInput {
   ticketId: string;

@@ -1,6 +1,5 @@
 /** Demo data of SPEC §12, loaded by `npm start` (the embedded default) only — never in production. */
 import type { Db } from '../connection';
-import { hashPassword } from '../../api/passwords';
 
 export interface DemoLogin {
   email: string;
@@ -68,9 +67,11 @@ const KB_ARTICLES = [
   },
 ];
 
-/** Idempotent: a second run finds everything in place and changes nothing. */
-export async function seedDemoData(db: Db, password: string): Promise<DemoLogin[]> {
-  const hash = await hashPassword(password);
+/**
+ * Idempotent: a second run finds everything in place and changes nothing. Every demo user gets `passwordHash`,
+ * hashed by the caller (hashing is the API's business, not the data layer's).
+ */
+export async function seedDemoData(db: Db, passwordHash: string): Promise<DemoLogin[]> {
   return db.transaction(async (trx) => {
     const customerIds: Record<string, string> = {};
     const lineIds: Record<string, string> = {};
@@ -100,7 +101,7 @@ export async function seedDemoData(db: Db, password: string): Promise<DemoLogin[
             levels: u.levels ?? [],
             lead_levels: u.leadLevels ?? [],
             language: u.language ?? 'en',
-            password_hash: hash,
+            password_hash: passwordHash,
           })
           .returning('id');
       }
