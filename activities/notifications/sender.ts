@@ -6,7 +6,7 @@
  */
 import { createTransport, type Transporter } from 'nodemailer';
 import type { Db } from '../../db/connection';
-import type { Logger } from '../../scripts/logger';
+import type { Logger } from '../ports';
 import { formatTicketNumber } from '../../domain/tickets';
 import { signSatisfactionToken, satisfactionUrl } from './links';
 import { EMAIL_TEMPLATES, EmailTemplateError, type EmailContext, type EmailTemplates, type EmailTicket, type Language, type TemplateId } from './templates';

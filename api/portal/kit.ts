@@ -12,7 +12,7 @@ import { isStaff, type Principal } from '../../domain/access';
 import { TARGET_KINDS } from '../../domain/plans';
 import { dashboardScope } from '../dashboard';
 import { ProblemError, forbidden } from '../errors';
-import type { Logger } from '../../scripts/logger';
+import type { Logger } from '../ports';
 import { formatDuration, formatInstant, loadMessages, type PortalLanguage } from './i18n';
 import { createViews, type PageContext } from './views';
 import { eventDetails, type EventDetail } from './event-details';
