@@ -8,13 +8,13 @@ import type { Db } from '../db/connection';
 import { calendarFromRow, contractFromRow, getCustomer, planFromRow } from '../db/reference';
 import { validateCalendar } from '../domain/calendar';
 import { isStaff, type Principal, type Role } from '../domain/access';
-import { PRIORITIES, TARGET_KINDS, type Contract } from '../domain/plans';
+import { COVERAGES, PRIORITIES, TARGET_KINDS, type Contract } from '../domain/plans';
 import { principal } from './auth';
 import { badRequest, forbidden, notFound } from './errors';
 import { idempotentCreate } from './idempotency';
 import { calendarDay, parseInput } from './validation';
 
-const target = z.strictObject({ ms: z.number().int().positive('must be a positive number of milliseconds').max(10 * 365 * 24 * 3600 * 1000), coverage: z.enum(['business', '24x7']) }).nullable();
+const target = z.strictObject({ ms: z.number().int().positive('must be a positive number of milliseconds').max(10 * 365 * 24 * 3600 * 1000), coverage: z.enum(COVERAGES) }).nullable();
 const targetsRow = z.strictObject(Object.fromEntries(TARGET_KINDS.map((k) => [k, target.optional()])) as Record<(typeof TARGET_KINDS)[number], z.ZodOptional<typeof target>>);
 export const partialTargetsSchema = z.strictObject(Object.fromEntries(PRIORITIES.map((p) => [p, targetsRow.optional()])) as Record<(typeof PRIORITIES)[number], z.ZodOptional<typeof targetsRow>>);
 const levelBudgets = z.strictObject({ L1: z.number().gt(0).lt(1), L2: z.number().gt(0).lt(1) }).refine((b) => b.L1 < b.L2, { message: 'L1 must be below L2 (budgets are cumulative)' });

@@ -8,9 +8,12 @@ import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { Db } from '../db/connection';
 import { findTicket } from '../db/tickets';
-import { isStaff, ticketScope, type Principal } from '../domain/access';
+import { ASSIGNABLE_ROLES, isStaff, ticketScope, type Principal } from '../domain/access';
+import { CHANGE_RISKS } from '../domain/change-requests';
+import { PRIORITIES, SUPPORT_LEVELS } from '../domain/plans';
 import { LEVELS_OF_IMPACT, LEVELS_OF_URGENCY, derivePriority } from '../domain/priority';
 import { getPriorityMatrix } from '../db/reference';
+import { VISIBILITIES } from '../domain/tickets';
 import { TICKET_ACTIONS, type TicketActionName } from '../domain/transitions';
 import { fixReleasedSignal, ticketActionUpdates, ticketWorkflowId } from '../workflows/definitions';
 import type { TicketActionResult } from '../workflows/ticket-actions';
@@ -27,15 +30,15 @@ const reason = freeText(2000);
 export const ACTION_SCHEMAS = {
   triage: z.strictObject({ impact: z.enum(LEVELS_OF_IMPACT).optional(), urgency: z.enum(LEVELS_OF_URGENCY).optional(), note: freeText(2000).optional() }),
   assign: z.strictObject({ assigneeId: z.string().uuid('must be a UUID').nullable() }),
-  comment: z.strictObject({ body, visibility: z.enum(['public', 'internal']).default('public') }),
+  comment: z.strictObject({ body, visibility: z.enum(VISIBILITIES).default('public') }),
   'request-info': z.strictObject({ body }),
   reply: z.strictObject({ body }),
   resolve: z.strictObject({ resolution: body, resolveIncidents: z.boolean().optional() }),
   reopen: z.strictObject({ reason }),
   close: z.strictObject({ rating: z.number().int().min(1).max(5).optional() }),
   cancel: z.strictObject({ reason: reason.optional() }),
-  escalate: z.strictObject({ toLevel: z.enum(['L1', 'L2', 'L3']), reason }),
-  'override-priority': z.strictObject({ priority: z.enum(['P1', 'P2', 'P3', 'P4']), reason }),
+  escalate: z.strictObject({ toLevel: z.enum(SUPPORT_LEVELS), reason }),
+  'override-priority': z.strictObject({ priority: z.enum(PRIORITIES), reason }),
   'start-reproduction': z.strictObject({ note: freeText(2000).optional() }),
   'confirm-defect': z.strictObject({
     evidence: z.strictObject({ steps: freeText(10_000), environment: freeText(500), version: freeText(100) }),
@@ -47,7 +50,7 @@ export const ACTION_SCHEMAS = {
   'confirm-fix': z
     .strictObject({ accepted: z.boolean().default(true), reason: reason.optional() })
     .refine((c) => c.accepted || c.reason, { message: 'is required when the fix is not accepted', path: ['reason'] }),
-  assess: z.strictObject({ effort: freeText(100), risk: z.enum(['low', 'medium', 'high']), assessment: freeText(10_000) }),
+  assess: z.strictObject({ effort: freeText(100), risk: z.enum(CHANGE_RISKS), assessment: freeText(10_000) }),
   approve: z.strictObject({ note: freeText(2000).optional() }),
   reject: z.strictObject({ reason }),
   schedule: z.strictObject({ plannedFor: calendarDay, note: freeText(2000).optional() }),
@@ -89,7 +92,7 @@ export async function runTicketAction(
   if (!ticket) throw notFound('Ticket');
   if (!isStaff(actor) && action === 'comment' && payload.visibility === 'internal') throw forbidden('Customers cannot write internal notes');
   if (action === 'assign' && payload.assigneeId) {
-    const agent = await deps.db('users').where({ id: payload.assigneeId }).whereIn('role', ['agent', 'manager']).whereNull('disabled_at').first('id');
+    const agent = await deps.db('users').where({ id: payload.assigneeId }).whereIn('role', ASSIGNABLE_ROLES).whereNull('disabled_at').first('id');
     if (!agent) throw conflict('invalid-assignee', 'The assignee must be an active agent or manager');
   }
   if (action === 'triage' && (payload.impact || payload.urgency)) {

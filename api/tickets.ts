@@ -5,6 +5,7 @@ import type { Db } from '../db/connection';
 import { findTicket, isValidCursor, listTicketEvents, listTickets, toApiEvent, toApiTicket } from '../db/tickets';
 import { isStaff, ticketScope } from '../domain/access';
 import { LEVELS_OF_IMPACT, LEVELS_OF_URGENCY } from '../domain/priority';
+import { PRIORITIES, SUPPORT_LEVELS } from '../domain/plans';
 import { CHANNELS, SLA_STATES, TICKET_STATUSES, TICKET_TYPES } from '../domain/tickets';
 import { ticketStateQuery, ticketWorkflowId } from '../workflows/definitions';
 import type { TicketView } from '../workflows/ticket-state';
@@ -44,8 +45,8 @@ const csv = <T extends string>(values: readonly [T, ...T[]]) =>
 
 export const listTicketsQuerySchema = z.strictObject({
   status: csv(TICKET_STATUSES),
-  priority: csv(['P1', 'P2', 'P3', 'P4']),
-  level: csv(['L1', 'L2', 'L3']),
+  priority: csv(PRIORITIES),
+  level: csv(SUPPORT_LEVELS),
   type: csv(TICKET_TYPES),
   slaState: csv(SLA_STATES),
   customerId: uuid.optional(),

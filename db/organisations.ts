@@ -4,6 +4,7 @@
  */
 import type { Knex } from 'knex';
 import type { Db } from './connection';
+import type { Language } from '../domain/languages';
 import type { OrganisationScope, Role } from '../domain/access';
 
 export interface Customer {
@@ -11,7 +12,7 @@ export interface Customer {
   name: string;
   slug: string;
   planId: string;
-  language: 'en' | 'sk';
+  language: Language;
   timeZone: string;
   createdAt: string;
 }
@@ -30,7 +31,7 @@ export interface User {
   levels: string[];
   leadLevels: string[];
   businessLineIds: string[];
-  language: 'en' | 'sk';
+  language: Language;
   timeZone: string;
   phone: string | null;
   disabled: boolean;

@@ -70,12 +70,12 @@ export async function findTicket(db: Db, scope: TicketScope, idOrNumber: string)
 }
 
 export interface TicketFilters {
-  status?: string[];
-  priority?: string[];
-  level?: string[];
-  type?: string[];
+  status?: readonly string[];
+  priority?: readonly string[];
+  level?: readonly string[];
+  type?: readonly string[];
   customerId?: string;
-  slaState?: string[];
+  slaState?: readonly string[];
   /** A user's id, or null for tickets nobody is assigned to. */
   assigneeId?: string | null;
 }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Db } from './connection';
+import type { Language } from '../domain/languages';
 import type { Principal, Role } from '../domain/access';
 
 interface UserRow {
@@ -10,7 +11,7 @@ interface UserRow {
   role: Role;
   customer_id: string | null;
   levels: string[];
-  language: 'en' | 'sk';
+  language: Language;
   time_zone: string;
   password_hash: string | null;
   disabled_at: Date | null;

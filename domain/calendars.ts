@@ -40,6 +40,9 @@ export const businessSk: Calendar = deepFreeze({
   holidays: SLOVAK_DAYS_OF_REST,
 });
 
+/** People and organisations without a time zone of their own are in the vendor's: that of the business-sk calendar. */
+export const DEFAULT_TIME_ZONE = businessSk.timeZone;
+
 export const always247: Calendar = deepFreeze({
   id: '24x7',
   name: '24×7',

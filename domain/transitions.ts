@@ -2,7 +2,8 @@
  * Which action is allowed in which status, for whom (SPEC §4.3, §8). Every refusal names why, in words a person
  * understands; the workflow's update validator and the API both use this table.
  */
-import type { TicketStatus } from './tickets';
+import type { SupportLevel } from './plans';
+import { OPEN_STATUSES, type TicketStatus } from './tickets';
 
 export const TICKET_ACTIONS = [
   'triage',
@@ -46,7 +47,7 @@ export function actorKindOfRole(role: string | undefined): Exclude<ActorKind, 's
   return 'customer';
 }
 
-const OPEN: TicketStatus[] = ['new', 'triaged', 'in_progress', 'waiting_on_customer'];
+const OPEN: TicketStatus[] = [...OPEN_STATUSES];
 const ANY_LIVE: TicketStatus[] = [...OPEN, 'resolved'];
 
 interface Rule {
@@ -108,6 +109,4 @@ export const AUTO_CLOSE_AFTER_MS = 14 * 24 * 3600 * 1000;
 export const WAITING_REMINDER_BH = 5 * 9 * 3600 * 1000;
 export const WAITING_ABANDON_BH = 10 * 9 * 3600 * 1000;
 
-export const LEVELS = ['L1', 'L2', 'L3'] as const;
-export type Level = (typeof LEVELS)[number];
-export const nextLevel = (l: Level): Level | null => (l === 'L1' ? 'L2' : l === 'L2' ? 'L3' : null);
+export const nextLevel = (l: SupportLevel): SupportLevel | null => (l === 'L1' ? 'L2' : l === 'L2' ? 'L3' : null);

@@ -2,11 +2,11 @@
  * The ticket's process state and every rule that changes it. Deterministic: time is passed in, nothing here does I/O.
  * The workflow (ticket.ts) owns one instance, feeds it actions and timer firings, and persists the events it emits.
  */
-import type { Priority, TargetKind } from '../domain/plans';
-import type { Impact, Urgency } from '../domain/priority';
+import { PRIORITIES, SUPPORT_LEVELS, type Priority, type SupportLevel, type TargetKind } from '../domain/plans';
+import { LEVELS_OF_IMPACT, LEVELS_OF_URGENCY, type Impact, type Urgency } from '../domain/priority';
 import * as clock from '../domain/sla-clock';
 import { addWorkingTime } from '../domain/calendar';
-import type { SlaState, TicketStatus, TicketType, Visibility } from '../domain/tickets';
+import { VISIBILITIES, type SlaState, type TicketStatus, type TicketType, type Visibility } from '../domain/tickets';
 import {
   AUTO_CLOSE_AFTER_MS,
   checkTransition,
@@ -16,17 +16,16 @@ import {
   WAITING_REMINDER_BH,
   actorKindOfRole,
   type ActorKind,
-  type Level,
 } from '../domain/transitions';
 import { checkDefectTransition, DEFECT_ACTIONS, FIX_AUTO_RESOLVE_MS, type DefectAction, type DefectEvidence, type DefectState } from '../domain/defects';
-import { CHANGE_ACTIONS, checkChangeTransition, type ChangeAction, type ChangeState } from '../domain/change-requests';
+import { CHANGE_ACTIONS, CHANGE_RISKS, checkChangeTransition, type ChangeAction, type ChangeState } from '../domain/change-requests';
 import type { Actor, TicketActionRequest } from './ticket-actions';
 import type { ClockView, PendingTimer, ProblemNews, ReleaseNews, TicketEventRecord, TicketView, TicketWorkflowInput } from './ticket-state';
 
 export type Recipient =
   | { kind: 'manager' }
-  | { kind: 'level'; level: Level }
-  | { kind: 'levelLead'; level: Level }
+  | { kind: 'level'; level: SupportLevel }
+  | { kind: 'levelLead'; level: SupportLevel }
   | { kind: 'user'; userId: string }
   /** the customer admins of the ticket's organisation (change approvals) */
   | { kind: 'customerAdmins' };
@@ -38,7 +37,7 @@ export interface EmittedEvent extends TicketEventRecord {
 export interface TicketData {
   status: TicketStatus;
   type: TicketType;
-  level: Level;
+  level: SupportLevel;
   priority: Priority;
   impact: Impact;
   urgency: Urgency;
@@ -103,7 +102,6 @@ export class ActionRefused extends Error {
 const SYSTEM: Actor = { id: null, kind: 'system' };
 const RECENT_EVENTS = 20;
 const HANDLED_REQUESTS = 500;
-const LEVEL_ORDER: Level[] = ['L1', 'L2', 'L3'];
 
 export function actorKind(a: Actor): ActorKind {
   return a.kind === 'system' ? 'system' : actorKindOfRole(a.role);
@@ -269,7 +267,7 @@ export class TicketModel {
         break;
       case 'assess':
         str(p.effort, 'effort', 100);
-        oneOf(p.risk, ['low', 'medium', 'high'], 'risk');
+        oneOf(p.risk, CHANGE_RISKS, 'risk');
         str(p.assessment, 'assessment', 10_000);
         break;
       case 'approve':
@@ -297,9 +295,9 @@ export class TicketModel {
         if (p.accepted === false) str(p.reason, 'reason', 2000);
         break;
       case 'triage':
-        if (p.impact !== undefined) oneOf(p.impact, ['high', 'medium', 'low'], 'impact');
-        if (p.urgency !== undefined) oneOf(p.urgency, ['high', 'medium', 'low'], 'urgency');
-        if (p.priority !== undefined) oneOf(p.priority, ['P1', 'P2', 'P3', 'P4'], 'priority');
+        if (p.impact !== undefined) oneOf(p.impact, LEVELS_OF_IMPACT, 'impact');
+        if (p.urgency !== undefined) oneOf(p.urgency, LEVELS_OF_URGENCY, 'urgency');
+        if (p.priority !== undefined) oneOf(p.priority, PRIORITIES, 'priority');
         if (p.note !== undefined) str(p.note, 'note', 2000);
         break;
       case 'assign':
@@ -307,7 +305,7 @@ export class TicketModel {
         break;
       case 'comment':
         str(p.body, 'body');
-        if (oneOf(p.visibility ?? 'public', ['public', 'internal'], 'visibility') === 'internal' && kind === 'customer') {
+        if (oneOf(p.visibility ?? 'public', VISIBILITIES, 'visibility') === 'internal' && kind === 'customer') {
           throw new ActionRefused('customers cannot write internal notes');
         }
         break;
@@ -331,13 +329,13 @@ export class TicketModel {
         if (kind === 'customer' && req.actor.id !== this.input.requesterId) throw new ActionRefused('only the requester can cancel their ticket');
         break;
       case 'escalate': {
-        const to = oneOf(p.toLevel, LEVEL_ORDER, 'toLevel');
+        const to = oneOf(p.toLevel, SUPPORT_LEVELS, 'toLevel');
         if (to === this.data.level) throw new ActionRefused(`the ticket is already at ${to}`);
         str(p.reason, 'reason', 2000);
         break;
       }
       case 'override-priority': {
-        const to = oneOf(p.priority, ['P1', 'P2', 'P3', 'P4'], 'priority');
+        const to = oneOf(p.priority, PRIORITIES, 'priority');
         if (to === this.data.priority) throw new ActionRefused(`the priority is already ${to}`);
         str(p.reason, 'reason', 2000);
         break;
@@ -441,9 +439,9 @@ export class TicketModel {
         break;
       case 'escalate': {
         const from = d.level;
-        d.level = p.toLevel as Level;
+        d.level = p.toLevel as SupportLevel;
         d.assigneeId = null;
-        const up = LEVEL_ORDER.indexOf(d.level) > LEVEL_ORDER.indexOf(from);
+        const up = SUPPORT_LEVELS.indexOf(d.level) > SUPPORT_LEVELS.indexOf(from);
         this.emit(up ? 'escalation.manual' : 'escalation.handback', a, 'internal', { from, to: d.level, reason: p.reason }, now, [{ kind: 'level', level: d.level }]);
         break;
       }
@@ -549,9 +547,9 @@ export class TicketModel {
   }
 
   /** Raises the ticket to a level (never lowers it); the budgets below it count as used. */
-  private raiseTo(level: Level): void {
+  private raiseTo(level: SupportLevel): void {
     const d = this.data;
-    if (LEVEL_ORDER.indexOf(level) <= LEVEL_ORDER.indexOf(d.level)) return;
+    if (SUPPORT_LEVELS.indexOf(level) <= SUPPORT_LEVELS.indexOf(d.level)) return;
     d.level = level;
     d.assigneeId = null;
     d.autoEscalated = { L1: true, L2: level === 'L3' || d.autoEscalated.L2 };

@@ -6,14 +6,11 @@
  */
 import type { Knex } from 'knex';
 import { addWorkingTime } from '../../domain/calendar';
-import { WAITING_ABANDON_BH } from '../../domain/transitions';
+import { AUTO_CLOSE_AFTER_MS, WAITING_ABANDON_BH } from '../../domain/transitions';
 import { formatTicketNumber } from '../../domain/tickets';
 import type { Recipient } from '../../workflows/ticket-model';
 import type { TicketEventRecord, TicketWorkflowInput } from '../../workflows/ticket-state';
 import type { TemplateId } from './templates';
-
-/** Auto-close of a resolved ticket without an answer (SPEC §4.3), shown to the customer in the resolution mail. */
-const AUTO_CLOSE_AFTER_MS = 14 * 24 * 3600 * 1000;
 
 /** Customer-facing events and their template; the requester gets them when the event is public. */
 function customerTemplate(e: TicketEventRecord): TemplateId | null {

@@ -9,7 +9,9 @@ import { z } from 'zod';
 import { getCustomerDetail, getUser, listCustomers, listUsers, type CustomerDetail, type User } from '../../db/organisations';
 import { calendarFromRow, contractFromRow, planFromRow } from '../../db/reference';
 import { CUSTOMER_ROLES, isCustomerRole, ROLES, STAFF_ROLES, userManagementScope, type OrganisationScope, type Principal } from '../../domain/access';
-import { PRIORITIES, TARGET_KINDS } from '../../domain/plans';
+import { DEFAULT_TIME_ZONE } from '../../domain/calendars';
+import { DEFAULT_LANGUAGE } from '../../domain/languages';
+import { PRIORITIES, SUPPORT_LEVELS, TARGET_KINDS } from '../../domain/plans';
 import {
   addBusinessLine,
   addModule,
@@ -34,7 +36,6 @@ import { auditedForm, blankForm, doneNote, doneRedirect, formState, many, presen
 
 const uuid = z.string().uuid();
 const DONE = ['created', 'saved', 'lineAdded', 'lineRenamed', 'moduleGranted', 'moduleRevoked', 'moduleAdded', 'contractCreated', 'contractSaved', 'invited', 'disabled', 'enabled'] as const;
-const LEVELS = ['L1', 'L2', 'L3'] as const;
 const HOUR_MS = 3_600_000;
 const usersFilter = z.object({
   customerId: uuid.optional().or(z.literal('').transform(() => undefined)),
@@ -49,8 +50,8 @@ function withChoices(state: FormState, lines: Array<{ id: string; name: string; 
   const chosenLines = picked('businessLineIds');
   return {
     ...state,
-    levelChoices: LEVELS.map((l) => ({ value: l, checked: levels.has(l) })),
-    leadChoices: LEVELS.map((l) => ({ value: l, checked: lead.has(l) })),
+    levelChoices: SUPPORT_LEVELS.map((l) => ({ value: l, checked: levels.has(l) })),
+    leadChoices: SUPPORT_LEVELS.map((l) => ({ value: l, checked: lead.has(l) })),
     lineChoices: lines.map((l) => ({ value: l.id, label: `${l.customer}: ${l.name}`, checked: chosenLines.has(l.id) })),
   };
 }
@@ -120,7 +121,7 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
   r.get('/admin/customers', async (req, res) => {
     adminOnly(req, res);
     const cursor = typeof req.query.cursor === 'string' && req.query.cursor.length <= 300 ? req.query.cursor : undefined;
-    await customersPage(res, blankForm({ language: 'en', timeZone: 'Europe/Bratislava' }), 200, doneNote(req.query.done, DONE), cursor);
+    await customersPage(res, blankForm({ language: DEFAULT_LANGUAGE, timeZone: DEFAULT_TIME_ZONE }), 200, doneNote(req.query.done, DONE), cursor);
   });
   r.post('/admin/customers', form, audited, async (req, res) => {
     const p = adminOnly(req, res);

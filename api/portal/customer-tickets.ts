@@ -10,12 +10,12 @@ import { findTicket, isValidCursor, listTickets, type TicketRow } from '../../db
 import { isStaff, ticketScope, type Principal, type TicketScope } from '../../domain/access';
 import { APPROVER_ROLE, checkChangeTransition } from '../../domain/change-requests';
 import { checkDefectTransition, type DefectState } from '../../domain/defects';
-import { TICKET_TYPES, formatTicketNumber, type TicketStatus } from '../../domain/tickets';
+import { OPEN_STATUSES, TICKET_TYPES, formatTicketNumber, type TicketStatus } from '../../domain/tickets';
 import { checkTransition, REOPEN_WINDOW_MS, type TicketActionName } from '../../domain/transitions';
 import { ProblemError, forbidden, notFound } from '../errors';
 import { rateBySatisfactionLink, satisfactionSchema } from '../notifications';
 import { ACTION_SCHEMAS, runTicketAction } from '../ticket-actions';
-import { blankToUndefined, OPEN_STATUSES, type PortalKit } from './kit';
+import { blankToUndefined, type PortalKit } from './kit';
 
 export const PAGE_SIZE = 20;
 export const LIST_VIEWS = ['mine', 'lines', 'org'] as const;

@@ -8,21 +8,20 @@ import type { Response, Router } from 'express';
 import { z } from 'zod';
 import { changeStateOf } from '../../db/change-requests';
 import { findTicket, isValidCursor, listTickets, type TicketFilters } from '../../db/tickets';
-import { ticketScope, type Principal } from '../../domain/access';
+import { ASSIGNABLE_ROLES, ticketScope, type Principal } from '../../domain/access';
 import { CHANGE_ACTIONS, checkChangeTransition, type ChangeAction, type ChangeState } from '../../domain/change-requests';
 import { checkDefectTransition, DEFECT_ACTIONS, type DefectAction, type DefectState } from '../../domain/defects';
+import { PRIORITIES, SUPPORT_LEVELS } from '../../domain/plans';
 import { LEVELS_OF_IMPACT } from '../../domain/priority';
-import { formatTicketNumber, SLA_STATES, TICKET_TYPES, type TicketStatus } from '../../domain/tickets';
-import { actorKindOfRole, checkTransition, LEVELS, TRANSITIONS, type TicketActionName } from '../../domain/transitions';
+import { formatTicketNumber, OPEN_STATUSES, SLA_STATES, TICKET_STATUSES, TICKET_TYPES, type TicketStatus } from '../../domain/tickets';
+import { actorKindOfRole, checkTransition, TRANSITIONS, type TicketActionName } from '../../domain/transitions';
 import { ProblemError, forbidden, notFound } from '../errors';
 import { ACTION_SCHEMAS, runTicketAction } from '../ticket-actions';
 import { freeText } from '../validation';
 import { loadMessages } from './i18n';
-import { OPEN_STATUSES, type PortalKit, type Visitor } from './kit';
+import type { PortalKit, Visitor } from './kit';
 import { mountPhonePages } from './phone';
 
-const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
-const STATUS_CHOICES: [string, ...string[]] = ['new', ...OPEN_STATUSES.filter((x) => x !== 'new'), 'resolved', 'closed', 'cancelled'];
 const PAGE_SIZE = 25;
 
 const optionalLevel = z.enum(LEVELS_OF_IMPACT).optional().or(z.literal('').transform(() => undefined));
@@ -34,9 +33,9 @@ const deskActionForms = {
 
 /** Each filter on its own: a bad value drops that filter only. */
 const deskFilters = z.object({
-  level: z.enum(['L1', 'L2', 'L3', 'all']).optional().catch(undefined),
+  level: z.enum([...SUPPORT_LEVELS, 'all']).optional().catch(undefined),
   assignee: z.union([z.enum(['me', 'none']), z.string().uuid()]).optional().catch(undefined),
-  status: z.enum(STATUS_CHOICES).optional().catch(undefined),
+  status: z.enum(TICKET_STATUSES).optional().catch(undefined),
   priority: z.enum(PRIORITIES).optional().catch(undefined),
   type: z.enum(TICKET_TYPES).optional().catch(undefined),
   sla: z.enum(SLA_STATES).optional().catch(undefined),
@@ -126,7 +125,7 @@ function actionForms(c: TicketContext): ActionForm[] {
     f('close', 'close', []),
     f('cancel', 'cancel', [textarea('reason', 'desk.f.reasonOptional', false)]),
     f('escalate', 'escalate', [
-      { name: 'toLevel', kind: 'select', label: 'desk.f.toLevel', required: true, options: LEVELS.filter((l) => l !== t.level).map((l) => ({ value: l, label: l })) },
+      { name: 'toLevel', kind: 'select', label: 'desk.f.toLevel', required: true, options: SUPPORT_LEVELS.filter((l) => l !== t.level).map((l) => ({ value: l, label: l })) },
       textarea('reason', 'desk.f.reason'),
     ]),
     f('override-priority', 'override-priority', [
@@ -238,7 +237,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
   const deskEventKeys = new Set(Object.keys(loadMessages('en')).filter((k) => k.startsWith('deskEvent.')));
   const deskEventKey = (type: string) => (deskEventKeys.has(`deskEvent.${type}`) ? `deskEvent.${type}` : 'event.other');
 
-  const staffUsers = async () => (await db('users').whereIn('role', ['agent', 'manager']).whereNull('disabled_at').orderBy('name').select('id', 'name')) as Array<{ id: string; name: string }>;
+  const staffUsers = async () => (await db('users').whereIn('role', ASSIGNABLE_ROLES).whereNull('disabled_at').orderBy('name').select('id', 'name')) as Array<{ id: string; name: string }>;
   const namesOf = async (table: 'users' | 'customers', ids: Array<string | null>) => {
     const wanted = [...new Set(ids.filter((x): x is string => !!x))];
     const rows = wanted.length ? ((await db(table).whereIn('id', wanted).select('id', 'name')) as Array<{ id: string; name: string }>) : [];
@@ -249,7 +248,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
     const p = staffOnly(req, res);
     const v = visitorOf(res);
     const f: DeskFilters = deskFilters.parse(req.query);
-    const ownLevels = p.levels.filter((l) => (LEVELS as readonly string[]).includes(l));
+    const ownLevels = p.levels.filter((l) => (SUPPORT_LEVELS as readonly string[]).includes(l));
     // Without a level: the agent's own levels, except for "assigned to me", which follows the agent everywhere.
     const levels = f.level === 'all' ? undefined : f.level ? [f.level] : f.assignee === 'me' || !ownLevels.length ? undefined : ownLevels;
     const filters: TicketFilters = {
@@ -284,7 +283,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
     const isManager = p.role !== 'agent';
     const tabs = [
       ...(ownLevels.length ? [{ id: 'mine', labelKey: 'desk.tab.mine', href: '/desk' }] : []),
-      ...LEVELS.map((l) => ({ id: l, label: l, href: `/desk?level=${l}` })),
+      ...SUPPORT_LEVELS.map((l) => ({ id: l, label: l, href: `/desk?level=${l}` })),
       ...(isManager ? [{ id: 'all', labelKey: 'desk.tab.all', href: '/desk?level=all' }] : []),
       { id: 'me', labelKey: 'desk.tab.me', href: '/desk?assignee=me' },
       { id: 'unassigned', labelKey: 'desk.tab.unassigned', href: '/desk?assignee=none' },
@@ -294,8 +293,8 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
       filters: f,
       tabs,
       ownLevels: ownLevels.join(', '),
-      levels: LEVELS,
-      statuses: STATUS_CHOICES,
+      levels: SUPPORT_LEVELS,
+      statuses: TICKET_STATUSES,
       priorities: PRIORITIES,
       types: TICKET_TYPES,
       slaStates: SLA_STATES,

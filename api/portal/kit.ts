@@ -9,11 +9,13 @@ import type { z } from 'zod';
 import type { Db } from '../../db/connection';
 import { listTicketEvents, toApiEvent, toApiTicket } from '../../db/tickets';
 import { isStaff, type Principal } from '../../domain/access';
+import { DEFAULT_TIME_ZONE } from '../../domain/calendars';
 import { TARGET_KINDS } from '../../domain/plans';
 import { dashboardScope } from '../dashboard';
 import { ProblemError, forbidden } from '../errors';
 import type { Logger } from '../ports';
-import { formatDuration, formatInstant, loadMessages, type PortalLanguage } from './i18n';
+import type { Language } from '../../domain/languages';
+import { formatDuration, formatInstant, loadMessages } from './i18n';
 import { createViews, type PageContext } from './views';
 import { eventDetails, type EventDetail } from './event-details';
 
@@ -37,16 +39,13 @@ export interface Visitor {
   principal: Principal | null;
   session: string | null;
   csrfToken: string | null;
-  lang: PortalLanguage;
+  lang: Language;
 }
 
-/** Statuses of a ticket that is still open. */
-export const OPEN_STATUSES = ['new', 'triaged', 'in_progress', 'waiting_on_customer'];
 /** Timeline events with a message of their own; the rest show as a generic event. */
 const EVENT_KEYS = new Set(Object.keys(loadMessages('en')).filter((k) => k.startsWith('event.')));
 /** Clock states for which a remaining time means something. */
 const TICKING = new Set(['running', 'warning', 'breached', 'paused']);
-export const DEFAULT_ZONE = 'Europe/Bratislava';
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -92,7 +91,7 @@ export function createPortalKit(deps: PortalDeps): PortalKit {
   const render = createViews();
   const form = express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 100 });
   const visitorOf = (res: Response): Visitor => res.locals.visitor as Visitor;
-  const zoneOf = (v: Visitor) => v.principal?.timeZone ?? DEFAULT_ZONE;
+  const zoneOf = (v: Visitor) => v.principal?.timeZone ?? DEFAULT_TIME_ZONE;
 
   const page: PortalKit['page'] = (res, name, title, extra = {}, status = 200) => {
     const v = visitorOf(res);

@@ -17,7 +17,8 @@ import { ProblemError, forbidden, notFound } from '../errors';
 import { createTicket, licensedModules } from '../services/ticket-intake';
 import { slaDeadlines } from '../sla';
 import { newTicketSchema } from '../tickets';
-import { formatInstant, loadMessages, translate, type PortalLanguage } from './i18n';
+import type { Language } from '../../domain/languages';
+import { formatInstant, loadMessages, translate } from './i18n';
 import { blankToUndefined, type PortalKit } from './kit';
 import { PORTAL_JS } from './script';
 
@@ -58,7 +59,7 @@ export function mountNewTicketPages(r: Router, kit: PortalKit): void {
   const { db, deps, form, page, visitorOf, checkCsrf, formBody } = kit;
 
   /** The deadlines a new ticket would get now: the same computation as GET /api/v1/sla/preview. */
-  const slaPreview = async (p: Principal & { customerId: string }, impact: Impact, urgency: Urgency, lang: PortalLanguage) => {
+  const slaPreview = async (p: Principal & { customerId: string }, impact: Impact, urgency: Urgency, lang: Language) => {
     const at = new Date();
     const priority = derivePriority(impact, urgency, await getPriorityMatrix(db));
     const { deadlines } = await slaDeadlines(db, p.customerId, priority, at);
@@ -69,7 +70,7 @@ export function mountNewTicketPages(r: Router, kit: PortalKit): void {
     return { priority, rows };
   };
 
-  const suggestions = async (p: Principal, text: string, lang: PortalLanguage): Promise<Array<KbSuggestion & { url: string }>> => {
+  const suggestions = async (p: Principal, text: string, lang: Language): Promise<Array<KbSuggestion & { url: string }>> => {
     const found = await suggestArticles(db, { drafts: isStaff(p) }, text.slice(0, SUGGEST_TEXT_CHARS), { preferLanguage: lang, limit: SUGGESTIONS });
     return found.map((a) => ({ ...a, url: `/kb/articles/${a.id}` }));
   };

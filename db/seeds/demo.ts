@@ -1,5 +1,6 @@
 /** Demo data of SPEC §12, loaded by `npm start` (the embedded default) only — never in production. */
 import type { Db } from '../connection';
+import { DEFAULT_LANGUAGE, type Language } from '../../domain/languages';
 
 export interface DemoLogin {
   email: string;
@@ -14,7 +15,7 @@ interface DemoUser {
   customer?: 'acme' | 'beta';
   levels?: string[];
   leadLevels?: string[];
-  language?: 'en' | 'sk';
+  language?: Language;
   businessLines?: string[];
 }
 
@@ -100,7 +101,7 @@ export async function seedDemoData(db: Db, passwordHash: string): Promise<DemoLo
             customer_id: u.customer ? customerIds[u.customer] : null,
             levels: u.levels ?? [],
             lead_levels: u.leadLevels ?? [],
-            language: u.language ?? 'en',
+            language: u.language ?? DEFAULT_LANGUAGE,
             password_hash: passwordHash,
           })
           .returning('id');

@@ -1,10 +1,10 @@
+import { SUPPORT_LEVELS } from '../../domain/plans';
 import { TICKET_STATUSES, type TicketStatus } from '../../domain/tickets';
 import {
   type ActorKind,
   actorKindOfRole,
   AUTO_CLOSE_AFTER_MS,
   checkTransition,
-  LEVELS,
   nextLevel,
   REOPEN_WINDOW_MS,
   TICKET_ACTIONS,
@@ -232,7 +232,7 @@ describe('constants', () => {
   });
 
   test('support levels escalate L1 → L2 → L3 and no further', () => {
-    expect(LEVELS).toEqual(['L1', 'L2', 'L3']);
+    expect(SUPPORT_LEVELS).toEqual(['L1', 'L2', 'L3']);
     expect(nextLevel('L1')).toBe('L2');
     expect(nextLevel('L2')).toBe('L3');
     expect(nextLevel('L3')).toBeNull();
