@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connection';
-import { findTicket, isValidCursor, listTicketEvents, listTickets, toApiEvent, toApiTicket } from '../db/tickets';
+import { findTicket, isValidCursor, listTicketEvents, listTickets } from '../db/tickets';
 import { isStaff, ticketScope } from '../domain/access';
 import { LEVELS_OF_IMPACT, LEVELS_OF_URGENCY } from '../domain/priority';
 import { PRIORITIES, SUPPORT_LEVELS } from '../domain/plans';
@@ -12,6 +12,7 @@ import type { TicketView } from '../workflows/ticket-state';
 import { principal } from './auth';
 import { notFound } from './errors';
 import type { ApiMetrics } from './metrics';
+import { toApiEvent, toApiTicket } from './ticket-shape';
 import { applyPhoneScope, createTicket } from './services/ticket-intake';
 import { freeText, idempotencyHeadersSchema, parseInput, ticketIdParamSchema } from './validation';
 

@@ -6,7 +6,7 @@ import type { Db } from './connection';
 import type { TicketScope } from '../domain/access';
 import { CHANGE_TRANSITIONS, type ChangeAction, type ChangeState } from '../domain/change-requests';
 import { TRANSITIONS } from '../domain/transitions';
-import { applyTicketScope, type TicketRow } from './tickets';
+import { applyTicketScope, selectTickets, ticketFromRow, type Ticket } from './tickets';
 
 /** The event each change action records. */
 const EVENT_OF: Record<ChangeAction, string> = {
@@ -35,15 +35,14 @@ export async function changeStateOf(db: Db, ticketId: string): Promise<ChangeSta
 }
 
 /** Open change requests within the scope whose latest change event is the assessment: they await approval. */
-export async function listAwaitingApproval(db: Db, scope: TicketScope, limit = 200): Promise<TicketRow[]> {
-  const q = db('tickets as t')
-    .leftJoin('business_lines as bl', 'bl.id', 't.business_line_id')
-    .select('t.*', 'bl.name as business_line_name')
+export async function listAwaitingApproval(db: Db, scope: TicketScope, limit = 200): Promise<Ticket[]> {
+  const q = selectTickets(db)
     .where('t.type', 'change_request')
     .whereIn('t.status', TRANSITIONS.approve.from)
     .whereRaw('(?) = ?', [latestChangeEvent(db), EVENT_OF.assess]);
   applyTicketScope(q, scope);
-  return (await q.orderBy([{ column: 't.created_at', order: 'asc' }, { column: 't.id', order: 'asc' }]).limit(limit)) as TicketRow[];
+  const rows: Array<Record<string, any>> = await q.orderBy([{ column: 't.created_at', order: 'asc' }, { column: 't.id', order: 'asc' }]).limit(limit);
+  return rows.map(ticketFromRow);
 }
 
 /** The latest assessment (effort, risk, text) of each of these change requests. */

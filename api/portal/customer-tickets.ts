@@ -6,7 +6,7 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { changeStateOf, latestAssessments, listAwaitingApproval } from '../../db/change-requests';
-import { findTicket, isValidCursor, listTickets, type TicketRow } from '../../db/tickets';
+import { findTicket, isValidCursor, listTickets, type Ticket } from '../../db/tickets';
 import { isStaff, ticketScope, type Principal, type TicketScope } from '../../domain/access';
 import { APPROVER_ROLE, checkChangeTransition } from '../../domain/change-requests';
 import { checkDefectTransition, type DefectState } from '../../domain/defects';
@@ -87,10 +87,10 @@ function payloadOf(action: PageAction, f: Record<string, unknown>): Record<strin
 }
 
 /** What the page offers in the ticket's current state, from the same transition tables the workflow enforces. */
-async function formsFor(kit: PortalKit, p: Principal, row: TicketRow) {
+async function formsFor(kit: PortalKit, p: Principal, row: Ticket) {
   const status = row.status as TicketStatus;
   const can = (a: TicketActionName) => checkTransition(a, status, 'customer').ok;
-  const resolvedAt = row.resolved_at ? new Date(row.resolved_at).getTime() : null;
+  const resolvedAt = row.resolvedAt ? new Date(row.resolvedAt).getTime() : null;
   const withinReopenWindow = resolvedAt === null || Date.now() - resolvedAt <= REOPEN_WINDOW_MS;
   const changeState = row.type === 'change_request' ? await changeStateOf(kit.db, row.id) : null;
   const approvable = (a: 'approve' | 'reject') => changeState !== null && can(a) && checkChangeTransition(a, row.type, changeState, 'customer', p.role).ok;
@@ -100,8 +100,8 @@ async function formsFor(kit: PortalKit, p: Principal, row: TicketRow) {
     reopen: can('reopen') && withinReopenWindow,
     reopenExpired: can('reopen') && !withinReopenWindow,
     // The workflow lets a customer cancel only the tickets they reported.
-    cancel: can('cancel') && row.requester_id === p.id,
-    confirmFix: can('confirm-fix') && checkDefectTransition('confirm-fix', row.type, row.sub_status as DefectState | null, 'customer').ok,
+    cancel: can('cancel') && row.requesterId === p.id,
+    confirmFix: can('confirm-fix') && checkDefectTransition('confirm-fix', row.type, row.subStatus as DefectState | null, 'customer').ok,
     approve: approvable('approve'),
     reject: approvable('reject'),
     changeState,
@@ -118,8 +118,8 @@ export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
     return isStaff(p) ? null : p;
   };
 
-  const requesterNames = async (rows: TicketRow[]): Promise<Map<string, string>> => {
-    const ids = [...new Set(rows.map((t) => t.requester_id))];
+  const requesterNames = async (rows: Ticket[]): Promise<Map<string, string>> => {
+    const ids = [...new Set(rows.map((t) => t.requesterId))];
     if (!ids.length) return new Map();
     return new Map((await db('users').whereIn('id', ids).select('id', 'name')).map((u: { id: string; name: string }) => [u.id, u.name]));
   };
@@ -144,14 +144,14 @@ export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
       filters: { status: q.status, type: q.type ?? '' },
       statusFilters: Object.keys(STATUS_FILTERS),
       types: TICKET_TYPES,
-      tickets: rows.map((row) => ({ ...ticketView(row, v), requester: names.get(row.requester_id) ?? null })),
+      tickets: rows.map((row) => ({ ...ticketView(row, v), requester: names.get(row.requesterId) ?? null })),
       nextHref: nextCursor ? href({ cursor: nextCursor }) : null,
       firstHref: q.cursor ? href({}) : null,
       paging: Boolean(nextCursor || q.cursor),
     });
   });
 
-  const ticketPage = async (res: Response, p: Principal, row: TicketRow, extra: Record<string, unknown> = {}, status = 200) => {
+  const ticketPage = async (res: Response, p: Principal, row: Ticket, extra: Record<string, unknown> = {}, status = 200) => {
     const v = visitorOf(res);
     const forms = await formsFor(kit, p, row);
     page(res, 'ticket', 'ticket.details', { ticket: ticketView(row, v), events: await timeline(row.id, v, true), forms, ratings: RATINGS, values: {}, invalid: {}, ...extra }, status);
@@ -205,7 +205,7 @@ export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
     const rows = await listAwaitingApproval(db, ticketScope(p));
     const [names, assessments] = await Promise.all([requesterNames(rows), latestAssessments(db, rows.map((t) => t.id))]);
     page(res, 'customer-approvals', 'customer.approvals.title', {
-      tickets: rows.map((row) => ({ ...ticketView(row, v), requester: names.get(row.requester_id) ?? null, assessment: assessments.get(row.id) ?? null })),
+      tickets: rows.map((row) => ({ ...ticketView(row, v), requester: names.get(row.requesterId) ?? null, assessment: assessments.get(row.id) ?? null })),
     });
   });
 

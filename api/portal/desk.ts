@@ -115,7 +115,7 @@ function actionForms(c: TicketContext): ActionForm[] {
         kind: 'select',
         label: 'desk.f.assignee',
         required: true,
-        value: t.assignee_id ?? 'none',
+        value: t.assigneeId ?? 'none',
         options: [{ value: 'none', labelKey: 'desk.unassigned' }, ...c.staff.map((s) => ({ value: s.id, label: s.name }))],
       },
     ]),
@@ -182,7 +182,7 @@ function allowedNow(action: DeskAction, p: Principal, c: TicketContext): boolean
   const kind = actorKindOfRole(p.role);
   if (!checkTransition(action, t.status as TicketStatus, kind).ok) return false;
   if ((DEFECT_ACTIONS as readonly string[]).includes(action)) {
-    return checkDefectTransition(action as DefectAction, t.type, (t.sub_status as DefectState | null) ?? null, kind).ok;
+    return checkDefectTransition(action as DefectAction, t.type, (t.subStatus as DefectState | null) ?? null, kind).ok;
   }
   if ((CHANGE_ACTIONS as readonly string[]).includes(action)) {
     return checkChangeTransition(action as ChangeAction, t.type, c.changeState, kind, p.role).ok;
@@ -264,14 +264,14 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
     const [customers, staff, assignees] = await Promise.all([
       db('customers').orderBy('name').select('id', 'name') as Promise<Array<{ id: string; name: string }>>,
       staffUsers(),
-      namesOf('users', rows.map((x) => x.assignee_id)),
+      namesOf('users', rows.map((x) => x.assigneeId)),
     ]);
     const customerNames = new Map(customers.map((c) => [c.id, c.name]));
     const tickets = rows.map((row) => ({
       ...ticketView(row, v),
-      customerName: customerNames.get(row.customer_id) ?? '',
-      assigneeName: row.assignee_id ? (assignees.get(row.assignee_id) ?? '') : null,
-      attention: row.sla_state === 'breached' || row.sla_state === 'at_risk',
+      customerName: customerNames.get(row.customerId) ?? '',
+      assigneeName: row.assigneeId ? (assignees.get(row.assigneeId) ?? '') : null,
+      attention: row.slaState === 'breached' || row.slaState === 'at_risk',
     }));
     const query = (over: Record<string, string | undefined>) => {
       const q = new URLSearchParams();
@@ -338,9 +338,9 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
   const ticketPage = async (res: Response, p: Principal, v: Visitor, c: TicketContext, state: { formId?: string; values?: Record<string, unknown>; errors?: string[]; conflict?: string } = {}, status = 200, done?: string) => {
     const t = c.row;
     const [names, customer, module] = await Promise.all([
-      namesOf('users', [t.assignee_id, t.requester_id]),
-      db('customers as c').join('plans as p', 'p.id', 'c.plan_id').where('c.id', t.customer_id).first('c.name', 'p.name as plan') as Promise<{ name: string; plan: string } | undefined>,
-      t.module_id ? (db('modules').where({ id: t.module_id }).first('name') as Promise<{ name: string } | undefined>) : Promise.resolve(undefined),
+      namesOf('users', [t.assigneeId, t.requesterId]),
+      db('customers as c').join('plans as p', 'p.id', 'c.plan_id').where('c.id', t.customerId).first('c.name', 'p.name as plan') as Promise<{ name: string; plan: string } | undefined>,
+      t.moduleId ? (db('modules').where({ id: t.moduleId }).first('name') as Promise<{ name: string } | undefined>) : Promise.resolve(undefined),
     ]);
     const forms = actionForms(c)
       .filter((fm) => allowedNow(fm.action, p, c))
@@ -385,15 +385,15 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
         ticket: ticketView(t, v),
         details: {
           level: t.level,
-          assignee: t.assignee_id ? (names.get(t.assignee_id) ?? null) : null,
-          requester: names.get(t.requester_id) ?? null,
+          assignee: t.assigneeId ? (names.get(t.assigneeId) ?? null) : null,
+          requester: names.get(t.requesterId) ?? null,
           customer: customer?.name ?? null,
           plan: customer?.plan ?? null,
-          businessLine: t.business_line_name ?? null,
-          module: t.module_id ? `${module?.name ?? t.module_id}${t.module_version ? ` ${t.module_version}` : ''}` : null,
+          businessLine: t.businessLineName ?? null,
+          module: t.moduleId ? `${module?.name ?? t.moduleId}${t.moduleVersion ? ` ${t.moduleVersion}` : ''}` : null,
           channel: t.channel,
           category: t.category,
-          defectState: t.type === 'defect' ? (t.sub_status ?? 'reported') : null,
+          defectState: t.type === 'defect' ? (t.subStatus ?? 'reported') : null,
           changeState: c.changeState,
           incidents: c.incidents,
         },

@@ -7,12 +7,13 @@ import express, { type Request, type RequestHandler, type Response } from 'expre
 import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
 import type { Db } from '../../db/connection';
-import { listTicketEvents, toApiEvent, toApiTicket } from '../../db/tickets';
+import { listTicketEvents, type Ticket } from '../../db/tickets';
 import { isStaff, type Principal } from '../../domain/access';
 import { DEFAULT_TIME_ZONE } from '../../domain/calendars';
 import { TARGET_KINDS } from '../../domain/plans';
 import { dashboardScope } from '../dashboard';
 import { ProblemError, forbidden } from '../errors';
+import { toApiEvent, toApiTicket } from '../ticket-shape';
 import type { Logger } from '../ports';
 import type { Language } from '../../domain/languages';
 import { formatDuration, formatInstant, loadMessages } from './i18n';
@@ -59,8 +60,6 @@ export const safeReturn = (v: unknown): string => (typeof v === 'string' && /^\/
 /** An empty form field means "not given". */
 export const blankToUndefined = (v: unknown): unknown => (v === '' ? undefined : v);
 
-export type TicketRow = Parameters<typeof toApiTicket>[0];
-
 export interface PortalKit {
   deps: PortalDeps;
   db: Db;
@@ -80,7 +79,7 @@ export interface PortalKit {
   /** The names of the fields a zod error is about (for highlighting). */
   fieldErrors(err: z.ZodError): string[];
   /** A ticket row as the pages show it: the API shape plus formatted dates and clocks. */
-  ticketView(row: TicketRow, v: Visitor): ReturnType<typeof toApiTicket> & { created: string | null; clocks: Array<{ kind: string; deadline: string | null; remaining: string | null; state: string; paused: Array<{ from: string | null; to: string | null }> }>; hasPauses: boolean };
+  ticketView(row: Ticket, v: Visitor): ReturnType<typeof toApiTicket> & { created: string | null; clocks: Array<{ kind: string; deadline: string | null; remaining: string | null; state: string; paused: Array<{ from: string | null; to: string | null }> }>; hasPauses: boolean };
   /** The ticket's timeline; `publicOnly` for customers. */
   timeline(ticketId: string, v: Visitor, publicOnly: boolean): Promise<Array<{ seq: number; at: string | null; eventKey: string; type: string; internal: boolean; actor: string | null; body: string | null; details: EventDetail[]; data: unknown }>>;
   zoneOf(v: Visitor): string;

@@ -8,11 +8,10 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { suggestArticles, type KbSuggestion } from '../../db/kb';
 import { getCustomer, getPriorityMatrix } from '../../db/reference';
-import { toApiTicket } from '../../db/tickets';
 import { isStaff, type Principal } from '../../domain/access';
 import { TARGET_KINDS } from '../../domain/plans';
 import { derivePriority, LEVELS_OF_IMPACT, LEVELS_OF_URGENCY, type Impact, type Urgency } from '../../domain/priority';
-import { TICKET_TYPES } from '../../domain/tickets';
+import { formatTicketNumber, TICKET_TYPES } from '../../domain/tickets';
 import { ProblemError, forbidden, notFound } from '../errors';
 import { createTicket, licensedModules } from '../services/ticket-intake';
 import { slaDeadlines } from '../sla';
@@ -113,7 +112,7 @@ export function mountNewTicketPages(r: Router, kit: PortalKit): void {
     try {
       const formKey = typeof values.formKey === 'string' && FORM_KEY.test(values.formKey) ? values.formKey : undefined;
       const { ticket } = await createTicket({ db, temporal: deps.temporal, taskQueue: deps.taskQueue }, p, parsed.data, formKey);
-      res.redirect(303, `/portal/tickets/${toApiTicket(ticket).number}`);
+      res.redirect(303, `/portal/tickets/${formatTicketNumber(ticket.number)}`);
     } catch (e) {
       // The API's reference checks name a field: show the problem on it, with everything typed kept.
       const field = e instanceof ProblemError && [400, 422].includes(e.status) ? fieldOf(e) : null;
