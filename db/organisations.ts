@@ -43,7 +43,7 @@ export interface User {
 const iso = (d: Date | string) => new Date(d).toISOString();
 const isoDay = (d: Date | string | null): string | null => (d === null ? null : typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
 
-export function customerFromRow(r: Record<string, any>): Customer {
+function customerFromRow(r: Record<string, any>): Customer {
   return { id: r.id, name: r.name, slug: r.slug, planId: r.plan_id, language: r.language, timeZone: r.time_zone, createdAt: iso(r.created_at) };
 }
 
@@ -99,7 +99,7 @@ export async function getCustomerDetail(db: Db | Knex.Transaction, scope: Organi
   };
 }
 
-export function userFromRow(r: Record<string, any>, businessLineIds: string[]): User {
+function userFromRow(r: Record<string, any>, businessLineIds: string[]): User {
   return {
     id: r.id,
     email: r.email,

@@ -7,11 +7,11 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { getCustomerDetail, getUser, listCustomers, listUsers, type CustomerDetail, type User } from '../../db/organisations';
-import { calendarFromRow, contractFromRow, planFromRow } from '../../db/reference';
+import { getContract, listCalendars, listContracts, listPlans } from '../../db/reference';
 import { CUSTOMER_ROLES, isCustomerRole, ROLES, STAFF_ROLES, userManagementScope, type OrganisationScope, type Principal } from '../../domain/access';
 import { DEFAULT_TIME_ZONE } from '../../domain/calendars';
 import { DEFAULT_LANGUAGE } from '../../domain/languages';
-import { PRIORITIES, SUPPORT_LEVELS, TARGET_KINDS } from '../../domain/plans';
+import { PRIORITIES, SUPPORT_LEVELS, TARGET_KINDS, type Contract } from '../../domain/plans';
 import {
   addBusinessLine,
   addModule,
@@ -143,7 +143,7 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
   const customerPage = async (res: Response, id: string, forms: CustomerForms, code = 200) => {
     const customer = await getCustomerDetail(db, { kind: 'all' }, id);
     if (!customer) throw notFound('Customer');
-    const contracts = (await db('contracts').where({ customer_id: id }).orderBy('valid_from', 'desc')).map(contractFromRow);
+    const contracts = await listContracts(db, { customerId: id });
     const licensed = new Set(customer.modules.map((m) => m.id));
     const catalogue = await listModules(db);
     page(
@@ -263,7 +263,7 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
   // Contracts ---------------------------------------------------------------------------------------------------
 
   /** The contract form's fields from a stored contract (or empty for a new one). */
-  function contractForm(customerId: string, c: ReturnType<typeof contractFromRow> | null, base: FormState): FormState {
+  function contractForm(customerId: string, c: Contract | null, base: FormState): FormState {
     if (!c) return { ...base, values: { customerId, ...base.values } };
     const values: Record<string, unknown> = {
       customerId,
@@ -337,9 +337,8 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
   });
 
   const contractPage = async (res: Response, contractId: string, state: FormState | null, code = 200, done: string | null = null) => {
-    const row = await db('contracts').where({ id: contractId }).first();
-    if (!row) throw notFound('Contract');
-    const contract = contractFromRow(row);
+    const contract = await getContract(db, contractId);
+    if (!contract) throw notFound('Contract');
     const customer = (await getCustomerDetail(db, { kind: 'all' }, contract.customerId)) as CustomerDetail;
     page(res, 'admin-contract', 'adm.contract', { contract, customer, calendars: await calendars(), priorities: PRIORITIES, form: contractView(state ?? contractForm(customer.id, contract, blankForm())), done, section: 'customers' }, code);
   };
@@ -546,7 +545,7 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
 
   r.get('/admin/plans', async (req, res) => {
     adminOnly(req, res);
-    const rows = (await db('plans').orderBy('id')).map(planFromRow);
+    const rows = await listPlans(db);
     const hours = (ms: number) => Math.round((ms / HOUR_MS) * 100) / 100;
     const planViews = rows.map((pl) => ({
       ...pl,
@@ -562,7 +561,7 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
   });
   r.get('/admin/calendars', async (req, res) => {
     adminOnly(req, res);
-    const rows = (await db('calendars').orderBy('id')).map(calendarFromRow);
+    const rows = await listCalendars(db);
     const days = ['1', '2', '3', '4', '5', '6', '7'];
     const views = rows.map((c) => ({
       ...c,

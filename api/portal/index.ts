@@ -93,14 +93,14 @@ export function createPortalRouter(deps: PortalDeps): Router {
     const next = safeReturn(body.next);
     const creds = tokenRequestSchema.safeParse({ email: body.email, password: body.password });
     const user = creds.success ? await findActiveUserByEmail(db, creds.data.email) : undefined;
-    const ok = creds.success && (await verifyPassword(user?.password_hash, creds.data.password));
+    const ok = creds.success && (await verifyPassword(user?.passwordHash, creds.data.password));
     if (!user || !ok) {
       page(res, 'login', 'login.title', { error: 'login.failed', email: typeof body.email === 'string' ? body.email : '', next }, 401);
       return;
     }
     const old = visitorOf(res).session;
     if (old) await revokeToken(db, old);
-    const { token, expiresAt } = await issueToken(db, user.id, 'session', SESSION_TTL_MS);
+    const { token, expiresAt } = await issueToken(db, user.principal.id, 'session', SESSION_TTL_MS);
     res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, path: '/', expires: expiresAt });
     res.redirect(303, next !== '/' ? next : isStaff(user.principal) ? '/desk' : '/portal');
   });
