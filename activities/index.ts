@@ -1,6 +1,6 @@
 /** Activities are built by a factory that receives their dependencies; workflows import only its type. */
 import type { Db } from '../db/connection';
-import type { Logger } from '../scripts/logger';
+import type { Logger } from './ports';
 import { recordTicketEvents, type RecordTicketEventsArgs } from './projection';
 import { notifyReleaseOverdue, recordReleaseChange, signalReleaseTickets, type SignalReleaseTicketsArgs } from './releases';
 

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { Db } from '../db/connection';
 import { getCustomerDetail, isValidListCursor, listCustomers, type CustomerDetail } from '../db/organisations';
 import { organisationScope, type Principal } from '../domain/access';
+import { DEFAULT_TIME_ZONE } from '../domain/calendars';
+import { DEFAULT_LANGUAGE, LANGUAGES } from '../domain/languages';
 import { principal } from './auth';
 import { badRequest, conflict, forbidden, notFound } from './errors';
 import { idempotentCreate } from './idempotency';
@@ -25,13 +27,13 @@ export const newCustomerSchema = z.strictObject({
   name: freeText(200),
   slug: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'must be lowercase letters, digits and dashes'),
   planId: z.string().min(1).max(64),
-  language: z.enum(['en', 'sk']).default('en'),
-  timeZone: timeZone.default('Europe/Bratislava'),
+  language: z.enum(LANGUAGES).default(DEFAULT_LANGUAGE),
+  timeZone: timeZone.default(DEFAULT_TIME_ZONE),
 });
 export const customerUpdateSchema = z.strictObject({
   name: freeText(200).optional(),
   planId: z.string().min(1).max(64).optional(),
-  language: z.enum(['en', 'sk']).optional(),
+  language: z.enum(LANGUAGES).optional(),
   timeZone: timeZone.optional(),
 });
 export const businessLineSchema = z.strictObject({ name: freeText(100) });

@@ -5,16 +5,16 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/connection';
-import { calendarFromRow, contractFromRow, getCustomer, planFromRow } from '../db/reference';
+import { getCalendar, getContract, getCustomer, getPlan, listCalendars, listContracts, listPlans } from '../db/reference';
 import { validateCalendar } from '../domain/calendar';
 import { isStaff, type Principal, type Role } from '../domain/access';
-import { PRIORITIES, TARGET_KINDS, type Contract } from '../domain/plans';
+import { COVERAGES, PRIORITIES, TARGET_KINDS, type Contract } from '../domain/plans';
 import { principal } from './auth';
 import { badRequest, forbidden, notFound } from './errors';
 import { idempotentCreate } from './idempotency';
 import { calendarDay, parseInput } from './validation';
 
-const target = z.strictObject({ ms: z.number().int().positive('must be a positive number of milliseconds').max(10 * 365 * 24 * 3600 * 1000), coverage: z.enum(['business', '24x7']) }).nullable();
+const target = z.strictObject({ ms: z.number().int().positive('must be a positive number of milliseconds').max(10 * 365 * 24 * 3600 * 1000), coverage: z.enum(COVERAGES) }).nullable();
 const targetsRow = z.strictObject(Object.fromEntries(TARGET_KINDS.map((k) => [k, target.optional()])) as Record<(typeof TARGET_KINDS)[number], z.ZodOptional<typeof target>>);
 export const partialTargetsSchema = z.strictObject(Object.fromEntries(PRIORITIES.map((p) => [p, targetsRow.optional()])) as Record<(typeof PRIORITIES)[number], z.ZodOptional<typeof targetsRow>>);
 const levelBudgets = z.strictObject({ L1: z.number().gt(0).lt(1), L2: z.number().gt(0).lt(1) }).refine((b) => b.L1 < b.L2, { message: 'L1 must be below L2 (budgets are cumulative)' });
@@ -79,10 +79,10 @@ export async function saveContract(db: Db, actor: Principal, body: z.infer<typeo
   if (id) {
     const n = await db('contracts').where({ id }).update({ ...row, updated_at: db.fn.now() });
     if (!n) throw notFound('Contract');
-    return contractFromRow(await db('contracts').where({ id }).first());
+    return (await getContract(db, id))!;
   }
-  const [created] = await db('contracts').insert(row).returning('*');
-  return contractFromRow(created);
+  const [created] = await db('contracts').insert(row).returning('id');
+  return (await getContract(db, created.id))!;
 }
 
 export function createSlaAdminRouter(deps: { db: Db }): Router {
@@ -91,16 +91,15 @@ export function createSlaAdminRouter(deps: { db: Db }): Router {
 
   r.get('/plans', async (_req, res) => {
     requireStaff(res);
-    res.json({ items: (await db('plans').orderBy('id')).map(planFromRow), nextCursor: null });
+    res.json({ items: await listPlans(db), nextCursor: null });
   });
   r.put('/plans/:id', async (req, res) => {
     requireRole(res, 'admin');
     const { id } = parseInput(idParam, req.params, 'params');
     const body = parseInput(planUpdateSchema, req.body, 'body');
-    const row = await db('plans').where({ id }).first();
-    if (!row) throw notFound('Plan');
+    const current = await getPlan(db, id);
+    if (!current) throw notFound('Plan');
     await calendarExists(db, body.businessCalendarId, 'body.businessCalendarId');
-    const current = planFromRow(row);
     const targets = { ...current.targets };
     for (const p of PRIORITIES) if (body.targets?.[p]) targets[p] = { ...targets[p], ...body.targets[p] };
     await db('plans')
@@ -114,12 +113,12 @@ export function createSlaAdminRouter(deps: { db: Db }): Router {
         targets: JSON.stringify(targets),
         updated_at: db.fn.now(),
       });
-    res.json(planFromRow(await db('plans').where({ id }).first()));
+    res.json(await getPlan(db, id));
   });
 
   r.get('/calendars', async (_req, res) => {
     requireStaff(res);
-    res.json({ items: (await db('calendars').orderBy('id')).map(calendarFromRow), nextCursor: null });
+    res.json({ items: await listCalendars(db), nextCursor: null });
   });
   r.put('/calendars/:id', async (req, res) => {
     requireRole(res, 'admin');
@@ -132,14 +131,13 @@ export function createSlaAdminRouter(deps: { db: Db }): Router {
       .insert({ id, name: c.name, time_zone: c.timeZone, week: JSON.stringify(c.week), holidays: JSON.stringify(c.holidays) })
       .onConflict('id')
       .merge({ name: c.name, time_zone: c.timeZone, week: JSON.stringify(c.week), holidays: JSON.stringify(c.holidays), updated_at: db.fn.now() });
-    res.json(calendarFromRow(await db('calendars').where({ id }).first()));
+    res.json(await getCalendar(db, id));
   });
 
   r.get('/contracts', async (req, res) => {
     requireRole(res, 'admin', 'manager');
     const q = parseInput(z.strictObject({ customerId: z.string().uuid().optional() }), req.query, 'query');
-    const rows = await db('contracts').modify((b) => (q.customerId ? b.where({ customer_id: q.customerId }) : b)).orderBy('valid_from', 'desc');
-    res.json({ items: rows.map(contractFromRow), nextCursor: null });
+    res.json({ items: await listContracts(db, { customerId: q.customerId }), nextCursor: null });
   });
   r.post('/contracts', idempotentCreate(db), async (req, res) => {
     const actor = requireRole(res, 'admin');

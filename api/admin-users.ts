@@ -9,14 +9,17 @@ import type { Db } from '../db/connection';
 import { getCustomerDetail, getUser, isValidListCursor, listUsers, type User } from '../db/organisations';
 import { createInvitation, revokeAllTokens } from '../db/users';
 import { isCustomerRole, mayAssignRole, ROLES, userManagementScope, type OrganisationScope, type Principal, type Role } from '../domain/access';
+import { DEFAULT_TIME_ZONE } from '../domain/calendars';
+import { DEFAULT_LANGUAGE, LANGUAGES } from '../domain/languages';
+import { SUPPORT_LEVELS } from '../domain/plans';
 import { principal } from './auth';
 import { badRequest, conflict, forbidden, notFound, type FieldProblem } from './errors';
 import { idempotentCreate } from './idempotency';
 import { freeText, ianaTimeZone as timeZone, parseInput } from './validation';
 
 const uuid = z.string().uuid('must be a UUID');
-const level = z.enum(['L1', 'L2', 'L3']);
-const levels = z.array(level).max(3).refine((l) => new Set(l).size === l.length, 'must not repeat a level');
+const level = z.enum(SUPPORT_LEVELS);
+const levels = z.array(level).max(SUPPORT_LEVELS.length).refine((l) => new Set(l).size === l.length, 'must not repeat a level');
 
 export const userIdParam = z.strictObject({ id: uuid });
 export const listUsersQuerySchema = z.strictObject({
@@ -36,7 +39,7 @@ const userFields = {
     .max(50)
     .refine((l) => new Set(l).size === l.length, 'must not repeat a business line')
     .optional(),
-  language: z.enum(['en', 'sk']).optional(),
+  language: z.enum(LANGUAGES).optional(),
   timeZone: timeZone.optional(),
   phone: z.string().regex(/^\+?[0-9 ()-]{3,30}$/, 'must be a phone number').nullable().optional(),
 };
@@ -103,8 +106,8 @@ export async function inviteUser(deps: UsersRouterDeps, actor: Principal, body: 
           customer_id: customerId,
           levels: shape.levels,
           lead_levels: shape.leadLevels,
-          language: body.language ?? organisation?.language ?? 'en',
-          time_zone: body.timeZone ?? organisation?.timeZone ?? 'Europe/Bratislava',
+          language: body.language ?? organisation?.language ?? DEFAULT_LANGUAGE,
+          time_zone: body.timeZone ?? organisation?.timeZone ?? DEFAULT_TIME_ZONE,
           phone: body.phone ?? null,
         })
         .returning('*');

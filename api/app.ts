@@ -3,7 +3,6 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connection';
-import type { Logger } from '../scripts/logger';
 import { authenticate, createAuthRouter, createLoginLimiter } from './auth';
 import { errorHandler, notFoundHandler } from './errors';
 import { createHealthRouter } from './health';
@@ -23,7 +22,7 @@ import { createDashboardRouter } from './dashboard';
 import { createKbRouter } from './kb';
 import { createPortalRouter } from './portal';
 import { auditWrites } from './audit';
-import type { Mailbox } from '../scripts/lib/mail-catcher';
+import type { Logger, Mailbox } from './ports';
 import { DEFAULT_WRITES_PER_MINUTE, writeRateLimit } from './rate-limit';
 
 export interface AppDeps {

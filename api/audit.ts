@@ -5,7 +5,7 @@
  */
 import type { RequestHandler } from 'express';
 import type { Db } from '../db/connection';
-import type { Logger } from '../scripts/logger';
+import type { Logger } from './ports';
 import type { Principal } from '../domain/access';
 
 const SECRET_FIELDS = /pass(word)?|token|secret|csrf/i;

@@ -161,14 +161,14 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
     const creds = parseInput(tokenRequestSchema, body, 'body');
     const user = await findActiveUserByEmail(deps.db, creds.email);
     // Same answer whether the email is unknown or the password wrong: the API never reveals which emails exist.
-    const ok = await verifyPassword(user?.password_hash, creds.password);
+    const ok = await verifyPassword(user?.passwordHash, creds.password);
     if (!user || !ok) throw unauthorized('Email or password is not correct');
     return user;
   };
 
   r.post('/auth/token', loginLimiter, async (req, res) => {
     const user = await checkCredentials(req.body);
-    const { token, expiresAt } = await issueToken(deps.db, user.id, 'api', TOKEN_TTL_MS);
+    const { token, expiresAt } = await issueToken(deps.db, user.principal.id, 'api', TOKEN_TTL_MS);
     res.status(201).json({ token, expiresAt: expiresAt.toISOString() });
   });
   r.delete('/auth/token', async (_req, res) => {
@@ -183,7 +183,7 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
     // A new sign-in never reuses an old session (no session fixation).
     const old = sessionCookie(req);
     if (old) await revokeToken(deps.db, old);
-    const { token, expiresAt, csrfToken } = await issueToken(deps.db, user.id, 'session', SESSION_TTL_MS);
+    const { token, expiresAt, csrfToken } = await issueToken(deps.db, user.principal.id, 'session', SESSION_TTL_MS);
     res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, path: '/', expires: expiresAt });
     res.status(201).json({ csrfToken, expiresAt: expiresAt.toISOString(), user: me(user.principal) });
   });

@@ -4,7 +4,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Mailbox } from '../scripts/lib/mail-catcher';
+import type { Mailbox } from './ports';
 import { principal } from './auth';
 import { forbidden, ProblemError } from './errors';
 import { parseInput } from './validation';

@@ -10,8 +10,9 @@ import { z } from 'zod';
 import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
 import type { Principal } from '../domain/access';
-import { formatTicketNumber } from '../domain/tickets';
+import { formatTicketNumber, OPEN_STATUSES } from '../domain/tickets';
 import { localDateTime, localToInstant } from '../domain/calendar';
+import { DEFAULT_TIME_ZONE } from '../domain/calendars';
 import { principal } from './auth';
 import { forbidden } from './errors';
 import { ianaTimeZone, parseInput } from './validation';
@@ -20,8 +21,6 @@ export const dashboardQuerySchema = z.strictObject({
   days: z.coerce.number().int().min(1).max(366).default(30),
   timeZone: ianaTimeZone.optional(),
 });
-
-const OPEN = ['new', 'triaged', 'in_progress', 'waiting_on_customer'];
 
 /** Midnight today in a zone, computed here (PostgreSQL's zone list differs from the runtime's). */
 function startOfToday(zone: string): Date {
@@ -41,12 +40,12 @@ export async function computeDashboard(db: Db, scopeCustomer: string | null, q: 
   const since = db.raw(`now() - (? * interval '1 day')`, [q.days]);
 
   const count = async (column: string) => {
-    const rows = await tickets().whereIn('t.status', OPEN).groupBy(column).select(`${column} as key`, db.raw('count(*)::int as n'));
+    const rows = await tickets().whereIn('t.status', OPEN_STATUSES).groupBy(column).select(`${column} as key`, db.raw('count(*)::int as n'));
     return Object.fromEntries(rows.map((row: { key: string; n: number }) => [row.key, row.n]));
   };
   const listOf = (state: string) =>
     tickets()
-      .whereIn('t.status', OPEN)
+      .whereIn('t.status', OPEN_STATUSES)
       .where('t.sla_state', state)
       .join('customers as c', 'c.id', 't.customer_id')
       .orderBy([{ column: 't.resolution_due', order: 'asc', nulls: 'last' }, { column: 't.number' }])
@@ -130,7 +129,7 @@ export function createDashboardRouter(deps: { db: Db }): Router {
     const scopeCustomer = dashboardScope(p);
     if (scopeCustomer === undefined) throw forbidden('The dashboard is for managers, admins and customer admins');
     const q = parseInput(dashboardQuerySchema, req.query, 'query');
-    res.json(await computeDashboard(deps.db, scopeCustomer, q, q.timeZone ?? p.timeZone ?? 'Europe/Bratislava'));
+    res.json(await computeDashboard(deps.db, scopeCustomer, q, q.timeZone ?? p.timeZone ?? DEFAULT_TIME_ZONE));
   });
   return r;
 }

@@ -1,6 +1,6 @@
 /** Typed errors and the one middleware that turns them into application/problem+json. */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { Logger } from '../scripts/logger';
+import type { Logger } from './ports';
 
 export interface FieldProblem {
   field: string;

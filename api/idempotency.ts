@@ -10,16 +10,7 @@ import type { RequestHandler } from 'express';
 import type { Db } from '../db/connection';
 import { principal } from './auth';
 import { ProblemError } from './errors';
-import { parseInput } from './validation';
-import { z } from 'zod';
-
-/** Headers are matched loosely (clients send many); only the ones named here are validated. */
-export const idempotencyHeadersSchema = z.object({
-  'idempotency-key': z
-    .string()
-    .regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'must be 1–200 characters of letters, digits, _ . : -')
-    .optional(),
-});
+import { idempotencyHeadersSchema, parseInput } from './validation';
 
 export const IDEMPOTENCY_KEY_TTL_HOURS = 24;
 /** A first request still unfinished after this long is taken to have died with its process. */

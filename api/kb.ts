@@ -6,8 +6,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/connection';
-import { createArticle, getArticle, isValidKbCursor, KB_KINDS, KB_LANGUAGES, KB_STATUSES, listArticles, listRevisions, updateArticle, type KbArticle, type KbScope, type KbWriteProblem } from '../db/kb';
+import { createArticle, getArticle, isValidKbCursor, KB_KINDS, KB_STATUSES, listArticles, listRevisions, updateArticle, type KbArticle, type KbScope, type KbWriteProblem } from '../db/kb';
 import { isStaff, type Principal } from '../domain/access';
+import { LANGUAGES } from '../domain/languages';
 import { principal } from './auth';
 import { badRequest, conflict, forbidden, notFound } from './errors';
 import { idempotentCreate } from './idempotency';
@@ -30,7 +31,7 @@ export const kbArticleParams = z.strictObject({ id: uuid });
 export const listKbArticlesQuery = z
   .strictObject({
     q: z.string().trim().max(200, 'must be at most 200 characters').refine(noNul, 'must not contain NUL characters').optional().describe('Full-text search, accents ignored; results by relevance'),
-    language: z.enum(KB_LANGUAGES).optional(),
+    language: z.enum(LANGUAGES).optional(),
     kind: z.enum(KB_KINDS).optional(),
     moduleId: moduleId.optional(),
     status: z.enum(KB_STATUSES).optional().describe('Staff only; customers see published articles whatever they ask'),
@@ -44,7 +45,7 @@ export const listKbArticlesQuery = z
   });
 export const kbArticleQuery = z.strictObject({ format: z.enum(['markdown', 'html']).default('markdown').describe('html adds `html`: the body rendered and sanitised') });
 export const newKbArticleSchema = z.strictObject({
-  language: z.enum(KB_LANGUAGES),
+  language: z.enum(LANGUAGES),
   kind: z.enum(KB_KINDS),
   title: freeText(200),
   bodyMd: markdownBody,

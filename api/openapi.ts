@@ -14,7 +14,8 @@ import { feedQuerySchema, notificationPreferencesSchema, satisfactionSchema } fr
 import { contractSchema, planUpdateSchema } from './admin-sla';
 import { slaPreviewQuerySchema } from './sla';
 import { ACTION_SCHEMAS, commentBodySchema } from './ticket-actions';
-import { eventsQuerySchema, idempotencyHeadersSchema, listTicketsQuerySchema, newTicketSchema } from './tickets';
+import { eventsQuerySchema, listTicketsQuerySchema, newTicketSchema } from './tickets';
+import { idempotencyHeadersSchema } from './validation';
 import { TICKET_ACTIONS } from '../domain/ticket/actions';
 
 interface Operation {

@@ -9,25 +9,20 @@ import { z } from 'zod';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { Db } from '../db/connection';
-import { findTicket, type TicketRow } from '../db/tickets';
-import { ticketScope, type Principal } from '../domain/access';
+import { findTicket, type Ticket } from '../db/tickets';
+import { ASSIGNABLE_ROLES, ticketScope, type Principal } from '../domain/access';
 import { derivePriority, type Impact, type Urgency } from '../domain/priority';
 import { getPriorityMatrix } from '../db/reference';
 import { ACTIONS, permissionRefusal, roleRefusal, TICKET_ACTIONS, type ActionDefinition, type Lookup, type TicketActionName } from '../domain/ticket/actions';
 import type { TicketFacts } from '../domain/ticket/state';
-import type { ChangeState } from '../domain/change-requests';
 import type { DefectState } from '../domain/defects';
-import type { Priority } from '../domain/plans';
-import type { TicketStatus, TicketType } from '../domain/tickets';
-import type { Level } from '../domain/transitions';
+import type { TicketType } from '../domain/tickets';
 import { fixReleasedSignal, ticketActionUpdates, ticketWorkflowId } from '../workflows/definitions';
 import type { TicketActionResult } from '../workflows/ticket-actions';
 import { principal } from './auth';
 import { conflict, forbidden, notFound, ProblemError, unavailable } from './errors';
 import { idempotentCreate } from './idempotency';
-import { idempotencyHeadersSchema } from './idempotency';
-import { ticketIdParamSchema } from './tickets';
-import { parseInput } from './validation';
+import { idempotencyHeadersSchema, parseInput, ticketIdParamSchema } from './validation';
 
 export { RELEASE_VERSION } from '../domain/text';
 
@@ -39,19 +34,19 @@ export const commentBodySchema = ACTIONS.comment.input;
 const isoDay = (d: Date | string): string => (typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
 
 /** What the registry's rules read of a ticket, from its projection row. */
-export function factsOfRow(row: TicketRow & { change_state?: string | null }, linkedIncidents = 0): TicketFacts {
+export function factsOfRow(row: Ticket): TicketFacts {
   return {
     ticketId: row.id,
-    customerId: row.customer_id,
-    requesterId: row.requester_id,
-    status: row.status as TicketStatus,
-    type: row.type as TicketType,
-    level: row.level as Level,
-    priority: row.priority as Priority,
-    defectState: row.type === 'defect' ? ((row.sub_status as DefectState | null) ?? 'reported') : null,
-    changeState: row.type === 'change_request' ? ((row.change_state as ChangeState | null) ?? 'submitted') : null,
-    resolvedAt: row.resolved_at ? new Date(row.resolved_at).toISOString() : null,
-    linkedIncidents,
+    customerId: row.customerId,
+    requesterId: row.requesterId,
+    status: row.status,
+    type: row.type,
+    level: row.level,
+    priority: row.priority,
+    defectState: row.type === 'defect' ? ((row.subStatus as DefectState | null) ?? 'reported') : null,
+    changeState: row.type === 'change_request' ? (row.changeState ?? 'submitted') : null,
+    resolvedAt: row.resolvedAt ? new Date(row.resolvedAt).toISOString() : null,
+    linkedIncidents: row.links.incidents?.length ?? 0,
   };
 }
 
@@ -69,14 +64,14 @@ export function assertMayRun(actor: Principal, action: TicketActionName): void {
 }
 
 /** Resolves the registry's lookups of an action: the command the workflow receives (409 when a reference is wrong). */
-async function resolveLookups(deps: ActionDeps, ticket: TicketRow, lookups: readonly Lookup[], payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+async function resolveLookups(deps: ActionDeps, ticket: Ticket, lookups: readonly Lookup[], payload: Record<string, unknown>): Promise<Record<string, unknown>> {
   const out = { ...payload };
   for (const l of lookups) {
     switch (l.kind) {
       case 'assignee': {
         const id = out[l.field];
         if (!id) break;
-        const agent = await deps.db('users').where({ id }).whereIn('role', ['agent', 'manager']).whereNull('disabled_at').first('id');
+        const agent = await deps.db('users').where({ id }).whereIn('role', ASSIGNABLE_ROLES).whereNull('disabled_at').first('id');
         if (!agent) throw conflict('invalid-assignee', 'The assignee must be an active agent or manager');
         break;
       }
@@ -103,7 +98,7 @@ async function resolveLookups(deps: ActionDeps, ticket: TicketRow, lookups: read
         if (!other) throw conflict('unknown-ticket', `There is no ticket ${String(out[l.field])}`);
         if (l.types && !l.types.includes(other.type as TicketType)) throw conflict('wrong-ticket-type', `Ticket ${other.number} is not ${l.types.map((x) => `a ${x.replace(/_/g, ' ')}`).join(' or ')}`);
         if (l.open && ['closed', 'cancelled'].includes(other.status)) throw conflict('ticket-finished', `Ticket ${other.number} is ${other.status} and takes nothing more`);
-        if (l.sameCustomer && other.customer_id !== ticket.customer_id) throw conflict('other-organisation', `Ticket ${other.number} belongs to another customer`);
+        if (l.sameCustomer && other.customerId !== ticket.customerId) throw conflict('other-organisation', `Ticket ${other.number} belongs to another customer`);
         out[l.field] = other.id;
         out[l.numberField] = Number(other.number);
         break;

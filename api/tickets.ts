@@ -2,18 +2,20 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connection';
-import { findTicket, isValidCursor, listTicketEvents, listTickets, toApiEvent, toApiTicket } from '../db/tickets';
+import { findTicket, isValidCursor, listTicketEvents, listTickets } from '../db/tickets';
 import { isStaff, ticketScope } from '../domain/access';
 import { LEVELS_OF_IMPACT, LEVELS_OF_URGENCY } from '../domain/priority';
+import { PRIORITIES, SUPPORT_LEVELS } from '../domain/plans';
 import { CHANNELS, SLA_STATES, TICKET_STATUSES, TICKET_TYPES } from '../domain/tickets';
 import { ticketStateQuery, ticketWorkflowId } from '../workflows/definitions';
 import type { TicketView } from '../workflows/ticket-state';
 import { principal } from './auth';
 import { notFound } from './errors';
 import type { ApiMetrics } from './metrics';
+import { toApiEvent, toApiTicket } from './ticket-shape';
 import { applyPhoneScope, createTicket } from './services/ticket-intake';
-import { idempotencyHeadersSchema, idempotentCreate } from './idempotency';
-import { freeText, parseInput } from './validation';
+import { idempotentCreate } from './idempotency';
+import { freeText, idempotencyHeadersSchema, parseInput, ticketIdParamSchema } from './validation';
 
 const uuid = z.string().uuid('must be a UUID');
 const text = freeText;
@@ -35,8 +37,6 @@ export const newTicketSchema = z.strictObject({
   phoneScope: z.enum(['convert', 'reject']).optional(),
 });
 
-export { idempotencyHeadersSchema } from './idempotency';
-
 const csv = <T extends string>(values: readonly [T, ...T[]]) =>
   z
     .string()
@@ -47,8 +47,8 @@ const csv = <T extends string>(values: readonly [T, ...T[]]) =>
 
 export const listTicketsQuerySchema = z.strictObject({
   status: csv(TICKET_STATUSES),
-  priority: csv(['P1', 'P2', 'P3', 'P4']),
-  level: csv(['L1', 'L2', 'L3']),
+  priority: csv(PRIORITIES),
+  level: csv(SUPPORT_LEVELS),
   type: csv(TICKET_TYPES),
   slaState: csv(SLA_STATES),
   customerId: uuid.optional(),
@@ -61,8 +61,6 @@ export const eventsQuerySchema = z.strictObject({
   afterSeq: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
-
-export const ticketIdParamSchema = z.strictObject({ id: z.string().min(1).max(64) });
 
 export interface TicketsRouterDeps {
   db: Db;

@@ -43,3 +43,14 @@ export const calendarDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
   .refine((d) => !Number.isNaN(Date.parse(d)) && new Date(d).toISOString().startsWith(d), 'is not a calendar date');
+
+/** Headers are matched loosely (clients send many); only the ones named here are validated. */
+export const idempotencyHeadersSchema = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'must be 1–200 characters of letters, digits, _ . : -')
+    .optional(),
+});
+
+/** A ticket named in the path, by uuid or number (T-000123). */
+export const ticketIdParamSchema = z.strictObject({ id: z.string().min(1).max(64) });

@@ -16,7 +16,8 @@ import { listTicketsQuerySchema } from '../api/tickets';
 import { parseInput } from '../api/validation';
 import { listTickets } from '../db/tickets';
 import { principalForToken } from '../db/users';
-import { ticketScope } from '../domain/access';
+import { ASSIGNABLE_ROLES, ticketScope } from '../domain/access';
+import { OPEN_STATUSES } from '../domain/tickets';
 import { cpuDelta, cpuShares, cpuSnapshot, otherProcesses } from './lib/cpu';
 import { JsonClient } from './lib/http';
 import { runClosedLoop } from './lib/load';
@@ -81,7 +82,7 @@ async function bulkSeed(stack: BenchStack, total: number): Promise<number> {
   for (let i = 0; i < 40; i++) parties.push({ customer_id: acme.id, user_id: acmeUsers[i % acmeUsers.length], line: i % 3 === 2 ? null : acmeLines[i % acmeLines.length] });
   for (let i = 0; i < 10; i++) parties.push({ customer_id: beta.id, user_id: betaUsers[i % betaUsers.length], line: null });
   for (let i = 0; i < 50; i++) parties.push(extra[i % extra.length]);
-  const agents = await db('users').whereIn('role', ['agent', 'manager']).pluck('id');
+  const agents = await db('users').whereIn('role', ASSIGNABLE_ROLES).pluck('id');
   // The SLA columns of a real ticket, so the list computes live clocks exactly as for real rows.
   const template = await db('tickets').where({ title: TITLE }).whereNot({ sla: '{}' }).first('sla', 'sla_snapshot');
   if (!template) throw new Error('no processed ticket to copy the SLA columns from');
@@ -170,7 +171,7 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 1000));
     }
     const idle = workerWindow(worker, idleFrom);
-    const [{ n: running }] = await stack.db('tickets').where({ title: TITLE }).whereIn('status', ['new', 'triaged', 'in_progress', 'waiting_on_customer']).count({ n: '*' });
+    const [{ n: running }] = await stack.db('tickets').where({ title: TITLE }).whereIn('status', OPEN_STATUSES).count({ n: '*' });
 
     // 3. Staff open tickets (GET /tickets/:id answers with the workflow's live query): the worker replays any ticket
     //    no longer in its cache.

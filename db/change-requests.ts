@@ -7,27 +7,20 @@ import type { TicketScope } from '../domain/access';
 import type { ChangeState } from '../domain/change-requests';
 import type { TicketEventType } from '../domain/ticket/events';
 import { ACTIONS } from '../domain/ticket/actions';
-import { applyTicketScope, type TicketRow } from './tickets';
+import { applyTicketScope, selectTickets, ticketFromRow, type Ticket } from './tickets';
 
 const ASSESSED: TicketEventType = 'change.assessed';
 
-/** A change request's current state as projected (submitted when nothing was recorded yet). */
-export function changeStateOfRow(row: { change_state?: string | null }): ChangeState {
-  return (row.change_state as ChangeState | null | undefined) ?? 'submitted';
-}
-
 /** Open change requests within the scope that await the customer's approval. */
-export async function listAwaitingApproval(db: Db, scope: TicketScope, limit = 200): Promise<TicketRow[]> {
-  const q = db('tickets as t')
-    .leftJoin('business_lines as bl', 'bl.id', 't.business_line_id')
-    .select('t.*', 'bl.name as business_line_name')
+export async function listAwaitingApproval(db: Db, scope: TicketScope, limit = 200): Promise<Ticket[]> {
+  const q = selectTickets(db)
     .where('t.type', 'change_request')
     .whereIn('t.status', ACTIONS.approve.from)
     .where('t.change_state', 'awaiting_approval' satisfies ChangeState);
   applyTicketScope(q, scope);
-  return (await q.orderBy([{ column: 't.created_at', order: 'asc' }, { column: 't.id', order: 'asc' }]).limit(limit)) as TicketRow[];
+  const rows: Array<Record<string, any>> = await q.orderBy([{ column: 't.created_at', order: 'asc' }, { column: 't.id', order: 'asc' }]).limit(limit);
+  return rows.map(ticketFromRow);
 }
-
 /** The latest assessment (effort, risk, text) of each of these change requests, from its timeline. */
 export async function latestAssessments(db: Db, ticketIds: string[]): Promise<Map<string, { effort: string; risk: string; assessment: string }>> {
   if (!ticketIds.length) return new Map();

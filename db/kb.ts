@@ -8,11 +8,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Db } from './connection';
+import { DEFAULT_LANGUAGE, type Language } from '../domain/languages';
 
-export const KB_LANGUAGES = ['en', 'sk'] as const;
 export const KB_KINDS = ['doc', 'faq', 'release_note'] as const;
 export const KB_STATUSES = ['draft', 'published'] as const;
-export type KbLanguage = (typeof KB_LANGUAGES)[number];
 export type KbKind = (typeof KB_KINDS)[number];
 export type KbStatus = (typeof KB_STATUSES)[number];
 
@@ -24,7 +23,7 @@ export interface KbScope {
 export interface KbArticleSummary {
   id: string;
   translationGroup: string;
-  language: KbLanguage;
+  language: Language;
   kind: KbKind;
   title: string;
   /** The first 200 characters of the Markdown body. */
@@ -38,7 +37,7 @@ export interface KbArticleSummary {
 
 export interface KbTranslation {
   id: string;
-  language: KbLanguage;
+  language: Language;
   title: string;
   status: KbStatus;
 }
@@ -46,7 +45,7 @@ export interface KbTranslation {
 export interface KbArticle {
   id: string;
   translationGroup: string;
-  language: KbLanguage;
+  language: Language;
   kind: KbKind;
   title: string;
   bodyMd: string;
@@ -141,7 +140,7 @@ export const isValidKbCursor = (cursor: string, searching: boolean): boolean => 
 export interface KbFilters {
   /** Full-text query (websearch syntax: words, "a phrase", or, -word); accents are ignored. */
   q?: string;
-  language?: KbLanguage;
+  language?: Language;
   kind?: KbKind;
   moduleId?: string;
   status?: KbStatus;
@@ -200,7 +199,7 @@ export async function getArticle(db: Db | Knex.Transaction, scope: KbScope, id: 
 }
 
 export interface NewKbArticle {
-  language: KbLanguage;
+  language: Language;
   kind: KbKind;
   title: string;
   bodyMd: string;
@@ -389,7 +388,7 @@ export async function createReleaseNotesArticle(
 
 export interface KbSuggestion {
   id: string;
-  language: KbLanguage;
+  language: Language;
   kind: KbKind;
   title: string;
 }
@@ -413,14 +412,14 @@ export function suggestionWords(text: string): string[] {
  * `preferLanguage` before the other. The tsquery is built in SQL from the words passed as one array parameter, each
  * quoted with quote_literal, so nothing typed can become tsquery syntax.
  */
-export async function suggestArticles(db: Db, scope: KbScope, text: string, opts: { preferLanguage?: KbLanguage; limit?: number } = {}): Promise<KbSuggestion[]> {
+export async function suggestArticles(db: Db, scope: KbScope, text: string, opts: { preferLanguage?: Language; limit?: number } = {}): Promise<KbSuggestion[]> {
   const words = suggestionWords(text);
   if (!words.length) return [];
   const query = db.raw(`to_tsquery('simple', (SELECT string_agg(quote_literal(kb_unaccent(w)) || ':*', ' | ') FROM unnest(?::text[]) AS w))`, [words]);
   const rows: Array<Record<string, any>> = await visible(db('kb_articles as a'), scope)
     .select('a.id', 'a.language', 'a.kind', 'a.title')
     .whereRaw('a.search @@ ?', [query])
-    .orderByRaw('(a.language = ?) DESC, ts_rank(a.search, ?) DESC, lower(a.title), a.id', [opts.preferLanguage ?? 'en', query])
+    .orderByRaw('(a.language = ?) DESC, ts_rank(a.search, ?) DESC, lower(a.title), a.id', [opts.preferLanguage ?? DEFAULT_LANGUAGE, query])
     .limit(Math.min(Math.max(opts.limit ?? 5, 1), 20));
   return rows.map((r) => ({ id: r.id, language: r.language, kind: r.kind, title: r.title }));
 }

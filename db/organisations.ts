@@ -4,6 +4,7 @@
  */
 import type { Knex } from 'knex';
 import type { Db } from './connection';
+import type { Language } from '../domain/languages';
 import type { OrganisationScope, Role } from '../domain/access';
 
 export interface Customer {
@@ -11,7 +12,7 @@ export interface Customer {
   name: string;
   slug: string;
   planId: string;
-  language: 'en' | 'sk';
+  language: Language;
   timeZone: string;
   createdAt: string;
 }
@@ -30,7 +31,7 @@ export interface User {
   levels: string[];
   leadLevels: string[];
   businessLineIds: string[];
-  language: 'en' | 'sk';
+  language: Language;
   timeZone: string;
   phone: string | null;
   disabled: boolean;
@@ -42,7 +43,7 @@ export interface User {
 const iso = (d: Date | string) => new Date(d).toISOString();
 const isoDay = (d: Date | string | null): string | null => (d === null ? null : typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
 
-export function customerFromRow(r: Record<string, any>): Customer {
+function customerFromRow(r: Record<string, any>): Customer {
   return { id: r.id, name: r.name, slug: r.slug, planId: r.plan_id, language: r.language, timeZone: r.time_zone, createdAt: iso(r.created_at) };
 }
 
@@ -98,7 +99,7 @@ export async function getCustomerDetail(db: Db | Knex.Transaction, scope: Organi
   };
 }
 
-export function userFromRow(r: Record<string, any>, businessLineIds: string[]): User {
+function userFromRow(r: Record<string, any>, businessLineIds: string[]): User {
   return {
     id: r.id,
     email: r.email,

@@ -1,11 +1,10 @@
 /** Plans, contracts and calendars as plain typed objects. */
 import type { Db } from './connection';
 import type { Calendar } from '../domain/calendar';
-import { contractInForce, effectiveTargets, type Contract, type Plan } from '../domain/plans';
+import { contractInForce, effectiveTargets, type Contract, type Plan, type SlaSnapshot } from '../domain/plans';
 import { DEFAULT_PRIORITY_MATRIX, type PriorityMatrix } from '../domain/priority';
-import type { SlaSnapshot } from '../workflows/ticket-state';
 
-export function planFromRow(r: Record<string, any>): Plan {
+function planFromRow(r: Record<string, any>): Plan {
   return {
     id: r.id,
     name: r.name,
@@ -20,7 +19,7 @@ export function planFromRow(r: Record<string, any>): Plan {
 
 const isoDay = (d: Date | string | null): string | null => (d === null ? null : typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
 
-export function contractFromRow(r: Record<string, any>): Contract {
+function contractFromRow(r: Record<string, any>): Contract {
   return {
     id: r.id,
     customerId: r.customer_id,
@@ -34,13 +33,21 @@ export function contractFromRow(r: Record<string, any>): Contract {
   };
 }
 
-export function calendarFromRow(r: Record<string, any>): Calendar {
+function calendarFromRow(r: Record<string, any>): Calendar {
   return { id: r.id, name: r.name, timeZone: r.time_zone, week: r.week, holidays: r.holidays };
+}
+
+export async function listCalendars(db: Db): Promise<Calendar[]> {
+  return (await db('calendars').orderBy('id')).map(calendarFromRow);
 }
 
 export async function getCalendar(db: Db, id: string): Promise<Calendar | undefined> {
   const r = await db('calendars').where({ id }).first();
   return r ? calendarFromRow(r) : undefined;
+}
+
+export async function listPlans(db: Db): Promise<Plan[]> {
+  return (await db('plans').orderBy('id')).map(planFromRow);
 }
 
 export async function getPlan(db: Db, id: string): Promise<Plan | undefined> {
@@ -50,6 +57,18 @@ export async function getPlan(db: Db, id: string): Promise<Plan | undefined> {
 
 export async function getContracts(db: Db, customerId: string): Promise<Contract[]> {
   return (await db('contracts').where({ customer_id: customerId })).map(contractFromRow);
+}
+
+/** Contracts newest first, of one customer or of all. */
+export async function listContracts(db: Db, filter: { customerId?: string } = {}): Promise<Contract[]> {
+  const q = db('contracts').orderBy('valid_from', 'desc');
+  if (filter.customerId) q.where({ customer_id: filter.customerId });
+  return (await q).map(contractFromRow);
+}
+
+export async function getContract(db: Db, id: string): Promise<Contract | undefined> {
+  const r = await db('contracts').where({ id }).first();
+  return r ? contractFromRow(r) : undefined;
 }
 
 export interface CustomerRecord {

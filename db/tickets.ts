@@ -1,46 +1,92 @@
 /**
  * Ticket queries. Every function that can return customer data takes the caller's TicketScope, so organisation
- * scoping is enforced here, in the data layer, and not only in handlers.
+ * scoping is enforced here, in the data layer, and not only in handlers. Rows leave this module as typed camelCase
+ * objects; the JSON shape clients see is built in api/ticket-shape.ts.
  */
 import type { Knex } from 'knex';
 import type { Db } from './connection';
 import type { TicketScope } from '../domain/access';
-import { formatTicketNumber, parseTicketNumber } from '../domain/tickets';
-import { TARGET_KINDS, type TargetKind } from '../domain/plans';
-import { figuresAt, type SlaClock } from '../domain/sla-clock';
-import type { SlaSnapshot, TicketLinks } from '../domain/ticket/state';
+import type { Priority, SlaSnapshot, SupportLevel, TargetKind } from '../domain/plans';
+import type { Impact, Urgency } from '../domain/priority';
+import type { SlaClock } from '../domain/sla-clock';
+import type { ChangeState } from '../domain/change-requests';
+import type { TicketLinks } from '../domain/ticket/state';
+import { parseTicketNumber, type SlaState, type TicketChannel, type TicketStatus, type TicketType, type Visibility } from '../domain/tickets';
 
-export interface TicketRow {
+/** A ticket as the projection holds it. */
+export interface Ticket {
   id: string;
   number: number;
   title: string;
   description: string;
-  type: string;
-  status: string;
-  sub_status: string | null;
-  change_state?: string | null;
-  links?: TicketLinks | null;
-  problem_id?: string | null;
-  priority: string;
-  impact: string;
-  urgency: string;
-  level: string;
-  customer_id: string;
-  requester_id: string;
-  business_line_id: string | null;
-  business_line_name?: string | null;
-  module_id: string | null;
-  module_version: string | null;
-  channel: string;
+  type: TicketType;
+  status: TicketStatus;
+  subStatus: string | null;
+  priority: Priority;
+  impact: Impact;
+  urgency: Urgency;
+  level: SupportLevel;
+  customerId: string;
+  requesterId: string;
+  businessLineId: string | null;
+  businessLineName: string | null;
+  moduleId: string | null;
+  moduleVersion: string | null;
+  channel: TicketChannel;
   category: string | null;
-  assignee_id: string | null;
-  sla_state: string;
-  sla: Record<string, unknown>;
-  sla_snapshot?: unknown;
-  created_at: Date;
-  updated_at: Date;
-  resolved_at: Date | null;
-  closed_at: Date | null;
+  assigneeId: string | null;
+  slaState: SlaState;
+  /** The clock records the workflow last projected, per target kind. */
+  sla: Partial<Record<TargetKind, SlaClock>>;
+  slaSnapshot: SlaSnapshot;
+  createdAt: Date;
+  updatedAt: Date;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+  /** Change requests: the change sub-state the workflow projected (null before the first change action). */
+  changeState: ChangeState | null;
+  /** Links to other tickets (duplicates; a problem's incidents), as the workflow projected them. */
+  links: TicketLinks;
+}
+
+/** The columns every ticket query selects: the ticket and the name of its business line. */
+export function selectTickets(db: Db): Knex.QueryBuilder {
+  return db('tickets as t').leftJoin('business_lines as bl', 'bl.id', 't.business_line_id').select('t.*', 'bl.name as business_line_name');
+}
+
+/** Maps a row of selectTickets to a Ticket (bigint number as a number). */
+export function ticketFromRow(r: Record<string, any>): Ticket {
+  return {
+    id: r.id,
+    number: Number(r.number),
+    title: r.title,
+    description: r.description,
+    type: r.type,
+    status: r.status,
+    subStatus: r.sub_status,
+    priority: r.priority,
+    impact: r.impact,
+    urgency: r.urgency,
+    level: r.level,
+    customerId: r.customer_id,
+    requesterId: r.requester_id,
+    businessLineId: r.business_line_id,
+    businessLineName: r.business_line_name ?? null,
+    moduleId: r.module_id,
+    moduleVersion: r.module_version,
+    channel: r.channel,
+    category: r.category,
+    assigneeId: r.assignee_id,
+    slaState: r.sla_state,
+    sla: r.sla ?? {},
+    slaSnapshot: r.sla_snapshot,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    resolvedAt: r.resolved_at,
+    closedAt: r.closed_at,
+    changeState: r.change_state ?? null,
+    links: r.links ?? {},
+  };
 }
 
 export function applyTicketScope<T extends Knex.QueryBuilder>(q: T, scope: TicketScope, alias = 't'): T {
@@ -62,24 +108,25 @@ export function applyTicketScope<T extends Knex.QueryBuilder>(q: T, scope: Ticke
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A ticket by uuid or number (T-000123); undefined when absent *or* outside the caller's scope (both answer 404). */
-export async function findTicket(db: Db, scope: TicketScope, idOrNumber: string): Promise<TicketRow | undefined> {
-  const q = db('tickets as t').leftJoin('business_lines as bl', 'bl.id', 't.business_line_id').select('t.*', 'bl.name as business_line_name');
+export async function findTicket(db: Db, scope: TicketScope, idOrNumber: string): Promise<Ticket | undefined> {
+  const q = selectTickets(db);
   if (UUID.test(idOrNumber)) q.where('t.id', idOrNumber);
   else {
     const n = parseTicketNumber(idOrNumber) ?? (/^\d{1,15}$/.test(idOrNumber) ? Number(idOrNumber) : undefined);
     if (n === undefined) return undefined;
     q.where('t.number', n);
   }
-  return (await applyTicketScope(q, scope).first()) as TicketRow | undefined;
+  const row = await applyTicketScope(q, scope).first();
+  return row ? ticketFromRow(row) : undefined;
 }
 
 export interface TicketFilters {
-  status?: string[];
-  priority?: string[];
-  level?: string[];
-  type?: string[];
+  status?: readonly string[];
+  priority?: readonly string[];
+  level?: readonly string[];
+  type?: readonly string[];
   customerId?: string;
-  slaState?: string[];
+  slaState?: readonly string[];
   /** A user's id, or null for tickets nobody is assigned to. */
   assigneeId?: string | null;
 }
@@ -90,8 +137,8 @@ export interface Page {
   cursor?: string;
 }
 
-export async function listTickets(db: Db, scope: TicketScope, filters: TicketFilters, page: Page): Promise<{ rows: TicketRow[]; nextCursor: string | null }> {
-  const q = db('tickets as t').leftJoin('business_lines as bl', 'bl.id', 't.business_line_id').select('t.*', 'bl.name as business_line_name');
+export async function listTickets(db: Db, scope: TicketScope, filters: TicketFilters, page: Page): Promise<{ rows: Ticket[]; nextCursor: string | null }> {
+  const q = selectTickets(db);
   applyTicketScope(q, scope);
   if (filters.status?.length) q.whereIn('t.status', filters.status);
   if (filters.priority?.length) q.whereIn('t.priority', filters.priority);
@@ -105,13 +152,13 @@ export async function listTickets(db: Db, scope: TicketScope, filters: TicketFil
     const [at, id] = Buffer.from(page.cursor, 'base64url').toString().split('|');
     q.where((w) => w.where('t.created_at', '<', at).orWhere((w2) => w2.where('t.created_at', '=', at).andWhere('t.id', '<', id)));
   }
-  const rows = (await q.orderBy([{ column: 't.created_at', order: 'desc' }, { column: 't.id', order: 'desc' }]).limit(page.limit + 1)) as TicketRow[];
+  const rows: Array<Record<string, any>> = await q.orderBy([{ column: 't.created_at', order: 'desc' }, { column: 't.id', order: 'desc' }]).limit(page.limit + 1);
   const more = rows.length > page.limit;
-  const pageRows = more ? rows.slice(0, page.limit) : rows;
+  const pageRows = (more ? rows.slice(0, page.limit) : rows).map(ticketFromRow);
   const last = pageRows[pageRows.length - 1];
   return {
     rows: pageRows,
-    nextCursor: more && last ? Buffer.from(`${new Date(last.created_at).toISOString()}|${last.id}`).toString('base64url') : null,
+    nextCursor: more && last ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url') : null,
   };
 }
 
@@ -123,77 +170,22 @@ export function isValidCursor(cursor: string): boolean {
   return !Number.isNaN(at.getTime()) && at.toISOString() === parts[0];
 }
 
-const NO_CLOCK = { target: null, deadline: null, state: 'none', consumedMs: 0, remainingMs: null };
-
-/** Clock figures computed at request time from the projected clock records and the ticket's SLA snapshot. */
-function liveClocks(r: TicketRow, now: Date): Record<TargetKind, unknown> {
-  const records = (r.sla ?? {}) as Partial<Record<TargetKind, SlaClock>>;
-  const snap = r.sla_snapshot as SlaSnapshot | undefined;
-  const out = {} as Record<TargetKind, unknown>;
-  for (const k of TARGET_KINDS) {
-    const c = records[k];
-    if (!c || !snap?.businessCalendar) {
-      out[k] = NO_CLOCK;
-      continue;
-    }
-    const f = figuresAt(c, now, { business: snap.businessCalendar, wallClock: snap.wallClockCalendar }, snap.warningThreshold);
-    out[k] = { target: f.target, deadline: f.deadline, state: f.state, consumedMs: f.consumedMs, remainingMs: f.remainingMs, warningAt: f.warningAt, pausedIntervals: f.pausedIntervals };
-  }
-  return out;
-}
-
-/** The ticket shape every client may rely on (SPEC §11). */
-export function toApiTicket(r: TicketRow, now: Date = new Date()) {
-  const sla = liveClocks(r, now);
-  return {
-    id: r.id,
-    number: formatTicketNumber(Number(r.number)),
-    title: r.title,
-    description: r.description,
-    type: r.type,
-    status: r.status,
-    subStatus: r.sub_status,
-    priority: r.priority,
-    impact: r.impact,
-    urgency: r.urgency,
-    level: r.level,
-    customerId: r.customer_id,
-    requesterId: r.requester_id,
-    businessLine: r.business_line_name ?? null,
-    businessLineId: r.business_line_id,
-    module: r.module_id,
-    moduleVersion: r.module_version,
-    channel: r.channel,
-    assigneeId: r.assignee_id,
-    slaState: r.sla_state,
-    createdAt: new Date(r.created_at).toISOString(),
-    updatedAt: new Date(r.updated_at).toISOString(),
-    sla,
-  };
-}
-
-export interface EventRow {
+/** One event of a ticket's timeline. */
+export interface TicketEvent {
   seq: number;
   type: string;
   at: Date;
-  actor_id: string | null;
-  actor_kind: string;
-  visibility: string;
+  /** null for the system */
+  actorId: string | null;
+  actorKind: string;
+  visibility: Visibility;
   data: Record<string, unknown>;
 }
 
 /** A ticket's timeline; customers get public events only (the filter is in the query, not the handler). */
-export async function listTicketEvents(db: Db, ticketId: string, opts: { publicOnly: boolean; afterSeq: number; limit: number }): Promise<EventRow[]> {
+export async function listTicketEvents(db: Db, ticketId: string, opts: { publicOnly: boolean; afterSeq: number; limit: number }): Promise<TicketEvent[]> {
   const q = db('ticket_events').where({ ticket_id: ticketId }).andWhere('seq', '>', opts.afterSeq).orderBy('seq').limit(opts.limit);
   if (opts.publicOnly) q.andWhere('visibility', 'public');
-  return q.select('seq', 'type', 'at', 'actor_id', 'actor_kind', 'visibility', 'data');
+  const rows: Array<Record<string, any>> = await q.select('seq', 'type', 'at', 'actor_id', 'actor_kind', 'visibility', 'data');
+  return rows.map((e) => ({ seq: e.seq, type: e.type, at: e.at, actorId: e.actor_id, actorKind: e.actor_kind, visibility: e.visibility, data: e.data }));
 }
-
-export const toApiEvent = (e: EventRow) => ({
-  seq: e.seq,
-  type: e.type,
-  at: new Date(e.at).toISOString(),
-  actor: e.actor_kind === 'system' ? { kind: 'system' } : { kind: 'user', id: e.actor_id },
-  visibility: e.visibility,
-  data: e.data,
-});

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Db } from './connection';
+import type { Language } from '../domain/languages';
 import type { Principal, Role } from '../domain/access';
 
 interface UserRow {
@@ -10,7 +11,7 @@ interface UserRow {
   role: Role;
   customer_id: string | null;
   levels: string[];
-  language: 'en' | 'sk';
+  language: Language;
   time_zone: string;
   password_hash: string | null;
   disabled_at: Date | null;
@@ -32,10 +33,16 @@ async function toPrincipal(db: Db, u: UserRow): Promise<Principal> {
   };
 }
 
-export async function findActiveUserByEmail(db: Db, email: string): Promise<(UserRow & { principal: Principal }) | undefined> {
+/** Who signs in with an email, and the hash their password is checked against (null until an invitation is accepted). */
+export interface UserCredentials {
+  principal: Principal;
+  passwordHash: string | null;
+}
+
+export async function findActiveUserByEmail(db: Db, email: string): Promise<UserCredentials | undefined> {
   const u = await db<UserRow>('users').whereRaw('lower(email) = lower(?)', [email]).whereNull('disabled_at').first();
   if (!u) return undefined;
-  return { ...u, principal: await toPrincipal(db, u) };
+  return { principal: await toPrincipal(db, u), passwordHash: u.password_hash };
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');

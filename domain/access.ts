@@ -1,4 +1,6 @@
 /** Who is asking, and what they may see (SPEC §8). Pure rules; the data layer applies them to every query. */
+import type { Language } from './languages';
+
 export const ROLES = ['customer_user', 'customer_key_user', 'customer_admin', 'agent', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -10,7 +12,7 @@ export interface Principal {
   customerId: string | null;
   levels: string[];
   businessLineIds: string[];
-  language: 'en' | 'sk';
+  language: Language;
   timeZone: string;
 }
 
@@ -39,6 +41,8 @@ export function ticketScope(p: Principal): TicketScope {
 
 export const CUSTOMER_ROLES = ['customer_user', 'customer_key_user', 'customer_admin'] as const satisfies readonly Role[];
 export const STAFF_ROLES = ['agent', 'manager', 'admin'] as const satisfies readonly Role[];
+/** Who works tickets and so may be assigned one: admins administer the desk but hold no tickets. */
+export const ASSIGNABLE_ROLES = ['agent', 'manager'] as const satisfies readonly Role[];
 export const isCustomerRole = (r: Role): boolean => (CUSTOMER_ROLES as readonly Role[]).includes(r);
 
 /** Which organisations' customers (and so their people) a principal may see. */

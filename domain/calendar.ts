@@ -7,6 +7,8 @@ import {
   isoWeekdayOfDays,
   isValidLocalDate,
   parseLocalDate,
+  type HolidayRule,
+  type IsoWeekday,
 } from './holidays';
 
 /** 'HH:MM' local wall time; end may be '24:00'. end <= start means the interval runs past midnight into the next day. */
@@ -14,29 +16,6 @@ export interface WorkingInterval {
   start: string;
   end: string;
 }
-
-/** ISO weekday: 1 = Monday … 7 = Sunday */
-export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
-
-export type HolidayRule =
-  | { kind: 'fixed'; date: string /* YYYY-MM-DD */; name: string }
-  | {
-      kind: 'yearly';
-      month: number;
-      day: number;
-      name: string;
-      fromYear?: number;
-      toYear?: number;
-      suspendedYears?: number[];
-    }
-  | {
-      kind: 'easter';
-      offsetDays: number /* -2 Good Friday, +1 Easter Monday */;
-      name: string;
-      fromYear?: number;
-      toYear?: number;
-      suspendedYears?: number[];
-    };
 
 export interface Calendar {
   id: string;

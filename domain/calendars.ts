@@ -1,5 +1,6 @@
 // Seeded calendars as plain data; frozen because they are shared module-level constants.
-import type { Calendar, HolidayRule, WorkingInterval } from './calendar';
+import type { Calendar, WorkingInterval } from './calendar';
+import type { HolidayRule } from './holidays';
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -38,6 +39,9 @@ export const businessSk: Calendar = deepFreeze({
   week: { 1: officeHours(), 2: officeHours(), 3: officeHours(), 4: officeHours(), 5: officeHours() },
   holidays: SLOVAK_DAYS_OF_REST,
 });
+
+/** People and organisations without a time zone of their own are in the vendor's: that of the business-sk calendar. */
+export const DEFAULT_TIME_ZONE = businessSk.timeZone;
 
 export const always247: Calendar = deepFreeze({
   id: '24x7',

@@ -8,5 +8,9 @@
 export const CHANGE_STATES = ['submitted', 'awaiting_approval', 'approved', 'rejected', 'scheduled', 'implemented'] as const;
 export type ChangeState = (typeof CHANGE_STATES)[number];
 
+/** The risk an assessment gives a change. */
+export const CHANGE_RISKS = ['low', 'medium', 'high'] as const;
+export type ChangeRisk = (typeof CHANGE_RISKS)[number];
+
 export const CHANGE_ACTIONS = ['assess', 'approve', 'reject', 'schedule', 'implement'] as const;
 export type ChangeAction = (typeof CHANGE_ACTIONS)[number];

@@ -1,5 +1,26 @@
 // Holiday rules and proleptic-Gregorian date arithmetic. Pure and sandbox-safe (no Date, no I/O).
-import type { HolidayRule, IsoWeekday } from './calendar';
+/** ISO weekday: 1 = Monday … 7 = Sunday */
+export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+export type HolidayRule =
+  | { kind: 'fixed'; date: string /* YYYY-MM-DD */; name: string }
+  | {
+      kind: 'yearly';
+      month: number;
+      day: number;
+      name: string;
+      fromYear?: number;
+      toYear?: number;
+      suspendedYears?: number[];
+    }
+  | {
+      kind: 'easter';
+      offsetDays: number /* -2 Good Friday, +1 Easter Monday */;
+      name: string;
+      fromYear?: number;
+      toYear?: number;
+      suspendedYears?: number[];
+    };
 
 export interface LocalDate {
   year: number;

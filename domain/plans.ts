@@ -2,6 +2,8 @@
  * Service plans and contracts (SPEC §2): the targets each priority gets, and the snapshot a ticket keeps for life.
  * Pure data and functions; safe inside workflow code.
  */
+import type { Calendar } from './calendar';
+
 export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
@@ -9,7 +11,8 @@ export const TARGET_KINDS = ['firstResponse', 'nextUpdate', 'resolution'] as con
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
 /** `business`: counted inside the plan's business calendar; `24x7`: wall-clock time. */
-export type Coverage = 'business' | '24x7';
+export const COVERAGES = ['business', '24x7'] as const;
+export type Coverage = (typeof COVERAGES)[number];
 
 export interface Target {
   ms: number;
@@ -21,11 +24,24 @@ export type TargetsTable = Record<Priority, Record<TargetKind, Target | null>>;
 /** A contract may override any subset. */
 export type PartialTargetsTable = Partial<Record<Priority, Partial<Record<TargetKind, Target | null>>>>;
 
-export type SupportLevel = 'L1' | 'L2' | 'L3';
+/** L1 service desk, L2 application specialists, L3 engineering (SPEC §1), in the order tickets escalate. */
+export const SUPPORT_LEVELS = ['L1', 'L2', 'L3'] as const;
+export type SupportLevel = (typeof SUPPORT_LEVELS)[number];
 /** Cumulative share of the resolution target a level may hold a ticket before automatic escalation. */
 export interface LevelBudgets {
   L1: number;
   L2: number;
+}
+
+/** The targets in force when the ticket was created, kept for the ticket's whole life (SPEC §2.3). */
+export interface SlaSnapshot {
+  planId: string;
+  contractId: string | null;
+  targets: TargetsTable;
+  warningThreshold: number;
+  levelBudgets: LevelBudgets;
+  businessCalendar: Calendar;
+  wallClockCalendar: Calendar;
 }
 
 export type Channel = 'portal' | 'docs' | 'phone' | 'email';
@@ -59,6 +75,8 @@ const bh = (hours: number): Target => ({ ms: hours * H, coverage: 'business' });
 const wh = (ms: number): Target => ({ ms, coverage: '24x7' });
 
 const DEFAULT_BUDGETS: LevelBudgets = { L1: 0.25, L2: 0.75 };
+/** SPEC §2.1: a clock warns when 80 % of its target is consumed. */
+const DEFAULT_WARNING_THRESHOLD = 0.8;
 
 /** The four plans of SPEC §2.1, as seeded (admins edit them afterwards). */
 export const DEFAULT_PLANS: Plan[] = [
@@ -67,7 +85,7 @@ export const DEFAULT_PLANS: Plan[] = [
     name: 'Basic',
     channels: ['portal', 'docs'],
     businessCalendarId: 'business-sk',
-    warningThreshold: 0.8,
+    warningThreshold: DEFAULT_WARNING_THRESHOLD,
     levelBudgets: DEFAULT_BUDGETS,
     namedAccountManager: false,
     targets: {
@@ -82,7 +100,7 @@ export const DEFAULT_PLANS: Plan[] = [
     name: 'Standard',
     channels: ['portal', 'docs', 'phone'],
     businessCalendarId: 'business-sk',
-    warningThreshold: 0.8,
+    warningThreshold: DEFAULT_WARNING_THRESHOLD,
     levelBudgets: DEFAULT_BUDGETS,
     namedAccountManager: false,
     targets: {
@@ -97,7 +115,7 @@ export const DEFAULT_PLANS: Plan[] = [
     name: 'Premium',
     channels: ['portal', 'docs', 'phone'],
     businessCalendarId: 'business-sk',
-    warningThreshold: 0.8,
+    warningThreshold: DEFAULT_WARNING_THRESHOLD,
     levelBudgets: DEFAULT_BUDGETS,
     namedAccountManager: false,
     targets: {
@@ -112,7 +130,7 @@ export const DEFAULT_PLANS: Plan[] = [
     name: 'Strategic',
     channels: ['portal', 'docs', 'phone'],
     businessCalendarId: 'business-sk',
-    warningThreshold: 0.8,
+    warningThreshold: DEFAULT_WARNING_THRESHOLD,
     levelBudgets: DEFAULT_BUDGETS,
     namedAccountManager: true,
     targets: {

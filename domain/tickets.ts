@@ -4,6 +4,8 @@ export type TicketType = (typeof TICKET_TYPES)[number];
 
 export const TICKET_STATUSES = ['new', 'triaged', 'in_progress', 'waiting_on_customer', 'resolved', 'closed', 'cancelled'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
+/** Statuses in which the ticket is still being worked on (before resolution). */
+export const OPEN_STATUSES = ['new', 'triaged', 'in_progress', 'waiting_on_customer'] as const satisfies readonly TicketStatus[];
 
 export const CHANNELS = ['portal', 'phone', 'email', 'api'] as const;
 export type TicketChannel = (typeof CHANNELS)[number];
@@ -11,7 +13,9 @@ export type TicketChannel = (typeof CHANNELS)[number];
 export const SLA_STATES = ['ok', 'at_risk', 'breached', 'paused', 'met'] as const;
 export type SlaState = (typeof SLA_STATES)[number];
 
-export type Visibility = 'public' | 'internal';
+/** Public events and comments reach the customer; internal ones only staff. */
+export const VISIBILITIES = ['public', 'internal'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
 
 /** Human-readable ticket number, e.g. T-000123. */
 export function formatTicketNumber(n: number): string {

@@ -2,8 +2,7 @@
  * The lifecycle's constants (SPEC §4.3, §5.5) and how the rules see a role. The actions themselves — their names,
  * what each does, who may run it and when — live in their one home, domain/ticket/actions.
  */
-
-
+import type { SupportLevel } from './plans';
 
 export type ActorKind = 'customer' | 'staff' | 'manager' | 'system';
 
@@ -20,6 +19,4 @@ export const AUTO_CLOSE_AFTER_MS = 14 * 24 * 3600 * 1000;
 export const WAITING_REMINDER_BH = 5 * 9 * 3600 * 1000;
 export const WAITING_ABANDON_BH = 10 * 9 * 3600 * 1000;
 
-export const LEVELS = ['L1', 'L2', 'L3'] as const;
-export type Level = (typeof LEVELS)[number];
-export const nextLevel = (l: Level): Level | null => (l === 'L1' ? 'L2' : l === 'L2' ? 'L3' : null);
+export const nextLevel = (l: SupportLevel): SupportLevel | null => (l === 'L1' ? 'L2' : l === 'L2' ? 'L3' : null);

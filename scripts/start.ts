@@ -4,6 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import { createApp } from '../api/app';
+import { hashPassword } from '../api/passwords';
 import { createDb, migrateLatest } from '../db/connection';
 import { seedDemoData } from '../db/seeds/demo';
 import { seedReferenceData } from '../db/seeds/reference';
@@ -94,7 +95,7 @@ async function main(): Promise<void> {
     const applied = await migrateLatest(db);
     say(`database migrated (${applied.length ? applied.join(', ') : 'up to date'})`);
     await seedReferenceData(db);
-    const logins = await seedDemoData(db, emb.DEMO_PASSWORD);
+    const logins = await seedDemoData(db, await hashPassword(emb.DEMO_PASSWORD));
     say('reference and demo data in place');
 
     installWorkerRuntime(`127.0.0.1:${emb.WORKER_METRICS_PORT}`, log, { handleSignals: false });

@@ -6,10 +6,12 @@
  */
 import { createTransport, type Transporter } from 'nodemailer';
 import type { Db } from '../../db/connection';
-import type { Logger } from '../../scripts/logger';
+import type { Logger } from '../ports';
 import { formatTicketNumber } from '../../domain/tickets';
 import { signSatisfactionToken, satisfactionUrl } from './links';
-import { EMAIL_TEMPLATES, EmailTemplateError, type EmailContext, type EmailTemplates, type EmailTicket, type Language, type TemplateId } from './templates';
+import { DEFAULT_TIME_ZONE } from '../../domain/calendars';
+import { DEFAULT_LANGUAGE, isLanguage } from '../../domain/languages';
+import { EMAIL_TEMPLATES, EmailTemplateError, type EmailContext, type EmailTemplates, type EmailTicket, type TemplateId } from './templates';
 
 export interface SenderOptions {
   db: Db;
@@ -85,7 +87,7 @@ export function createNotificationSender(o: SenderOptions): NotificationSender {
   const contextFor = async (row: OutboxRow, template: TemplateId): Promise<EmailContext> => {
     const user = row.recipient_id ? await o.db('users').where({ id: row.recipient_id }).first('name', 'email', 'language', 'time_zone', 'role', 'email_preferences') : undefined;
     const isCustomer = String(user?.role ?? 'customer').startsWith('customer');
-    const language = (row.language === 'sk' ? 'sk' : 'en') as Language;
+    const language = isLanguage(row.language) ? row.language : DEFAULT_LANGUAGE;
     let ticket: EmailTicket | null = null;
     // Links queued as paths (by activities that do not know the public URL) become absolute here.
     const links: Record<string, string> = Object.fromEntries(Object.entries(row.payload.links ?? {}).map(([k, v]) => [k, v.startsWith('/') ? `${base}${v}` : v]));
@@ -103,7 +105,7 @@ export function createNotificationSender(o: SenderOptions): NotificationSender {
       }
     }
     return {
-      recipient: { name: user?.name ?? row.recipient_email, email: row.recipient_email, language, timeZone: user?.time_zone ?? 'Europe/Bratislava', isCustomer },
+      recipient: { name: user?.name ?? row.recipient_email, email: row.recipient_email, language, timeZone: user?.time_zone ?? DEFAULT_TIME_ZONE, isCustomer },
       ticket,
       event: { type: row.payload.eventType ?? template, at: row.payload.at ?? new Date().toISOString(), data: (row.payload.data ?? {}) as never },
       links: links as never,

@@ -13,14 +13,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Handlebars from 'handlebars';
-import { PRIORITIES, TARGET_KINDS, type Priority, type TargetKind } from '../../domain/plans';
+import { CHANGE_RISKS, type ChangeRisk } from '../../domain/change-requests';
+import { LANGUAGES, type Language } from '../../domain/languages';
+import { PRIORITIES, SUPPORT_LEVELS, TARGET_KINDS, type Priority, type SupportLevel, type TargetKind } from '../../domain/plans';
 import { CHANNELS, TICKET_STATUSES, TICKET_TYPES, type TicketChannel, type TicketStatus, type TicketType } from '../../domain/tickets';
-import { LEVELS, type Level } from '../../domain/transitions';
-
-export const LANGUAGES = ['en', 'sk'] as const;
-export type Language = (typeof LANGUAGES)[number];
-export const RISKS = ['low', 'medium', 'high'] as const;
-export type Risk = (typeof RISKS)[number];
 
 // ---- the catalogue ---------------------------------------------------------------------------------------------
 
@@ -49,9 +45,9 @@ interface KindValues {
   rating: number;
   percent: number;
   boolean: boolean;
-  level: Level;
+  level: SupportLevel;
   clock: TargetKind;
-  risk: Risk;
+  risk: ChangeRisk;
   channel: TicketChannel;
 }
 type ValueOfKind<K> = K extends `${infer B extends BaseKind}?` ? KindValues[B] | null : K extends BaseKind ? KindValues[K] : never;
@@ -125,7 +121,7 @@ export interface EmailTicket {
   url: string;
   priority: Priority;
   status: TicketStatus;
-  level: Level;
+  level: SupportLevel;
   type: TicketType;
   customerName: string;
 }
@@ -161,12 +157,12 @@ export class EmailTemplateError extends Error {
 
 type Labels = {
   priority: Record<Priority, string>;
-  level: Record<Level, string>;
+  level: Record<SupportLevel, string>;
   clock: Record<TargetKind, string>;
   type: Record<TicketType, string>;
   status: Record<TicketStatus, string>;
   channel: Record<TicketChannel, string>;
-  risk: Record<Risk, string>;
+  risk: Record<ChangeRisk, string>;
 };
 type LabelKind = keyof Labels;
 
@@ -473,9 +469,9 @@ const FIELD_CHECKS: Record<BaseKind, (v: unknown) => boolean> = {
   rating: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 5,
   percent: (v) => typeof v === 'number' && v > 0 && v <= 1,
   boolean: (v) => typeof v === 'boolean',
-  level: oneOf(LEVELS),
+  level: oneOf(SUPPORT_LEVELS),
   clock: oneOf(TARGET_KINDS),
-  risk: oneOf(RISKS),
+  risk: oneOf(CHANGE_RISKS),
   channel: oneOf(CHANNELS),
 };
 
@@ -487,7 +483,7 @@ const TICKET: Shape = {
   url: isWebUrl,
   priority: oneOf(PRIORITIES),
   status: oneOf(TICKET_STATUSES),
-  level: oneOf(LEVELS),
+  level: oneOf(SUPPORT_LEVELS),
   type: oneOf(TICKET_TYPES),
   customerName: isLine,
 };

@@ -7,9 +7,11 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { getCustomerDetail, getUser, listCustomers, listUsers, type CustomerDetail, type User } from '../../db/organisations';
-import { calendarFromRow, contractFromRow, planFromRow } from '../../db/reference';
+import { getContract, listCalendars, listContracts, listPlans } from '../../db/reference';
 import { CUSTOMER_ROLES, isCustomerRole, ROLES, STAFF_ROLES, userManagementScope, type OrganisationScope, type Principal } from '../../domain/access';
-import { PRIORITIES, TARGET_KINDS } from '../../domain/plans';
+import { DEFAULT_TIME_ZONE } from '../../domain/calendars';
+import { DEFAULT_LANGUAGE } from '../../domain/languages';
+import { PRIORITIES, SUPPORT_LEVELS, TARGET_KINDS, type Contract } from '../../domain/plans';
 import {
   addBusinessLine,
   addModule,
@@ -34,7 +36,6 @@ import { auditedForm, blankForm, doneNote, doneRedirect, formState, many, presen
 
 const uuid = z.string().uuid();
 const DONE = ['created', 'saved', 'lineAdded', 'lineRenamed', 'moduleGranted', 'moduleRevoked', 'moduleAdded', 'contractCreated', 'contractSaved', 'invited', 'disabled', 'enabled'] as const;
-const LEVELS = ['L1', 'L2', 'L3'] as const;
 const HOUR_MS = 3_600_000;
 const usersFilter = z.object({
   customerId: uuid.optional().or(z.literal('').transform(() => undefined)),
@@ -49,8 +50,8 @@ function withChoices(state: FormState, lines: Array<{ id: string; name: string; 
   const chosenLines = picked('businessLineIds');
   return {
     ...state,
-    levelChoices: LEVELS.map((l) => ({ value: l, checked: levels.has(l) })),
-    leadChoices: LEVELS.map((l) => ({ value: l, checked: lead.has(l) })),
+    levelChoices: SUPPORT_LEVELS.map((l) => ({ value: l, checked: levels.has(l) })),
+    leadChoices: SUPPORT_LEVELS.map((l) => ({ value: l, checked: lead.has(l) })),
     lineChoices: lines.map((l) => ({ value: l.id, label: `${l.customer}: ${l.name}`, checked: chosenLines.has(l.id) })),
   };
 }
@@ -120,7 +121,7 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
   r.get('/admin/customers', async (req, res) => {
     adminOnly(req, res);
     const cursor = typeof req.query.cursor === 'string' && req.query.cursor.length <= 300 ? req.query.cursor : undefined;
-    await customersPage(res, blankForm({ language: 'en', timeZone: 'Europe/Bratislava' }), 200, doneNote(req.query.done, DONE), cursor);
+    await customersPage(res, blankForm({ language: DEFAULT_LANGUAGE, timeZone: DEFAULT_TIME_ZONE }), 200, doneNote(req.query.done, DONE), cursor);
   });
   r.post('/admin/customers', form, audited, async (req, res) => {
     const p = adminOnly(req, res);
@@ -142,7 +143,7 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
   const customerPage = async (res: Response, id: string, forms: CustomerForms, code = 200) => {
     const customer = await getCustomerDetail(db, { kind: 'all' }, id);
     if (!customer) throw notFound('Customer');
-    const contracts = (await db('contracts').where({ customer_id: id }).orderBy('valid_from', 'desc')).map(contractFromRow);
+    const contracts = await listContracts(db, { customerId: id });
     const licensed = new Set(customer.modules.map((m) => m.id));
     const catalogue = await listModules(db);
     page(
@@ -262,7 +263,7 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
   // Contracts ---------------------------------------------------------------------------------------------------
 
   /** The contract form's fields from a stored contract (or empty for a new one). */
-  function contractForm(customerId: string, c: ReturnType<typeof contractFromRow> | null, base: FormState): FormState {
+  function contractForm(customerId: string, c: Contract | null, base: FormState): FormState {
     if (!c) return { ...base, values: { customerId, ...base.values } };
     const values: Record<string, unknown> = {
       customerId,
@@ -336,9 +337,8 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
   });
 
   const contractPage = async (res: Response, contractId: string, state: FormState | null, code = 200, done: string | null = null) => {
-    const row = await db('contracts').where({ id: contractId }).first();
-    if (!row) throw notFound('Contract');
-    const contract = contractFromRow(row);
+    const contract = await getContract(db, contractId);
+    if (!contract) throw notFound('Contract');
     const customer = (await getCustomerDetail(db, { kind: 'all' }, contract.customerId)) as CustomerDetail;
     page(res, 'admin-contract', 'adm.contract', { contract, customer, calendars: await calendars(), priorities: PRIORITIES, form: contractView(state ?? contractForm(customer.id, contract, blankForm())), done, section: 'customers' }, code);
   };
@@ -545,7 +545,7 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
 
   r.get('/admin/plans', async (req, res) => {
     adminOnly(req, res);
-    const rows = (await db('plans').orderBy('id')).map(planFromRow);
+    const rows = await listPlans(db);
     const hours = (ms: number) => Math.round((ms / HOUR_MS) * 100) / 100;
     const planViews = rows.map((pl) => ({
       ...pl,
@@ -561,7 +561,7 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
   });
   r.get('/admin/calendars', async (req, res) => {
     adminOnly(req, res);
-    const rows = (await db('calendars').orderBy('id')).map(calendarFromRow);
+    const rows = await listCalendars(db);
     const days = ['1', '2', '3', '4', '5', '6', '7'];
     const views = rows.map((c) => ({
       ...c,

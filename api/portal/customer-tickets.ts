@@ -6,16 +6,16 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { latestAssessments, listAwaitingApproval } from '../../db/change-requests';
-import { findTicket, isValidCursor, listTickets, type TicketRow } from '../../db/tickets';
+import { findTicket, isValidCursor, listTickets, type Ticket } from '../../db/tickets';
 import { isStaff, ticketScope, type Principal, type TicketScope } from '../../domain/access';
 import { ACTIONS, formById, formsNow, roleRefusal, stateRefusal, type ActionDefinition } from '../../domain/ticket/actions';
 import { APPROVER_ROLES } from '../../domain/ticket/actions/approve';
-import { TICKET_TYPES, formatTicketNumber } from '../../domain/tickets';
+import { OPEN_STATUSES, TICKET_TYPES, formatTicketNumber } from '../../domain/tickets';
 import { ProblemError, forbidden, notFound } from '../errors';
 import { rateBySatisfactionLink, satisfactionSchema } from '../notifications';
 import { factsOfRow, runTicketAction } from '../ticket-actions';
 import { formPayload, invalidFields } from './action-forms';
-import { OPEN_STATUSES, type PortalKit } from './kit';
+import type { PortalKit } from './kit';
 
 export const PAGE_SIZE = 20;
 export const LIST_VIEWS = ['mine', 'lines', 'org'] as const;
@@ -63,7 +63,7 @@ const RATINGS = ['5', '4', '3', '2', '1'];
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** What the page offers in the ticket's current state: the registry's customer forms this person may use now. */
-function formsFor(p: Principal, row: TicketRow) {
+function formsFor(p: Principal, row: Ticket) {
   const facts = factsOfRow(row);
   const now = new Date();
   const offered = new Set(formsNow('customer', { id: p.id, role: p.role }, facts, now).map((o) => formKey(o.form.id)));
@@ -86,8 +86,8 @@ export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
     return isStaff(p) ? null : p;
   };
 
-  const requesterNames = async (rows: TicketRow[]): Promise<Map<string, string>> => {
-    const ids = [...new Set(rows.map((t) => t.requester_id))];
+  const requesterNames = async (rows: Ticket[]): Promise<Map<string, string>> => {
+    const ids = [...new Set(rows.map((t) => t.requesterId))];
     if (!ids.length) return new Map();
     return new Map((await db('users').whereIn('id', ids).select('id', 'name')).map((u: { id: string; name: string }) => [u.id, u.name]));
   };
@@ -112,14 +112,14 @@ export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
       filters: { status: q.status, type: q.type ?? '' },
       statusFilters: Object.keys(STATUS_FILTERS),
       types: TICKET_TYPES,
-      tickets: rows.map((row) => ({ ...ticketView(row, v), requester: names.get(row.requester_id) ?? null })),
+      tickets: rows.map((row) => ({ ...ticketView(row, v), requester: names.get(row.requesterId) ?? null })),
       nextHref: nextCursor ? href({ cursor: nextCursor }) : null,
       firstHref: q.cursor ? href({}) : null,
       paging: Boolean(nextCursor || q.cursor),
     });
   });
 
-  const ticketPage = async (res: Response, p: Principal, row: TicketRow, extra: Record<string, unknown> = {}, status = 200) => {
+  const ticketPage = async (res: Response, p: Principal, row: Ticket, extra: Record<string, unknown> = {}, status = 200) => {
     const v = visitorOf(res);
     const forms = formsFor(p, row);
     page(res, 'ticket', 'ticket.details', { ticket: ticketView(row, v), events: await timeline(row.id, v, true), forms, ratings: RATINGS, values: {}, invalid: {}, ...extra }, status);
@@ -174,7 +174,7 @@ export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
     const rows = await listAwaitingApproval(db, ticketScope(p));
     const [names, assessments] = await Promise.all([requesterNames(rows), latestAssessments(db, rows.map((t) => t.id))]);
     page(res, 'customer-approvals', 'customer.approvals.title', {
-      tickets: rows.map((row) => ({ ...ticketView(row, v), requester: names.get(row.requester_id) ?? null, assessment: assessments.get(row.id) ?? null })),
+      tickets: rows.map((row) => ({ ...ticketView(row, v), requester: names.get(row.requesterId) ?? null, assessment: assessments.get(row.id) ?? null })),
     });
   });
 

@@ -7,7 +7,9 @@ import { listTickets } from '../../db/tickets';
 import { computeDashboard, dashboardScope } from '../dashboard';
 import { forbidden } from '../errors';
 import { isStaff } from '../../domain/access';
-import { OPEN_STATUSES, type PortalKit } from './kit';
+import { PRIORITIES, SUPPORT_LEVELS } from '../../domain/plans';
+import { OPEN_STATUSES } from '../../domain/tickets';
+import type { PortalKit } from './kit';
 
 export function mountDashboardPages(r: Router, kit: PortalKit): void {
   const { db, page, visitorOf, staffOnly, ticketView, zoneOf } = kit;
@@ -19,8 +21,8 @@ export function mountDashboardPages(r: Router, kit: PortalKit): void {
     const { rows } = await listTickets(db, { kind: 'all' }, { status: OPEN_STATUSES }, { limit: 10 });
     page(res, 'dashboard', 'dash.title', {
       figures,
-      levelChart: barChart(['L1', 'L2', 'L3'].map((k) => ({ label: k, value: Number(figures.open.byLevel[k] ?? 0) }))),
-      priorityChart: barChart(['P1', 'P2', 'P3', 'P4'].map((k) => ({ label: k, value: Number(figures.open.byPriority[k] ?? 0) }))),
+      levelChart: barChart(SUPPORT_LEVELS.map((k) => ({ label: k, value: Number(figures.open.byLevel[k] ?? 0) }))),
+      priorityChart: barChart(PRIORITIES.map((k) => ({ label: k, value: Number(figures.open.byPriority[k] ?? 0) }))),
       statusRows: OPEN_STATUSES.map((s) => ({ status: s, n: Number(figures.open.byStatus[s] ?? 0) })),
       compliance: figures.compliance.perCustomer.map((c) => ({ ...c, percent: percent(c.compliance) })),
       planCompliance: figures.compliance.perPlan.map((c) => ({ ...c, percent: percent(c.compliance) })),
@@ -40,7 +42,7 @@ export function mountDashboardPages(r: Router, kit: PortalKit): void {
     const figures = await computeDashboard(db, scope, { days: 30 }, zoneOf(v));
     page(res, 'sla-report', 'report.title', {
       figures,
-      priorityChart: barChart(['P1', 'P2', 'P3', 'P4'].map((k) => ({ label: k, value: Number(figures.open.byPriority[k] ?? 0) }))),
+      priorityChart: barChart(PRIORITIES.map((k) => ({ label: k, value: Number(figures.open.byPriority[k] ?? 0) }))),
       statusRows: OPEN_STATUSES.map((s) => ({ status: s, n: Number(figures.open.byStatus[s] ?? 0) })),
       compliance: figures.compliance.perCustomer.map((c) => ({ ...c, percent: percent(c.compliance) })),
       satisfactionChart: barChart([5, 4, 3, 2, 1].map((n) => ({ label: `${n} ★`, value: Number((figures.satisfaction.distribution as Record<string, number>)[n] ?? 0) }))),

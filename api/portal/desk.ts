@@ -9,18 +9,17 @@ import { z } from 'zod';
 import { findTicket, isValidCursor, listTickets, type TicketFilters } from '../../db/tickets';
 import { ticketScope, type Principal } from '../../domain/access';
 import { ACTIONS, formById, formsNow, roleRefusal, type ActionDefinition, type ActionForm, type FormField, type OptionSource, type TicketActionName } from '../../domain/ticket/actions';
-import { PRIORITIES } from '../../domain/plans';
+import { PRIORITIES, SUPPORT_LEVELS } from '../../domain/plans';
 import { LEVELS_OF_IMPACT } from '../../domain/priority';
-import { formatTicketNumber, SLA_STATES, TICKET_TYPES } from '../../domain/tickets';
-import { LEVELS } from '../../domain/transitions';
+import { formatTicketNumber, OPEN_STATUSES, SLA_STATES, TICKET_STATUSES, TICKET_TYPES } from '../../domain/tickets';
+
 import { ProblemError, forbidden, notFound } from '../errors';
 import { factsOfRow, runTicketAction } from '../ticket-actions';
 import { formPayload, invalidFields, labelText } from './action-forms';
 import { loadMessages, translate } from './i18n';
-import { OPEN_STATUSES, type PortalKit, type Visitor } from './kit';
+import type { PortalKit, Visitor } from './kit';
 import { mountPhonePages } from './phone';
 
-const STATUS_CHOICES: [string, ...string[]] = ['new', ...OPEN_STATUSES.filter((x) => x !== 'new'), 'resolved', 'closed', 'cancelled'];
 const PAGE_SIZE = 25;
 const MESSAGES = { en: loadMessages('en'), sk: loadMessages('sk') };
 /** Forms the page lays out by hand (triage and the two comment boxes); every other action form is generic. */
@@ -30,7 +29,7 @@ const BASIC_FORMS = new Set(['triage', 'comment', 'note']);
 const deskFilters = z.object({
   level: z.enum(['L1', 'L2', 'L3', 'all']).optional().catch(undefined),
   assignee: z.union([z.enum(['me', 'none']), z.string().uuid()]).optional().catch(undefined),
-  status: z.enum(STATUS_CHOICES).optional().catch(undefined),
+  status: z.enum(TICKET_STATUSES).optional().catch(undefined),
   priority: z.enum(PRIORITIES).optional().catch(undefined),
   type: z.enum(TICKET_TYPES).optional().catch(undefined),
   sla: z.enum(SLA_STATES).optional().catch(undefined),
@@ -61,7 +60,7 @@ function optionsOf(source: OptionSource | undefined, field: FormField, c: Ticket
     case 'plannedReleases':
       return c.releases.map((r) => ({ value: r.version, label: `${r.version} · ${r.plannedDate}` }));
     case 'otherLevels':
-      return LEVELS.filter((l) => l !== c.row.level).map((l) => ({ value: l, label: l }));
+      return SUPPORT_LEVELS.filter((l) => l !== c.row.level).map((l) => ({ value: l, label: l }));
     case 'otherPriorities':
       return PRIORITIES.filter((x) => x !== c.row.priority).map((x) => ({ value: x, label: x }));
     case 'linkedIncidents':
@@ -103,7 +102,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
     const p = staffOnly(req, res);
     const v = visitorOf(res);
     const f: DeskFilters = deskFilters.parse(req.query);
-    const ownLevels = p.levels.filter((l) => (LEVELS as readonly string[]).includes(l));
+    const ownLevels = p.levels.filter((l) => (SUPPORT_LEVELS as readonly string[]).includes(l));
     // Without a level: the agent's own levels, except for "assigned to me", which follows the agent everywhere.
     const levels = f.level === 'all' ? undefined : f.level ? [f.level] : f.assignee === 'me' || !ownLevels.length ? undefined : ownLevels;
     const filters: TicketFilters = {
@@ -119,14 +118,14 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
     const [customers, staff, assignees] = await Promise.all([
       db('customers').orderBy('name').select('id', 'name') as Promise<Array<{ id: string; name: string }>>,
       staffUsers(),
-      namesOf('users', rows.map((x) => x.assignee_id)),
+      namesOf('users', rows.map((x) => x.assigneeId)),
     ]);
     const customerNames = new Map(customers.map((c) => [c.id, c.name]));
     const tickets = rows.map((row) => ({
       ...ticketView(row, v),
-      customerName: customerNames.get(row.customer_id) ?? '',
-      assigneeName: row.assignee_id ? (assignees.get(row.assignee_id) ?? '') : null,
-      attention: row.sla_state === 'breached' || row.sla_state === 'at_risk',
+      customerName: customerNames.get(row.customerId) ?? '',
+      assigneeName: row.assigneeId ? (assignees.get(row.assigneeId) ?? '') : null,
+      attention: row.slaState === 'breached' || row.slaState === 'at_risk',
     }));
     const query = (over: Record<string, string | undefined>) => {
       const q = new URLSearchParams();
@@ -138,7 +137,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
     const isManager = p.role !== 'agent';
     const tabs = [
       ...(ownLevels.length ? [{ id: 'mine', labelKey: 'desk.tab.mine', href: '/desk' }] : []),
-      ...LEVELS.map((l) => ({ id: l, label: l, href: `/desk?level=${l}` })),
+      ...SUPPORT_LEVELS.map((l) => ({ id: l, label: l, href: `/desk?level=${l}` })),
       ...(isManager ? [{ id: 'all', labelKey: 'desk.tab.all', href: '/desk?level=all' }] : []),
       { id: 'me', labelKey: 'desk.tab.me', href: '/desk?assignee=me' },
       { id: 'unassigned', labelKey: 'desk.tab.unassigned', href: '/desk?assignee=none' },
@@ -148,8 +147,8 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
       filters: f,
       tabs,
       ownLevels: ownLevels.join(', '),
-      levels: LEVELS,
-      statuses: STATUS_CHOICES,
+      levels: SUPPORT_LEVELS,
+      statuses: TICKET_STATUSES,
       priorities: PRIORITIES,
       types: TICKET_TYPES,
       slaStates: SLA_STATES,
@@ -185,14 +184,14 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
   const ticketPage = async (res: Response, p: Principal, v: Visitor, c: TicketContext, state: { formId?: string; values?: Record<string, unknown>; errors?: string[]; conflict?: string } = {}, status = 200, done?: string) => {
     const t = c.row;
     const [names, customer, module] = await Promise.all([
-      namesOf('users', [t.assignee_id, t.requester_id]),
-      db('customers as c').join('plans as p', 'p.id', 'c.plan_id').where('c.id', t.customer_id).first('c.name', 'p.name as plan') as Promise<{ name: string; plan: string } | undefined>,
-      t.module_id ? (db('modules').where({ id: t.module_id }).first('name') as Promise<{ name: string } | undefined>) : Promise.resolve(undefined),
+      namesOf('users', [t.assigneeId, t.requesterId]),
+      db('customers as c').join('plans as p', 'p.id', 'c.plan_id').where('c.id', t.customerId).first('c.name', 'p.name as plan') as Promise<{ name: string; plan: string } | undefined>,
+      t.moduleId ? (db('modules').where({ id: t.moduleId }).first('name') as Promise<{ name: string } | undefined>) : Promise.resolve(undefined),
     ]);
     const msgs = MESSAGES[v.lang];
     const t_ = (key: string) => translate(msgs, key);
     const textOr = (key: string, fallback: string) => (key in msgs ? msgs[key] : fallback);
-    const facts = factsOfRow(t, c.incidents.length);
+    const facts = factsOfRow(t);
     const offered = formsNow('desk', { id: p.id, role: p.role }, facts, new Date());
     const shown = (o: { action: TicketActionName; form: ActionForm }) => {
       const fm = o.form;
@@ -200,7 +199,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
       const mine = state.formId === fm.id;
       const fields = fm.fields.map((fd) => {
         const typed = mine ? state.values?.[fd.name] : undefined;
-        const value = typeof typed === 'string' ? typed : (fd.value ?? (fd.kind === 'assignee' && fd.options ? (t.assignee_id ?? 'none') : ''));
+        const value = typeof typed === 'string' ? typed : (fd.value ?? (fd.kind === 'assignee' && fd.options ? (t.assigneeId ?? 'none') : ''));
         const kind = fd.kind === 'assignee' ? (fd.options ? 'select' : 'hidden') : fd.kind === 'yesNo' || fd.kind === 'rating' ? 'select' : fd.kind;
         const options = kind === 'select' ? optionsOf(fd.options, fd, c) : undefined;
         return {
@@ -251,15 +250,15 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
         ticket: ticketView(t, v),
         details: {
           level: t.level,
-          assignee: t.assignee_id ? (names.get(t.assignee_id) ?? null) : null,
-          requester: names.get(t.requester_id) ?? null,
+          assignee: t.assigneeId ? (names.get(t.assigneeId) ?? null) : null,
+          requester: names.get(t.requesterId) ?? null,
           customer: customer?.name ?? null,
           plan: customer?.plan ?? null,
-          businessLine: t.business_line_name ?? null,
-          module: t.module_id ? `${module?.name ?? t.module_id}${t.module_version ? ` ${t.module_version}` : ''}` : null,
+          businessLine: t.businessLineName ?? null,
+          module: t.moduleId ? `${module?.name ?? t.moduleId}${t.moduleVersion ? ` ${t.moduleVersion}` : ''}` : null,
           channel: t.channel,
           category: t.category,
-          defectState: t.type === 'defect' ? (t.sub_status ?? 'reported') : null,
+          defectState: t.type === 'defect' ? (t.subStatus ?? 'reported') : null,
           changeState: facts.changeState,
           incidents: c.incidents,
         },

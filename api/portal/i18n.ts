@@ -1,9 +1,8 @@
 /** Portal messages (SPEC §10): every UI string comes from locales/<lang>.json; both files have the same keys. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Language } from '../../domain/languages';
 
-export const PORTAL_LANGUAGES = ['en', 'sk'] as const;
-export type PortalLanguage = (typeof PORTAL_LANGUAGES)[number];
 export type Messages = Record<string, string>;
 
 /** From the source tree (tsx, jest) the repo is two levels up; from the compiled dist/ tree, three. */
@@ -18,7 +17,7 @@ export const LOCALES_DIR = fromRepo('locales');
  * `locales/<lang>.json` holds the shared strings; `locales/<lang>/<area>.json` those of one area of the portal
  * (kb, desk, admin, …). A key defined twice is an error, so two areas cannot silently fight over one string.
  */
-export function loadMessages(lang: PortalLanguage): Messages {
+export function loadMessages(lang: Language): Messages {
   const files = [join(LOCALES_DIR, `${lang}.json`)];
   const areaDir = join(LOCALES_DIR, lang);
   if (existsSync(areaDir)) files.push(...readdirSync(areaDir).filter((f) => f.endsWith('.json')).sort().map((f) => join(areaDir, f)));
@@ -33,16 +32,14 @@ export function loadMessages(lang: PortalLanguage): Messages {
   return merged;
 }
 
-export const isPortalLanguage = (v: unknown): v is PortalLanguage => typeof v === 'string' && (PORTAL_LANGUAGES as readonly string[]).includes(v);
-
 /** A missing key shows itself, so a gap is visible on the page instead of an empty label. */
 export function translate(messages: Messages, key: string): string {
   return messages[key] ?? key;
 }
 
-const LOCALE_TAG: Record<PortalLanguage, string> = { en: 'en-GB', sk: 'sk-SK' };
+const LOCALE_TAG: Record<Language, string> = { en: 'en-GB', sk: 'sk-SK' };
 
-export function formatInstant(iso: string | Date | null | undefined, lang: PortalLanguage, timeZone: string): string | null {
+export function formatInstant(iso: string | Date | null | undefined, lang: Language, timeZone: string): string | null {
   if (!iso) return null;
   return new Intl.DateTimeFormat(LOCALE_TAG[lang], { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }

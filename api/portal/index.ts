@@ -10,11 +10,11 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { parse as parseCookies } from 'cookie';
 import { findActiveUserByEmail, issueToken, principalForToken, revokeToken } from '../../db/users';
 import { isStaff } from '../../domain/access';
+import { DEFAULT_LANGUAGE, isLanguage } from '../../domain/languages';
 import { createLoginLimiter, SESSION_COOKIE, SESSION_TTL_MS, tokenRequestSchema } from '../auth';
 import { ProblemError, forbidden, notFound } from '../errors';
 import { DEFAULT_WRITES_PER_MINUTE, writeRateLimit } from '../rate-limit';
 import { verifyPassword } from '../passwords';
-import { isPortalLanguage } from './i18n';
 import { createPortalKit, safeReturn, type PortalDeps, type Visitor } from './kit';
 import { PORTAL_CSS } from './style';
 import { mountCustomerPages } from './customer';
@@ -47,12 +47,12 @@ export function createPortalRouter(deps: PortalDeps): Router {
       const cookies = parseCookies(req.get('cookie') ?? '');
       const session = cookies[SESSION_COOKIE] && TOKEN_SHAPE.test(cookies[SESSION_COOKIE]) ? cookies[SESSION_COOKIE] : null;
       const found = session ? await principalForToken(db, session, 'session') : undefined;
-      const cookieLang = isPortalLanguage(cookies[LANGUAGE_COOKIE]) ? cookies[LANGUAGE_COOKIE] : undefined;
+      const cookieLang = isLanguage(cookies[LANGUAGE_COOKIE]) ? cookies[LANGUAGE_COOKIE] : undefined;
       res.locals.visitor = {
         principal: found?.principal ?? null,
         session: found ? session : null,
         csrfToken: found?.csrfToken ?? null,
-        lang: found?.principal.language ?? cookieLang ?? 'en',
+        lang: found?.principal.language ?? cookieLang ?? DEFAULT_LANGUAGE,
       } satisfies Visitor;
       next();
     } catch (err) {
@@ -93,14 +93,14 @@ export function createPortalRouter(deps: PortalDeps): Router {
     const next = safeReturn(body.next);
     const creds = tokenRequestSchema.safeParse({ email: body.email, password: body.password });
     const user = creds.success ? await findActiveUserByEmail(db, creds.data.email) : undefined;
-    const ok = creds.success && (await verifyPassword(user?.password_hash, creds.data.password));
+    const ok = creds.success && (await verifyPassword(user?.passwordHash, creds.data.password));
     if (!user || !ok) {
       page(res, 'login', 'login.title', { error: 'login.failed', email: typeof body.email === 'string' ? body.email : '', next }, 401);
       return;
     }
     const old = visitorOf(res).session;
     if (old) await revokeToken(db, old);
-    const { token, expiresAt } = await issueToken(db, user.id, 'session', SESSION_TTL_MS);
+    const { token, expiresAt } = await issueToken(db, user.principal.id, 'session', SESSION_TTL_MS);
     res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, path: '/', expires: expiresAt });
     res.redirect(303, next !== '/' ? next : isStaff(user.principal) ? '/desk' : '/portal');
   });
@@ -116,7 +116,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
   r.post('/language', form, async (req, res) => {
     checkCsrf(req, res);
     const body = req.body as Record<string, unknown>;
-    if (!isPortalLanguage(body.lang)) throw new ProblemError(400, 'validation', 'Bad request', 'error.400.title');
+    if (!isLanguage(body.lang)) throw new ProblemError(400, 'validation', 'Bad request', 'error.400.title');
     const p = visitorOf(res).principal;
     if (p) await db('users').where({ id: p.id }).update({ language: body.lang });
     res.cookie(LANGUAGE_COOKIE, body.lang, { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, path: '/', maxAge: YEAR_MS });

@@ -5,8 +5,9 @@
  * customer is the same 404 as a missing article.
  */
 import type { Request, Response, Router } from 'express';
-import { getArticle, KB_KINDS, KB_LANGUAGES, KB_STATUSES, listArticles, listRevisions, type KbArticle } from '../../db/kb';
+import { getArticle, KB_KINDS, KB_STATUSES, listArticles, listRevisions, type KbArticle } from '../../db/kb';
 import { isStaff } from '../../domain/access';
+import { LANGUAGES } from '../../domain/languages';
 import { editArticle, kbArticleParams, kbArticleUpdateSchema, kbScopeOf, listKbArticlesQuery, newKbArticleSchema, writeNewArticle } from '../kb';
 import { ProblemError, notFound } from '../errors';
 import { renderMarkdown } from '../markdown';
@@ -66,7 +67,7 @@ export function mountKbPages(r: Router, kit: PortalKit): void {
     );
     const all = await modules();
     const parsed = listKbArticlesQuery.safeParse({ ...filters, limit: PAGE_SIZE });
-    const base = { values: filters, kinds: KB_KINDS, languages: KB_LANGUAGES, statuses: KB_STATUSES, modules: all, staff: isStaff(p) };
+    const base = { values: filters, kinds: KB_KINDS, languages: LANGUAGES, statuses: KB_STATUSES, modules: all, staff: isStaff(p) };
     if (!parsed.success) {
       const err = Object.fromEntries(kit.fieldErrors(parsed.error).map((f) => [f, `kb.err.filter`]));
       page(res, 'kb-search', 'kb.title', { ...base, err, errors: Object.keys(err) }, 400);
@@ -91,7 +92,7 @@ export function mountKbPages(r: Router, kit: PortalKit): void {
   });
 
   // Staff: a new article, or a translation of one (?translationOf=<id>: language, kind and product preset).
-  const editorChoices = async () => ({ kinds: KB_KINDS, languages: KB_LANGUAGES, statuses: KB_STATUSES, modules: await modules() });
+  const editorChoices = async () => ({ kinds: KB_KINDS, languages: LANGUAGES, statuses: KB_STATUSES, modules: await modules() });
   const newArticlePage = async (res: Response, values: Record<string, unknown>, extra: Record<string, unknown> = {}, status = 200) => {
     const source = typeof values.translationOf === 'string' && kbArticleParams.safeParse({ id: values.translationOf }).success ? await getArticle(db, { drafts: true }, values.translationOf) : undefined;
     page(res, 'kb-edit', 'kb.newTitle', { values, creating: true, source, ...(await editorChoices()), ...extra }, status);
@@ -105,7 +106,7 @@ export function mountKbPages(r: Router, kit: PortalKit): void {
       ? {
           translationOf: source.id,
           kind: source.kind,
-          language: KB_LANGUAGES.find((l) => l !== source.language && !source.translations.some((t) => t.language === l)) ?? '',
+          language: LANGUAGES.find((l) => l !== source.language && !source.translations.some((t) => t.language === l)) ?? '',
           moduleId: source.moduleId ?? '',
           versions: source.versions.join(', '),
           status: 'draft',
@@ -153,7 +154,7 @@ export function mountKbPages(r: Router, kit: PortalKit): void {
     const all = await modules();
     const staff = isStaff(p);
     const revisions = staff ? ((await listRevisions(db, id, { limit: 50 }))?.items ?? []).map((x) => ({ revision: x.revision, title: x.title, editor: x.editedBy?.name ?? null, at: formatInstant(x.at, v.lang, zone), current: x.current })) : [];
-    const missingLanguages = staff ? KB_LANGUAGES.filter((l) => l !== article.language && !article.translations.some((t) => t.language === l)) : [];
+    const missingLanguages = staff ? LANGUAGES.filter((l) => l !== article.language && !article.translations.some((t) => t.language === l)) : [];
     // The document title is the article's own (a title that is no message key shows as it is).
     page(res, 'kb-article', article.title, {
       article,

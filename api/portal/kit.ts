@@ -7,13 +7,16 @@ import express, { type Request, type RequestHandler, type Response } from 'expre
 import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
 import type { Db } from '../../db/connection';
-import { listTicketEvents, toApiEvent, toApiTicket } from '../../db/tickets';
+import { listTicketEvents, type Ticket } from '../../db/tickets';
 import { isStaff, type Principal } from '../../domain/access';
+import { DEFAULT_TIME_ZONE } from '../../domain/calendars';
 import { TARGET_KINDS } from '../../domain/plans';
 import { dashboardScope } from '../dashboard';
 import { ProblemError, forbidden } from '../errors';
-import type { Logger } from '../../scripts/logger';
-import { formatDuration, formatInstant, loadMessages, translate, type PortalLanguage } from './i18n';
+import { toApiEvent, toApiTicket } from '../ticket-shape';
+import type { Logger } from '../ports';
+import type { Language } from '../../domain/languages';
+import { formatDuration, formatInstant, loadMessages, translate } from './i18n';
 import { isTicketEventType, TICKET_EVENTS } from '../../domain/ticket/events';
 import { createViews, type PageContext } from './views';
 import { eventDetails, type EventDetail } from './event-details';
@@ -38,18 +41,13 @@ export interface Visitor {
   principal: Principal | null;
   session: string | null;
   csrfToken: string | null;
-  lang: PortalLanguage;
+  lang: Language;
 }
 
 /** The title of a timeline row this code does not know (written by a newer version). */
 const OTHER_EVENT = { en: translate(loadMessages('en'), 'event.other'), sk: translate(loadMessages('sk'), 'event.other') };
-
-/** Statuses of a ticket that is still open. */
-export const OPEN_STATUSES = ['new', 'triaged', 'in_progress', 'waiting_on_customer'];
-/** Timeline events with a message of their own; the rest show as a generic event. */
 /** Clock states for which a remaining time means something. */
 const TICKING = new Set(['running', 'warning', 'breached', 'paused']);
-export const DEFAULT_ZONE = 'Europe/Bratislava';
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -62,8 +60,6 @@ export const safeReturn = (v: unknown): string => (typeof v === 'string' && /^\/
 
 /** An empty form field means "not given". */
 export const blankToUndefined = (v: unknown): unknown => (v === '' ? undefined : v);
-
-export type TicketRow = Parameters<typeof toApiTicket>[0];
 
 export interface PortalKit {
   deps: PortalDeps;
@@ -84,7 +80,7 @@ export interface PortalKit {
   /** The names of the fields a zod error is about (for highlighting). */
   fieldErrors(err: z.ZodError): string[];
   /** A ticket row as the pages show it: the API shape plus formatted dates and clocks. */
-  ticketView(row: TicketRow, v: Visitor): ReturnType<typeof toApiTicket> & { created: string | null; clocks: Array<{ kind: string; deadline: string | null; remaining: string | null; state: string; paused: Array<{ from: string | null; to: string | null }> }>; hasPauses: boolean };
+  ticketView(row: Ticket, v: Visitor): ReturnType<typeof toApiTicket> & { created: string | null; clocks: Array<{ kind: string; deadline: string | null; remaining: string | null; state: string; paused: Array<{ from: string | null; to: string | null }> }>; hasPauses: boolean };
   /** The ticket's timeline; `publicOnly` for customers. */
   timeline(ticketId: string, v: Visitor, publicOnly: boolean): Promise<Array<{ seq: number; at: string | null; label: string; type: string; internal: boolean; actor: string | null; body: string | null; details: EventDetail[]; data: unknown }>>;
   zoneOf(v: Visitor): string;
@@ -95,7 +91,7 @@ export function createPortalKit(deps: PortalDeps): PortalKit {
   const render = createViews();
   const form = express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 100 });
   const visitorOf = (res: Response): Visitor => res.locals.visitor as Visitor;
-  const zoneOf = (v: Visitor) => v.principal?.timeZone ?? DEFAULT_ZONE;
+  const zoneOf = (v: Visitor) => v.principal?.timeZone ?? DEFAULT_TIME_ZONE;
 
   const page: PortalKit['page'] = (res, name, title, extra = {}, status = 200) => {
     const v = visitorOf(res);

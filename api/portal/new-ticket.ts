@@ -8,16 +8,16 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { suggestArticles, type KbSuggestion } from '../../db/kb';
 import { getCustomer, getPriorityMatrix } from '../../db/reference';
-import { toApiTicket } from '../../db/tickets';
 import { isStaff, type Principal } from '../../domain/access';
 import { TARGET_KINDS } from '../../domain/plans';
 import { derivePriority, LEVELS_OF_IMPACT, LEVELS_OF_URGENCY, type Impact, type Urgency } from '../../domain/priority';
-import { TICKET_TYPES } from '../../domain/tickets';
+import { formatTicketNumber, TICKET_TYPES } from '../../domain/tickets';
 import { ProblemError, forbidden, notFound } from '../errors';
 import { createTicket, licensedModules } from '../services/ticket-intake';
 import { slaDeadlines } from '../sla';
 import { newTicketSchema } from '../tickets';
-import { formatInstant, loadMessages, translate, type PortalLanguage } from './i18n';
+import type { Language } from '../../domain/languages';
+import { formatInstant, loadMessages, translate } from './i18n';
 import { blankToUndefined, type PortalKit } from './kit';
 import { PORTAL_JS } from './script';
 
@@ -58,7 +58,7 @@ export function mountNewTicketPages(r: Router, kit: PortalKit): void {
   const { db, deps, form, page, visitorOf, checkCsrf, formBody } = kit;
 
   /** The deadlines a new ticket would get now: the same computation as GET /api/v1/sla/preview. */
-  const slaPreview = async (p: Principal & { customerId: string }, impact: Impact, urgency: Urgency, lang: PortalLanguage) => {
+  const slaPreview = async (p: Principal & { customerId: string }, impact: Impact, urgency: Urgency, lang: Language) => {
     const at = new Date();
     const priority = derivePriority(impact, urgency, await getPriorityMatrix(db));
     const { deadlines } = await slaDeadlines(db, p.customerId, priority, at);
@@ -69,7 +69,7 @@ export function mountNewTicketPages(r: Router, kit: PortalKit): void {
     return { priority, rows };
   };
 
-  const suggestions = async (p: Principal, text: string, lang: PortalLanguage): Promise<Array<KbSuggestion & { url: string }>> => {
+  const suggestions = async (p: Principal, text: string, lang: Language): Promise<Array<KbSuggestion & { url: string }>> => {
     const found = await suggestArticles(db, { drafts: isStaff(p) }, text.slice(0, SUGGEST_TEXT_CHARS), { preferLanguage: lang, limit: SUGGESTIONS });
     return found.map((a) => ({ ...a, url: `/kb/articles/${a.id}` }));
   };
@@ -112,7 +112,7 @@ export function mountNewTicketPages(r: Router, kit: PortalKit): void {
     try {
       const formKey = typeof values.formKey === 'string' && FORM_KEY.test(values.formKey) ? values.formKey : undefined;
       const { ticket } = await createTicket({ db, temporal: deps.temporal, taskQueue: deps.taskQueue }, p, parsed.data, formKey);
-      res.redirect(303, `/portal/tickets/${toApiTicket(ticket).number}`);
+      res.redirect(303, `/portal/tickets/${formatTicketNumber(ticket.number)}`);
     } catch (e) {
       // The API's reference checks name a field: show the problem on it, with everything typed kept.
       const field = e instanceof ProblemError && [400, 422].includes(e.status) ? fieldOf(e) : null;

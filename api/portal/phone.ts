@@ -6,9 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Response, Router } from 'express';
 import { z } from 'zod';
-import { toApiTicket } from '../../db/tickets';
 import { LEVELS_OF_IMPACT } from '../../domain/priority';
-import { TICKET_TYPES } from '../../domain/tickets';
+import { formatTicketNumber, TICKET_TYPES } from '../../domain/tickets';
 import { ProblemError } from '../errors';
 import { phoneLineStatus } from '../phone';
 import { applyPhoneScope, createTicket, OUT_OF_PHONE_SCOPE } from '../services/ticket-intake';
@@ -115,6 +114,6 @@ export function mountPhonePages(r: Router, kit: PortalKit): void {
       const text = [callerPhone ? `${m['phone.callerPhone']}: ${callerPhone}` : null, callNotes ?? null].filter(Boolean).join('\n\n');
       await runTicketAction(deps, p, ticket.id, 'comment', { body: text, visibility: 'internal' }, `phone-notes:${ticket.id}`);
     }
-    res.redirect(303, `/desk/tickets/${toApiTicket(ticket).number}`);
+    res.redirect(303, `/desk/tickets/${formatTicketNumber(ticket.number)}`);
   });
 }

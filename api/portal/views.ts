@@ -2,12 +2,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import { fromRepo, loadMessages, PORTAL_LANGUAGES, translate, type Messages, type PortalLanguage } from './i18n';
+import { LANGUAGES, type Language } from '../../domain/languages';
+import { fromRepo, loadMessages, translate, type Messages } from './i18n';
 
 export const PORTAL_TEMPLATES_DIR = fromRepo('templates', 'portal');
 
 export interface PageContext {
-  lang: PortalLanguage;
+  lang: Language;
   title: string;
   csrfToken?: string | null;
   user?: { name: string; role: string; isStaff: boolean; isManager: boolean; isAdmin: boolean; isCustomerAdmin: boolean } | null;
@@ -19,7 +20,7 @@ export type RenderPage = (page: string, ctx: PageContext) => string;
 
 export function createViews(): RenderPage {
   const hbs = Handlebars.create();
-  const messages = Object.fromEntries(PORTAL_LANGUAGES.map((l) => [l, loadMessages(l)])) as Record<PortalLanguage, Messages>;
+  const messages = Object.fromEntries(LANGUAGES.map((l) => [l, loadMessages(l)])) as Record<Language, Messages>;
   const msgs = (options: Handlebars.HelperOptions): Messages => messages[(options.data.root as PageContext).lang] ?? messages.en;
   hbs.registerHelper('t', function (key: string, options: Handlebars.HelperOptions) {
     return translate(msgs(options), key);

@@ -9,7 +9,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import type { Knex } from 'knex';
 import type { Db } from '../../db/connection';
 import { getCustomer, getPriorityMatrix, loadSlaSnapshot } from '../../db/reference';
-import { findTicket, type TicketRow } from '../../db/tickets';
+import { findTicket, type Ticket } from '../../db/tickets';
 import { isStaff, type Principal } from '../../domain/access';
 import { derivePriority, type Impact, type Urgency } from '../../domain/priority';
 import type { TicketChannel, TicketType } from '../../domain/tickets';
@@ -48,7 +48,7 @@ export interface NewTicket {
   phoneScope?: 'convert' | 'reject';
 }
 
-async function existingByIdempotencyKey(db: Db, actor: Principal, key: string): Promise<TicketRow | undefined> {
+async function existingByIdempotencyKey(db: Db, actor: Principal, key: string): Promise<Ticket | undefined> {
   const row = await db('tickets').where({ created_by: actor.id, idempotency_key: key }).first('id');
   return row ? findTicket(db, { kind: 'all' }, row.id) : undefined;
 }
@@ -169,7 +169,7 @@ async function checkChannel(db: Db, customerId: string, channel: TicketChannel):
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
 
-export async function createTicket(deps: IntakeDeps, actor: Principal, body: NewTicket, idempotencyKey?: string): Promise<{ ticket: TicketRow; created: boolean }> {
+export async function createTicket(deps: IntakeDeps, actor: Principal, body: NewTicket, idempotencyKey?: string): Promise<{ ticket: Ticket; created: boolean }> {
   const { db } = deps;
   if (idempotencyKey) {
     const existing = await existingByIdempotencyKey(db, actor, idempotencyKey);

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client as PgClient } from 'pg';
 import { Client, Connection } from '@temporalio/client';
+import { hashPassword } from '../../api/passwords';
 import { createDb, migrateLatest, type Db } from '../../db/connection';
 import { seedDemoData } from '../../db/seeds/demo';
 import { seedReferenceData } from '../../db/seeds/reference';
@@ -172,7 +173,7 @@ export async function startStack(bench: string): Promise<BenchStack> {
     // A shared Temporal server may hold ticket-<n> workflows already: start numbering somewhere unused.
     await db.raw(`ALTER SEQUENCE ticket_number_seq RESTART WITH ${1_000_000 + (randomBytes(4).readUInt32BE() % 1_000_000_000)}`);
     await seedReferenceData(db);
-    await seedDemoData(db, 'demo');
+    await seedDemoData(db, await hashPassword('demo'));
     step(`private database ${new URL(dbUrl).pathname.slice(1)} migrated with reference and demo data`);
 
     const connection = await Connection.connect({ address: temporalAddress });

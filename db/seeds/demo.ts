@@ -1,6 +1,6 @@
 /** Demo data of SPEC §12, loaded by `npm start` (the embedded default) only — never in production. */
 import type { Db } from '../connection';
-import { hashPassword } from '../../api/passwords';
+import { DEFAULT_LANGUAGE, type Language } from '../../domain/languages';
 
 export interface DemoLogin {
   email: string;
@@ -15,7 +15,7 @@ interface DemoUser {
   customer?: 'acme' | 'beta';
   levels?: string[];
   leadLevels?: string[];
-  language?: 'en' | 'sk';
+  language?: Language;
   businessLines?: string[];
 }
 
@@ -68,9 +68,11 @@ const KB_ARTICLES = [
   },
 ];
 
-/** Idempotent: a second run finds everything in place and changes nothing. */
-export async function seedDemoData(db: Db, password: string): Promise<DemoLogin[]> {
-  const hash = await hashPassword(password);
+/**
+ * Idempotent: a second run finds everything in place and changes nothing. Every demo user gets `passwordHash`,
+ * hashed by the caller (hashing is the API's business, not the data layer's).
+ */
+export async function seedDemoData(db: Db, passwordHash: string): Promise<DemoLogin[]> {
   return db.transaction(async (trx) => {
     const customerIds: Record<string, string> = {};
     const lineIds: Record<string, string> = {};
@@ -99,8 +101,8 @@ export async function seedDemoData(db: Db, password: string): Promise<DemoLogin[
             customer_id: u.customer ? customerIds[u.customer] : null,
             levels: u.levels ?? [],
             lead_levels: u.leadLevels ?? [],
-            language: u.language ?? 'en',
-            password_hash: hash,
+            language: u.language ?? DEFAULT_LANGUAGE,
+            password_hash: passwordHash,
           })
           .returning('id');
       }

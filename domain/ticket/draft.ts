@@ -5,9 +5,8 @@
  * with timers and views.
  */
 import * as clock from '../sla-clock';
-import type { Priority } from '../plans';
 import type { TicketStatus } from '../tickets';
-import { LEVELS, type Level } from '../transitions';
+import { SUPPORT_LEVELS, type Priority, type SupportLevel } from '../plans';
 import { visibilityOf, type EmittedEvent, type EventData, type TicketEvent, type TicketEventType } from './events';
 import type { ProblemNews, TicketNews } from './news';
 import { SYSTEM, type Actor, type DefectData, type Recipient, type TicketData, type TicketFacts, type TicketLinks, type TicketWorkflowInput } from './state';
@@ -163,9 +162,9 @@ export class TicketDraft {
   }
 
   /** Raises the ticket to a level (never lowers it); the budgets below it count as used. */
-  raiseTo(level: Level): void {
+  raiseTo(level: SupportLevel): void {
     const d = this.data;
-    if (LEVELS.indexOf(level) <= LEVELS.indexOf(d.level)) return;
+    if (SUPPORT_LEVELS.indexOf(level) <= SUPPORT_LEVELS.indexOf(d.level)) return;
     d.level = level;
     d.assigneeId = null;
     d.autoEscalated = { L1: true, L2: level === 'L3' || d.autoEscalated.L2 };

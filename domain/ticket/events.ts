@@ -4,7 +4,7 @@
  * switch over `type` exhaustively, so an event type a consumer forgot is a compile error.
  */
 import { z } from 'zod';
-import type { Actor, Recipient } from './state';
+import type { Actor, Recipient } from './actor';
 
 const str = z.string();
 const optStr = z.string().nullable().optional();

@@ -2,33 +2,19 @@
  * What a ticket is while it lives: its workflow input (the snapshot taken at creation), its process state, and the
  * facts the action rules read. Types only; the workflow owns one such state per ticket.
  */
-import type { Calendar } from '../calendar';
 import type { ChangeState } from '../change-requests';
 import type { DefectEvidence, DefectState } from '../defects';
-import type { LevelBudgets, Priority, TargetKind, TargetsTable } from '../plans';
+import type { Priority, SlaSnapshot, SupportLevel, TargetKind } from '../plans';
 import type { Impact, Urgency } from '../priority';
 import type { SlaClock } from '../sla-clock';
 import type { TicketChannel, TicketStatus, TicketType } from '../tickets';
-import type { Level } from '../transitions';
+import type { Actor } from './actor';
+import type { TicketEvent } from './events';
 
-export interface Actor {
-  id: string | null; // null = system
-  kind: 'user' | 'system';
-  role?: string;
-}
+export { SYSTEM, type Actor } from './actor';
+export type { Recipient } from './actor';
 
-export const SYSTEM: Actor = { id: null, kind: 'system' };
-
-/** The targets in force when the ticket was created, kept for the ticket's whole life (SPEC §2.3). */
-export interface SlaSnapshot {
-  planId: string;
-  contractId: string | null;
-  targets: TargetsTable;
-  warningThreshold: number;
-  levelBudgets: LevelBudgets;
-  businessCalendar: Calendar;
-  wallClockCalendar: Calendar;
-}
+export type { SlaSnapshot } from '../plans';
 
 export interface TicketWorkflowInput {
   ticketId: string;
@@ -50,14 +36,6 @@ export interface TicketWorkflowInput {
   createdBy: Actor;
   sla: SlaSnapshot;
 }
-
-export type Recipient =
-  | { kind: 'manager' }
-  | { kind: 'level'; level: Level }
-  | { kind: 'levelLead'; level: Level }
-  | { kind: 'user'; userId: string }
-  /** the customer admins of the ticket's organisation (change approvals) */
-  | { kind: 'customerAdmins' };
 
 export interface TicketRef {
   id: string;
@@ -91,7 +69,7 @@ export interface DefectData {
 export interface TicketData {
   status: TicketStatus;
   type: TicketType;
-  level: Level;
+  level: SupportLevel;
   priority: Priority;
   impact: Impact;
   urgency: Urgency;
@@ -106,7 +84,7 @@ export interface TicketData {
   autoEscalated: { L1: boolean; L2: boolean };
   seq: number;
   eventCount: number;
-  recent: import('./events').TicketEvent[];
+  recent: TicketEvent[];
   /** requestId → seq of the event it produced (bounded), so a retried action is not applied twice. */
   handled: Array<[string, number]>;
   runs: number;
@@ -134,7 +112,7 @@ export interface TicketFacts {
   requesterId: string;
   status: TicketStatus;
   type: TicketType;
-  level: Level;
+  level: SupportLevel;
   priority: Priority;
   defectState: DefectState | null;
   changeState: ChangeState | null;

@@ -4,22 +4,7 @@
  */
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type AddressObject } from 'mailparser';
-
-export interface CaughtMail {
-  messageId: string;
-  from: string;
-  to: string[];
-  subject: string;
-  text: string;
-  html: string;
-  headers: Record<string, string>;
-  receivedAt: string;
-}
-
-/** Newest-first view of caught mail for the API. */
-export interface Mailbox {
-  list(): CaughtMail[];
-}
+import type { CaughtMail, Mailbox } from '../../api/ports';
 
 export interface MailCatcher extends Mailbox {
   port: number;

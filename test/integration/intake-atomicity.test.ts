@@ -38,16 +38,16 @@ describe('ticket row and workflow are created together or not at all', () => {
       number,
       ...body,
       priority: 'P4',
-      customerId: user.customer_id!,
-      requesterId: user.id,
+      customerId: user.principal.customerId!,
+      requesterId: user.principal.id,
       businessLineId: null,
       moduleId: 'inventory',
       moduleVersion: null,
       category: null,
       channel: 'portal',
       createdAt: new Date().toISOString(),
-      createdBy: { id: user.id, kind: 'user', role: user.role },
-      sla: await loadSlaSnapshot(app.db, user.customer_id!, new Date()),
+      createdBy: { id: user.principal.id, kind: 'user', role: user.principal.role },
+      sla: await loadSlaSnapshot(app.db, user.principal.customerId!, new Date()),
     };
     // Only the workflow start happens; no row is ever committed by the "API".
     await app.temporal.workflow.start('ticketWorkflow', { taskQueue: app.taskQueue, workflowId: ticketWorkflowId(number), args: [input] });

@@ -23,8 +23,9 @@ describe('database migrations and the timeline', () => {
   it('keeps ticket_events append-only and idempotent per (ticket, seq)', async () => {
     const { seedReferenceData } = await import('../../db/seeds/reference');
     const { seedDemoData } = await import('../../db/seeds/demo');
+    const { hashPassword } = await import('../../api/passwords');
     await seedReferenceData(t.db);
-    await seedDemoData(t.db, 'demo');
+    await seedDemoData(t.db, await hashPassword('demo'));
     const user = await t.db('users').where({ email: 'user@acme.test' }).first();
     const input = {
       ticketId: '11111111-1111-4111-8111-111111111111',

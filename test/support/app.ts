@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import { createApp, type AppDeps } from '../../api/app';
+import { hashPassword } from '../../api/passwords';
 import type { Db } from '../../db/connection';
 import { seedDemoData } from '../../db/seeds/demo';
 import { closeServer, listen } from '../../scripts/http-server';
@@ -24,7 +25,7 @@ export interface TestApp {
 
 export async function startTestApp(opts: { worker?: boolean; app?: Partial<Pick<AppDeps, 'writesPerMinute' | 'publicUrl' | 'mailbox'>> } = {}): Promise<TestApp> {
   const tdb = await createTestDb();
-  await seedDemoData(tdb.db, 'demo');
+  await seedDemoData(tdb.db, await hashPassword('demo'));
   const log = createLogger(process.env.TICKETFLOW_TEST_LOG_LEVEL ?? 'silent', 'test');
   const taskQueue = `tq-${randomUUID()}`;
   const cfg = { TEMPORAL_ADDRESS: requireEnv(TEST_ENV.temporalAddress), TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_API_KEY: undefined, temporalTls: undefined };

@@ -6,11 +6,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { Language } from '../../domain/languages';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS_DIR = join(__dirname, '..', 'e2e', 'artifacts');
 
-export type Language = 'en' | 'sk';
+export type { Language };
 
 export interface PortalBrowser {
   browser: Browser;

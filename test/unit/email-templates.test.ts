@@ -7,13 +7,12 @@ import {
   createStrictHandlebars,
   defaultTemplatesDir,
   EMAIL_TEMPLATES,
-  LANGUAGES,
   TEMPLATE_IDS,
   variablesOf,
   type EmailContext,
-  type Language,
   type TemplateId,
 } from '../../activities/notifications/templates';
+import { LANGUAGES, type Language } from '../../domain/languages';
 import { emailFixture } from './fixtures/emails';
 
 const REPO = resolve(__dirname, '../..');

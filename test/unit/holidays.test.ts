@@ -1,4 +1,3 @@
-import type { HolidayRule } from '../../domain/calendar';
 import { businessSk } from '../../domain/calendars';
 import {
   civilFromDays,
@@ -7,6 +6,7 @@ import {
   holidayName,
   holidaysInYear,
   isoWeekdayOfDays,
+  type HolidayRule,
 } from '../../domain/holidays';
 
 const sk = businessSk.holidays;

@@ -8,12 +8,12 @@ import {
   type ActorKind,
   actorKindOfRole,
   AUTO_CLOSE_AFTER_MS,
-  LEVELS,
   nextLevel,
   REOPEN_WINDOW_MS,
   WAITING_ABANDON_BH,
   WAITING_REMINDER_BH,
 } from '../../domain/transitions';
+import { SUPPORT_LEVELS as LEVELS } from '../../domain/plans';
 import { ACTIONS, isTicketAction, roleRefusal, stateRefusal, TICKET_ACTIONS, type ActionDefinition, type TicketActionName } from '../../domain/ticket/actions';
 import type { TicketFacts } from '../../domain/ticket/state';
 import { TicketModel } from '../../workflows/ticket-model';

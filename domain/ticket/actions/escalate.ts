@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { freeText } from '../../text';
-import { LEVELS } from '../../transitions';
+import { SUPPORT_LEVELS } from '../../plans';
 import { defineAction, OPEN, STAFF_ROLES } from './define';
 
 export const escalate = defineAction({
   summary: 'Move the ticket to another support level (up: escalation, down: hand-back), clearing the assignee',
   label: { en: 'Escalate or hand back', sk: 'Eskalovať alebo vrátiť' },
-  fields: { toLevel: z.enum(LEVELS), reason: freeText(2000) },
+  fields: { toLevel: z.enum(SUPPORT_LEVELS), reason: freeText(2000) },
   roles: STAFF_ROLES,
   from: OPEN,
   why: 'only open tickets move between levels',
@@ -16,7 +16,7 @@ export const escalate = defineAction({
     const from = d.level;
     d.level = cmd.toLevel;
     d.assigneeId = null;
-    const up = LEVELS.indexOf(d.level) > LEVELS.indexOf(from);
+    const up = SUPPORT_LEVELS.indexOf(d.level) > SUPPORT_LEVELS.indexOf(from);
     t.emit(up ? 'escalation.manual' : 'escalation.handback', actor, { from, to: d.level, reason: cmd.reason }, now, [{ kind: 'level', level: d.level }]);
   },
   forms: [

@@ -1,0 +1,63 @@
+/** The JSON shapes of a ticket and of its timeline events that every client may rely on (SPEC §11). */
+import type { Ticket, TicketEvent } from '../db/tickets';
+import { TARGET_KINDS, type TargetKind } from '../domain/plans';
+import { figuresAt } from '../domain/sla-clock';
+import { formatTicketNumber } from '../domain/tickets';
+
+const NO_CLOCK = { target: null, deadline: null, state: 'none', consumedMs: 0, remainingMs: null };
+
+/** Clock figures computed at request time from the projected clock records and the ticket's SLA snapshot. */
+function liveClocks(t: Ticket, now: Date): Record<TargetKind, unknown> {
+  const snap = t.slaSnapshot;
+  const out = {} as Record<TargetKind, unknown>;
+  for (const k of TARGET_KINDS) {
+    const c = t.sla[k];
+    if (!c || !snap.businessCalendar) {
+      out[k] = NO_CLOCK;
+      continue;
+    }
+    const f = figuresAt(c, now, { business: snap.businessCalendar, wallClock: snap.wallClockCalendar }, snap.warningThreshold);
+    out[k] = { target: f.target, deadline: f.deadline, state: f.state, consumedMs: f.consumedMs, remainingMs: f.remainingMs, warningAt: f.warningAt, pausedIntervals: f.pausedIntervals };
+  }
+  return out;
+}
+
+export function toApiTicket(t: Ticket, now: Date = new Date()) {
+  const sla = liveClocks(t, now);
+  return {
+    id: t.id,
+    number: formatTicketNumber(t.number),
+    title: t.title,
+    description: t.description,
+    type: t.type,
+    status: t.status,
+    subStatus: t.subStatus,
+    priority: t.priority,
+    impact: t.impact,
+    urgency: t.urgency,
+    level: t.level,
+    customerId: t.customerId,
+    requesterId: t.requesterId,
+    businessLine: t.businessLineName,
+    businessLineId: t.businessLineId,
+    module: t.moduleId,
+    moduleVersion: t.moduleVersion,
+    channel: t.channel,
+    assigneeId: t.assigneeId,
+    slaState: t.slaState,
+    createdAt: t.createdAt.toISOString(),
+    updatedAt: t.updatedAt.toISOString(),
+    sla,
+  };
+}
+
+export type ApiTicket = ReturnType<typeof toApiTicket>;
+
+export const toApiEvent = (e: TicketEvent) => ({
+  seq: e.seq,
+  type: e.type,
+  at: e.at.toISOString(),
+  actor: e.actorKind === 'system' ? { kind: 'system' } : { kind: 'user', id: e.actorId },
+  visibility: e.visibility,
+  data: e.data,
+});
