@@ -48,6 +48,11 @@ export function toApiTicket(t: Ticket, now: Date = new Date()) {
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
     sla,
+    // Duplicates are always of the same customer (the merge rule), so both directions may be shown to it.
+    links: {
+      duplicateOf: t.links.duplicateOf ? { id: t.links.duplicateOf.id, number: formatTicketNumber(t.links.duplicateOf.number) } : null,
+      duplicates: (t.links.duplicates ?? []).map((d) => ({ id: d.id, number: formatTicketNumber(d.number) })),
+    },
   };
 }
 
