@@ -113,6 +113,8 @@ function route(e: TicketEvent): Route {
       return { customer: 'fix-released', data: () => ({ releaseVersion: e.data.releaseVersion, releasedOn: e.data.releasedOn }) };
     case 'change.assessed':
       return { customer: 'change-awaiting-approval', data: () => ({ effort: str(e.data.effort, '—'), risk: e.data.risk, assessment: str(e.data.assessment, '—') }) };
+    case 'ticket.merged':
+      return { customer: 'ticket-merged', data: () => ({ targetNumber: formatTicketNumber(e.data.targetNumber), note: e.data.note ?? null }) };
     case 'problem.workaround':
       return { customer: 'workaround-available', data: () => ({ problemNumber: formatTicketNumber(Number(e.data.problemNumber)), workaround: str(e.data.workaround, '—') }) };
     case 'priority.changed':
@@ -138,6 +140,7 @@ function route(e: TicketEvent): Route {
     case 'comment.internal':
     case 'ticket.cancelled':
     case 'ticket.converted':
+    case 'ticket.duplicate_merged':
     case 'sla.met':
     case 'defect.reproduction_started':
     case 'defect.evidence':

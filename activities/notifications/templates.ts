@@ -79,6 +79,7 @@ export const EMAIL_TEMPLATES = {
   'fix-released': { audience: 'customer', ticket: true, data: { releaseVersion: 'name', releasedOn: 'date' }, links: ['releaseNotes'] },
   'change-awaiting-approval': { audience: 'customer', ticket: true, data: { effort: 'name', risk: 'risk', assessment: 'text' }, links: ['approve'] },
   'phone-call-logged': { audience: 'customer', ticket: true, data: { callerName: 'name', calledAt: 'datetime', summary: 'text' }, links: [] },
+  'ticket-merged': { audience: 'customer', ticket: true, data: { targetNumber: 'name', note: 'text?' }, links: [] },
   'workaround-available': { audience: 'customer', ticket: true, data: { problemNumber: 'name', workaround: 'text' }, links: [] },
   'user-invited': { audience: 'customer', ticket: false, data: { inviterName: 'name', organisationName: 'name', expiresAt: 'datetime' }, links: ['invitation'] },
   // staff-facing

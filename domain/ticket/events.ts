@@ -48,6 +48,8 @@ export const TICKET_EVENTS = {
   'ticket.cancelled': pub(z.object({ reason: optStr }), 'Cancelled', 'Zrušený', show('reason')),
   'ticket.reminder': pub(z.object({ reason: str }), 'Reminder', 'Pripomienka'),
   'ticket.converted': pub(z.object({ from: str, to: str }), 'Ticket type changed', 'Typ tiketu zmenený'),
+  'ticket.merged': pub(z.object({ targetId: str, targetNumber: num, note: optStr }), 'Merged into another ticket', 'Zlúčený do iného tiketu', show('note')),
+  'ticket.duplicate_merged': pub(z.object({ duplicateId: str, duplicateNumber: num }), 'Duplicate merged into this ticket', 'Duplikát zlúčený do tohto tiketu'),
   'escalation.manual': internal(escalation, 'Escalated', 'Eskalovaný', { figure: 'escalation' }),
   'escalation.handback': internal(escalation, 'Handed back', 'Vrátené na nižšiu úroveň'),
   'escalation.automatic': internal(escalation.extend({ budget: str, dueAt: str }), 'Escalated automatically', 'Automaticky eskalovaný', { figure: 'escalation' }),

@@ -320,6 +320,41 @@ describe('the ticket page', () => {
   });
 });
 
+describe('merging duplicates', () => {
+  test('an agent merges a duplicate into the earlier ticket (EN), both pages link each other, the customer sees it (SK)', async () => {
+    const earlier = await newTicket('user@acme.test', { title: 'Reports are empty since Monday' });
+    const duplicate = await newTicket('user@acme.test', { title: 'No data in the reports' });
+    const agent = await signIn('l1@demo.test');
+    await agent.goto(`${app.baseUrl}/desk/tickets/${duplicate}`);
+    expect(await agent.textContent('#form-merge legend')).toBe('Merge as duplicate');
+    // A number that names no ticket is the field's fault, and what was typed stays.
+    await agent.fill('#merge-targetId', 'T-999999');
+    await agent.fill('#merge-note', 'We are working on it in the earlier ticket.');
+    await submit(agent, 'merge');
+    expect(await agent.getAttribute('#merge-targetId', 'aria-invalid')).toBe('true');
+    expect(await agent.inputValue('#merge-note')).toBe('We are working on it in the earlier ticket.');
+    await agent.fill('#merge-targetId', earlier);
+    await submit(agent, 'merge');
+    await shows(agent, async () => ((await agent.textContent('dd[data-field="duplicateOf"]')) ?? '').trim(), earlier);
+    expect(await agent.locator('#form-merge').count()).toBe(0);
+    expect(await main(agent)).toContain('Merged into another ticket');
+    await shot(agent, '15-merged-duplicate');
+    await agent.goto(`${app.baseUrl}/desk/tickets/${earlier}`);
+    await shows(agent, async () => ((await agent.textContent('dd[data-field="duplicates"]')) ?? '').trim(), duplicate);
+    expect(await main(agent)).toContain('Duplicate merged into this ticket');
+    await agent.context().close();
+
+    const customer = await signIn('user@acme.test', 'sk');
+    await customer.goto(`${app.baseUrl}/portal/tickets/${duplicate}`);
+    expect(((await customer.textContent('#duplicate-of')) ?? '').trim()).toBe(`Duplikát tiketu: ${earlier}`);
+    expect(await main(customer)).toContain('Zlúčený do iného tiketu');
+    expect(await main(customer)).toContain('We are working on it in the earlier ticket.');
+    await customer.setViewportSize({ width: 375, height: 800 });
+    await shot(customer, '16-sk-merged-customer-375');
+    await customer.context().close();
+  });
+});
+
 describe('access', () => {
   test('customers get 403 on staff ticket pages; a desk form without the CSRF token is refused', async () => {
     const number = await newTicket('user@acme.test', { title: 'Access check' });

@@ -103,6 +103,11 @@ const EXPECTED: Record<TicketActionName, { who: ActorKind[]; from: Partial<Recor
     who: ['staff', 'manager'],
     from: { new: 'new', triaged: 'triaged', in_progress: 'in_progress', waiting_on_customer: 'waiting_on_customer' },
   },
+  // A duplicate (open or resolved) is merged by staff into another ticket of the same customer and closes.
+  merge: {
+    who: ['staff', 'manager'],
+    from: { new: 'closed', triaged: 'closed', in_progress: 'closed', waiting_on_customer: 'closed', resolved: 'closed' },
+  },
   'override-priority': {
     who: ['manager'],
     from: { new: 'new', triaged: 'triaged', in_progress: 'in_progress', waiting_on_customer: 'waiting_on_customer', resolved: 'resolved' },
@@ -146,7 +151,7 @@ const ROWS: Row[] = TICKET_ACTIONS.flatMap((action) =>
 describe('checkTransition: every action × status × actor', () => {
   test('the table covers every combination exactly once', () => {
     expect(ROWS).toHaveLength(TICKET_ACTIONS.length * TICKET_STATUSES.length * ACTORS.length);
-    expect(ROWS).toHaveLength(26 * 7 * 4); // 11 lifecycle + 7 defect + 5 change-request + 3 problem actions
+    expect(ROWS).toHaveLength(27 * 7 * 4); // 12 lifecycle (with merge) + 7 defect + 5 change-request + 3 problem actions
     expect(Object.keys(EXPECTED).sort()).toEqual([...TICKET_ACTIONS].sort());
   });
 

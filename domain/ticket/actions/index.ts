@@ -20,6 +20,7 @@ import { escalate } from './escalate';
 import { implement } from './implement';
 import { linkIncident, unlinkIncident } from './link-incident';
 import { markNotReproducible } from './mark-not-reproducible';
+import { merge } from './merge';
 import { overridePriority } from './override-priority';
 import { recordWorkaround } from './record-workaround';
 import { rejectDefect } from './reject-defect';
@@ -47,6 +48,7 @@ export const ACTIONS = {
   close,
   cancel,
   escalate,
+  merge,
   'override-priority': overridePriority,
   'start-reproduction': startReproduction,
   'confirm-defect': confirmDefect,
