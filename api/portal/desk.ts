@@ -241,7 +241,8 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
     const typedNames = failed ? failed.form.fields.filter((fd) => fd.kind === 'textarea' || fd.kind === 'text').map((fd) => fd.name) : ['body', 'note'];
     const typed = stillOffered ? [] : typedNames.map((n) => state.values?.[n]).filter((x): x is string => typeof x === 'string' && x.trim() !== '');
     const failedLegend = failed ? textOr(`desk.a.${failed.form.id}`, textOr(`desk.${failed.form.id === 'comment' ? 'publicComment' : failed.form.id === 'note' ? 'internalNote' : failed.form.id}`, (ACTIONS[failed.action] as ActionDefinition).label[v.lang])) : null;
-    const events = (await timeline(t.id, v, false)).map((e) => ({ ...e, body: e.body ?? eventSummary(e.data) }));
+    // The event's own details are listed under it; the summary is for events that have none.
+    const events = (await timeline(t.id, v, false)).map((e) => ({ ...e, body: e.body ?? (e.details.length ? null : eventSummary(e.data)) }));
     page(
       res,
       'desk-ticket',

@@ -86,3 +86,34 @@ describe('TicketModel', () => {
     expect(m.pending.find((e) => e.type === 'ticket.resolved')?.data).toMatchObject({ abandoned: true });
   });
 });
+
+describe('merge in the model', () => {
+  const TARGET = { targetId: '00000000-0000-4000-8000-0000000000d1', targetNumber: 41 };
+  it('closes the duplicate, stops its clocks and tells the target once; the target takes the news once', () => {
+    const { m, input } = model();
+    m.apply(req('merge', staff, { ...TARGET, note: 'same outage' }), at(1));
+    expect(m.data.status).toBe('closed');
+    expect(m.data.links?.duplicateOf).toEqual({ id: TARGET.targetId, number: 41 });
+    expect(m.data.clocks.resolution.runningSince).toBeNull();
+    expect(m.dueTimers()).toEqual([]);
+    const out = m.takeOutgoing();
+    expect(out).toEqual([{ channel: 'ticket', ticketNumber: 41, news: { action: 'merge', payload: { duplicateId: input.ticketId, duplicateNumber: input.number } } }]);
+
+    const target = model().m;
+    expect(target.ticketNews(out[0].news as never, at(1))).toBe(true);
+    expect(target.ticketNews(out[0].news as never, at(2))).toBe(false); // a redelivery changes nothing
+    expect(target.data.links?.duplicates).toEqual([{ id: input.ticketId, number: input.number }]);
+    expect(target.pending.filter((e) => e.type === 'ticket.duplicate_merged')).toHaveLength(1);
+    // Malformed news, or news for an action that sends none, is ignored.
+    expect(target.ticketNews({ action: 'merge', payload: { duplicateId: 7 } } as never, at(3))).toBe(false);
+    expect(target.ticketNews({ action: 'resolve', payload: {} } as never, at(3))).toBe(false);
+  });
+
+  it('refuses merging into itself and customers merging, changing nothing', () => {
+    const { m, input, customer } = model();
+    const seq = m.data.seq;
+    expect(() => m.apply(req('merge', staff, { targetId: input.ticketId, targetNumber: input.number }), at(1))).toThrow(/cannot be merged into itself/);
+    expect(() => m.apply(req('merge', customer, TARGET), at(1))).toThrow(/merge is not allowed for customers/);
+    expect(m.data.seq).toBe(seq);
+  });
+});
