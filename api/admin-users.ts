@@ -16,7 +16,7 @@ import { freeText, ianaTimeZone as timeZone, parseInput } from './validation';
 
 const uuid = z.string().uuid('must be a UUID');
 const level = z.enum(['L1', 'L2', 'L3']);
-const levels = z.array(level).max(3).refine((l) => new Set(l).size === l.length, 'must not repeat a level');
+const levels = z.array(level).max(3).refine((l) => new Set(l).size === l.length, 'must not repeat a level').meta({ uniqueItems: true });
 
 export const userIdParam = z.strictObject({ id: uuid });
 export const listUsersQuerySchema = z.strictObject({
@@ -35,6 +35,7 @@ const userFields = {
     .array(uuid)
     .max(50)
     .refine((l) => new Set(l).size === l.length, 'must not repeat a business line')
+    .meta({ uniqueItems: true })
     .optional(),
   language: z.enum(['en', 'sk']).optional(),
   timeZone: timeZone.optional(),

@@ -63,11 +63,15 @@ export const listTicketsQuerySchema = z.strictObject({
 });
 
 export const eventsQuerySchema = z.strictObject({
-  afterSeq: z.coerce.number().int().min(0).default(0),
+  // ticket_events.seq is a PostgreSQL integer: a larger afterSeq is refused here, not by the database (a 500).
+  afterSeq: z.coerce.number().int().min(0).max(2_147_483_647).default(0),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-export const ticketIdParamSchema = z.strictObject({ id: z.string().min(1).max(64) });
+/** A ticket by its UUID or its number (T-000123, or just 123), as db/tickets findTicket reads it. */
+export const ticketIdParamSchema = z.strictObject({
+  id: z.string().regex(/^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[Tt]-\d{1,15}|\d{1,15})$/, 'must be a ticket UUID or number such as T-000123'),
+});
 
 export interface TicketsRouterDeps {
   db: Db;

@@ -16,16 +16,28 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
   );
 }
 
-/** Free text as people type it: trimmed, bounded, and without NUL (PostgreSQL cannot store it). */
+/** What String.prototype.trim() removes, spelled out so the published pattern means the same in every regex dialect. */
+const TRIMMED = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+export const NOT_BLANK = new RegExp(`[^${TRIMMED}]`);
+// eslint-disable-next-line no-control-regex -- refusing NUL is the point
+export const NO_NUL = /^[^\u0000]*$/;
+
+/**
+ * Free text as people type it: bounded as sent, trimmed, not blank, and without NUL (PostgreSQL cannot store it).
+ * Each rule is a length or a pattern, so the OpenAPI document states exactly what is accepted.
+ */
 export const freeText = (max: number) =>
   z
     .string()
-    .trim()
-    .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
+    .regex(NOT_BLANK, 'must not be empty')
+    .regex(NO_NUL, 'must not contain NUL characters')
+    .trim();
 
-/** An IANA time zone this runtime knows (Intl refuses unknown ones). */
+/** The canonical IANA names this runtime knows; the document lists them. */
+export const CANONICAL_TIME_ZONES = [...new Set(['UTC', ...Intl.supportedValuesOf('timeZone')])];
+
+/** An IANA time zone this runtime knows (Intl refuses unknown ones); links such as Europe/Kyiv are accepted too. */
 export const ianaTimeZone = z
   .string()
   .max(64)
@@ -36,10 +48,12 @@ export const ianaTimeZone = z
     } catch {
       return false;
     }
-  }, 'must be an IANA time zone, e.g. Europe/Bratislava');
+  }, 'must be an IANA time zone, e.g. Europe/Bratislava')
+  .meta({ enum: CANONICAL_TIME_ZONES, description: 'IANA time zone; the canonical names are listed, links such as Europe/Kyiv are accepted as well' });
 
-/** A real calendar date YYYY-MM-DD (2026-02-31 is refused here, not by PostgreSQL). */
+/** A real calendar date YYYY-MM-DD (2026-02-31 is refused here, not by PostgreSQL, and so is year 0000, which it lacks). */
 export const calendarDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(d)) && new Date(d).toISOString().startsWith(d), 'is not a calendar date');
+  .pipe(z.iso.date('is not a calendar date').regex(/^(?!0000)/, 'is not a calendar date'))
+  .meta({ format: 'date' });
