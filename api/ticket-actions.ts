@@ -47,7 +47,8 @@ export const ACTION_SCHEMAS = {
   'schedule-fix': z.strictObject({ releaseVersion: z.string().regex(RELEASE_VERSION, 'must be a release version such as 4.2.0') }),
   'confirm-fix': z
     .strictObject({ accepted: z.boolean().default(true), reason: reason.optional() })
-    .refine((c) => c.accepted || c.reason, { message: 'is required when the fix is not accepted', path: ['reason'] }),
+    .refine((c) => c.accepted || c.reason, { message: 'is required when the fix is not accepted', path: ['reason'] })
+    .meta({ anyOf: [{ properties: { accepted: { const: true } } }, { required: ['reason'] }] }),
   assess: z.strictObject({ effort: freeText(100), risk: z.enum(['low', 'medium', 'high']), assessment: freeText(10_000) }),
   approve: z.strictObject({ note: freeText(2000).optional() }),
   reject: z.strictObject({ reason }),
