@@ -511,7 +511,8 @@ function successResponse(op: Operation): Record<string, unknown> {
 /** Every path the API serves → the methods it answers (for 405 and its Allow header). */
 export function allowedMethods(): Map<string, string[]> {
   const m = new Map<string, string[]>();
-  for (const op of OPERATIONS) m.set(op.path, [...(m.get(op.path) ?? []), op.method.toUpperCase()]);
+  const order = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+  for (const op of OPERATIONS) m.set(op.path, [...(m.get(op.path) ?? []), op.method.toUpperCase()].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
   return m;
 }
 

@@ -21,7 +21,7 @@ describe('answers match the documented response schemas', () => {
   let ticketId: string;
   beforeAll(async () => {
     app = await startTestApp();
-    staff = await app.login('manager@demo.test');
+    staff = await app.login('admin@demo.test');
     customer = await app.login('user@acme.test');
     const t = await app.request('POST', '/api/v1/tickets', { token: customer, body: { title: 'Schema', description: 'd', type: 'incident', impact: 'medium', urgency: 'high' } });
     expect(t.status).toBe(201);
