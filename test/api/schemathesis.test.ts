@@ -77,8 +77,10 @@ describe('Schemathesis against /api/v1/openapi.json', () => {
       String(SEED),
       '--phases',
       'examples,coverage,fuzzing,stateful',
+      // One worker: the same seed gives the same run, and CPython 3.11.7's ast is not thread-safe (python/cpython#106905),
+      // which Hypothesis trips over now and then with two.
       '--workers',
-      '2',
+      '1',
       '--generation-database',
       'none',
       '--report',
