@@ -12,7 +12,7 @@ import { COVERAGES, PRIORITIES, TARGET_KINDS, type Contract } from '../domain/pl
 import { principal } from './auth';
 import { badRequest, forbidden, notFound } from './errors';
 import { idempotentCreate } from './idempotency';
-import { calendarDay, parseInput } from './validation';
+import { calendarDay, freeText, ianaTimeZone, parseInput } from './validation';
 
 const target = z.strictObject({ ms: z.number().int().positive('must be a positive number of milliseconds').max(10 * 365 * 24 * 3600 * 1000), coverage: z.enum(COVERAGES) }).nullable();
 const targetsRow = z.strictObject(Object.fromEntries(TARGET_KINDS.map((k) => [k, target.optional()])) as Record<(typeof TARGET_KINDS)[number], z.ZodOptional<typeof target>>);
@@ -20,10 +20,33 @@ export const partialTargetsSchema = z.strictObject(Object.fromEntries(PRIORITIES
 const levelBudgets = z.strictObject({ L1: z.number().gt(0).lt(1), L2: z.number().gt(0).lt(1) }).refine((b) => b.L1 < b.L2, { message: 'L1 must be below L2 (budgets are cumulative)' });
 const threshold = z.number().gt(0, 'must be above 0').lt(1, 'must be below 1');
 const day = calendarDay;
-const idParam = z.strictObject({ id: z.string().min(1).max(64) });
+export const planIdParam = z.strictObject({ id: z.string().min(1).max(64) });
+export const calendarIdParam = z.strictObject({ id: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be lowercase letters, digits and dashes') });
+export const contractIdParam = z.strictObject({ id: z.string().uuid('must be a UUID') });
+export const contractsQuerySchema = z.strictObject({ customerId: z.string().uuid('must be a UUID').optional() });
+
+const wallTime = (endOfDay: boolean) =>
+  z.string().regex(endOfDay ? /^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/ : /^(?:[01]\d|2[0-3]):[0-5]\d$/, endOfDay ? 'must be a wall time HH:MM 00:00–24:00' : 'must be a wall time HH:MM 00:00–23:59');
+const workingInterval = z.strictObject({ start: wallTime(false), end: wallTime(true).describe('end <= start: the interval runs past midnight') });
+const year = z.number().int().min(1).max(9999);
+const holidayYears = { fromYear: year.optional(), toYear: year.optional(), suspendedYears: z.array(year).max(100).optional() };
+const holidayRule = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('fixed'), date: calendarDay, name: freeText(200) }),
+  z.strictObject({ kind: z.literal('yearly'), month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31), name: freeText(200), ...holidayYears }),
+  z.strictObject({ kind: z.literal('easter'), offsetDays: z.number().int().min(-366).max(366).describe('-2 Good Friday, +1 Easter Monday'), name: freeText(200), ...holidayYears }),
+]);
+/** The shape of a calendar; domain/calendar validateCalendar then checks what a schema cannot (overlaps, an open weekday). */
+export const calendarBodySchema = z.strictObject({
+  name: freeText(200),
+  timeZone: ianaTimeZone,
+  week: z
+    .strictObject(Object.fromEntries(['1', '2', '3', '4', '5', '6', '7'].map((d) => [d, z.array(workingInterval).max(10).optional()])) as Record<'1' | '2' | '3' | '4' | '5' | '6' | '7', z.ZodOptional<z.ZodArray<typeof workingInterval>>>)
+    .describe('ISO weekday 1 (Monday) … 7 (Sunday) → working intervals'),
+  holidays: z.array(holidayRule).max(200),
+});
 
 export const planUpdateSchema = z.strictObject({
-  name: z.string().trim().min(1).max(100).optional(),
+  name: freeText(100).optional(),
   channels: z.array(z.enum(['portal', 'docs', 'phone', 'email'])).min(1).optional(),
   businessCalendarId: z.string().min(1).max(64).optional(),
   targets: partialTargetsSchema.optional(),
@@ -34,7 +57,7 @@ export const planUpdateSchema = z.strictObject({
 export const contractSchema = z
   .strictObject({
     customerId: z.string().uuid('must be a UUID'),
-    name: z.string().trim().min(1).max(200),
+    name: freeText(200),
     validFrom: day,
     validTo: day.nullable().optional(),
     targets: partialTargetsSchema.default({}),
@@ -95,7 +118,7 @@ export function createSlaAdminRouter(deps: { db: Db }): Router {
   });
   r.put('/plans/:id', async (req, res) => {
     requireRole(res, 'admin');
-    const { id } = parseInput(idParam, req.params, 'params');
+    const { id } = parseInput(planIdParam, req.params, 'params');
     const body = parseInput(planUpdateSchema, req.body, 'body');
     const current = await getPlan(db, id);
     if (!current) throw notFound('Plan');
@@ -122,9 +145,9 @@ export function createSlaAdminRouter(deps: { db: Db }): Router {
   });
   r.put('/calendars/:id', async (req, res) => {
     requireRole(res, 'admin');
-    const { id } = parseInput(idParam, req.params, 'params');
-    if (!/^[a-z0-9-]{1,64}$/.test(id)) throw badRequest([{ field: 'params.id', message: 'must be lowercase letters, digits and dashes' }]);
-    const checked = validateCalendar({ ...(req.body ?? {}), id });
+    const { id } = parseInput(calendarIdParam, req.params, 'params');
+    const body = parseInput(calendarBodySchema, req.body, 'body');
+    const checked = validateCalendar({ ...body, id });
     if (!checked.ok) throw badRequest(checked.errors.map((e) => ({ field: `body.${e.path}`, message: e.message })));
     const c = checked.calendar;
     await db('calendars')
@@ -136,7 +159,7 @@ export function createSlaAdminRouter(deps: { db: Db }): Router {
 
   r.get('/contracts', async (req, res) => {
     requireRole(res, 'admin', 'manager');
-    const q = parseInput(z.strictObject({ customerId: z.string().uuid().optional() }), req.query, 'query');
+    const q = parseInput(contractsQuerySchema, req.query, 'query');
     res.json({ items: await listContracts(db, { customerId: q.customerId }), nextCursor: null });
   });
   r.post('/contracts', idempotentCreate(db), async (req, res) => {
@@ -146,7 +169,7 @@ export function createSlaAdminRouter(deps: { db: Db }): Router {
   });
   r.put('/contracts/:id', async (req, res) => {
     const actor = requireRole(res, 'admin');
-    const { id } = parseInput(z.strictObject({ id: z.string().uuid('must be a UUID') }), req.params, 'params');
+    const { id } = parseInput(contractIdParam, req.params, 'params');
     res.json(await saveContract(db, actor, parseInput(contractSchema, req.body, 'body'), id));
   });
   return r;

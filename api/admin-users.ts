@@ -19,7 +19,7 @@ import { freeText, ianaTimeZone as timeZone, parseInput } from './validation';
 
 const uuid = z.string().uuid('must be a UUID');
 const level = z.enum(SUPPORT_LEVELS);
-const levels = z.array(level).max(SUPPORT_LEVELS.length).refine((l) => new Set(l).size === l.length, 'must not repeat a level');
+const levels = z.array(level).max(SUPPORT_LEVELS.length).refine((l) => new Set(l).size === l.length, 'must not repeat a level').meta({ uniqueItems: true });
 
 export const userIdParam = z.strictObject({ id: uuid });
 export const listUsersQuerySchema = z.strictObject({
@@ -38,6 +38,7 @@ const userFields = {
     .array(uuid)
     .max(50)
     .refine((l) => new Set(l).size === l.length, 'must not repeat a business line')
+    .meta({ uniqueItems: true })
     .optional(),
   language: z.enum(LANGUAGES).optional(),
   timeZone: timeZone.optional(),

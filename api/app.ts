@@ -1,17 +1,17 @@
 /** The HTTP application: JSON API under /api/v1, health and metrics at the root. */
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connection';
 import { authenticate, createAuthRouter, createLoginLimiter } from './auth';
-import { errorHandler, notFoundHandler } from './errors';
+import { errorHandler, notFoundHandler, ProblemError, sendProblem } from './errors';
 import { createHealthRouter } from './health';
 import { createApiMetrics, httpMetricsMiddleware, type ApiMetrics } from './metrics';
 import { createTicketsRouter } from './tickets';
 import { createTicketActionsRouter } from './ticket-actions';
 import { createSlaRouter } from './sla';
 import { createSlaAdminRouter } from './admin-sla';
-import { buildOpenApi } from './openapi';
+import { allowedMethods, buildOpenApi } from './openapi';
 import { createCustomersRouter } from './admin-customers';
 import { createUsersRouter } from './admin-users';
 import { createNotificationsRouter } from './notifications';
@@ -44,6 +44,32 @@ export interface AppDeps {
 /** The signing secret when none is given (development and tests; scripts/config.ts requires AUTH_SECRET in production). */
 export const DEV_AUTH_SECRET = 'ticketflow-development-secret-not-for-production';
 
+/** The JSON API reads JSON only: a body of another type is refused (415) rather than ignored. The portal's forms are not under /api. */
+const requireJsonBody: RequestHandler = (req, res, next) => {
+  const length = Number(req.get('content-length') ?? 0);
+  const hasBody = req.get('transfer-encoding') !== undefined || length > 0;
+  if (!hasBody || req.is('application/json')) return next();
+  sendProblem(res, new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'The request body must be application/json'), req.originalUrl);
+};
+
+/**
+ * A documented path asked with a method it does not answer: 405 with the methods it does (from the document's
+ * operations, the one list of what is served). Unknown paths fall through to 404.
+ */
+function methodNotAllowed(paths: Map<string, string[]>): RequestHandler {
+  const templates = [...paths].map(([path, methods]) => ({
+    re: new RegExp(`^${path.replace(/[.+]/g, '\\$&').replace(/\{\w+\}/g, '[^/]+')}/?$`),
+    methods: [...methods, ...(methods.includes('GET') ? ['HEAD'] : [])],
+    allow: [...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', '),
+  }));
+  return (req, res, next) => {
+    const known = templates.find((t) => t.re.test(req.path));
+    if (!known || known.methods.includes(req.method)) return next();
+    res.set('Allow', known.allow);
+    sendProblem(res, new ProblemError(405, 'method-not-allowed', 'Method not allowed', `${req.method} is not supported here; use ${known.allow}`), req.originalUrl);
+  };
+}
+
 export function createApp(deps: AppDeps): Express {
   const metrics = deps.metrics ?? createApiMetrics(deps.db);
   const app = express();
@@ -68,6 +94,7 @@ export function createApp(deps: AppDeps): Express {
   api.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
+  api.use(requireJsonBody);
   api.use(express.json({ limit: '256kb', strict: true }));
   api.use(authenticate(deps.db));
   api.use(writeRateLimit(deps.writesPerMinute ?? DEFAULT_WRITES_PER_MINUTE));
@@ -88,6 +115,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(createDashboardRouter({ db: deps.db }));
   api.use(createKbRouter({ db: deps.db }));
   app.use('/api/v1', api);
+  app.use(methodNotAllowed(allowedMethods()));
   // The server-rendered portal at the root (SPEC §10); its pages are not part of the JSON API.
   app.use(createPortalRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, log: deps.log, secureCookies: publicUrl.startsWith('https:'), publicUrl, loginLimiter, authSecret: deps.authSecret ?? DEV_AUTH_SECRET, writesPerMinute: deps.writesPerMinute ?? DEFAULT_WRITES_PER_MINUTE }));
 

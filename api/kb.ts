@@ -14,23 +14,18 @@ import { badRequest, conflict, forbidden, notFound } from './errors';
 import { idempotentCreate } from './idempotency';
 import { renderMarkdown } from './markdown';
 import { RELEASE_VERSION } from './ticket-actions';
-import { freeText, parseInput } from './validation';
+import { freeText, NO_NUL, NOT_BLANK, parseInput } from './validation';
 
 const uuid = z.string().uuid('must be a UUID');
 const moduleId = z.string().regex(/^[a-z0-9_-]{1,50}$/, 'must be a module id');
-const noNul = (s: string) => !s.includes('\u0000');
 /** Markdown as written: not trimmed (leading spaces mean something), but not blank either. */
-const markdownBody = z
-  .string()
-  .max(100_000, 'must be at most 100000 characters')
-  .refine((s) => s.trim().length > 0, 'must not be empty')
-  .refine(noNul, 'must not contain NUL characters');
+const markdownBody = z.string().max(100_000, 'must be at most 100000 characters').regex(NOT_BLANK, 'must not be empty').regex(NO_NUL, 'must not contain NUL characters');
 const versions = z.array(z.string().regex(RELEASE_VERSION, 'must be a version such as 4.2 or 4.2.0')).max(50, 'at most 50 versions');
 
 export const kbArticleParams = z.strictObject({ id: uuid });
 export const listKbArticlesQuery = z
   .strictObject({
-    q: z.string().trim().max(200, 'must be at most 200 characters').refine(noNul, 'must not contain NUL characters').optional().describe('Full-text search, accents ignored; results by relevance'),
+    q: z.string().max(200, 'must be at most 200 characters').regex(NO_NUL, 'must not contain NUL characters').trim().optional().describe('Full-text search, accents ignored; results by relevance'),
     language: z.enum(LANGUAGES).optional(),
     kind: z.enum(KB_KINDS).optional(),
     moduleId: moduleId.optional(),

@@ -52,7 +52,7 @@ const noBody = z.strictObject({});
 
 export const notificationPreferencesSchema = z.strictObject({
   email: z
-    .record(z.string().max(100), z.boolean('must be true or false'))
+    .record(z.string().max(100).meta({ enum: [...TEMPLATE_IDS] }), z.boolean('must be true or false'))
     .refine((m) => Object.keys(m).length <= TEMPLATE_IDS.length, `must name at most ${TEMPLATE_IDS.length} templates`)
     .describe('template id → send (true) or not (false); templates left out keep their setting'),
 });

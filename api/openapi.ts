@@ -1,50 +1,89 @@
 /**
- * OpenAPI 3.1 document generated from the same zod schemas the routes validate with (zod → JSON Schema 2020-12,
- * which OpenAPI 3.1 uses as is). A test walks the express app and fails if a route is missing here.
+ * The OpenAPI 3.1 document, generated: parameters and request bodies from the zod schemas the routes validate with,
+ * answers from api/responses.ts, one operation per ticket action from the action registry (zod → JSON Schema 2020-12,
+ * which OpenAPI 3.1 uses as is). Nothing in it is written by hand twice: a test walks the express app and fails if
+ * a route is missing here, and API tests parse real answers with the response schemas.
  */
 import { z } from 'zod';
-import { acceptInvitationSchema, tokenRequestSchema } from './auth';
-import { businessLineSchema, customerUpdateSchema, listPageQuery, moduleLicenceSchema, newCustomerSchema, newModuleSchema } from './admin-customers';
+import { acceptInvitationSchema, CSRF_HEADER, SESSION_COOKIE, tokenRequestSchema } from './auth';
+import { businessLineParams, businessLineSchema, customerIdParam, customerUpdateSchema, listPageQuery, moduleLicenceParams, moduleLicenceSchema, newCustomerSchema, newModuleSchema } from './admin-customers';
 import { caughtMailQuerySchema } from './caught-mail';
 import { dashboardQuerySchema } from './dashboard';
-import { kbArticleQuery, kbArticleUpdateSchema, kbRevisionsQuery, listKbArticlesQuery, newKbArticleSchema } from './kb';
-import { listReleasesQuery, moveReleaseSchema, newReleaseSchema } from './releases';
-import { inviteUserSchema, listUsersQuerySchema, userUpdateSchema } from './admin-users';
-import { feedQuerySchema, notificationPreferencesSchema, satisfactionSchema } from './notifications';
-import { contractSchema, planUpdateSchema } from './admin-sla';
+import { kbArticleParams, kbArticleQuery, kbArticleUpdateSchema, kbRevisionsQuery, listKbArticlesQuery, newKbArticleSchema } from './kb';
+import { listReleasesQuery, moveReleaseSchema, newReleaseSchema, releaseParams } from './releases';
+import { inviteUserSchema, listUsersQuerySchema, userIdParam, userUpdateSchema } from './admin-users';
+import { feedQuerySchema, notificationIdParam, notificationPreferencesSchema, satisfactionSchema } from './notifications';
+import { calendarBodySchema, calendarIdParam, contractIdParam, contractSchema, contractsQuerySchema, planIdParam, planUpdateSchema } from './admin-sla';
 import { slaPreviewQuerySchema } from './sla';
-import { ACTION_SCHEMAS, commentBodySchema } from './ticket-actions';
+import { commentBodySchema } from './ticket-actions';
 import { eventsQuerySchema, listTicketsQuerySchema, newTicketSchema } from './tickets';
-import { idempotencyHeadersSchema } from './validation';
-import { TICKET_ACTIONS } from '../domain/ticket/actions';
+import { idempotencyHeadersSchema, ticketIdParamSchema } from './validation';
+import { ACTIONS, TICKET_ACTIONS, type ActionDefinition } from '../domain/ticket/actions';
+import * as R from './responses';
 
-interface Operation {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** A documented operation; the statuses it can answer are derived from what it takes (see statusesOf). */
+export interface Operation {
+  operationId: string;
+  method: Method;
   path: string; // OpenAPI form: /api/v1/tickets/{id}
   summary: string;
   tag: string;
+  /** false: no sign-in needed (a bad bearer token is still refused with 401). */
   auth?: boolean;
+  params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
   headers?: z.ZodObject;
   ok?: number;
+  /** The success answer: a schema of api/responses.ts, or no content. */
+  response?: z.ZodType | 'none' | 'text' | 'document';
+  /** Statuses beyond the derived ones (e.g. 404 for a reference in the query, 503 when Temporal does not answer). */
+  also?: number[];
+  /** The success answer sets Location (resources created). */
+  location?: boolean;
+  links?: Record<string, { operationId: string; parameters: Record<string, string> }>;
 }
 
-const calendarBody = z.object({
-  name: z.string(),
-  timeZone: z.string().describe('IANA time zone, e.g. Europe/Bratislava'),
-  week: z.record(z.string(), z.array(z.object({ start: z.string(), end: z.string() }))).describe('ISO weekday 1–7 → working intervals HH:MM'),
-  holidays: z.array(z.record(z.string(), z.unknown())),
-});
+/** The ticket actions as the document sees them; the one place that reads the action registry. */
+export function actionOperations(): Operation[] {
+  const registry = TICKET_ACTIONS.map((name) => ({ name, def: ACTIONS[name] as ActionDefinition }));
+  return registry.map(({ name, def }) => ({
+    operationId: `runTicketAction${name.replace(/(^|-)(\w)/g, (_m, _dash, c: string) => c.toUpperCase())}`,
+    method: 'post',
+    path: `/api/v1/tickets/{id}/actions/${name}`,
+    summary: `${def.summary}. Roles: ${def.roles.join(', ')} (403 for others); 409 when not allowed now: ${def.why}`,
+    tag: 'ticket actions',
+    params: ticketIdParamSchema,
+    body: def.input,
+    headers: idempotencyHeadersSchema,
+    response: R.TicketActionResult,
+    also: [503],
+  }));
+}
+
+/** Links from the answer that creates a ticket to every operation that reads or acts on it (stateful testing). */
+const ticketLinks = (): Operation['links'] =>
+  Object.fromEntries(
+    ['getTicket', 'listTicketEvents', 'getTicketWorkflow', 'createTicketComment', ...actionOperations().map((o) => o.operationId)].map((operationId) => [
+      operationId,
+      { operationId, parameters: { id: '$response.body#/id' } },
+    ]),
+  );
+const linksTo = (ids: string[], parameters: Record<string, string>): Operation['links'] => Object.fromEntries(ids.map((operationId) => [operationId, { operationId, parameters }]));
+
+const noBody = z.strictObject({});
 
 export const OPERATIONS: Operation[] = [
-  { method: 'get', path: '/healthz', summary: 'Process is up', tag: 'operations', auth: false },
-  { method: 'get', path: '/readyz', summary: 'PostgreSQL and Temporal are reachable', tag: 'operations', auth: false },
-  { method: 'get', path: '/metrics', summary: 'Prometheus metrics', tag: 'operations', auth: false },
-  { method: 'get', path: '/api/v1/openapi.json', summary: 'This document', tag: 'operations', auth: false },
-  { method: 'post', path: '/api/v1/auth/token', summary: 'Exchange email and password for a bearer token', tag: 'auth', auth: false, body: tokenRequestSchema, ok: 201 },
-  { method: 'delete', path: '/api/v1/auth/token', summary: 'Revoke the bearer token used', tag: 'auth', ok: 204 },
+  { operationId: 'getHealth', method: 'get', path: '/healthz', summary: 'Process is up', tag: 'operations', auth: false, response: R.Health },
+  { operationId: 'getReadiness', method: 'get', path: '/readyz', summary: 'PostgreSQL and Temporal are reachable (503 when not)', tag: 'operations', auth: false, response: R.Readiness, also: [503] },
+  { operationId: 'getMetrics', method: 'get', path: '/metrics', summary: 'Prometheus metrics', tag: 'operations', auth: false, response: 'text' },
+  { operationId: 'getOpenApiDocument', method: 'get', path: '/api/v1/openapi.json', summary: 'This document', tag: 'operations', auth: false, response: 'document' },
+  { operationId: 'createToken', method: 'post', path: '/api/v1/auth/token', summary: 'Exchange email and password for a bearer token', tag: 'auth', auth: false, body: tokenRequestSchema, ok: 201, response: R.Token },
+  { operationId: 'revokeToken', method: 'delete', path: '/api/v1/auth/token', summary: 'Revoke the bearer token used', tag: 'auth', ok: 204, response: 'none' },
   {
+    operationId: 'createSession',
     method: 'post',
     path: '/api/v1/auth/session',
     summary: 'Browser sign-in: sets the httpOnly session cookie and returns the CSRF token writes must send in X-CSRF-Token',
@@ -52,146 +91,500 @@ export const OPERATIONS: Operation[] = [
     auth: false,
     body: tokenRequestSchema,
     ok: 201,
+    response: R.Session,
   },
-  { method: 'delete', path: '/api/v1/auth/session', summary: 'Browser sign-out (revokes the session, clears the cookie)', tag: 'auth', auth: false, ok: 204 },
-  { method: 'get', path: '/api/v1/auth/me', summary: 'The signed-in user (and the CSRF token for a browser session)', tag: 'auth' },
-  { method: 'post', path: '/api/v1/auth/invitations/accept', summary: 'Set the password of an invited user (one-use token from the invitation)', tag: 'auth', auth: false, body: acceptInvitationSchema, ok: 204 },
-  { method: 'post', path: '/api/v1/tickets', summary: 'Create a ticket (starts its workflow)', tag: 'tickets', body: newTicketSchema, headers: idempotencyHeadersSchema, ok: 201 },
-  { method: 'get', path: '/api/v1/tickets', summary: 'List tickets visible to the caller', tag: 'tickets', query: listTicketsQuerySchema },
-  { method: 'get', path: '/api/v1/tickets/{id}', summary: 'One ticket (staff also get the live workflow state)', tag: 'tickets' },
-  { method: 'get', path: '/api/v1/tickets/{id}/events', summary: 'Audit timeline (customers: public events only)', tag: 'tickets', query: eventsQuerySchema },
-  { method: 'get', path: '/api/v1/tickets/{id}/workflow', summary: 'Live workflow state', tag: 'tickets' },
+  { operationId: 'deleteSession', method: 'delete', path: '/api/v1/auth/session', summary: 'Browser sign-out (revokes the session, clears the cookie)', tag: 'auth', auth: false, ok: 204, response: 'none' },
+  { operationId: 'getMe', method: 'get', path: '/api/v1/auth/me', summary: 'The signed-in user (and the CSRF token for a browser session)', tag: 'auth', response: R.Me },
   {
+    operationId: 'acceptInvitation',
     method: 'post',
-    path: '/api/v1/tickets/{id}/actions/{action}',
-    summary: `Run an action (${TICKET_ACTIONS.join(', ')}); 409 when not allowed now`,
-    tag: 'tickets',
-    body: z.union(Object.values(ACTION_SCHEMAS) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]),
-    headers: idempotencyHeadersSchema,
+    path: '/api/v1/auth/invitations/accept',
+    summary: 'Set the password of an invited user (one-use token from the invitation)',
+    tag: 'auth',
+    auth: false,
+    body: acceptInvitationSchema,
+    ok: 204,
+    response: 'none',
   },
-  { method: 'post', path: '/api/v1/tickets/{id}/comments', summary: 'Comment (public or internal)', tag: 'tickets', body: commentBodySchema, headers: idempotencyHeadersSchema, ok: 201 },
-  { method: 'get', path: '/api/v1/sla/preview', summary: 'Deadlines a ticket created at `at` would get', tag: 'sla', query: slaPreviewQuerySchema },
-  { method: 'get', path: '/api/v1/plans', summary: 'Service plans', tag: 'sla' },
-  { method: 'put', path: '/api/v1/plans/{id}', summary: 'Edit a plan (admins; new tickets only)', tag: 'sla', body: planUpdateSchema },
-  { method: 'get', path: '/api/v1/calendars', summary: 'Calendars', tag: 'sla' },
-  { method: 'put', path: '/api/v1/calendars/{id}', summary: 'Create or replace a calendar (admins)', tag: 'sla', body: calendarBody },
-  { method: 'get', path: '/api/v1/contracts', summary: 'Contracts (admins, managers)', tag: 'sla', query: z.object({ customerId: z.string().uuid().optional() }) },
-  { method: 'post', path: '/api/v1/contracts', summary: 'Record a contract (admins)', tag: 'sla', body: contractSchema, headers: idempotencyHeadersSchema, ok: 201 },
-  { method: 'put', path: '/api/v1/contracts/{id}', summary: 'Edit a contract (admins; new tickets only)', tag: 'sla', body: contractSchema },
-  { method: 'get', path: '/api/v1/customers', summary: 'Customers (a customer sees its own organisation)', tag: 'customers', query: listPageQuery },
-  { method: 'post', path: '/api/v1/customers', summary: 'Create a customer (admins)', tag: 'customers', body: newCustomerSchema, headers: idempotencyHeadersSchema, ok: 201 },
-  { method: 'get', path: '/api/v1/customers/{id}', summary: 'One customer with business lines and licensed modules', tag: 'customers' },
-  { method: 'patch', path: '/api/v1/customers/{id}', summary: 'Edit a customer (admins)', tag: 'customers', body: customerUpdateSchema },
-  { method: 'post', path: '/api/v1/customers/{id}/business-lines', summary: 'Add a business line (admins)', tag: 'customers', body: businessLineSchema, headers: idempotencyHeadersSchema, ok: 201 },
-  { method: 'patch', path: '/api/v1/customers/{id}/business-lines/{lineId}', summary: 'Rename a business line (admins)', tag: 'customers', body: businessLineSchema },
-  { method: 'put', path: '/api/v1/customers/{id}/modules/{moduleId}', summary: 'License a module to a customer (admins)', tag: 'customers', body: moduleLicenceSchema },
-  { method: 'delete', path: '/api/v1/customers/{id}/modules/{moduleId}', summary: 'Withdraw a module licence (admins)', tag: 'customers', ok: 204 },
-  { method: 'get', path: '/api/v1/modules', summary: 'The product modules', tag: 'customers' },
-  { method: 'post', path: '/api/v1/modules', summary: 'Add a product module (admins)', tag: 'customers', body: newModuleSchema, headers: idempotencyHeadersSchema, ok: 201 },
-  { method: 'get', path: '/api/v1/users', summary: 'Users (admins: everyone; customer admins: their organisation)', tag: 'users', query: listUsersQuerySchema },
-  { method: 'post', path: '/api/v1/users', summary: 'Invite a user (emails a one-use link to set a password)', tag: 'users', body: inviteUserSchema, headers: idempotencyHeadersSchema, ok: 201 },
-  { method: 'get', path: '/api/v1/users/{id}', summary: 'One user', tag: 'users' },
-  { method: 'patch', path: '/api/v1/users/{id}', summary: 'Change role, levels, business lines, language; disable or enable', tag: 'users', body: userUpdateSchema },
-  { method: 'get', path: '/api/v1/notifications', summary: "The caller's notifications, newest first, with the unread count", tag: 'notifications', query: feedQuerySchema },
-  { method: 'post', path: '/api/v1/notifications/{id}/read', summary: 'Mark one of your notifications read', tag: 'notifications', ok: 204 },
-  { method: 'post', path: '/api/v1/notifications/read-all', summary: 'Mark all your notifications read', tag: 'notifications', ok: 204 },
-  { method: 'get', path: '/api/v1/me/notification-preferences', summary: 'Which e-mails you receive (every template of your role; absent = sent)', tag: 'notifications' },
-  { method: 'put', path: '/api/v1/me/notification-preferences', summary: 'Switch e-mails on or off per template (partial)', tag: 'notifications', body: notificationPreferencesSchema },
   {
+    operationId: 'createTicket',
+    method: 'post',
+    path: '/api/v1/tickets',
+    summary: 'Create a ticket (starts its workflow); a repeated Idempotency-Key answers 200 with the ticket it created',
+    tag: 'tickets',
+    body: newTicketSchema,
+    headers: idempotencyHeadersSchema,
+    ok: 201,
+    response: R.Ticket,
+    location: true,
+    links: ticketLinks(),
+    also: [200, 503],
+  },
+  { operationId: 'listTickets', method: 'get', path: '/api/v1/tickets', summary: 'List tickets visible to the caller, newest first', tag: 'tickets', query: listTicketsQuerySchema, response: R.TicketPage },
+  { operationId: 'getTicket', method: 'get', path: '/api/v1/tickets/{id}', summary: 'One ticket (staff also get the live workflow state)', tag: 'tickets', params: ticketIdParamSchema, response: R.TicketDetail },
+  {
+    operationId: 'listTicketEvents',
+    method: 'get',
+    path: '/api/v1/tickets/{id}/events',
+    summary: 'Audit timeline (customers: public events only)',
+    tag: 'tickets',
+    params: ticketIdParamSchema,
+    query: eventsQuerySchema,
+    response: R.TicketEventPage,
+  },
+  { operationId: 'getTicketWorkflow', method: 'get', path: '/api/v1/tickets/{id}/workflow', summary: 'Live workflow state', tag: 'tickets', params: ticketIdParamSchema, response: R.TicketWorkflow },
+  ...actionOperations(),
+  {
+    operationId: 'createTicketComment',
+    method: 'post',
+    path: '/api/v1/tickets/{id}/comments',
+    summary: 'Comment (public or internal)',
+    tag: 'tickets',
+    params: ticketIdParamSchema,
+    body: commentBodySchema,
+    headers: idempotencyHeadersSchema,
+    ok: 201,
+    response: R.TicketActionResult,
+    also: [503],
+  },
+  { operationId: 'previewSla', method: 'get', path: '/api/v1/sla/preview', summary: 'Deadlines a ticket created at `at` would get', tag: 'sla', query: slaPreviewQuerySchema, response: R.SlaPreview, also: [404] },
+  { operationId: 'listPlans', method: 'get', path: '/api/v1/plans', summary: 'Service plans', tag: 'sla', response: R.PlanPage },
+  { operationId: 'updatePlan', method: 'put', path: '/api/v1/plans/{id}', summary: 'Edit a plan (admins; new tickets only)', tag: 'sla', params: planIdParam, body: planUpdateSchema, response: R.Plan },
+  { operationId: 'listCalendars', method: 'get', path: '/api/v1/calendars', summary: 'Calendars', tag: 'sla', response: R.CalendarPage },
+  { operationId: 'putCalendar', method: 'put', path: '/api/v1/calendars/{id}', summary: 'Create or replace a calendar (admins)', tag: 'sla', params: calendarIdParam, body: calendarBodySchema, response: R.Calendar },
+  { operationId: 'listContracts', method: 'get', path: '/api/v1/contracts', summary: 'Contracts (admins, managers)', tag: 'sla', query: contractsQuerySchema, response: R.ContractPage },
+  {
+    operationId: 'createContract',
+    method: 'post',
+    path: '/api/v1/contracts',
+    summary: 'Record a contract (admins)',
+    tag: 'sla',
+    body: contractSchema,
+    headers: idempotencyHeadersSchema,
+    ok: 201,
+    response: R.Contract,
+    location: true,
+    links: linksTo(['updateContract'], { id: '$response.body#/id' }),
+  },
+  { operationId: 'updateContract', method: 'put', path: '/api/v1/contracts/{id}', summary: 'Edit a contract (admins; new tickets only)', tag: 'sla', params: contractIdParam, body: contractSchema, response: R.Contract },
+  { operationId: 'listCustomers', method: 'get', path: '/api/v1/customers', summary: 'Customers (a customer sees its own organisation)', tag: 'customers', query: listPageQuery, response: R.CustomerPage },
+  {
+    operationId: 'createCustomer',
+    method: 'post',
+    path: '/api/v1/customers',
+    summary: 'Create a customer (admins)',
+    tag: 'customers',
+    body: newCustomerSchema,
+    headers: idempotencyHeadersSchema,
+    ok: 201,
+    response: R.CustomerDetail,
+    location: true,
+    links: linksTo(['getCustomer', 'updateCustomer', 'addBusinessLine'], { id: '$response.body#/id' }),
+  },
+  { operationId: 'getCustomer', method: 'get', path: '/api/v1/customers/{id}', summary: 'One customer with business lines and licensed modules', tag: 'customers', params: customerIdParam, response: R.CustomerDetail },
+  { operationId: 'updateCustomer', method: 'patch', path: '/api/v1/customers/{id}', summary: 'Edit a customer (admins)', tag: 'customers', params: customerIdParam, body: customerUpdateSchema, response: R.CustomerDetail },
+  {
+    operationId: 'addBusinessLine',
+    method: 'post',
+    path: '/api/v1/customers/{id}/business-lines',
+    summary: 'Add a business line (admins)',
+    tag: 'customers',
+    params: customerIdParam,
+    body: businessLineSchema,
+    headers: idempotencyHeadersSchema,
+    ok: 201,
+    response: R.BusinessLine,
+    location: true,
+    links: linksTo(['renameBusinessLine'], { id: '$request.path.id', lineId: '$response.body#/id' }),
+  },
+  {
+    operationId: 'renameBusinessLine',
+    method: 'patch',
+    path: '/api/v1/customers/{id}/business-lines/{lineId}',
+    summary: 'Rename a business line (admins)',
+    tag: 'customers',
+    params: businessLineParams,
+    body: businessLineSchema,
+    response: R.BusinessLine,
+  },
+  {
+    operationId: 'licenseModule',
+    method: 'put',
+    path: '/api/v1/customers/{id}/modules/{moduleId}',
+    summary: 'License a module to a customer (admins)',
+    tag: 'customers',
+    params: moduleLicenceParams,
+    body: moduleLicenceSchema,
+    response: R.CustomerDetail,
+  },
+  {
+    operationId: 'revokeModuleLicence',
+    method: 'delete',
+    path: '/api/v1/customers/{id}/modules/{moduleId}',
+    summary: 'Withdraw a module licence (admins)',
+    tag: 'customers',
+    params: moduleLicenceParams,
+    ok: 204,
+    response: 'none',
+  },
+  { operationId: 'listModules', method: 'get', path: '/api/v1/modules', summary: 'The product modules', tag: 'customers', response: R.ModulePage },
+  {
+    operationId: 'createModule',
+    method: 'post',
+    path: '/api/v1/modules',
+    summary: 'Add a product module (admins)',
+    tag: 'customers',
+    body: newModuleSchema,
+    headers: idempotencyHeadersSchema,
+    ok: 201,
+    response: R.Module,
+    location: true,
+  },
+  { operationId: 'listUsers', method: 'get', path: '/api/v1/users', summary: 'Users (admins: everyone; customer admins: their organisation)', tag: 'users', query: listUsersQuerySchema, response: R.UserPage },
+  {
+    operationId: 'inviteUser',
+    method: 'post',
+    path: '/api/v1/users',
+    summary: 'Invite a user (emails a one-use link to set a password)',
+    tag: 'users',
+    body: inviteUserSchema,
+    headers: idempotencyHeadersSchema,
+    ok: 201,
+    response: R.InvitedUser,
+    location: true,
+    links: linksTo(['getUser', 'updateUser'], { id: '$response.body#/id' }),
+  },
+  { operationId: 'getUser', method: 'get', path: '/api/v1/users/{id}', summary: 'One user', tag: 'users', params: userIdParam, response: R.User },
+  {
+    operationId: 'updateUser',
+    method: 'patch',
+    path: '/api/v1/users/{id}',
+    summary: 'Change role, levels, business lines, language; disable or enable',
+    tag: 'users',
+    params: userIdParam,
+    body: userUpdateSchema,
+    response: R.User,
+  },
+  {
+    operationId: 'listNotifications',
+    method: 'get',
+    path: '/api/v1/notifications',
+    summary: "The caller's notifications, newest first, with the unread count",
+    tag: 'notifications',
+    query: feedQuerySchema,
+    response: R.NotificationFeed,
+  },
+  {
+    operationId: 'markNotificationRead',
+    method: 'post',
+    path: '/api/v1/notifications/{id}/read',
+    summary: 'Mark one of your notifications read',
+    tag: 'notifications',
+    params: notificationIdParam,
+    body: noBody,
+    ok: 204,
+    response: 'none',
+  },
+  { operationId: 'markAllNotificationsRead', method: 'post', path: '/api/v1/notifications/read-all', summary: 'Mark all your notifications read', tag: 'notifications', body: noBody, ok: 204, response: 'none' },
+  {
+    operationId: 'getNotificationPreferences',
+    method: 'get',
+    path: '/api/v1/me/notification-preferences',
+    summary: 'Which e-mails you receive (every template of your role; absent = sent)',
+    tag: 'notifications',
+    response: R.NotificationPreferences,
+  },
+  {
+    operationId: 'updateNotificationPreferences',
+    method: 'put',
+    path: '/api/v1/me/notification-preferences',
+    summary: 'Switch e-mails on or off per template (partial)',
+    tag: 'notifications',
+    body: notificationPreferencesSchema,
+    response: R.NotificationPreferences,
+  },
+  {
+    operationId: 'rateSatisfaction',
     method: 'post',
     path: '/api/v1/satisfaction',
-    summary: "Rate a closed ticket with the signed link from its closing e-mail (no sign-in; once per ticket)",
+    summary: 'Rate a closed ticket with the signed link from its closing e-mail (no sign-in; once per ticket)',
     tag: 'notifications',
     auth: false,
     body: satisfactionSchema,
+    response: R.SatisfactionRating,
+    also: [404],
   },
-  { method: 'get', path: '/api/v1/admin/mail', summary: 'Mail caught by the embedded mail catcher (admins; 404 in production)', tag: 'operations', query: caughtMailQuerySchema },
-  { method: 'get', path: '/api/v1/releases', summary: 'Releases with their linked tickets (staff)', tag: 'releases', query: listReleasesQuery },
-  { method: 'post', path: '/api/v1/releases', summary: 'Plan a release (managers, admins); starts its workflow', tag: 'releases', body: newReleaseSchema, headers: idempotencyHeadersSchema, ok: 201 },
-  { method: 'get', path: '/api/v1/releases/{version}', summary: 'One release and its workflow state (staff)', tag: 'releases' },
-  { method: 'post', path: '/api/v1/releases/{version}/move', summary: 'Move the planned date; every linked customer is told', tag: 'releases', body: moveReleaseSchema },
   {
+    operationId: 'listCaughtMail',
+    method: 'get',
+    path: '/api/v1/admin/mail',
+    summary: 'Mail caught by the embedded mail catcher (admins; 404 in production)',
+    tag: 'operations',
+    query: caughtMailQuerySchema,
+    response: R.CaughtMailPage,
+    also: [404],
+  },
+  { operationId: 'listReleases', method: 'get', path: '/api/v1/releases', summary: 'Releases with their linked tickets (staff)', tag: 'releases', query: listReleasesQuery, response: R.ReleasePage },
+  {
+    operationId: 'planRelease',
+    method: 'post',
+    path: '/api/v1/releases',
+    summary: 'Plan a release (managers, admins); starts its workflow',
+    tag: 'releases',
+    body: newReleaseSchema,
+    headers: idempotencyHeadersSchema,
+    ok: 201,
+    response: R.Release,
+    location: true,
+    links: linksTo(['getRelease', 'moveRelease', 'publishRelease'], { version: '$response.body#/version' }),
+    also: [503],
+  },
+  { operationId: 'getRelease', method: 'get', path: '/api/v1/releases/{version}', summary: 'One release and its workflow state (staff)', tag: 'releases', params: releaseParams, response: R.ReleaseDetail },
+  {
+    operationId: 'moveRelease',
+    method: 'post',
+    path: '/api/v1/releases/{version}/move',
+    summary: 'Move the planned date; every linked customer is told',
+    tag: 'releases',
+    params: releaseParams,
+    body: moveReleaseSchema,
+    response: R.ReleaseChange,
+    also: [503],
+  },
+  {
+    operationId: 'publishRelease',
     method: 'post',
     path: '/api/v1/releases/{version}/publish',
     summary: 'Publish; every linked ticket records fix_released and its customer is told (202: fan-out running)',
     tag: 'releases',
-    body: z.strictObject({}),
+    params: releaseParams,
+    body: noBody,
     ok: 202,
+    response: R.ReleaseChange,
+    also: [503],
   },
   {
+    operationId: 'getDashboard',
     method: 'get',
     path: '/api/v1/dashboard',
     summary: 'Open tickets by level/priority/status, at-risk and breached, SLA compliance per plan and customer, escalations today, satisfaction (managers, admins; customer admins: their organisation)',
     tag: 'dashboard',
     query: dashboardQuerySchema,
+    response: R.Dashboard,
   },
-  { method: 'get', path: '/api/v1/phone-line', summary: 'Phone line hours and whether it is open now', tag: 'phone' },
-  { method: 'get', path: '/api/v1/kb/articles', summary: 'Knowledge-base articles; `q` searches both languages ignoring accents (customers: published only)', tag: 'kb', query: listKbArticlesQuery },
-  { method: 'post', path: '/api/v1/kb/articles', summary: 'Write an article or a translation of one (staff)', tag: 'kb', body: newKbArticleSchema, headers: idempotencyHeadersSchema, ok: 201 },
-  { method: 'get', path: '/api/v1/kb/articles/{id}', summary: 'One article with its translations; `format=html` adds the sanitised HTML (a draft is 404 to customers)', tag: 'kb', query: kbArticleQuery },
-  { method: 'put', path: '/api/v1/kb/articles/{id}', summary: 'Edit title, body, status, versions or module (staff); the previous revision is kept', tag: 'kb', body: kbArticleUpdateSchema },
-  { method: 'get', path: '/api/v1/kb/articles/{id}/revisions', summary: 'Every revision of an article with its author, newest first (staff)', tag: 'kb', query: kbRevisionsQuery },
+  { operationId: 'getPhoneLine', method: 'get', path: '/api/v1/phone-line', summary: 'Phone line hours and whether it is open now', tag: 'phone', response: R.PhoneLine, also: [404] },
+  {
+    operationId: 'listKbArticles',
+    method: 'get',
+    path: '/api/v1/kb/articles',
+    summary: 'Knowledge-base articles; `q` searches both languages ignoring accents (customers: published only)',
+    tag: 'kb',
+    query: listKbArticlesQuery,
+    response: R.KbArticlePage,
+  },
+  {
+    operationId: 'createKbArticle',
+    method: 'post',
+    path: '/api/v1/kb/articles',
+    summary: 'Write an article or a translation of one (staff)',
+    tag: 'kb',
+    body: newKbArticleSchema,
+    headers: idempotencyHeadersSchema,
+    ok: 201,
+    response: R.KbArticle,
+    location: true,
+    links: linksTo(['getKbArticle', 'updateKbArticle', 'listKbArticleRevisions'], { id: '$response.body#/id' }),
+  },
+  {
+    operationId: 'getKbArticle',
+    method: 'get',
+    path: '/api/v1/kb/articles/{id}',
+    summary: 'One article with its translations; `format=html` adds the sanitised HTML (a draft is 404 to customers)',
+    tag: 'kb',
+    params: kbArticleParams,
+    query: kbArticleQuery,
+    response: R.KbArticle,
+  },
+  {
+    operationId: 'updateKbArticle',
+    method: 'put',
+    path: '/api/v1/kb/articles/{id}',
+    summary: 'Edit title, body, status, versions or module (staff); the previous revision is kept',
+    tag: 'kb',
+    params: kbArticleParams,
+    body: kbArticleUpdateSchema,
+    response: R.KbArticle,
+  },
+  {
+    operationId: 'listKbArticleRevisions',
+    method: 'get',
+    path: '/api/v1/kb/articles/{id}/revisions',
+    summary: 'Every revision of an article with its author, newest first (staff)',
+    tag: 'kb',
+    params: kbArticleParams,
+    query: kbRevisionsQuery,
+    response: R.KbRevisionPage,
+  },
 ];
 
-const jsonSchema = (s: z.ZodType) => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+/** A zod pipe from a comma-separated string to an array: the document shows it as an array sent `a,b` (form, not exploded). */
+function commaList(schema: z.ZodType): z.ZodType | undefined {
+  let s = schema;
+  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault) s = s._zod.def.innerType as z.ZodType;
+  if (s instanceof z.ZodPipe && s._zod.def.out instanceof z.ZodArray && s._zod.def.in instanceof z.ZodPipe) return s._zod.def.out;
+  return undefined;
+}
+
+const jsonSchema = (s: z.ZodType, io: 'input' | 'output' = 'input') => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 };
 
-const problem = { description: 'Problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+function parametersOf(op: Operation): unknown[] {
+  const out: unknown[] = [];
+  for (const [where, obj] of [
+    ['path', op.params],
+    ['query', op.query],
+    ['header', op.headers],
+  ] as const) {
+    if (!obj) continue;
+    const shape = obj.shape as Record<string, z.ZodType>;
+    const full = jsonSchema(obj);
+    const props = (full.properties ?? {}) as Record<string, Record<string, unknown>>;
+    const required = new Set((full.required as string[] | undefined) ?? []);
+    for (const [name, schema] of Object.entries(props)) {
+      const list = commaList(shape[name]);
+      const { description, ...rest } = schema;
+      const param: Record<string, unknown> = { name, in: where, required: where === 'path' || required.has(name), schema: list ? jsonSchema(list) : rest };
+      if (list) Object.assign(param, { style: 'form', explode: false, description: 'Comma-separated list, e.g. a,b' });
+      if (description) param.description = description;
+      out.push(param);
+    }
+  }
+  return out;
+}
+
+const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Invalid input: `errors` names each field and why',
+  401: 'Not signed in, or the token is invalid, expired or revoked',
+  403: 'Not allowed for your role (or a browser write without its CSRF token)',
+  404: 'Not found (also another organisation’s resource)',
+  409: 'Not allowed in the current state (with the reason), or a conflict with existing data',
+  413: 'The body is larger than 256 kB',
+  415: 'The body is not application/json',
+  422: 'The Idempotency-Key was used for a different request',
+  429: 'Too many requests: see Retry-After',
+  503: 'A backing service (Temporal) did not answer; retry',
+};
+
+const isApi = (op: Operation) => op.path.startsWith('/api/v1/') && op.path !== '/api/v1/openapi.json';
+const isWrite = (op: Operation) => op.method !== 'get';
+
+/** Every status an operation can answer besides its success, from what it takes and where it is mounted. */
+export function statusesOf(op: Operation): number[] {
+  const s = new Set<number>(op.also ?? []);
+  if (isApi(op)) {
+    // Any request under /api/v1 may carry a bad bearer token; every write is rate-limited and may be a browser write.
+    s.add(401);
+    if (op.params || op.query || op.body || op.headers || isWrite(op)) s.add(400);
+    if (op.auth !== false || isWrite(op)) s.add(403);
+    if (op.params) s.add(404);
+    if (isWrite(op)) [409, 413, 415, 429].forEach((c) => s.add(c));
+    if (op.headers === idempotencyHeadersSchema) s.add(422);
+  }
+  s.delete(op.ok ?? 200);
+  return [...s].sort();
+}
+
+function successResponse(op: Operation): Record<string, unknown> {
+  const headers = op.location ? { headers: { Location: { description: 'Where the created resource is', required: true, schema: { type: 'string' } } } } : {};
+  const links = op.links ? { links: op.links } : {};
+  const r = op.response;
+  if (r === undefined || r === 'none') return { description: 'Done', ...headers, ...links };
+  if (r === 'text') return { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } };
+  if (r === 'document') return { description: 'This OpenAPI document', content: { 'application/json': { schema: { type: 'object' } } } };
+  const id = R.responseSchemas.get(r)?.id;
+  if (!id) throw new Error(`${op.operationId}: its response schema is not registered in api/responses.ts`);
+  return { description: 'Success', ...headers, content: { 'application/json': { schema: { $ref: `#/components/schemas/${id}` } } }, ...links };
+}
+
+/** Every path the API serves → the methods it answers (for 405 and its Allow header). */
+export function allowedMethods(): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  const order = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+  for (const op of OPERATIONS) m.set(op.path, [...(m.get(op.path) ?? []), op.method.toUpperCase()].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
+  return m;
+}
+
+function componentSchemas(): Record<string, unknown> {
+  const { schemas } = z.toJSONSchema(R.responseSchemas, { io: 'output', unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` }) as { schemas: Record<string, Record<string, unknown>> };
+  const out: Record<string, unknown> = {};
+  for (const [id, s] of Object.entries(schemas)) {
+    const { $schema: _s, $id: _i, ...rest } = s;
+    out[id] = rest;
+  }
+  return out;
+}
 
 export function buildOpenApi(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of OPERATIONS) {
-    const parameters: unknown[] = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
-    for (const [where, obj] of [
-      ['query', op.query],
-      ['header', op.headers],
-    ] as const) {
-      if (!obj) continue;
-      const props = (jsonSchema(obj).properties ?? {}) as Record<string, unknown>;
-      const required = new Set((jsonSchema(obj).required as string[] | undefined) ?? []);
-      for (const [name, schema] of Object.entries(props)) parameters.push({ name, in: where, required: required.has(name), schema });
+    const parameters = parametersOf(op);
+    const responses: Record<string, unknown> = { [String(op.ok ?? 200)]: successResponse(op) };
+    for (const code of statusesOf(op)) {
+      if (code === 200 && op.response && typeof op.response !== 'string') {
+        responses['200'] = { ...successResponse(op), description: 'The ticket an earlier request with this Idempotency-Key created' };
+        continue;
+      }
+      responses[String(code)] = code === 429 ? { ...problemResponse(STATUS_TEXT[429]), headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'string' } } } } : problemResponse(STATUS_TEXT[code] ?? 'Problem');
     }
     paths[op.path] ??= {};
     paths[op.path][op.method] = {
+      operationId: op.operationId,
       summary: op.summary,
       tags: [op.tag],
-      ...(op.auth === false ? { security: [] } : {}),
+      // Reading needs a bearer token or a session cookie; a cookie-authenticated write also needs the CSRF header.
+      security: op.auth === false ? [] : isWrite(op) ? [{ bearer: [] }, { session: [], csrf: [] }] : [{ bearer: [] }, { session: [] }],
       ...(parameters.length ? { parameters } : {}),
-      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } } : {}),
-      responses: {
-        [String(op.ok ?? 200)]: { description: 'Success' },
-        '400': problem,
-        ...(op.auth === false ? {} : { '401': problem, '403': problem, '404': problem }),
-        ...(op.method !== 'get' ? { '409': problem, '429': problem } : {}),
-      },
+      // A missing body is read as {} (api/validation parseInput): a body every field of which is optional is optional.
+      ...(op.body ? { requestBody: { required: !op.body.safeParse({}).success, content: { 'application/json': { schema: jsonSchema(op.body) } } } } : {}),
+      responses,
     };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'ticketflow API', version: '1', description: 'Support desk in which every ticket is a durable Temporal workflow.' },
+    info: {
+      title: 'ticketflow API',
+      version: '1',
+      description:
+        'Support desk in which every ticket is a durable Temporal workflow. Errors are application/problem+json. ' +
+        'A method a path does not list answers 405 with an Allow header; a body that is not application/json answers 415.',
+    },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }, { session: [] }],
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer' },
-        session: { type: 'apiKey', in: 'cookie', name: 'tf_session', description: 'Browser session; writes must also send X-CSRF-Token' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'A token from POST /api/v1/auth/token' },
+        session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'Browser session from POST /api/v1/auth/session; writes must also send X-CSRF-Token' },
+        csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token', description: `The session's CSRF token (${CSRF_HEADER}), required on every cookie-authenticated write` },
       },
       schemas: {
+        ...componentSchemas(),
         Problem: {
           type: 'object',
           required: ['type', 'title', 'status'],
           properties: {
-            type: { type: 'string', format: 'uri' },
+            type: { type: 'string', format: 'uri', description: 'Stable: clients switch on it' },
             title: { type: 'string' },
             status: { type: 'integer' },
             detail: { type: 'string' },
             instance: { type: 'string' },
-            errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+            errors: { type: 'array', items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } } },
           },
         },
       },
+      responses: { MethodNotAllowed: { ...problemResponse('The path does not answer this method'), headers: { Allow: { required: true, schema: { type: 'string' } } } } },
     },
     paths,
   };

@@ -58,7 +58,8 @@ export const listTicketsQuerySchema = z.strictObject({
 });
 
 export const eventsQuerySchema = z.strictObject({
-  afterSeq: z.coerce.number().int().min(0).default(0),
+  // ticket_events.seq is a PostgreSQL integer: a larger afterSeq is refused here, not by the database (a 500).
+  afterSeq: z.coerce.number().int().min(0).max(2_147_483_647).default(0),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 

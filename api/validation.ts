@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badRequest } from './errors';
+import { ticketRef } from '../domain/text';
 
 /** Parses one part of a request; a failure names each bad field (e.g. `body.impact`) and why. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params' | 'headers'): z.infer<S> {
@@ -16,19 +17,16 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
   );
 }
 
-/** Free text as people type it: trimmed, bounded, and without NUL (PostgreSQL cannot store it). */
-export const freeText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
-    .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
+export { calendarDay, freeText, NO_NUL, NOT_BLANK } from '../domain/text';
 
-/** An IANA time zone this runtime knows (Intl refuses unknown ones). */
+/**
+ * An IANA time zone this runtime knows (Intl refuses unknown ones), links such as Europe/Kyiv included. The set
+ * depends on the runtime's ICU, so the document gives the name's shape and examples, not a list of 400 names.
+ */
 export const ianaTimeZone = z
   .string()
   .max(64)
+  .regex(/^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+){0,2}$/, 'must be an IANA time zone, e.g. Europe/Bratislava')
   .refine((tz) => {
     try {
       new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -36,13 +34,8 @@ export const ianaTimeZone = z
     } catch {
       return false;
     }
-  }, 'must be an IANA time zone, e.g. Europe/Bratislava');
-
-/** A real calendar date YYYY-MM-DD (2026-02-31 is refused here, not by PostgreSQL). */
-export const calendarDay = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(d)) && new Date(d).toISOString().startsWith(d), 'is not a calendar date');
+  }, 'must be an IANA time zone, e.g. Europe/Bratislava')
+  .meta({ examples: ['Europe/Bratislava', 'UTC'], description: 'An IANA time zone the server knows, e.g. Europe/Bratislava' });
 
 /** Headers are matched loosely (clients send many); only the ones named here are validated. */
 export const idempotencyHeadersSchema = z.object({
@@ -52,5 +45,5 @@ export const idempotencyHeadersSchema = z.object({
     .optional(),
 });
 
-/** A ticket named in the path, by uuid or number (T-000123). */
-export const ticketIdParamSchema = z.strictObject({ id: z.string().min(1).max(64) });
+/** A ticket named in the path: its UUID or its number (T-000123, or just 123), as db/tickets findTicket reads it. */
+export const ticketIdParamSchema = z.strictObject({ id: ticketRef });

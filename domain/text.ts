@@ -1,26 +1,30 @@
 /** Text and value rules shared by every entry point (API, portal, workflow signals): one definition each. */
 import { z } from 'zod';
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** What String.prototype.trim() removes, spelled out so the published pattern means the same in every regex dialect. */
+const TRIMMED = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+export const NOT_BLANK = new RegExp(`[^${TRIMMED}]`);
+// eslint-disable-next-line no-control-regex -- refusing NUL is the point
+export const NO_NUL = /^[^\u0000]*$/;
 
 /**
- * Free text as people type it: trimmed, bounded, without NUL and without unpaired UTF-16 surrogates (PostgreSQL can
- * store neither in text or jsonb, so such text could never reach the timeline).
+ * Free text as people type it: bounded as sent, trimmed, not blank, and without NUL (PostgreSQL cannot store it).
+ * Each rule is a length or a pattern, so the OpenAPI document states exactly what is accepted.
  */
 export const freeText = (max: number) =>
   z
     .string()
-    .trim()
-    .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters')
-    .refine((s) => !LONE_SURROGATE.test(s), 'must not contain unpaired surrogate characters');
+    .regex(NOT_BLANK, 'must not be empty')
+    .regex(NO_NUL, 'must not contain NUL characters')
+    .trim();
 
-/** A real calendar date YYYY-MM-DD (2026-02-31 is refused here, not by PostgreSQL). */
+/** A real calendar date YYYY-MM-DD (2026-02-31 is refused here, not by PostgreSQL, and so is year 0000, which it lacks). */
 export const calendarDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(d)) && new Date(d).toISOString().startsWith(d), 'is not a calendar date');
+  .pipe(z.iso.date('is not a calendar date').regex(/^(?!0000)/, 'is not a calendar date'))
+  .meta({ format: 'date' });
 
 export const uuid = z.string().uuid('must be a UUID');
 
@@ -29,4 +33,6 @@ export const RELEASE_VERSION = /^[0-9A-Za-z][0-9A-Za-z.+-]{0,49}$/;
 export const releaseVersion = z.string().regex(RELEASE_VERSION, 'must be a release version such as 4.2.0');
 
 /** A ticket as people name it: its UUID or its number (T-000123 or 123). */
-export const ticketRef = z.string().regex(/^([0-9a-fA-F-]{36}|[Tt]-\d{1,15}|\d{1,15})$/, 'must be a ticket id or number such as T-000123');
+export const ticketRef = z
+  .string()
+  .regex(/^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[Tt]-\d{1,15}|\d{1,15})$/, 'must be a ticket UUID or number such as T-000123');

@@ -1,5 +1,8 @@
-/** `npm run provision`: make sure both Temporal servers are available (a second run finds them and does nothing). */
-import { ensureDevServer, ensureTestServer } from './lib/provisioning';
+/**
+ * `npm run provision`: make sure both Temporal servers and the Schemathesis CLI (API conformance check) are available;
+ * a second run finds them and does nothing.
+ */
+import { ensureDevServer, ensureSchemathesis, ensureTestServer } from './lib/provisioning';
 
 async function main(): Promise<void> {
   const quiet = process.argv.includes('--quiet');
@@ -7,8 +10,9 @@ async function main(): Promise<void> {
   const log = (m: string) => console.log(`[provision] ${m}`);
   const dev = await ensureDevServer(log);
   const test = await ensureTestServer(log);
+  const schemathesis = await ensureSchemathesis(log);
   const elapsed = ((Date.now() - started) / 1000).toFixed(1);
-  if (!quiet || dev.source === 'built' || test.source === 'built') log(`ready in ${elapsed} s`);
+  if (!quiet || dev.source === 'built' || test.source === 'built' || schemathesis.source === 'pypi') log(`ready in ${elapsed} s`);
 }
 
 main().catch((err: unknown) => {

@@ -3,6 +3,7 @@
  * - the dev server (`temporal server start-dev`), built from the Temporal CLI;
  * - the time-skipping test server (Java), assembled from Maven Central.
  * Order for each: explicit env var, PATH (dev server only), cache under $HOME, local build, SDK download.
+ * Also the Schemathesis CLI for the API conformance check: env var, cache, else a Python venv from PyPI in the cache.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, writeFileSync, chmodSync, renameSync, rmSync } from 'node:fs';
@@ -14,12 +15,13 @@ const execFileAsync = promisify(execFile);
 
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 export const TEST_SERVER_VERSION = '1.38.0';
+export const SCHEMATHESIS_VERSION = '4.32.5';
 
 export type Log = (message: string) => void;
 
 export interface ResolvedBinary {
   path: string;
-  source: 'env' | 'path' | 'cache' | 'built' | 'sdk-download';
+  source: 'env' | 'path' | 'cache' | 'built' | 'sdk-download' | 'pypi';
 }
 
 export function cacheRoot(): string {
@@ -242,4 +244,69 @@ export async function ensureTestServer(log: Log): Promise<ResolvedBinary> {
   }
   log(`temporal test server: ${built.path} (${built.source}) [${seconds(started)}]`);
   return built;
+}
+
+const schemathesisDir = () => join(cacheRoot(), `schemathesis-${SCHEMATHESIS_VERSION}`);
+/** Written last: a venv without it was interrupted mid-install and is rebuilt. */
+const SCHEMATHESIS_DONE = '.installed';
+
+/** Locates the Schemathesis CLI without installing anything. */
+export function findSchemathesis(): ResolvedBinary | undefined {
+  const fromEnv = process.env.SCHEMATHESIS_PATH;
+  if (fromEnv) {
+    if (!isExecutable(fromEnv)) throw new Error(`SCHEMATHESIS_PATH=${fromEnv} is not an executable file`);
+    return { path: fromEnv, source: 'env' };
+  }
+  const cached = join(schemathesisDir(), 'bin', 'schemathesis');
+  if (isExecutable(cached) && isFile(join(schemathesisDir(), SCHEMATHESIS_DONE))) return { path: cached, source: 'cache' };
+  return undefined;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A venv at its final place (venv scripts carry absolute paths, so it cannot be built elsewhere and renamed), with
+ * the pinned Schemathesis from PyPI; the marker file is written only once pip has finished.
+ */
+async function installSchemathesis(log: Log): Promise<ResolvedBinary | undefined> {
+  const python = onPath('python3');
+  if (!python) {
+    log('  python3 is not installed: cannot install Schemathesis here');
+    return undefined;
+  }
+  const dir = schemathesisDir();
+  rmSync(dir, { recursive: true, force: true });
+  const started = Date.now();
+  log(`  installing schemathesis==${SCHEMATHESIS_VERSION} from PyPI into a venv at ${dir}`);
+  try {
+    await run(python, ['-m', 'venv', dir], process.env, log);
+    await run(join(dir, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '--no-input', `schemathesis==${SCHEMATHESIS_VERSION}`], process.env, log);
+  } catch (err) {
+    log(`  installing Schemathesis failed (python3-venv missing?): ${(err as Error).message}`);
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  }
+  writeFileSync(join(dir, SCHEMATHESIS_DONE), `schemathesis==${SCHEMATHESIS_VERSION}\n`);
+  log(`  installed in ${seconds(started)}`);
+  return { path: join(dir, 'bin', 'schemathesis'), source: 'pypi' };
+}
+
+export async function ensureSchemathesis(log: Log): Promise<ResolvedBinary> {
+  const started = Date.now();
+  const found = findSchemathesis();
+  if (found) {
+    log(`schemathesis: ${found.path} (${found.source}) [${seconds(started)}]`);
+    return found;
+  }
+  log('schemathesis: not found in SCHEMATHESIS_PATH or cache');
+  const installed = await installSchemathesis(log);
+  if (!installed) throw new Error('Could not provide Schemathesis: python3 with venv and pip is needed (apt-get install python3-venv). Set SCHEMATHESIS_PATH.');
+  log(`schemathesis: ${installed.path} (${installed.source}) [${seconds(started)}]`);
+  return installed;
 }

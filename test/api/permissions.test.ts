@@ -2,7 +2,9 @@
  * The permission matrix (SPEC §8), from one table: every documented operation × every role, own organisation,
  * other organisation and other business line. A new route without a row fails the coverage check.
  */
-import { OPERATIONS } from '../../api/openapi';
+import { actionOperations, OPERATIONS } from '../../api/openapi';
+import { permissionRefusal, roleRefusal, type TicketActionName } from '../../domain/ticket/actions';
+import type { TicketFacts } from '../../domain/ticket/state';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 
 type Who = 'anonymous' | 'owner' | 'keyUserOtherLine' | 'orgAdmin' | 'otherOrg' | 'otherOrgAdmin' | 'agent' | 'manager' | 'admin';
@@ -26,9 +28,12 @@ interface Row {
   expect: Partial<Record<Who, number>>;
   /** An extra row of an operation that already has one: the same operation on a draft KB article. */
   draftArticle?: true;
+  /** Acts on the owner's cancelled ticket instead of the live one. */
+  cancelledTicket?: true;
 }
 interface Ctx {
   ticketId: string;
+  cancelledTicketId: string;
   acmeId: string;
   contractId: string;
   ownerId: string;
@@ -47,6 +52,77 @@ const adminOnly = (ok: number) => ({ anonymous: 401, owner: 403, keyUserOtherLin
 const manageOwnersUser = (ok: number) => ({ ...adminOnly(ok), orgAdmin: ok, otherOrgAdmin: 404 });
 const seeOwnOrganisation = { ...all(200, 401), otherOrg: 404, otherOrgAdmin: 404 };
 const contract = (c: Ctx) => ({ customerId: c.acmeId, name: 'Matrix contract', validFrom: '2030-01-01' });
+
+/*
+ * One row per ticket action, derived from the action registry, on the owner's cancelled ticket (so no row changes
+ * the state the next one sees): whom the registry's role rule refuses gets 403 (even for a ticket they cannot see:
+ * the rule reveals nothing about it), who cannot see the ticket 404, whom the per-ticket permission refuses (only
+ * the requester cancels) 403, and who may act the state rule's 409 (a cancelled ticket takes nothing).
+ */
+const ROLE_REFUSED = 403;
+const STATE_REFUSED = 409;
+/** The owner's ticket as the registry's permission rules see it (only its requester matters to them). */
+const OWNERS_TICKET = { requesterId: 'owner' } as TicketFacts;
+const ROLES_OF: Record<Exclude<Who, 'anonymous'>, string> = {
+  owner: 'customer_user',
+  keyUserOtherLine: 'customer_key_user',
+  orgAdmin: 'customer_admin',
+  otherOrg: 'customer_user',
+  otherOrgAdmin: 'customer_admin',
+  agent: 'agent',
+  manager: 'manager',
+  admin: 'admin',
+};
+const CANNOT_SEE_OWNERS_TICKET: Who[] = ['keyUserOtherLine', 'otherOrg', 'otherOrgAdmin'];
+/** A valid input per action, so that the row reaches the role and state rules. */
+const ACTION_INPUT: Record<TicketActionName, (c: Ctx) => unknown> = {
+  triage: () => ({ impact: 'low' }),
+  assign: () => ({ assigneeId: null }),
+  comment: () => ({ body: 'matrix comment' }),
+  'request-info': () => ({ body: 'which version?' }),
+  reply: () => ({ body: 'version 4' }),
+  resolve: () => ({ resolution: 'done' }),
+  reopen: () => ({ reason: 'not done' }),
+  close: () => ({}),
+  cancel: () => ({}),
+  escalate: () => ({ toLevel: 'L2', reason: 'needs L2' }),
+  'override-priority': () => ({ priority: 'P2', reason: 'customer impact' }),
+  'start-reproduction': () => ({}),
+  'confirm-defect': () => ({ evidence: { steps: '1. open', environment: 'test', version: '4.2' } }),
+  'mark-not-reproducible': () => ({ body: 'works here' }),
+  'reject-defect': () => ({ reason: 'as designed' }),
+  'start-fix': () => ({}),
+  'schedule-fix': () => ({ releaseVersion: 'matrix-1.0' }),
+  'confirm-fix': () => ({}),
+  assess: () => ({ effort: '2d', risk: 'low', assessment: 'small' }),
+  approve: () => ({}),
+  reject: () => ({ reason: 'no budget' }),
+  schedule: () => ({ plannedFor: '2031-03-01' }),
+  implement: () => ({}),
+  'link-incident': (c) => ({ incidentId: c.ticketId }),
+  'unlink-incident': (c) => ({ incidentId: c.ticketId }),
+  'record-workaround': () => ({ workaround: 'restart' }),
+  merge: (c) => ({ targetId: c.ticketId }),
+};
+const actionRows: Row[] = actionOperations().map((op) => {
+  const action = op.path.split('/').pop() as TicketActionName;
+  const who = (w: Exclude<Who, 'anonymous'>) => ({ id: w, role: ROLES_OF[w] });
+  // The role rule first (it reveals nothing about the ticket), then visibility, then the per-ticket permission.
+  const expectFor = (w: Exclude<Who, 'anonymous'>) =>
+    roleRefusal(action, who(w)) !== null
+      ? ROLE_REFUSED
+      : CANNOT_SEE_OWNERS_TICKET.includes(w)
+        ? 404
+        : permissionRefusal(action, who(w), OWNERS_TICKET, ACTION_INPUT[action]({} as Ctx)) !== null
+          ? ROLE_REFUSED
+          : STATE_REFUSED;
+  return {
+    op: `POST ${op.path}`,
+    body: ACTION_INPUT[action],
+    cancelledTicket: true,
+    expect: { anonymous: 401, ...(Object.fromEntries((Object.keys(ROLES_OF) as Array<Exclude<Who, 'anonymous'>>).map((w) => [w, expectFor(w)])) as Record<Exclude<Who, 'anonymous'>, number>) },
+  };
+});
 
 const MATRIX: Row[] = [
   { op: 'GET /healthz', expect: all(200) },
@@ -99,7 +175,7 @@ const MATRIX: Row[] = [
   { op: 'GET /api/v1/tickets/{id}', expect: seeOwnTicket },
   { op: 'GET /api/v1/tickets/{id}/events', expect: seeOwnTicket },
   { op: 'GET /api/v1/tickets/{id}/workflow', expect: seeOwnTicket },
-  { op: 'POST /api/v1/tickets/{id}/actions/{action}', body: () => ({ body: 'matrix comment' }), expect: seeOwnTicket },
+  ...actionRows,
   { op: 'POST /api/v1/tickets/{id}/comments', body: () => ({ body: 'matrix comment' }), expect: { ...seeOwnTicket, owner: 201, orgAdmin: 201, agent: 201, manager: 201, admin: 201 } },
   {
     op: 'GET /api/v1/sla/preview',
@@ -137,6 +213,9 @@ describe('permission matrix', () => {
     // The owner's ticket is in Logistics: the Finance key user must not see it.
     const t = await app.request('POST', '/api/v1/tickets', { token: tokens.owner, body: { title: 'Owned', description: 'd', type: 'question', impact: 'low', urgency: 'low', businessLineId: logistics.id } });
     await eventually(() => app.db('ticket_events').where({ ticket_id: t.body.id }).first(), 'ticket.created');
+    const cancelled = await app.request('POST', '/api/v1/tickets', { token: tokens.owner, body: { title: 'Cancelled', description: 'd', type: 'question', impact: 'low', urgency: 'low', businessLineId: logistics.id } });
+    await eventually(() => app.db('ticket_events').where({ ticket_id: cancelled.body.id }).first(), 'ticket.created');
+    expect((await app.request('POST', `/api/v1/tickets/${cancelled.body.id}/actions/cancel`, { token: tokens.owner, body: {} })).status).toBe(200);
     const [c] = await app.db('contracts').insert({ customer_id: acme.id, name: 'Existing', valid_from: '2030-01-01' }).returning('id');
     const owner = await app.db('users').where({ email: 'user@acme.test' }).first();
     expect((await app.request('POST', '/api/v1/releases', { token: tokens.manager, body: { version: 'matrix-1.0', plannedDate: '2031-01-31' } })).status).toBe(201);
@@ -146,7 +225,7 @@ describe('permission matrix', () => {
       expect(res.status).toBe(201);
       return res.body.id as string;
     };
-    ctx = { ticketId: t.body.id, acmeId: acme.id, contractId: c.id, ownerId: owner.id, lineId: logistics.id, notificationId: String(n.id), articleId: await article('published'), draftArticleId: await article('draft') };
+    ctx = { ticketId: t.body.id, cancelledTicketId: cancelled.body.id, acmeId: acme.id, contractId: c.id, ownerId: owner.id, lineId: logistics.id, notificationId: String(n.id), articleId: await article('published'), draftArticleId: await article('draft') };
   });
   afterAll(async () => {
     await app?.stop();
@@ -161,7 +240,7 @@ describe('permission matrix', () => {
   it.each(cases.map((c) => [c.row.draftArticle ? `${c.row.op} (draft)` : c.row.op, c.who, c.status, c] as const))('%s as %s → %i', async (_op, who, status, c) => {
     const [method, template] = c.row.op.split(' ');
     const path = template
-      .replace('/tickets/{id}', `/tickets/${ctx.ticketId}`)
+      .replace('/tickets/{id}', `/tickets/${c.row.cancelledTicket ? ctx.cancelledTicketId : ctx.ticketId}`)
       .replace('/plans/{id}', '/plans/basic')
       .replace('/calendars/{id}', '/calendars/matrix')
       .replace('/contracts/{id}', `/contracts/${ctx.contractId}`)
@@ -171,14 +250,13 @@ describe('permission matrix', () => {
       .replace('/kb/articles/{id}', `/kb/articles/${c.row.draftArticle ? ctx.draftArticleId : ctx.articleId}`)
       .replace('{lineId}', ctx.lineId)
       .replace('{moduleId}', 'inventory')
-      .replace('{version}', 'matrix-1.0')
-      .replace('{action}', 'comment');
+      .replace('{version}', 'matrix-1.0');
     const res = await app.request(method, path + (c.row.query?.(ctx) ?? ''), { token: tokens[who], ...(c.row.body ? { body: c.row.body(ctx) } : {}) });
     expect({ who, status: res.status }).toEqual({ who, status });
     if (status >= 400) expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
     if (status === 404 && template.includes('{id}')) {
       // The body of another organisation's 404 is the body of a missing resource's 404: nothing leaks.
-      const real = [ctx.ticketId, ctx.acmeId, ctx.ownerId, ctx.notificationId, ctx.articleId, ctx.draftArticleId].find((id) => path.includes(`/${id}`))!;
+      const real = [ctx.ticketId, ctx.cancelledTicketId, ctx.acmeId, ctx.ownerId, ctx.notificationId, ctx.articleId, ctx.draftArticleId].find((id) => path.includes(`/${id}`))!;
       const missingId = real === ctx.notificationId ? '999999999999' : '00000000-0000-4000-8000-000000000000';
       const missing = await app.request(method, path.replace(`/${real}`, `/${missingId}`), { token: tokens[who], ...(c.row.body ? { body: c.row.body(ctx) } : {}) });
       expect(res.body.detail).toBe(missing.body.detail);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ACTIONS, TICKET_ACTIONS, formById, type ActionDefinition } from '../../domain/ticket/actions';
 import { TICKET_EVENTS, TICKET_EVENT_TYPES } from '../../domain/ticket/events';
 import { loadMessages } from '../../api/portal/i18n';
+import { buildOpenApi } from '../../api/openapi';
 
 const messages = { en: loadMessages('en'), sk: loadMessages('sk') };
 const defs = TICKET_ACTIONS.map((name) => [name, ACTIONS[name] as ActionDefinition] as const);
@@ -43,6 +44,16 @@ describe('the action registry', () => {
           expect(field.label.en && field.label.sk).toBeTruthy();
         }
       }
+    }
+  });
+
+  it('every action has its own OpenAPI operation whose request body is the action\'s input schema', () => {
+    const paths = (buildOpenApi() as { paths: Record<string, { post?: { operationId: string; requestBody?: unknown; responses: Record<string, unknown> } }> }).paths;
+    for (const [name] of defs) {
+      const op = paths[`/api/v1/tickets/{id}/actions/${name}`]?.post;
+      expect([name, typeof op?.operationId]).toEqual([name, 'string']);
+      expect(op?.requestBody).toBeDefined();
+      for (const status of ['200', '400', '401', '403', '404', '409', '422']) expect([name, status, op?.responses[status] !== undefined]).toEqual([name, status, true]);
     }
   });
 

@@ -7,6 +7,7 @@ export const confirmFix = defineAction({
   label: { en: 'Confirm fix', sk: 'Potvrdiť opravu' },
   fields: { accepted: z.boolean().default(true), reason: freeText(2000).optional() },
   refine: (c) => (c.accepted || c.reason ? null : { path: 'reason', message: 'is required when the fix is not accepted' }),
+  inputMeta: { anyOf: [{ properties: { accepted: { const: true } } }, { required: ['reason'] }] },
   roles: EVERYONE,
   from: ['in_progress'],
   why: 'the fix is confirmed once its release is out',

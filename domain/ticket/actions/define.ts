@@ -117,9 +117,11 @@ export function defineAction<F extends z.ZodRawShape, X extends z.ZodRawShape = 
     /** fields the API adds from its lookups */
     commandFields?: X;
     refine?: (v: z.output<z.ZodObject<F>>) => { path: string; message: string } | null;
+    /** the refinement as JSON Schema, so the OpenAPI document states it too */
+    inputMeta?: Record<string, unknown>;
   },
 ): ActionDefinition<z.output<z.ZodObject<F & X>>> {
-  const { fields, commandFields, refine, ...rest } = spec;
+  const { fields, commandFields, refine, inputMeta, ...rest } = spec;
   const withRefine = <S extends z.ZodObject>(s: S) =>
     refine
       ? s.superRefine((v, ctx) => {
@@ -129,7 +131,7 @@ export function defineAction<F extends z.ZodRawShape, X extends z.ZodRawShape = 
       : s;
   return {
     ...rest,
-    input: withRefine(z.strictObject(fields)),
+    input: inputMeta ? withRefine(z.strictObject(fields)).meta(inputMeta) : withRefine(z.strictObject(fields)),
     command: withRefine(z.object({ ...fields, ...(commandFields ?? {}) })) as unknown as z.ZodType<z.output<z.ZodObject<F & X>>>,
   };
 }

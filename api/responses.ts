@@ -1,0 +1,397 @@
+/**
+ * The shapes of every successful API answer, as zod schemas. The OpenAPI document publishes them (components/schemas)
+ * and the API tests parse real answers with them, so the document cannot drift from what the handlers send.
+ */
+import { z } from 'zod';
+import { TICKET_EVENT_TYPES } from '../domain/ticket/events';
+import { ROLES } from '../domain/access';
+import { LEVELS_OF_IMPACT, LEVELS_OF_URGENCY } from '../domain/priority';
+import { PRIORITIES, TARGET_KINDS } from '../domain/plans';
+import { CHANNELS, SLA_STATES, TICKET_STATUSES, TICKET_TYPES } from '../domain/tickets';
+import { KB_KINDS, KB_STATUSES } from '../db/kb';
+import { LANGUAGES } from '../domain/languages';
+
+/** The named schemas, published under components/schemas by their id. */
+export const responseSchemas = z.registry<{ id: string }>();
+const named = <S extends z.ZodType>(id: string, schema: S): S => {
+  responseSchemas.add(schema, { id });
+  return schema;
+};
+
+const instant = z.iso.datetime({ offset: true });
+const day = z.iso.date();
+const uuid = z.uuid();
+const priority = z.enum(PRIORITIES);
+const level = z.enum(['L1', 'L2', 'L3']);
+const language = z.enum(['en', 'sk']);
+const byKind = <S extends z.ZodType>(s: S) => z.object(Object.fromEntries(TARGET_KINDS.map((k) => [k, s])) as Record<(typeof TARGET_KINDS)[number], S>);
+/** A page of a list: `nextCursor` is null on the last page. */
+const page = <S extends z.ZodType>(item: S) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+export const Target = named('Target', z.object({ ms: z.number().int().positive(), coverage: z.enum(['business', '24x7']) }).nullable());
+const pausedInterval = z.object({ from: instant, to: instant.nullable() });
+
+/** One SLA clock as a ticket shows it (SPEC §11): figures computed at request time. */
+export const SlaClock = named(
+  'SlaClock',
+  z.object({
+    target: Target,
+    deadline: instant.nullable(),
+    state: z.enum(['running', 'paused', 'met', 'warning', 'breached', 'none']),
+    consumedMs: z.number().int().min(0),
+    remainingMs: z.number().int().min(0).nullable(),
+    warningAt: instant.nullable().optional(),
+    pausedIntervals: z.array(pausedInterval).optional(),
+  }),
+);
+
+export const Ticket = named(
+  'Ticket',
+  z.object({
+    id: uuid,
+    number: z.string().regex(/^T-\d{6,}$/),
+    title: z.string(),
+    description: z.string(),
+    type: z.enum(TICKET_TYPES),
+    status: z.enum(TICKET_STATUSES),
+    subStatus: z.string().nullable(),
+    priority,
+    impact: z.enum(LEVELS_OF_IMPACT),
+    urgency: z.enum(LEVELS_OF_URGENCY),
+    level,
+    customerId: uuid,
+    requesterId: uuid,
+    businessLine: z.string().nullable(),
+    businessLineId: uuid.nullable(),
+    module: z.string().nullable(),
+    moduleVersion: z.string().nullable(),
+    channel: z.enum(CHANNELS),
+    assigneeId: uuid.nullable(),
+    slaState: z.enum(SLA_STATES),
+    createdAt: instant,
+    updatedAt: instant,
+    sla: byKind(SlaClock),
+    links: z.object({
+      duplicateOf: z.object({ id: uuid, number: z.string().regex(/^T-\d{6,}$/) }).nullable(),
+      duplicates: z.array(z.object({ id: uuid, number: z.string().regex(/^T-\d{6,}$/) })),
+    }),
+  }),
+);
+
+const actor = z.union([z.object({ kind: z.literal('system') }), z.object({ kind: z.literal('user'), id: uuid.nullable() })]);
+
+export const TicketEvent = named(
+  'TicketEvent',
+  z.object({ seq: z.number().int().min(1), type: z.enum(TICKET_EVENT_TYPES), at: instant, actor, visibility: z.enum(['public', 'internal']), data: z.record(z.string(), z.unknown()) }),
+);
+
+/** A clock in the live workflow state (domain/sla-clock figures). */
+const clockView = z.object({
+  kind: z.enum(TARGET_KINDS),
+  target: Target,
+  state: SlaClock.shape.state,
+  deadline: instant.nullable(),
+  warningAt: instant.nullable(),
+  consumedMs: z.number().int().min(0),
+  remainingMs: z.number().int().min(0).nullable(),
+  startedAt: instant.nullable(),
+  metAt: instant.nullable(),
+  warnedAt: instant.nullable(),
+  breachedAt: instant.nullable(),
+  pausedIntervals: z.array(pausedInterval),
+});
+const workflowEvent = z.object({
+  seq: z.number().int(),
+  type: z.string(),
+  at: instant,
+  actor: z.record(z.string(), z.unknown()),
+  visibility: z.enum(['public', 'internal']),
+  data: z.record(z.string(), z.unknown()),
+});
+const customerWorkflowFields = {
+  ticketId: uuid,
+  number: z.number().int(),
+  type: z.enum(TICKET_TYPES),
+  status: z.enum(TICKET_STATUSES),
+  priority,
+  impact: z.enum(LEVELS_OF_IMPACT),
+  urgency: z.enum(LEVELS_OF_URGENCY),
+  slaState: z.enum(SLA_STATES),
+  clocks: byKind(clockView),
+  lastEvents: z.array(workflowEvent),
+  asOf: instant,
+};
+/** The ticket workflow's query answer as staff see it. */
+export const TicketWorkflowState = named(
+  'TicketWorkflowState',
+  z.object({
+    ...customerWorkflowFields,
+    level,
+    assigneeId: uuid.nullable(),
+    customerId: uuid,
+    pendingTimers: z.array(z.object({ kind: z.string(), at: instant })),
+    eventCount: z.number().int(),
+    runsContinuedAsNew: z.number().int(),
+  }),
+);
+/** What a customer sees of the live state: no levels, assignees or timers; public events only. */
+export const CustomerTicketWorkflowState = named('CustomerTicketWorkflowState', z.object(customerWorkflowFields));
+
+/** One ticket; staff also get the live workflow state (null with `workflowError` when the workflow did not answer). */
+export const TicketDetail = named('TicketDetail', Ticket.extend({ workflow: TicketWorkflowState.nullable().optional(), workflowError: z.string().optional() }));
+export const TicketPage = named('TicketPage', page(Ticket));
+/** The timeline is paged by sequence number: pass `nextAfterSeq` as `afterSeq`; null on the last page. */
+export const TicketEventPage = named('TicketEventPage', z.object({ items: z.array(TicketEvent), nextAfterSeq: z.number().int().nullable() }));
+export const TicketWorkflow = named(
+  'TicketWorkflow',
+  z.object({ workflowId: z.string(), state: z.union([TicketWorkflowState, CustomerTicketWorkflowState]).nullable(), error: z.string().optional() }),
+);
+/** What an action (or a comment) did: the status after it and the timeline seq it recorded; `duplicate` on a replay. */
+export const TicketActionResult = named(
+  'TicketActionResult',
+  z.object({ accepted: z.boolean(), status: z.enum(TICKET_STATUSES), seq: z.number().int().min(0), duplicate: z.boolean().optional(), ticketId: uuid }),
+);
+
+export const Me = named(
+  'Me',
+  z.object({
+    id: uuid,
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    customerId: uuid.nullable(),
+    levels: z.array(level),
+    businessLineIds: z.array(uuid),
+    language,
+    timeZone: z.string(),
+    csrfToken: z.string().optional().describe('Browser sessions only: send it in X-CSRF-Token with every write'),
+  }),
+);
+export const Token = named('Token', z.object({ token: z.string(), expiresAt: instant }));
+export const Session = named('Session', z.object({ csrfToken: z.string(), expiresAt: instant, user: Me.omit({ csrfToken: true }) }));
+
+export const Customer = named('Customer', z.object({ id: uuid, name: z.string(), slug: z.string(), planId: z.string(), language, timeZone: z.string(), createdAt: instant }));
+export const BusinessLine = named('BusinessLine', z.object({ id: uuid, name: z.string() }));
+export const Module = named('Module', z.object({ id: z.string(), name: z.string(), product: z.string() }));
+export const CustomerDetail = named(
+  'CustomerDetail',
+  Customer.extend({ businessLines: z.array(BusinessLine), modules: z.array(Module.extend({ licensedFrom: day.nullable(), licensedTo: day.nullable() })) }),
+);
+export const CustomerPage = named('CustomerPage', page(Customer));
+export const ModulePage = named('ModulePage', page(Module));
+
+export const User = named(
+  'User',
+  z.object({
+    id: uuid,
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    customerId: uuid.nullable(),
+    levels: z.array(level),
+    leadLevels: z.array(level),
+    businessLineIds: z.array(uuid),
+    language,
+    timeZone: z.string(),
+    phone: z.string().nullable(),
+    disabled: z.boolean(),
+    active: z.boolean().describe('false until an invited user has set a password'),
+    createdAt: instant,
+  }),
+);
+export const InvitedUser = named('InvitedUser', User.extend({ invitation: z.object({ sentTo: z.string(), expiresAt: instant }) }));
+export const UserPage = named('UserPage', page(User));
+
+export const NotificationFeed = named(
+  'NotificationFeed',
+  z.object({
+    items: z.array(
+      z.object({ id: z.string(), template: z.string(), ticketId: uuid.nullable(), ticketNumber: z.string().nullable(), ticketTitle: z.string().nullable(), at: instant, read: z.boolean() }),
+    ),
+    nextCursor: z.string().nullable(),
+    unreadCount: z.number().int().min(0),
+  }),
+);
+export const NotificationPreferences = named('NotificationPreferences', z.object({ email: z.record(z.string(), z.boolean()) }));
+export const SatisfactionRating = named(
+  'SatisfactionRating',
+  z.object({ ticketId: uuid, ticketNumber: z.string(), rating: z.number().int().min(1).max(5), comment: z.string().nullable(), ratedAt: instant }),
+);
+
+export const CaughtMailPage = named(
+  'CaughtMailPage',
+  page(
+    z.object({
+      messageId: z.string(),
+      from: z.string(),
+      to: z.array(z.string()),
+      subject: z.string(),
+      text: z.string(),
+      html: z.string(),
+      headers: z.record(z.string(), z.string()),
+      receivedAt: instant,
+    }),
+  ),
+);
+
+export const Release = named(
+  'Release',
+  z.object({
+    id: uuid,
+    version: z.string(),
+    product: z.string(),
+    plannedDate: day,
+    status: z.enum(['planned', 'published']),
+    notes: z.string(),
+    publishedAt: instant.nullable(),
+    linkedTickets: z.number().int().min(0),
+  }),
+);
+const releaseWorkflowState = z.object({
+  releaseId: uuid,
+  version: z.string(),
+  plannedDate: day,
+  status: z.enum(['planned', 'published']),
+  publishedOn: day.nullable(),
+  overdueNotifiedFor: day.nullable(),
+  pendingFanOuts: z.number().int().min(0),
+  ticketsSignalled: z.number().int().min(0),
+});
+export const ReleaseWorkflowState = named('ReleaseWorkflowState', releaseWorkflowState);
+/** A release with its workflow's state; null once the workflow has completed. */
+export const ReleaseDetail = named('ReleaseDetail', Release.extend({ workflow: ReleaseWorkflowState.nullable() }));
+export const ReleaseChange = named('ReleaseChange', Release.extend({ workflow: ReleaseWorkflowState }));
+export const ReleasePage = named('ReleasePage', page(Release));
+
+const dashboardItem = z.object({
+  id: uuid,
+  number: z.string(),
+  title: z.string(),
+  customer: z.string(),
+  priority,
+  level,
+  status: z.enum(TICKET_STATUSES),
+  firstResponseDue: instant.nullable(),
+  resolutionDue: instant.nullable(),
+});
+const complianceRow = z.object({ id: z.string().nullable(), name: z.string().nullable(), tickets: z.number().int(), breached: z.number().int(), compliance: z.number().nullable() });
+const counts = z.record(z.string(), z.number().int());
+export const Dashboard = named(
+  'Dashboard',
+  z.object({
+    scope: z.union([z.object({ customerId: uuid }), z.object({ all: z.literal(true) })]),
+    asOf: instant,
+    windowDays: z.number().int(),
+    open: z.object({ total: z.number().int(), byLevel: counts, byPriority: counts, byStatus: counts }),
+    atRisk: z.array(dashboardItem),
+    breached: z.array(dashboardItem),
+    compliance: z.object({ perPlan: z.array(complianceRow), perCustomer: z.array(complianceRow) }),
+    escalationsToday: z.object({ automatic: z.number().int(), manual: z.number().int(), timeZone: z.string() }).nullable().describe('null for a customer admin: escalations are internal'),
+    satisfaction: z.object({ rated: z.number().int(), average: z.number().nullable(), distribution: counts }),
+  }),
+);
+
+const workingInterval = z.object({ start: z.string(), end: z.string() });
+const week = z.record(z.string(), z.array(workingInterval)).describe('ISO weekday 1–7 → working intervals HH:MM');
+export const PhoneLine = named(
+  'PhoneLine',
+  z.object({ calendarId: z.string(), timeZone: z.string(), hours: week, open: z.boolean(), now: instant, closesAt: instant.nullable(), opensAt: instant.nullable() }),
+);
+
+const kbFields = {
+  id: uuid,
+  translationGroup: uuid,
+  language: z.enum(LANGUAGES),
+  kind: z.enum(KB_KINDS),
+  title: z.string(),
+  moduleId: z.string().nullable(),
+  versions: z.array(z.string()),
+  status: z.enum(KB_STATUSES),
+  revision: z.number().int().min(1),
+  updatedAt: instant,
+};
+export const KbArticleSummary = named('KbArticleSummary', z.object({ ...kbFields, excerpt: z.string() }));
+export const KbArticle = named(
+  'KbArticle',
+  z.object({
+    ...kbFields,
+    bodyMd: z.string(),
+    releaseId: uuid.nullable(),
+    createdBy: uuid.nullable(),
+    updatedBy: uuid.nullable(),
+    createdAt: instant,
+    translations: z.array(z.object({ id: uuid, language: z.enum(LANGUAGES), title: z.string(), status: z.enum(KB_STATUSES) })),
+    html: z.string().optional().describe('With format=html: the body rendered and sanitised'),
+  }),
+);
+export const KbArticlePage = named('KbArticlePage', page(KbArticleSummary));
+export const KbRevisionPage = named(
+  'KbRevisionPage',
+  page(z.object({ revision: z.number().int().min(1), title: z.string(), bodyMd: z.string(), editedBy: z.object({ id: uuid, name: z.string() }).nullable(), at: instant, current: z.boolean() })),
+);
+
+const slaDeadline = z.object({ target: Target, coverage: z.enum(['business', '24x7']).nullable(), deadline: instant.nullable() });
+export const SlaPreview = named(
+  'SlaPreview',
+  z.object({ customerId: uuid, priority, at: instant, planId: z.string(), contractId: uuid.nullable(), calendar: z.string(), ...byKind(slaDeadline).shape }),
+);
+
+const targetsTable = z.record(z.string(), z.record(z.string(), Target)).describe('priority → target kind → target (null: best effort)');
+const levelBudgets = z.object({ L1: z.number(), L2: z.number() });
+export const Plan = named(
+  'Plan',
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    channels: z.array(z.enum(['portal', 'docs', 'phone', 'email'])),
+    businessCalendarId: z.string(),
+    targets: targetsTable,
+    warningThreshold: z.number(),
+    levelBudgets,
+    namedAccountManager: z.boolean(),
+  }),
+);
+export const PlanPage = named('PlanPage', page(Plan));
+const holiday = z.union([
+  z.object({ kind: z.literal('fixed'), date: day, name: z.string() }),
+  z.object({
+    kind: z.literal('yearly'),
+    month: z.number().int(),
+    day: z.number().int(),
+    name: z.string(),
+    fromYear: z.number().int().optional(),
+    toYear: z.number().int().optional(),
+    suspendedYears: z.array(z.number().int()).optional(),
+  }),
+  z.object({
+    kind: z.literal('easter'),
+    offsetDays: z.number().int(),
+    name: z.string(),
+    fromYear: z.number().int().optional(),
+    toYear: z.number().int().optional(),
+    suspendedYears: z.array(z.number().int()).optional(),
+  }),
+]);
+export const Calendar = named('Calendar', z.object({ id: z.string(), name: z.string(), timeZone: z.string(), week, holidays: z.array(holiday) }));
+export const CalendarPage = named('CalendarPage', page(Calendar));
+export const Contract = named(
+  'Contract',
+  z.object({
+    id: uuid,
+    customerId: uuid,
+    name: z.string(),
+    validFrom: day,
+    validTo: day.nullable(),
+    targets: targetsTable,
+    businessCalendarId: z.string().nullable(),
+    warningThreshold: z.number().nullable(),
+    levelBudgets: levelBudgets.nullable(),
+  }),
+);
+export const ContractPage = named('ContractPage', page(Contract));
+
+export const Health = named('Health', z.object({ status: z.literal('ok') }));
+export const Readiness = named(
+  'Readiness',
+  z.object({ status: z.enum(['ready', 'not ready']), checks: z.array(z.object({ name: z.string(), ok: z.boolean(), error: z.string().optional() })) }),
+);
