@@ -1,5 +1,6 @@
 /** Writes a ticket's timeline and its list/report projection to PostgreSQL, idempotently. */
 import type { Knex } from 'knex';
+import { APPROVER_ROLES } from '../domain/ticket/actions/approve';
 import type { Db } from '../db/connection';
 import { customerRecipients, isCustomerRole, templateData, templateFor, type RecipientUser } from './notifications/policy';
 import type { EmittedEvent } from '../domain/ticket/events';
@@ -52,7 +53,7 @@ async function resolveRecipients(trx: Knex.Transaction, r: NonNullable<EmittedEv
     case 'user':
       return active().where('id', r.userId);
     case 'customerAdmins':
-      return active().where({ role: 'customer_admin', customer_id: customerId });
+      return active().whereIn('role', APPROVER_ROLES).where({ customer_id: customerId });
   }
 }
 

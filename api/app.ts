@@ -60,7 +60,7 @@ function methodNotAllowed(paths: Map<string, string[]>): RequestHandler {
   const templates = [...paths].map(([path, methods]) => ({
     re: new RegExp(`^${path.replace(/[.+]/g, '\\$&').replace(/\{\w+\}/g, '[^/]+')}/?$`),
     methods: [...methods, ...(methods.includes('GET') ? ['HEAD'] : [])],
-    allow: [...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', '),
+    allow: [...methods, ...(methods.includes('GET') ? ['HEAD'] : [])].join(', '),
   }));
   return (req, res, next) => {
     const known = templates.find((t) => t.re.test(req.path));

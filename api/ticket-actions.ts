@@ -16,7 +16,7 @@ import { getPriorityMatrix } from '../db/reference';
 import { ACTIONS, permissionRefusal, roleRefusal, TICKET_ACTIONS, type ActionDefinition, type Lookup, type TicketActionName } from '../domain/ticket/actions';
 import type { TicketFacts } from '../domain/ticket/state';
 import type { DefectState } from '../domain/defects';
-import type { TicketType } from '../domain/tickets';
+import { OPEN_STATUSES, type TicketType } from '../domain/tickets';
 import { fixReleasedSignal, ticketActionUpdates, ticketWorkflowId } from '../workflows/definitions';
 import type { TicketActionResult } from '../workflows/ticket-actions';
 import { principal } from './auth';
@@ -98,6 +98,7 @@ async function resolveLookups(deps: ActionDeps, ticket: Ticket, lookups: readonl
         if (!other) throw conflict('unknown-ticket', `There is no ticket ${String(out[l.field])}`);
         if (l.types && !l.types.includes(other.type as TicketType)) throw conflict('wrong-ticket-type', `Ticket ${other.number} is not ${l.types.map((x) => `a ${x.replace(/_/g, ' ')}`).join(' or ')}`);
         if (l.open && ['closed', 'cancelled'].includes(other.status)) throw conflict('ticket-finished', `Ticket ${other.number} is ${other.status} and takes nothing more`);
+        if (l.working && !(OPEN_STATUSES as readonly string[]).includes(other.status)) throw conflict('ticket-not-worked-on', `Ticket ${other.number} is ${other.status.replace(/_/g, ' ')}: only a ticket still being worked on takes its duplicates`);
         if (l.sameCustomer && other.customerId !== ticket.customerId) throw conflict('other-organisation', `Ticket ${other.number} belongs to another customer`);
         out[l.field] = other.id;
         out[l.numberField] = Number(other.number);
@@ -187,6 +188,3 @@ export function createTicketActionsRouter(deps: ActionDeps): Router {
 
   return r;
 }
-
-/** Every action's input schema by name (the OpenAPI document and older callers read this map). */
-export const ACTION_SCHEMAS = Object.fromEntries(TICKET_ACTIONS.map((a) => [a, actionInput(a)])) as Record<TicketActionName, z.ZodType>;

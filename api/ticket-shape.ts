@@ -22,7 +22,8 @@ function liveClocks(t: Ticket, now: Date): Record<TargetKind, unknown> {
   return out;
 }
 
-export function toApiTicket(t: Ticket, now: Date = new Date()) {
+/** `visible`: the linked tickets the caller may see (db/tickets visibleLinkedIds); undefined shows every link. */
+export function toApiTicket(t: Ticket, now: Date = new Date(), visible?: Set<string>) {
   const sla = liveClocks(t, now);
   return {
     id: t.id,
@@ -48,10 +49,10 @@ export function toApiTicket(t: Ticket, now: Date = new Date()) {
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
     sla,
-    // Duplicates are always of the same customer (the merge rule), so both directions may be shown to it.
+    // Duplicates are of the same customer (the merge rule); `visible` keeps a customer to the tickets they may open.
     links: {
-      duplicateOf: t.links.duplicateOf ? { id: t.links.duplicateOf.id, number: formatTicketNumber(t.links.duplicateOf.number) } : null,
-      duplicates: (t.links.duplicates ?? []).map((d) => ({ id: d.id, number: formatTicketNumber(d.number) })),
+      duplicateOf: t.links.duplicateOf && (!visible || visible.has(t.links.duplicateOf.id)) ? { id: t.links.duplicateOf.id, number: formatTicketNumber(t.links.duplicateOf.number) } : null,
+      duplicates: (t.links.duplicates ?? []).filter((d) => !visible || visible.has(d.id)).map((d) => ({ id: d.id, number: formatTicketNumber(d.number) })),
     },
   };
 }

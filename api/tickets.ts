@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connection';
-import { findTicket, isValidCursor, listTicketEvents, listTickets } from '../db/tickets';
+import { findTicket, isValidCursor, listTicketEvents, listTickets, visibleLinkedIds } from '../db/tickets';
 import { isStaff, ticketScope } from '../domain/access';
 import { LEVELS_OF_IMPACT, LEVELS_OF_URGENCY } from '../domain/priority';
 import { PRIORITIES, SUPPORT_LEVELS } from '../domain/plans';
@@ -98,7 +98,8 @@ export function createTicketsRouter(deps: TicketsRouterDeps): Router {
     const q = parseInput(listTicketsQuerySchema, req.query, 'query');
     const { rows, nextCursor } = await listTickets(deps.db, ticketScope(actor), q, { limit: q.limit, cursor: q.cursor });
     const now = new Date();
-    res.json({ items: rows.map((row) => toApiTicket(row, now)), nextCursor });
+    const visible = await visibleLinkedIds(deps.db, ticketScope(actor), rows);
+    res.json({ items: rows.map((row) => toApiTicket(row, now, visible)), nextCursor });
   });
 
   r.get('/tickets/:id', async (req, res) => {
@@ -106,7 +107,7 @@ export function createTicketsRouter(deps: TicketsRouterDeps): Router {
     const { id } = parseInput(ticketIdParamSchema, req.params, 'params');
     const row = await findTicket(deps.db, ticketScope(actor), id);
     if (!row) throw notFound('Ticket');
-    const ticket = toApiTicket(row);
+    const ticket = toApiTicket(row, new Date(), await visibleLinkedIds(deps.db, ticketScope(actor), [row]));
     if (!isStaff(actor)) return res.json(ticket);
     const live = await queryWorkflow(deps.temporal, Number(row.number));
     res.json({ ...ticket, workflow: live.state, ...(live.error && { workflowError: live.error }) });

@@ -189,3 +189,16 @@ export async function listTicketEvents(db: Db, ticketId: string, opts: { publicO
   const rows: Array<Record<string, any>> = await q.select('seq', 'type', 'at', 'actor_id', 'actor_kind', 'visibility', 'data');
   return rows.map((e) => ({ seq: e.seq, type: e.type, at: e.at, actorId: e.actor_id, actorKind: e.actor_kind, visibility: e.visibility, data: e.data }));
 }
+
+/**
+ * Of the tickets these tickets link to (duplicates), the ids the scope may see: a customer user sees only the links
+ * to their own tickets, a key user those of their business lines. Staff see every link (undefined: no filter).
+ */
+export async function visibleLinkedIds(db: Db, scope: TicketScope, tickets: Ticket[]): Promise<Set<string> | undefined> {
+  if (scope.kind === 'all') return undefined;
+  const ids = [...new Set(tickets.flatMap((t) => [t.links.duplicateOf?.id, ...(t.links.duplicates ?? []).map((d) => d.id)]).filter((x): x is string => !!x))];
+  if (!ids.length) return new Set();
+  const rows: Array<{ id: string }> = await applyTicketScope(db('tickets as t').whereIn('t.id', ids).select('t.id'), scope);
+  return new Set(rows.map((r) => r.id));
+}
+

@@ -9,10 +9,6 @@ export type DefectState = (typeof DEFECT_STATES)[number];
 export const DEFECT_ACTIONS = ['start-reproduction', 'confirm-defect', 'mark-not-reproducible', 'reject-defect', 'start-fix', 'schedule-fix', 'confirm-fix'] as const;
 export type DefectAction = (typeof DEFECT_ACTIONS)[number];
 
-/** Actions only the system sends (from the release workflow), never a person. */
-export const RELEASE_SIGNALS = ['fix-released', 'release-date-moved'] as const;
-export type ReleaseSignal = (typeof RELEASE_SIGNALS)[number];
-
 /** SPEC §6: a released fix is resolved by itself 7 days after publication when the customer does not answer. */
 export const FIX_AUTO_RESOLVE_MS = 7 * 24 * 3600 * 1000;
 

@@ -103,11 +103,11 @@ export class TicketModel extends TicketDraft {
   // ---- actions (rules in domain/ticket/actions) ----------------------------------------------------------------
 
   /** Throws ActionRefused (with the reason and its status) when the action is not allowed now; changes nothing. */
-  validate(req: TicketActionRequest, now: Date): unknown {
+  validate(req: TicketActionRequest, now: Date, opts: { acceptedBefore?: boolean } = {}): unknown {
     if (this.isRepeat(req)) return undefined;
     if (!req.actor || typeof req.actor !== 'object') throw new ActionRefused('actor is required', 400);
     if (req.actor.kind === 'user' && !(typeof req.actor.id === 'string' && UUID.test(req.actor.id))) throw new ActionRefused('actor.id must be a UUID', 400);
-    const verdict = checkCommand(this, req.action, req.actor, req.payload, now);
+    const verdict = checkCommand(this, req.action, req.actor, req.payload, now, opts);
     if (!verdict.ok) throw new ActionRefused(verdict.reason, verdict.status);
     return verdict.cmd;
   }
@@ -121,13 +121,16 @@ export class TicketModel extends TicketDraft {
     return key !== undefined && this.data.handled.some(([k]) => k === key);
   }
 
-  /** Fires due timers first (an action must not overtake a breach), validates, then applies. */
-  apply(req: TicketActionRequest, now: Date): { seq: number; duplicate: boolean } {
+  /**
+   * Fires due timers first (an action must not overtake a breach), validates, then applies. `acceptedBefore`: an
+   * update whose validator already accepted it (also on replay, where validators do not run again).
+   */
+  apply(req: TicketActionRequest, now: Date, opts: { acceptedBefore?: boolean } = {}): { seq: number; duplicate: boolean } {
     const key = this.repeatKey(req);
     const seen = key ? this.data.handled.find(([k]) => k === key) : undefined;
     if (seen) return { seq: seen[1], duplicate: true };
     this.fireDue(now);
-    const cmd = this.validate(req, now);
+    const cmd = this.validate(req, now, opts);
     applyAction(this, req.action, req.actor, cmd, now);
     if (key) this.data.handled = [...this.data.handled.slice(-(HANDLED_REQUESTS - 1)), [key, this.data.seq]];
     return { seq: this.data.seq, duplicate: false };

@@ -77,7 +77,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput, carried?: Ticke
         let seq: number;
         let duplicate: boolean;
         try {
-          ({ seq, duplicate } = t.apply({ ...arg, action }, now()));
+          ({ seq, duplicate } = t.apply({ ...arg, action }, now(), { acceptedBefore: true }));
         } catch (err) {
           if (err instanceof ActionRefused) throw failureOf(err);
           throw err;

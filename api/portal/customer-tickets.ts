@@ -6,7 +6,8 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { latestAssessments, listAwaitingApproval } from '../../db/change-requests';
-import { findTicket, isValidCursor, listTickets, type Ticket } from '../../db/tickets';
+import { findTicket, isValidCursor, listTickets, visibleLinkedIds, type Ticket } from '../../db/tickets';
+import { toApiTicket } from '../ticket-shape';
 import { isStaff, ticketScope, type Principal, type TicketScope } from '../../domain/access';
 import { ACTIONS, formById, formsNow, roleRefusal, stateRefusal, type ActionDefinition } from '../../domain/ticket/actions';
 import { APPROVER_ROLES } from '../../domain/ticket/actions/approve';
@@ -122,7 +123,9 @@ export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
   const ticketPage = async (res: Response, p: Principal, row: Ticket, extra: Record<string, unknown> = {}, status = 200) => {
     const v = visitorOf(res);
     const forms = formsFor(p, row);
-    page(res, 'ticket', 'ticket.details', { ticket: ticketView(row, v), events: await timeline(row.id, v, true), forms, ratings: RATINGS, values: {}, invalid: {}, ...extra }, status);
+    // Links only to the tickets this customer may open (a colleague's ticket stays unnamed).
+    const ticket = { ...ticketView(row, v), links: toApiTicket(row, new Date(), await visibleLinkedIds(db, ticketScope(p), [row])).links };
+    page(res, 'ticket', 'ticket.details', { ticket, events: await timeline(row.id, v, true), forms, ratings: RATINGS, values: {}, invalid: {}, ...extra }, status);
   };
 
   r.get('/portal/tickets/:number', async (req, res) => {

@@ -7,7 +7,7 @@
 import type { Response, Router } from 'express';
 import { z } from 'zod';
 import { findTicket, isValidCursor, listTickets, type TicketFilters } from '../../db/tickets';
-import { ticketScope, type Principal } from '../../domain/access';
+import { ASSIGNABLE_ROLES, ticketScope, type Principal } from '../../domain/access';
 import { ACTIONS, formById, formsNow, roleRefusal, type ActionDefinition, type ActionForm, type FormField, type OptionSource, type TicketActionName } from '../../domain/ticket/actions';
 import { PRIORITIES, SUPPORT_LEVELS } from '../../domain/plans';
 import { LEVELS_OF_IMPACT } from '../../domain/priority';
@@ -91,7 +91,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
   const { db, deps, form, page, visitorOf, staffOnly, checkCsrf, formBody, ticketView, timeline } = kit;
   // Events the shared messages do not name get the desk's own name (en and sk have the same keys).
 
-  const staffUsers = async () => (await db('users').whereIn('role', ['agent', 'manager']).whereNull('disabled_at').orderBy('name').select('id', 'name')) as Array<{ id: string; name: string }>;
+  const staffUsers = async () => (await db('users').whereIn('role', ASSIGNABLE_ROLES).whereNull('disabled_at').orderBy('name').select('id', 'name')) as Array<{ id: string; name: string }>;
   const namesOf = async (table: 'users' | 'customers', ids: Array<string | null>) => {
     const wanted = [...new Set(ids.filter((x): x is string => !!x))];
     const rows = wanted.length ? ((await db(table).whereIn('id', wanted).select('id', 'name')) as Array<{ id: string; name: string }>) : [];

@@ -106,17 +106,6 @@ export const isTicketEventType = (t: string): t is TicketEventType => Object.pro
 /** Visibility is part of the type: a type never changes it. */
 export const visibilityOf = (t: TicketEventType): 'public' | 'internal' => TICKET_EVENTS[t].visibility;
 
-/**
- * A stored timeline row as a typed event, or null when its type or data is not one this code knows (a row written
- * by a newer version, or damaged). Unknown fields are dropped; readers never see more than the schema allows.
- */
-export function readEvent(row: { seq: number; type: string; at: string; actor: Actor; visibility: string; data: unknown }): TicketEvent | null {
-  if (!isTicketEventType(row.type)) return null;
-  const parsed = TICKET_EVENTS[row.type].data.safeParse(row.data ?? {});
-  if (!parsed.success) return null;
-  return { seq: row.seq, type: row.type, at: row.at, actor: row.actor, visibility: row.visibility === 'internal' ? 'internal' : 'public', data: parsed.data } as TicketEvent;
-}
-
 export function assertNever(x: never): never {
   throw new Error(`unexpected value ${JSON.stringify(x)}`);
 }

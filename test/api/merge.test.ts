@@ -48,10 +48,13 @@ describe('merge over HTTP', () => {
     expect(merged).toMatchObject({ visibility: 'public', data: { targetId: target.id, targetNumber: Number(target.number.slice(2)), note: 'Same outage as the earlier report' } });
 
     const tgt = await eventually(async () => {
-      const t = (await app.request('GET', `/api/v1/tickets/${target.id}`, { token: acme })).body;
+      const t = (await app.request('GET', `/api/v1/tickets/${target.id}`, { token: acmeAdmin })).body;
       return t.links.duplicates.length ? t : null;
     }, 'target linked to its duplicate');
     expect(tgt.links.duplicates).toEqual([{ id: duplicate.id, number: duplicate.number }]);
+    // The target's requester may not open the customer admin's ticket: the link is not shown to them.
+    expect((await app.request('GET', `/api/v1/tickets/${target.id}`, { token: acme })).body.links.duplicates).toEqual([]);
+    expect((await app.request('GET', `/api/v1/tickets?limit=200`, { token: acme })).body.items.find((x: { id: string }) => x.id === target.id).links.duplicates).toEqual([]);
     expect(tgt.status).not.toBe('closed');
     expect((await events(acme, target.id)).some((e) => e.type === 'ticket.duplicate_merged' && e.data.duplicateId === duplicate.id)).toBe(true);
 

@@ -59,4 +59,21 @@ describe('database migrations and the timeline', () => {
     expect(await t.db('tickets').where({ number: 999001 }).first()).toMatchObject({ status: 'triaged', last_event_seq: 2 });
     await expect(t.db('ticket_events').where({ seq: 1 }).update({ type: 'rewritten' })).rejects.toThrow(/append-only/);
   });
+
+  it('gives existing problems their linked incidents and change requests their state from their timelines', async () => {
+    const ticket = await t.db('tickets').where({ number: 999001 }).first();
+    const at = '2026-02-02T10:00:00.000Z';
+    const row = (seq: number, type: string, data: Record<string, unknown>) => ({ ticket_id: ticket.id, seq, type, at, actor_kind: 'user', actor_id: ticket.requester_id, visibility: 'internal', data: JSON.stringify(data) });
+    const a = { incidentId: '22222222-2222-4222-8222-222222222222', incidentNumber: 501 };
+    const b = { incidentId: '33333333-3333-4333-8333-333333333333', incidentNumber: 502 };
+    await t.db('ticket_events').insert([row(10, 'problem.incident_linked', a), row(11, 'problem.incident_linked', b), row(12, 'problem.incident_unlinked', a), row(13, 'change.assessed', { effort: '1d', risk: 'low', assessment: 'x' })]);
+    await t.db('tickets').where({ id: ticket.id }).update({ type: 'problem' });
+    await t.db.migrate.down();
+    await t.db.migrate.latest();
+    expect((await t.db('tickets').where({ id: ticket.id }).first()).links).toEqual({ incidents: [{ id: b.incidentId, number: 502 }] });
+    await t.db.migrate.down();
+    await t.db('tickets').where({ id: ticket.id }).update({ type: 'change_request' });
+    await t.db.migrate.latest();
+    expect((await t.db('tickets').where({ id: ticket.id }).first()).change_state).toBe('awaiting_approval');
+  });
 });

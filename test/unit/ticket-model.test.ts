@@ -117,3 +117,26 @@ describe('merge in the model', () => {
     expect(m.data.seq).toBe(seq);
   });
 });
+
+describe('updates accepted before the registry replay as they were sent', () => {
+  it('applies an accepted update whose input today’s stricter rules refuse, and refuses it as a new request', () => {
+    const { m, customer } = model();
+    // Before the registry, a comment's visibility null was public, and a resolution could say it was abandoned.
+    const comment = req('comment', customer, { body: 'still broken', visibility: null });
+    expect(() => m.validate(comment, at(1))).toThrow(/visibility/);
+    m.apply(comment, at(1), { acceptedBefore: true });
+    expect(m.pending.at(-1)).toMatchObject({ type: 'comment.public', data: { body: 'still broken' } });
+    m.apply(req('resolve', staff, { resolution: 'no answer', abandoned: true }), at(2), { acceptedBefore: true });
+    expect(m.pending.find((e) => e.type === 'ticket.resolved')?.data).toMatchObject({ abandoned: true });
+    // The role, state and command rules still hold for it: only the shape of the input is taken as it was.
+    expect(() => m.apply(req('reopen', customer, {}), at(3), { acceptedBefore: true })).not.toThrow();
+    expect(() => m.apply(req('escalate', staff, { toLevel: 'L1', reason: 'x' }), at(4), { acceptedBefore: true })).toThrow(/already at L1/);
+  });
+
+  it('an actor with a role this code does not know acts as a customer user, as before', () => {
+    const { m, input } = model();
+    m.apply(req('comment', { id: input.requesterId, kind: 'user', role: 'customer' }, { body: 'hello' }), at(1));
+    expect(m.pending.at(-1)?.type).toBe('comment.public');
+    expect(() => m.apply(req('resolve', { id: input.requesterId, kind: 'user', role: 'customer' }, { resolution: 'x' }), at(2))).toThrow(/not allowed for customers/);
+  });
+});

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { CHANGE_RISKS } from '../../change-requests';
 import { freeText } from '../../text';
 import { defineAction, STAFF_ROLES, WORKED_ON } from './define';
 
 export const assess = defineAction({
   summary: "Change requests: effort and risk assessed; the customer's admins are asked to approve",
   label: { en: 'Assess change', sk: 'Posúdiť zmenu' },
-  fields: { effort: freeText(100), risk: z.enum(['low', 'medium', 'high']), assessment: freeText(10_000) },
+  fields: { effort: freeText(100), risk: z.enum(CHANGE_RISKS), assessment: freeText(10_000) },
   roles: STAFF_ROLES,
   from: WORKED_ON,
   why: 'only an open change request is assessed',
@@ -25,7 +26,7 @@ export const assess = defineAction({
       area: 'desk',
       fields: [
         { name: 'effort', kind: 'text', label: 'desk.f.effort', required: true },
-        { name: 'risk', kind: 'select', label: 'desk.f.risk', required: true, options: { static: ['low', 'medium', 'high'].map((l) => ({ value: l, labelKey: `level.${l}` })) } },
+        { name: 'risk', kind: 'select', label: 'desk.f.risk', required: true, options: { static: CHANGE_RISKS.map((l) => ({ value: l, labelKey: `level.${l}` })) } },
         { name: 'assessment', kind: 'textarea', label: 'desk.f.assessment', required: true },
       ],
     },

@@ -4,20 +4,19 @@
  * look up before the workflow sees it, and how the portal offers it. Nothing else in the code base decides these.
  */
 import { z } from 'zod';
-import type { Role } from '../../access';
+import { CUSTOMER_ROLES, STAFF_ROLES, type Role } from '../../access';
 import type { ChangeState } from '../../change-requests';
 import type { DefectState } from '../../defects';
-import type { TicketStatus, TicketType } from '../../tickets';
+import { OPEN_STATUSES, type TicketStatus, type TicketType } from '../../tickets';
 import { actorKindOfRole, type ActorKind } from '../../transitions';
 import type { TicketDraft } from '../draft';
 import type { Actor, TicketFacts } from '../state';
 
-export const CUSTOMER_ROLES = ['customer_user', 'customer_key_user', 'customer_admin'] as const satisfies readonly Role[];
-export const STAFF_ROLES = ['agent', 'manager', 'admin'] as const satisfies readonly Role[];
+export { CUSTOMER_ROLES, STAFF_ROLES } from '../../access';
 export const MANAGER_ROLES = ['manager', 'admin'] as const satisfies readonly Role[];
 export const EVERYONE = [...CUSTOMER_ROLES, ...STAFF_ROLES] as const;
 
-export const OPEN: readonly TicketStatus[] = ['new', 'triaged', 'in_progress', 'waiting_on_customer'];
+export const OPEN: readonly TicketStatus[] = OPEN_STATUSES;
 export const WORKED_ON: readonly TicketStatus[] = ['new', 'triaged', 'in_progress'];
 export const LIVE: readonly TicketStatus[] = [...OPEN, 'resolved'];
 
@@ -43,6 +42,8 @@ export type Lookup =
       types?: readonly TicketType[];
       /** the ticket must be neither closed nor cancelled */
       open?: boolean;
+      /** the ticket must still be worked on: open and not resolved (work moves there) */
+      working?: boolean;
       /** the ticket must belong to the same customer as the acted-on ticket */
       sameCustomer?: boolean;
     }
@@ -85,6 +86,11 @@ export interface ActionDefinition<C = any> {
   input: z.ZodType;
   /** what the workflow receives after the lookups; lenient (unknown fields are dropped) */
   command: z.ZodType<C>;
+  /**
+   * The command as an update accepted in the past is re-applied on replay: every field as it was sent when its rule
+   * has since become stricter, so a running ticket's history still replays (validators do not run on replay).
+   */
+  replayCommand: z.ZodType<C>;
   lookups?: readonly Lookup[];
   /** roles that may run it at all (403 for everyone else) */
   roles: readonly Role[];
@@ -112,7 +118,7 @@ export interface ActionDefinition<C = any> {
 
 /** One action: its input's fields once, strict for callers, lenient for the workflow. */
 export function defineAction<F extends z.ZodRawShape, X extends z.ZodRawShape = Record<never, never>>(
-  spec: Omit<ActionDefinition<z.output<z.ZodObject<F & X>>>, 'input' | 'command'> & {
+  spec: Omit<ActionDefinition<z.output<z.ZodObject<F & X>>>, 'input' | 'command' | 'replayCommand'> & {
     fields: F;
     /** fields the API adds from its lookups */
     commandFields?: X;
@@ -133,6 +139,9 @@ export function defineAction<F extends z.ZodRawShape, X extends z.ZodRawShape = 
     ...rest,
     input: inputMeta ? withRefine(z.strictObject(fields)).meta(inputMeta) : withRefine(z.strictObject(fields)),
     command: withRefine(z.object({ ...fields, ...(commandFields ?? {}) })) as unknown as z.ZodType<z.output<z.ZodObject<F & X>>>,
+    replayCommand: z.object(Object.fromEntries(Object.entries({ ...fields, ...(commandFields ?? {}) }).map(([k, f]) => [k, (f as z.ZodType).catch((ctx: { input: unknown }) => ctx.input)]))) as unknown as z.ZodType<
+      z.output<z.ZodObject<F & X>>
+    >,
   };
 }
 

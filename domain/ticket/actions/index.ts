@@ -1,9 +1,10 @@
 /**
  * The ticket action registry (SPEC §5.8): every action's one home, and the functions every caller uses to ask it.
- * The workflow validates and applies through `checkCommand`/`applyAction`, the API asks `mayRun` (403) and
- * `allowedNow` (409) before the workflow, the portal offers exactly the forms `allowedNow` admits, and the OpenAPI
- * document is generated from it.
+ * The workflow validates and applies through `checkCommand`/`applyAction`, the API asks `roleRefusal` and
+ * `permissionRefusal` (403) before the workflow, the portal offers exactly the forms `formsNow` admits (the role,
+ * permission and state rules), and the OpenAPI document is generated from it.
  */
+import { ROLES } from '../../access';
 import { actorKindOfRole } from '../../transitions';
 import type { TicketDraft } from '../draft';
 import type { Actor, TicketFacts } from '../state';
@@ -88,7 +89,8 @@ const plural = (kind: string) => (kind === 'customer' ? 'customers' : kind === '
 export function roleRefusal(name: TicketActionName, who: Acting): string | null {
   const def = ACTIONS[name] as ActionDefinition;
   if (who.system) return def.system ? null : `${name} is not run by the system`;
-  const role = who.role ?? 'customer_user';
+  // A role this code does not know (or none, from an old CLI signal) acts as a customer user, as actorKindOfRole says.
+  const role = who.role && (ROLES as readonly string[]).includes(who.role) ? who.role : 'customer_user';
   if ((def.roles as readonly string[]).includes(role)) return null;
   const kind = actorKindOfRole(who.role);
   // Customers whose organisation's admin may do it learn who may (change approvals).
@@ -138,7 +140,14 @@ function issues(error: { issues: Array<{ path: PropertyKey[]; message: string }>
  * Everything the workflow's validator asks, in order: role and permission (403), state (409), the command's shape
  * (400), then what the command asks of the state (409). Returns the parsed command when accepted.
  */
-export function checkCommand(t: TicketDraft, name: TicketActionName, actor: Actor, payload: unknown, now: Date): { ok: true; cmd: unknown } | ({ ok: false } & Refusal) {
+export function checkCommand(
+  t: TicketDraft,
+  name: TicketActionName,
+  actor: Actor,
+  payload: unknown,
+  now: Date,
+  opts: { acceptedBefore?: boolean } = {},
+): { ok: true; cmd: unknown } | ({ ok: false } & Refusal) {
   const def = ACTIONS[name] as ActionDefinition;
   const facts = t.facts();
   const who = actingOf(actor);
@@ -146,7 +155,9 @@ export function checkCommand(t: TicketDraft, name: TicketActionName, actor: Acto
   if (byRole) return { ok: false, status: 403, reason: byRole };
   const byState = stateRefusal(name, facts, now);
   if (byState) return { ok: false, status: 409, reason: byState };
-  const parsed = def.command.safeParse(payload ?? {});
+  let parsed = def.command.safeParse(payload ?? {});
+  // An update accepted before (its validator passed then) is applied as it was sent, whatever the rules say today.
+  if (!parsed.success && opts.acceptedBefore) parsed = def.replayCommand.safeParse(payload ?? {});
   if (!parsed.success) return { ok: false, status: 400, reason: issues(parsed.error) };
   const byPermission = permissionRefusal(name, who, facts, parsed.data);
   if (byPermission) return { ok: false, status: 403, reason: byPermission };

@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { freeText, ticketRef } from '../../text';
+import { freeText, ticketRef, uuid } from '../../text';
+import { SYSTEM } from '../actor';
+
+/** Links kept on one ticket; more duplicates than this are still closed, but not listed on their target. */
+const MAX_DUPLICATES = 500;
 import { defineAction, LIVE, STAFF_ROLES } from './define';
 
 /**
@@ -9,9 +13,9 @@ import { defineAction, LIVE, STAFF_ROLES } from './define';
 export const merge = defineAction({
   summary: 'Merge this ticket into another open ticket of the same customer as its duplicate (closes this one, links both)',
   label: { en: 'Merge as duplicate', sk: 'Zlúčiť ako duplikát' },
-  fields: { targetId: ticketRef, note: freeText(2000).optional() },
+  fields: { targetId: ticketRef, note: freeText(2000).optional().describe('Shown to the customer and e-mailed to them with the merge (public)') },
   commandFields: { targetNumber: z.number().int().min(1) },
-  lookups: [{ kind: 'ticket', field: 'targetId', numberField: 'targetNumber', open: true, sameCustomer: true }],
+  lookups: [{ kind: 'ticket', field: 'targetId', numberField: 'targetNumber', open: true, working: true, sameCustomer: true }],
   roles: STAFF_ROLES,
   from: LIVE,
   why: 'a closed or cancelled ticket cannot be merged',
@@ -25,12 +29,12 @@ export const merge = defineAction({
     t.tellTicket(target.number, { action: 'merge', payload: { duplicateId: t.input.ticketId, duplicateNumber: t.input.number } });
   },
   receive: {
-    payload: z.object({ duplicateId: z.string(), duplicateNumber: z.number().int() }),
+    payload: z.object({ duplicateId: uuid, duplicateNumber: z.number().int().min(1) }),
     apply(t, p: { duplicateId: string; duplicateNumber: number }, now) {
       const duplicates = t.links.duplicates ?? [];
-      if (t.finished || duplicates.some((x) => x.id === p.duplicateId)) return false;
+      if (t.finished || duplicates.length >= MAX_DUPLICATES || duplicates.some((x) => x.id === p.duplicateId)) return false;
       t.links.duplicates = [...duplicates, { id: p.duplicateId, number: p.duplicateNumber }];
-      t.emit('ticket.duplicate_merged', { id: null, kind: 'system' }, { duplicateId: p.duplicateId, duplicateNumber: p.duplicateNumber }, now);
+      t.emit('ticket.duplicate_merged', SYSTEM, { duplicateId: p.duplicateId, duplicateNumber: p.duplicateNumber }, now);
       return true;
     },
   },
