@@ -256,7 +256,7 @@ describe('permission matrix', () => {
     if (status >= 400) expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
     if (status === 404 && template.includes('{id}')) {
       // The body of another organisation's 404 is the body of a missing resource's 404: nothing leaks.
-      const real = [ctx.ticketId, ctx.cancelledTicketId, ctx.acmeId, ctx.ownerId, ctx.notificationId, ctx.articleId, ctx.draftArticleId].find((id) => path.includes(`/${id}`))!;
+      const real = [ctx.ticketId, ctx.cancelledTicketId, ctx.acmeId, ctx.ownerId, ctx.notificationId, ctx.articleId, ctx.draftArticleId].find((id) => path.split('/').includes(id))!; // a whole segment: a notification id 1 is not the start of a UUID
       const missingId = real === ctx.notificationId ? '999999999999' : '00000000-0000-4000-8000-000000000000';
       const missing = await app.request(method, path.replace(`/${real}`, `/${missingId}`), { token: tokens[who], ...(c.row.body ? { body: c.row.body(ctx) } : {}) });
       expect(res.body.detail).toBe(missing.body.detail);
