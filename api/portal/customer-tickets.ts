@@ -9,8 +9,7 @@ import { latestAssessments, listAwaitingApproval } from '../../db/change-request
 import { findTicket, isValidCursor, listTickets, visibleLinkedIds, type Ticket } from '../../db/tickets';
 import { toApiTicket } from '../ticket-shape';
 import { isStaff, ticketScope, type Principal, type TicketScope } from '../../domain/access';
-import { ACTIONS, formById, formsNow, roleRefusal, stateRefusal, type ActionDefinition } from '../../domain/ticket/actions';
-import { APPROVER_ROLES } from '../../domain/ticket/actions/approve';
+import { ACTIONS, customerOffer, formById, roleRefusal, type ActionDefinition } from '../../domain/ticket/actions';
 import { OPEN_STATUSES, TICKET_TYPES, formatTicketNumber } from '../../domain/tickets';
 import { ProblemError, forbidden, notFound } from '../errors';
 import { rateBySatisfactionLink, satisfactionSchema } from '../notifications';
@@ -50,7 +49,8 @@ const listQuery = z.object({
 
 /** Template-friendly names (no hyphen) for the forms' values and errors: confirm-fix → confirmFix. */
 const formKey = (id: string) => id.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-const isApprover = (p: Principal) => (APPROVER_ROLES as readonly string[]).includes(p.role);
+/** The approvals page is for whoever the registry lets approve a change. */
+const isApprover = (p: Principal) => roleRefusal('approve', { id: p.id, role: p.role }) === null;
 const FIELD_MESSAGE: Record<string, string> = {
   body: 'customer.error.body',
   reason: 'customer.error.reason',
@@ -62,21 +62,6 @@ const FIELD_MESSAGE: Record<string, string> = {
 /** Best first, as people read a scale. */
 const RATINGS = ['5', '4', '3', '2', '1'];
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-/** What the page offers in the ticket's current state: the registry's customer forms this person may use now. */
-function formsFor(p: Principal, row: Ticket) {
-  const facts = factsOfRow(row);
-  const now = new Date();
-  const offered = new Set(formsNow('customer', { id: p.id, role: p.role }, facts, now).map((o) => formKey(o.form.id)));
-  // The reopen window has passed when nothing but the window stands in the way.
-  const reopenExpired = !roleRefusal('reopen', { id: p.id, role: p.role }) && stateRefusal('reopen', facts, now) !== null && stateRefusal('reopen', { ...facts, resolvedAt: null }, now) === null;
-  return {
-    ...Object.fromEntries([...offered].map((k) => [k, true])),
-    reopenExpired,
-    changeState: facts.changeState,
-    awaitingApprover: facts.changeState === 'awaiting_approval' && !isApprover(p),
-  };
-}
 
 export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
   const { db, deps, form, page, visitorOf, signedIn, checkCsrf, formBody, fieldErrors, ticketView, timeline } = kit;
@@ -122,7 +107,9 @@ export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
 
   const ticketPage = async (res: Response, p: Principal, row: Ticket, extra: Record<string, unknown> = {}, status = 200) => {
     const v = visitorOf(res);
-    const forms = formsFor(p, row);
+    // What the page offers, as the registry decides it; form ids become template keys (confirm-fix → confirmFix).
+    const offer = customerOffer({ id: p.id, role: p.role }, factsOfRow(row), new Date());
+    const forms = { ...Object.fromEntries(offer.formIds.map((id) => [formKey(id), true])), reopenExpired: offer.reopenExpired, changeState: offer.changeState, awaitingApprover: offer.awaitingApprover };
     // Links only to the tickets this customer may open (a colleague's ticket stays unnamed).
     const ticket = { ...ticketView(row, v), links: toApiTicket(row, new Date(), await visibleLinkedIds(db, ticketScope(p), [row])).links };
     page(res, 'ticket', 'ticket.details', { ticket, events: await timeline(row.id, v, true), forms, ratings: RATINGS, values: {}, invalid: {}, ...extra }, status);

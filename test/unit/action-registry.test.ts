@@ -72,3 +72,40 @@ describe('the action registry', () => {
     }
   });
 });
+
+describe("a customer's ticket page offer", () => {
+  const facts = (over: Partial<import('../../domain/ticket/state').TicketFacts>) => ({
+    ticketId: 't',
+    customerId: 'c',
+    requesterId: 'u1',
+    status: 'resolved' as const,
+    type: 'incident' as const,
+    level: 'L1' as const,
+    priority: 'P3' as const,
+    defectState: null,
+    changeState: null,
+    resolvedAt: '2026-02-01T08:00:00.000Z',
+    linkedIncidents: 0,
+    ...over,
+  });
+  const user = { id: 'u1', role: 'customer_user' };
+  it('offers reopen within 14 days of the resolution and says the window passed after it', async () => {
+    const { customerOffer } = await import('../../domain/ticket/actions');
+    expect(customerOffer(user, facts({}), new Date('2026-02-10T08:00:00Z'))).toMatchObject({ reopenExpired: false, formIds: expect.arrayContaining(['reopen', 'close']) });
+    const late = customerOffer(user, facts({}), new Date('2026-02-16T08:00:01Z'));
+    expect(late.reopenExpired).toBe(true);
+    expect(late.formIds).not.toContain('reopen');
+  });
+  it('an assessed change waits for the approver: offered to the customer admin, announced to everyone else', async () => {
+    const { customerOffer } = await import('../../domain/ticket/actions');
+    const cr = facts({ status: 'in_progress', type: 'change_request', changeState: 'awaiting_approval', resolvedAt: null });
+    const now = new Date('2026-02-10T08:00:00Z');
+    expect(customerOffer(user, cr, now)).toMatchObject({ awaitingApprover: true, changeState: 'awaiting_approval' });
+    expect(customerOffer(user, cr, now).formIds).not.toContain('approve');
+    const admin = customerOffer({ id: 'a', role: 'customer_admin' }, cr, now);
+    expect(admin.awaitingApprover).toBe(false);
+    expect(admin.formIds).toEqual(expect.arrayContaining(['approve', 'reject']));
+    // Only the requester cancels: the admin is offered no cancel of another person's ticket.
+    expect(admin.formIds).not.toContain('cancel');
+  });
+});

@@ -187,6 +187,20 @@ export function formsNow(area: ActionForm['area'], who: Acting, t: TicketFacts, 
   return out;
 }
 
+/**
+ * What a customer's ticket page offers: the forms this person may use now, whether the reopen window is all that
+ * stands in the way of reopening (the page then says to open a new ticket), and whether an assessed change waits for
+ * an approver who is not this person.
+ */
+export function customerOffer(who: Acting, t: TicketFacts, now: Date): { formIds: string[]; reopenExpired: boolean; changeState: TicketFacts['changeState']; awaitingApprover: boolean } {
+  return {
+    formIds: formsNow('customer', who, t, now).map((o) => o.form.id),
+    reopenExpired: roleRefusal('reopen', who) === null && stateRefusal('reopen', t, now) !== null && stateRefusal('reopen', { ...t, resolvedAt: null }, now) === null,
+    changeState: t.changeState,
+    awaitingApprover: t.changeState === 'awaiting_approval' && roleRefusal('approve', who) !== null,
+  };
+}
+
 /** The form of an area by its id (what a form post names). */
 export function formById(area: ActionForm['area'], id: string): { action: TicketActionName; form: ActionForm } | undefined {
   for (const name of TICKET_ACTIONS) {
