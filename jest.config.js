@@ -41,4 +41,5 @@ module.exports = {
   ],
   testTimeout: 120_000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
