@@ -1,6 +1,7 @@
 /** Writes a ticket's timeline and its list/report projection to PostgreSQL, idempotently. */
 import type { Knex } from 'knex';
 import { APPROVER_ROLES } from '../domain/ticket/actions/approve';
+import { linkAttachments } from '../db/attachments';
 import type { Db } from '../db/connection';
 import { customerRecipients, isCustomerRole, templateData, templateFor, type RecipientUser } from './notifications/policy';
 import type { EmittedEvent } from '../domain/ticket/events';
@@ -141,6 +142,11 @@ export async function recordTicketEvents(db: Db, args: RecordTicketEventsArgs): 
     }));
     const inserted = await trx('ticket_events').insert(rows).onConflict(['ticket_id', 'seq']).ignore().returning('seq');
     const fresh = new Set(inserted.map((r: { seq: number }) => r.seq));
+    // Files go where their event is: visible to whoever sees that event, from the moment it is recorded.
+    for (const e of events) {
+      const files = (e.data as { attachments?: Array<{ id: string }> }).attachments;
+      if (files?.length) await linkAttachments(trx, input.ticketId, e.seq, e.visibility, files.map((f) => f.id));
+    }
     await queueNotifications(trx, input, events.filter((e) => fresh.has(e.seq)), projection);
     const maxSeq = Math.max(...events.map((e) => e.seq));
     const lastAt = events[events.length - 1].at;

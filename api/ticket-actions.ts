@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { Db } from '../db/connection';
+import { stagedFiles } from '../db/attachments';
 import { findTicket, type Ticket } from '../db/tickets';
 import { ASSIGNABLE_ROLES, ticketScope, type Principal } from '../domain/access';
 import { derivePriority, type Impact, type Urgency } from '../domain/priority';
@@ -64,7 +65,7 @@ export function assertMayRun(actor: Principal, action: TicketActionName): void {
 }
 
 /** Resolves the registry's lookups of an action: the command the workflow receives (409 when a reference is wrong). */
-async function resolveLookups(deps: ActionDeps, ticket: Ticket, lookups: readonly Lookup[], payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+async function resolveLookups(deps: ActionDeps, actor: Principal, ticket: Ticket, lookups: readonly Lookup[], payload: Record<string, unknown>): Promise<Record<string, unknown>> {
   const out = { ...payload };
   for (const l of lookups) {
     switch (l.kind) {
@@ -90,6 +91,15 @@ async function resolveLookups(deps: ActionDeps, ticket: Ticket, lookups: readonl
         out[l.field] = release.version;
         out[l.idField] = release.id;
         out[l.plannedDateField] = isoDay(release.planned_date);
+        break;
+      }
+      case 'attachments': {
+        // Files uploaded for this ticket by the same person and not yet on an event; the event carries their references.
+        const ids = (out[l.field] as string[] | undefined) ?? [];
+        if (!ids.length) break;
+        const found = await stagedFiles(deps.db, ticket.id, actor.id, ids);
+        if ('refused' in found) throw conflict('unknown-attachment', found.refused);
+        out[l.refsField] = found.refs;
         break;
       }
       case 'ticket': {
@@ -135,7 +145,7 @@ export async function runTicketAction(
   const def = ACTIONS[action] as ActionDefinition;
   const refusal = permissionRefusal(action, whoOf(actor), factsOfRow(ticket), payload);
   if (refusal) throw forbidden(refusal);
-  const command = await resolveLookups(deps, ticket, def.lookups ?? [], payload);
+  const command = await resolveLookups(deps, actor, ticket, def.lookups ?? [], payload);
   const handle = deps.temporal.workflow.getHandle(ticketWorkflowId(Number(ticket.number)));
   try {
     const result = await handle.executeUpdate(ticketActionUpdates[action], {

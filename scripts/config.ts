@@ -52,6 +52,23 @@ const schema = z.object({
   /** First retry delay after a failed delivery; doubles per attempt up to 15 minutes. */
   MAIL_RETRY_BASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** The support address customers write to; replies go to support+<token>@ its domain (SPEC §3.1). */
+  SUPPORT_EMAIL: z.string().email('must be an email address').max(254).default('support@ticketflow.local'),
+  /** Inbound SMTP of the embedded default (and of any process that sets it): mail for SUPPORT_EMAIL. */
+  INBOUND_SMTP_PORT: port.default(2525),
+  INBOUND_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Poll this mailbox for mail to the support address: imap(s)://user:password@host:port/INBOX */
+  IMAP_URL: url(['imap:', 'imaps:']).optional(),
+  IMAP_POLL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+  /** Largest inbound message accepted (bytes, with its attachments). */
+  INBOUND_MAX_BYTES: z.coerce.number().int().min(1024).max(200 * 1024 * 1024).default(30 * 1024 * 1024),
+  /** Automatic answers (e.g. "we could not match your mail") one address gets per day at most. */
+  MAIL_AUTO_REPLIES_PER_DAY: z.coerce.number().int().min(0).max(1000).default(3),
+  /** Attachments: bytes per file and per ticket. */
+  ATTACHMENT_MAX_FILE_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
+  ATTACHMENT_MAX_TICKET_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024 * 1024).default(100 * 1024 * 1024),
+  /** Attachments in S3-compatible object storage instead of PostgreSQL: s3://key:secret@host:port/bucket?region=…&tls=false */
+  S3_URL: url(['s3:']).optional(),
   WRITE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
 });
 

@@ -4,6 +4,7 @@
  * The workflow (ticket.ts) owns one instance, feeds it actions and timer firings, and persists the events it emits.
  */
 import type { TargetKind } from '../domain/plans';
+import { carried } from '../domain/attachments';
 import * as clock from '../domain/sla-clock';
 import { addWorkingTime } from '../domain/calendar';
 import type { SlaState } from '../domain/tickets';
@@ -79,7 +80,7 @@ export class TicketModel extends TicketDraft {
     m.emit(
       'ticket.created',
       input.createdBy,
-      { priority: input.priority, impact: input.impact, urgency: input.urgency, channel: input.channel, type: input.type, title: input.title },
+      { priority: input.priority, impact: input.impact, urgency: input.urgency, channel: input.channel, type: input.type, title: input.title, ...carried(input.attachments) },
       at,
       input.priority === 'P1' ? [{ kind: 'manager' }, { kind: 'level', level: 'L1' }] : [{ kind: 'level', level: 'L1' }],
     );

@@ -5,6 +5,7 @@ import * as auditLog from './20261125040000_audit_log';
 import * as notificationFeed from './20261125030000_notification_feed';
 import * as kbSearch from './20261125050000_kb_search';
 import * as ticketLinks from './20261201000000_ticket_links';
+import * as mailAttachments from './20261202000000_mail_attachments';
 
 /** Migrations are listed here (not discovered on disk) so the same list works under tsx, jest and compiled JS. */
 const migrations: Record<string, Knex.Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261125030000_notification_feed': notificationFeed,
   '20261125050000_kb_search': kbSearch,
   '20261201000000_ticket_links': ticketLinks,
+  '20261202000000_mail_attachments': mailAttachments,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -4,6 +4,7 @@
  * The action definitions (actions/*.ts) change a ticket only through this class; the workflow's model extends it
  * with timers and views.
  */
+import { carried, type AttachmentRef } from '../attachments';
 import * as clock from '../sla-clock';
 import type { TicketStatus } from '../tickets';
 import { SUPPORT_LEVELS, type Priority, type SupportLevel } from '../plans';
@@ -99,9 +100,9 @@ export class TicketDraft {
   }
 
   /** The customer answers: a ticket waiting on them is worked on again and its resolution clock resumes. */
-  customerReply(a: Actor, body: string, now: Date): void {
+  customerReply(a: Actor, body: string, now: Date, files?: readonly AttachmentRef[]): void {
     this.resumeFromWaiting(now);
-    this.emit('customer.replied', a, { body }, now, this.handlers);
+    this.emit('customer.replied', a, { body, ...carried(files) }, now, this.handlers);
     this.customerSpoke(now);
   }
 

@@ -4,6 +4,7 @@
  * switch over `type` exhaustively, so an event type a consumer forgot is a compile error.
  */
 import { z } from 'zod';
+import { attachmentRefs } from '../attachments';
 import type { Actor, Recipient } from './actor';
 
 const str = z.string();
@@ -12,6 +13,8 @@ const level = z.enum(['L1', 'L2', 'L3']);
 const priority = z.enum(['P1', 'P2', 'P3', 'P4']);
 const clockKind = z.enum(['firstResponse', 'nextUpdate', 'resolution']);
 const num = z.number();
+/** files an event carries (absent when none) */
+const files = { attachments: attachmentRefs };
 
 /** What the operational figures count (metrics, the manager's dashboard). */
 export type EventFigure = 'created' | 'warning' | 'breach' | 'escalation';
@@ -34,14 +37,14 @@ const incidentRef = z.object({ incidentId: str, incidentNumber: num });
 const problemRef = z.object({ problemId: str, problemNumber: num });
 
 export const TICKET_EVENTS = {
-  'ticket.created': pub(z.object({ priority, impact: str, urgency: str, channel: str, type: str, title: str }), 'Ticket created', 'Tiket vytvorený', { figure: 'created' }),
+  'ticket.created': pub(z.object({ priority, impact: str, urgency: str, channel: str, type: str, title: str, ...files }), 'Ticket created', 'Tiket vytvorený', { figure: 'created' }),
   'ticket.triaged': pub(z.object({ impact: str.optional(), urgency: str.optional() }), 'Ticket triaged', 'Tiket roztriedený'),
-  'comment.public': pub(z.object({ body: str }), 'Reply', 'Odpoveď'),
-  'comment.internal': internal(z.object({ body: str, context: str.optional() }), 'Internal note', 'Interná poznámka'),
+  'comment.public': pub(z.object({ body: str, ...files }), 'Reply', 'Odpoveď'),
+  'comment.internal': internal(z.object({ body: str, context: str.optional(), ...files }), 'Internal note', 'Interná poznámka'),
   'priority.changed': pub(z.object({ from: priority, to: priority, reason: str }), 'Priority changed', 'Priorita zmenená'),
   'ticket.assigned': internal(z.object({ assigneeId: str.nullable() }), 'Assigned', 'Pridelený'),
-  'info.requested': pub(z.object({ body: str }), 'Information requested', 'Vyžiadané informácie'),
-  'customer.replied': pub(z.object({ body: str }), 'Customer replied', 'Zákazník odpovedal'),
+  'info.requested': pub(z.object({ body: str, ...files }), 'Information requested', 'Vyžiadané informácie'),
+  'customer.replied': pub(z.object({ body: str, ...files }), 'Customer replied', 'Zákazník odpovedal'),
   'ticket.resolved': pub(z.object({ resolution: str, abandoned: z.boolean().optional(), resolutionConsumedMs: num.optional() }), 'Resolved', 'Vyriešený', show('resolution')),
   'ticket.reopened': pub(z.object({ reason: str, resolutionConsumedMs: num.optional() }), 'Reopened', 'Znovu otvorený', show('reason')),
   'ticket.closed': pub(z.object({ confirmedBy: str, rating: num.optional(), reason: str.optional() }), 'Closed', 'Uzavretý', show('rating')),
@@ -58,7 +61,7 @@ export const TICKET_EVENTS = {
   'sla.breached': internal(z.object({ clock: clockKind, deadline: str, cycle: num.optional(), priority: priority.optional() }), 'Deadline missed', 'Termín zmeškaný', { figure: 'breach' }),
   'defect.reproduction_started': pub(z.object({ level }), 'Reproduction started', 'Overovanie začalo'),
   'defect.confirmed': pub(z.object({ module: optStr, moduleVersion: optStr }), 'Defect confirmed', 'Chyba potvrdená'),
-  'defect.evidence': internal(z.object({ steps: str, environment: str, version: str }), 'Test evidence', 'Dôkazy z testov'),
+  'defect.evidence': internal(z.object({ steps: str, environment: str, version: str, ...files }), 'Test evidence', 'Dôkazy z testov'),
   'defect.not_reproducible': pub(z.object({ body: str }), 'Not reproducible', 'Nepodarilo sa zopakovať'),
   'defect.rejected': pub(z.object({ reason: str, convertedTo: optStr }), 'Defect rejected', 'Chyba zamietnutá', show('reason')),
   'defect.fix_started': pub(z.object({ level }), 'Fix started', 'Oprava začala'),

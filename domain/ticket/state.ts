@@ -2,6 +2,7 @@
  * What a ticket is while it lives: its workflow input (the snapshot taken at creation), its process state, and the
  * facts the action rules read. Types only; the workflow owns one such state per ticket.
  */
+import type { AttachmentRef } from '../attachments';
 import type { ChangeState } from '../change-requests';
 import type { DefectEvidence, DefectState } from '../defects';
 import type { Priority, SlaSnapshot, SupportLevel, TargetKind } from '../plans';
@@ -35,6 +36,8 @@ export interface TicketWorkflowInput {
   createdAt: string;
   createdBy: Actor;
   sla: SlaSnapshot;
+  /** files the reporter attached to the new ticket (portal, API, mail); on the ticket.created event */
+  attachments?: AttachmentRef[];
 }
 
 export interface TicketRef {

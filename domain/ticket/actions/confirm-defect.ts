@@ -1,11 +1,14 @@
 import { z } from 'zod';
+import { carried } from '../../attachments';
 import { freeText } from '../../text';
-import { defineAction, STAFF_ROLES, WORKED_ON } from './define';
+import { defineAction, FILES, STAFF_ROLES, WORKED_ON } from './define';
 
 export const confirmDefect = defineAction({
   summary: 'Defects: confirmed by reproduction, with the test evidence (kept internal)',
   label: { en: 'Confirm defect', sk: 'Potvrdiť chybu' },
-  fields: { evidence: z.strictObject({ steps: freeText(10_000), environment: freeText(500), version: freeText(100) }) },
+  fields: { evidence: z.strictObject({ steps: freeText(10_000), environment: freeText(500), version: freeText(100) }), ...FILES.fields },
+  commandFields: FILES.commandFields,
+  lookups: [FILES.lookup],
   roles: STAFF_ROLES,
   from: WORKED_ON,
   why: 'only an open defect is confirmed',
@@ -19,7 +22,7 @@ export const confirmDefect = defineAction({
     t.staffResponded(now);
     t.emit('defect.confirmed', actor, { module: t.input.moduleId, moduleVersion: t.input.moduleVersion }, now, t.requester);
     // The test evidence is the team's working material, not a message to the customer.
-    t.emit('defect.evidence', actor, { ...df.evidence }, now);
+    t.emit('defect.evidence', actor, { ...df.evidence, ...carried(cmd.files) }, now);
   },
   forms: [
     {

@@ -4,6 +4,7 @@
  * look up before the workflow sees it, and how the portal offers it. Nothing else in the code base decides these.
  */
 import { z } from 'zod';
+import { attachmentIds, attachmentRefs } from '../../attachments';
 import { CUSTOMER_ROLES, STAFF_ROLES, type Role } from '../../access';
 import type { ChangeState } from '../../change-requests';
 import type { DefectState } from '../../defects';
@@ -49,6 +50,8 @@ export type Lookup =
     }
   | { kind: 'release'; field: string; idField: string; plannedDateField: string }
   | { kind: 'assignee'; field: string }
+  /** files uploaded for this ticket by the same person, not yet on an event (ids in `field`); their references go to `refsField` */
+  | { kind: 'attachments'; field: string; refsField: string }
   | { kind: 'priority'; impactField: string; urgencyField: string; priorityField: string };
 
 /** Where a select's options come from; the portal fills the dynamic ones from the ticket's context. */
@@ -146,3 +149,14 @@ export function defineAction<F extends z.ZodRawShape, X extends z.ZodRawShape = 
 }
 
 export const actorKindOf = (a: Actor): ActorKind => (a.kind === 'system' ? 'system' : actorKindOfRole(a.role));
+
+/**
+ * What an action that carries files adds: the `attachments` input (ids of uploaded files), the `files` the workflow
+ * receives (their references, looked up by the API) and the lookup itself. Spread into `fields`, `commandFields` and
+ * `lookups` of the definition.
+ */
+export const FILES = {
+  fields: { attachments: attachmentIds },
+  commandFields: { files: attachmentRefs },
+  lookup: { kind: 'attachments', field: 'attachments', refsField: 'files' } as const satisfies Lookup,
+};
