@@ -23,15 +23,33 @@ export const listPageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(300).refine(isValidListCursor, 'is not a cursor returned by this API').optional(),
 });
+/**
+ * The mail domains a customer's people write from (SPEC §3.1): mail from an unknown address at one of them becomes
+ * a new customer user of that customer. A domain belongs to one customer at most.
+ */
+const emailDomains = z
+  .array(
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .max(253)
+      .regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a mail domain such as example.com'),
+  )
+  .max(20, 'at most 20 domains')
+  .refine((l) => new Set(l).size === l.length, 'must not repeat a domain')
+  .meta({ uniqueItems: true });
 export const newCustomerSchema = z.strictObject({
   name: freeText(200),
   slug: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'must be lowercase letters, digits and dashes'),
   planId: z.string().min(1).max(64),
   language: z.enum(LANGUAGES).default(DEFAULT_LANGUAGE),
   timeZone: timeZone.default(DEFAULT_TIME_ZONE),
+  emailDomains: emailDomains.default([]),
 });
 export const customerUpdateSchema = z.strictObject({
   name: freeText(200).optional(),
+  emailDomains: emailDomains.optional(),
   planId: z.string().min(1).max(64).optional(),
   language: z.enum(LANGUAGES).optional(),
   timeZone: timeZone.optional(),
@@ -50,6 +68,18 @@ function requireAdmin(p: Principal): void {
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
 
+/** A domain is one customer's: mail from it must lead to one organisation only. */
+async function domainsFree(db: Db, domains: readonly string[] | undefined, exceptCustomer?: string): Promise<void> {
+  if (!domains?.length) return;
+  const q = db('customers').whereRaw('email_domains && ?::text[]', [[...domains] as never]).first('name', 'email_domains');
+  if (exceptCustomer) q.whereNot({ id: exceptCustomer });
+  const other = await q;
+  if (other) {
+    const taken = domains.filter((d) => (other.email_domains as string[]).includes(d));
+    throw conflict('domain-taken', `The domain ${taken.join(', ')} already belongs to ${other.name}`, { field: 'body.emailDomains' });
+  }
+}
+
 async function planExists(db: Db, planId: string | undefined): Promise<void> {
   if (planId && !(await db('plans').where({ id: planId }).first('id'))) throw badRequest([{ field: 'body.planId', message: 'no such plan' }]);
 }
@@ -59,8 +89,11 @@ async function planExists(db: Db, planId: string | undefined): Promise<void> {
 export async function createCustomer(db: Db, actor: Principal, body: z.infer<typeof newCustomerSchema>): Promise<CustomerDetail> {
   requireAdmin(actor);
   await planExists(db, body.planId);
+  await domainsFree(db, body.emailDomains);
   try {
-    const [row] = await db('customers').insert({ name: body.name, slug: body.slug, plan_id: body.planId, language: body.language, time_zone: body.timeZone }).returning('id');
+    const [row] = await db('customers')
+      .insert({ name: body.name, slug: body.slug, plan_id: body.planId, language: body.language, time_zone: body.timeZone, email_domains: body.emailDomains })
+      .returning('id');
     return (await getCustomerDetail(db, { kind: 'all' }, row.id))!;
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict('slug-taken', `A customer with slug "${body.slug}" already exists`, { field: 'body.slug' });
@@ -71,6 +104,7 @@ export async function createCustomer(db: Db, actor: Principal, body: z.infer<typ
 export async function updateCustomer(db: Db, actor: Principal, id: string, body: z.infer<typeof customerUpdateSchema>): Promise<CustomerDetail> {
   requireAdmin(actor);
   await planExists(db, body.planId);
+  await domainsFree(db, body.emailDomains, id);
   const n = await db('customers')
     .where({ id })
     .update({
@@ -78,6 +112,7 @@ export async function updateCustomer(db: Db, actor: Principal, id: string, body:
       ...(body.planId !== undefined && { plan_id: body.planId }),
       ...(body.language !== undefined && { language: body.language }),
       ...(body.timeZone !== undefined && { time_zone: body.timeZone }),
+      ...(body.emailDomains !== undefined && { email_domains: body.emailDomains }),
       updated_at: db.fn.now(),
     });
   if (!n) throw notFound('Customer');

@@ -53,6 +53,10 @@ export const inviteUserSchema = z.strictObject({
 export const userUpdateSchema = z.strictObject({
   ...userFields,
   name: userFields.name.optional(),
+  /** a new address; it also ends a bounce (mail goes out again) */
+  email: z.string().trim().max(254).email('must be an email address').optional(),
+  /** false: the address works again (the bounce is cleared) */
+  emailBouncing: z.literal(false).optional(),
   role: z.enum(ROLES).optional(),
   disabled: z.boolean().optional(),
 });
@@ -171,6 +175,7 @@ export async function updateUser(db: Db, actor: Principal, id: string, body: z.i
     businessLineIds: body.businessLineIds ?? (role === 'customer_key_user' ? current.businessLineIds : []),
   };
   await checkShape(db, next);
+  const taken = (err: { code?: string; constraint?: string }) => err.code === '23505' && err.constraint === 'users_email_lower_unique';
   await db.transaction(async (trx) => {
     await trx('users')
       .where({ id })
@@ -183,12 +188,18 @@ export async function updateUser(db: Db, actor: Principal, id: string, body: z.i
         ...(body.timeZone !== undefined && { time_zone: body.timeZone }),
         ...(body.phone !== undefined && { phone: body.phone }),
         ...(body.disabled !== undefined && { disabled_at: body.disabled ? trx.fn.now() : null }),
+        // A changed address, or staff saying it works again, ends a bounce: mail goes out to it again.
+        ...(body.email !== undefined && body.email.toLowerCase() !== current.email.toLowerCase() && { email: body.email, email_bouncing_at: null, email_bounce_reason: null }),
+        ...(body.emailBouncing === false && { email_bouncing_at: null, email_bounce_reason: null }),
         updated_at: trx.fn.now(),
       });
     await trx('user_business_lines').where({ user_id: id }).delete();
     if (next.businessLineIds.length) await trx('user_business_lines').insert(next.businessLineIds.map((b) => ({ user_id: id, business_line_id: b })));
     // A disabled user is signed out everywhere at once; re-enabling does not bring old sessions back.
     if (body.disabled === true) await revokeAllTokens(trx, id);
+  }).catch((err) => {
+    if (taken(err)) throw conflict('email-taken', 'This email already has an account', { field: 'body.email' });
+    throw err;
   });
   return (await getUser(db, scope, id))!;
 }

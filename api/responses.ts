@@ -170,7 +170,10 @@ export const Me = named(
 export const Token = named('Token', z.object({ token: z.string(), expiresAt: instant }));
 export const Session = named('Session', z.object({ csrfToken: z.string(), expiresAt: instant, user: Me.omit({ csrfToken: true }) }));
 
-export const Customer = named('Customer', z.object({ id: uuid, name: z.string(), slug: z.string(), planId: z.string(), language, timeZone: z.string(), createdAt: instant }));
+export const Customer = named(
+  'Customer',
+  z.object({ id: uuid, name: z.string(), slug: z.string(), planId: z.string(), language, timeZone: z.string(), emailDomains: z.array(z.string()), createdAt: instant }),
+);
 export const BusinessLine = named('BusinessLine', z.object({ id: uuid, name: z.string() }));
 export const Module = named('Module', z.object({ id: z.string(), name: z.string(), product: z.string() }));
 export const CustomerDetail = named(
@@ -196,6 +199,7 @@ export const User = named(
     phone: z.string().nullable(),
     disabled: z.boolean(),
     active: z.boolean().describe('false until an invited user has set a password'),
+    emailBouncing: z.object({ since: instant, reason: z.string().nullable() }).nullable().describe('mail to this address bounced; nothing more is sent to it until it changes'),
     createdAt: instant,
   }),
 );

@@ -14,6 +14,8 @@ export interface Customer {
   planId: string;
   language: Language;
   timeZone: string;
+  /** mail domains its people write from (SPEC §3.1) */
+  emailDomains: string[];
   createdAt: string;
 }
 
@@ -37,6 +39,8 @@ export interface User {
   disabled: boolean;
   /** false until an invited user has set a password */
   active: boolean;
+  /** mail to this address bounced: nothing more is sent to it until the address changes or staff clear it */
+  emailBouncing: { since: string; reason: string | null } | null;
   createdAt: string;
 }
 
@@ -44,7 +48,7 @@ const iso = (d: Date | string) => new Date(d).toISOString();
 const isoDay = (d: Date | string | null): string | null => (d === null ? null : typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
 
 function customerFromRow(r: Record<string, any>): Customer {
-  return { id: r.id, name: r.name, slug: r.slug, planId: r.plan_id, language: r.language, timeZone: r.time_zone, createdAt: iso(r.created_at) };
+  return { id: r.id, name: r.name, slug: r.slug, planId: r.plan_id, language: r.language, timeZone: r.time_zone, emailDomains: r.email_domains ?? [], createdAt: iso(r.created_at) };
 }
 
 function scoped<T extends Knex.QueryBuilder>(q: T, scope: OrganisationScope, column: string): T {
@@ -114,6 +118,7 @@ function userFromRow(r: Record<string, any>, businessLineIds: string[]): User {
     phone: r.phone,
     disabled: r.disabled_at !== null,
     active: r.password_hash !== null,
+    emailBouncing: r.email_bouncing_at ? { since: iso(r.email_bouncing_at), reason: r.email_bounce_reason ?? null } : null,
     createdAt: iso(r.created_at),
   };
 }

@@ -9,9 +9,10 @@ import type { Db } from '../../db/connection';
 import type { Logger } from '../ports';
 import { formatTicketNumber } from '../../domain/tickets';
 import { signSatisfactionToken, satisfactionUrl } from './links';
+import { domainOf, replyAddress, signReplyToken, ticketMessageId } from '../mail/tokens';
 import { DEFAULT_TIME_ZONE } from '../../domain/calendars';
 import { DEFAULT_LANGUAGE, isLanguage } from '../../domain/languages';
-import { EMAIL_TEMPLATES, EmailTemplateError, type EmailContext, type EmailTemplates, type EmailTicket, type TemplateId } from './templates';
+import { EMAIL_TEMPLATES, EmailTemplateError, type EmailContext, type EmailTemplates, type EmailTicket, type TemplateId, type TemplateSpec } from './templates';
 
 export interface SenderOptions {
   db: Db;
@@ -19,6 +20,8 @@ export interface SenderOptions {
   /** smtp://host:port or smtps://user:pass@host:port */
   smtpUrl: string;
   from: string;
+  /** SUPPORT_EMAIL: replies go to support+<token>@ its domain, which also names our Message-IDs and X-Loop. */
+  supportEmail?: string;
   publicUrl: string;
   authSecret: string;
   log: Logger;
@@ -55,7 +58,31 @@ export interface NotificationSender {
 
 class MissingRecordError extends Error {}
 
+/** The Message-ID of a mail that is about no ticket (an invitation): the same on every attempt. */
 export const messageIdFor = (idempotencyKey: string, domain = 'ticketflow.local') => `<${idempotencyKey.replace(/[^A-Za-z0-9.-]/g, '.')}@${domain}>`;
+
+/** How many earlier Message-IDs of a ticket's conversation a mail lists in References (the first and the latest). */
+const REFERENCES_KEPT = 10;
+
+/**
+ * The headers that thread a ticket's mail in the customer's mail client and bring replies back to the ticket:
+ * a Message-ID carrying the ticket's signed token, In-Reply-To the latest message of the conversation, References
+ * its first and latest ones, and the reply address support+<token>@.
+ */
+async function threadHeaders(db: Db, ticket: { id: string; number: number }, key: string, o: { supportEmail: string; authSecret: string }) {
+  const token = signReplyToken(o.authSecret, ticket.number);
+  const domain = domainOf(o.supportEmail) || 'ticketflow.local';
+  const earlier: Array<{ message_id: string }> = await db('mail_threads').where({ ticket_id: ticket.id }).orderBy([{ column: 'at' }, { column: 'message_id' }]).select('message_id');
+  const ids = earlier.map((r) => r.message_id);
+  const messageId = ticketMessageId(token, key, domain);
+  const others = ids.filter((id) => id !== messageId);
+  const references = others.length > REFERENCES_KEPT ? [others[0], ...others.slice(-(REFERENCES_KEPT - 1))] : others;
+  return {
+    messageId,
+    replyTo: replyAddress(o.supportEmail, token),
+    ...(references.length ? { inReplyTo: references[references.length - 1], references } : {}),
+  };
+}
 
 export function createNotificationSender(o: SenderOptions): NotificationSender {
   const batchSize = o.batchSize ?? 20;
@@ -64,6 +91,7 @@ export function createNotificationSender(o: SenderOptions): NotificationSender {
   const backoffBase = o.backoffBaseMs ?? 5_000;
   const backoffMax = o.backoffMaxMs ?? 15 * 60_000;
   const base = o.publicUrl.replace(/\/$/, '');
+  const supportEmail = o.supportEmail ?? 'support@ticketflow.local';
   // Every SMTP wait ends well inside the lease, so no other sender takes a message over while one is sending it.
   const smtpTimeout = Math.min(30_000, Math.floor(leaseMs / 3));
   const transport: Transporter = createTransport({ url: o.smtpUrl, connectionTimeout: smtpTimeout, greetingTimeout: smtpTimeout, socketTimeout: smtpTimeout } as never, { from: o.from });
@@ -147,10 +175,12 @@ export function createNotificationSender(o: SenderOptions): NotificationSender {
       return;
     }
     if (row.recipient_id) {
-      const prefs = await o.db('users').where({ id: row.recipient_id }).first('email_preferences', 'disabled_at');
+      const prefs = await o.db('users').where({ id: row.recipient_id }).first('email', 'email_preferences', 'disabled_at', 'email_bouncing_at');
       const off = prefs?.email_preferences?.[template] === false;
-      if (off || prefs?.disabled_at) {
-        await settle(row, { status: 'suppressed', last_error: off ? 'the recipient turned this email off' : 'the recipient is disabled' });
+      // An address that bounced gets no more mail until it is changed (staff see it bouncing).
+      const bouncing = prefs?.email_bouncing_at && String(prefs.email).toLowerCase() === row.recipient_email.toLowerCase();
+      if (off || prefs?.disabled_at || bouncing) {
+        await settle(row, { status: 'suppressed', last_error: off ? 'the recipient turned this email off' : bouncing ? 'the address bounces' : 'the recipient is disabled' });
         return;
       }
     }
@@ -168,6 +198,14 @@ export function createNotificationSender(o: SenderOptions): NotificationSender {
       }
       return;
     }
+    let thread: Awaited<ReturnType<typeof threadHeaders>> | undefined;
+    try {
+      const t = row.ticket_id ? await o.db('tickets').where({ id: row.ticket_id }).first('id', 'number') : undefined;
+      thread = t ? await threadHeaders(o.db, { id: t.id, number: Number(t.number) }, row.idempotency_key, { supportEmail, authSecret: o.authSecret }) : undefined;
+    } catch (err) {
+      await retryLater(row, err, null);
+      return;
+    }
     if (!(await reserve(row))) return;
     try {
       const info = await transport.sendMail({
@@ -175,9 +213,22 @@ export function createNotificationSender(o: SenderOptions): NotificationSender {
         subject: rendered.subject,
         text: rendered.text,
         html: rendered.html,
-        messageId: messageIdFor(row.idempotency_key),
-        headers: { 'X-Ticketflow-Notification': row.idempotency_key, 'Content-Language': row.language },
+        messageId: thread?.messageId ?? messageIdFor(row.idempotency_key, domainOf(supportEmail) || undefined),
+        ...(thread ? { replyTo: thread.replyTo, ...(thread.inReplyTo ? { inReplyTo: thread.inReplyTo, references: thread.references } : {}) } : {}),
+        headers: {
+          'X-Ticketflow-Notification': row.idempotency_key,
+          'Content-Language': row.language,
+          // RFC 3834: machine-made mail, so vacation responders and other automats do not answer it, and ours
+          // recognise their own mail coming back (X-Loop).
+          'Auto-Submitted': (EMAIL_TEMPLATES[template] as TemplateSpec).autoReply ? 'auto-replied' : 'auto-generated',
+          'X-Auto-Response-Suppress': 'All',
+          'X-Loop': supportEmail,
+        },
       });
+      if (thread && row.ticket_id) {
+        // Replies that quote this Message-ID thread back to the ticket (In-Reply-To/References).
+        await o.db('mail_threads').insert({ message_id: thread.messageId, ticket_id: row.ticket_id, direction: 'out' }).onConflict('message_id').ignore();
+      }
       await settle(row, { status: 'sent', sent_at: o.db.fn.now(), smtp_response: String(info.response ?? '').slice(0, 1000), last_error: null });
     } catch (err) {
       await retryLater(row, err, (err as { response?: string }).response ?? null);

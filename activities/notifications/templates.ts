@@ -61,6 +61,8 @@ export interface TemplateSpec {
   data: Readonly<Record<string, FieldKind>>;
   /** Named links under `links` (absolute http(s) URLs) the template uses. */
   links: readonly string[];
+  /** An answer to a mail someone sent (RFC 3834 `Auto-Submitted: auto-replied`); others are `auto-generated`. */
+  autoReply?: boolean;
 }
 
 export const EMAIL_TEMPLATES = {

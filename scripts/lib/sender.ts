@@ -5,7 +5,7 @@ import { createEmailTemplates } from '../../activities/notifications/templates';
 import type { AppConfig } from '../config';
 import type { Logger } from '../logger';
 
-export function startSender(cfg: Pick<AppConfig, 'SMTP_URL' | 'SMTP_FROM' | 'PUBLIC_URL' | 'AUTH_SECRET' | 'MAIL_LEASE_MS' | 'MAIL_RETRY_BASE_MS'>, db: Db, log: Logger): NotificationSender | undefined {
+export function startSender(cfg: Pick<AppConfig, 'SMTP_URL' | 'SMTP_FROM' | 'SUPPORT_EMAIL' | 'PUBLIC_URL' | 'AUTH_SECRET' | 'MAIL_LEASE_MS' | 'MAIL_RETRY_BASE_MS'>, db: Db, log: Logger): NotificationSender | undefined {
   if (!cfg.SMTP_URL) {
     log.warn('SMTP_URL is not set: notifications are kept in the outbox and not emailed');
     return undefined;
@@ -15,6 +15,7 @@ export function startSender(cfg: Pick<AppConfig, 'SMTP_URL' | 'SMTP_FROM' | 'PUB
     templates: createEmailTemplates(),
     smtpUrl: cfg.SMTP_URL,
     from: cfg.SMTP_FROM,
+    supportEmail: cfg.SUPPORT_EMAIL,
     publicUrl: cfg.PUBLIC_URL,
     authSecret: cfg.AUTH_SECRET,
     log: log.child({ component: 'mail' }),

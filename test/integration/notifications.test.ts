@@ -6,7 +6,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { DEV_AUTH_SECRET } from '../../api/app';
-import { createNotificationSender, messageIdFor, type NotificationSender } from '../../activities/notifications/sender';
+import { createNotificationSender, type NotificationSender } from '../../activities/notifications/sender';
+import { signReplyToken } from '../../activities/mail/tokens';
 import { createEmailTemplates, EMAIL_TEMPLATES } from '../../activities/notifications/templates';
 import { createLogger } from '../../scripts/logger';
 import { startMailCatcher, type MailCatcher } from '../../scripts/lib/mail-catcher';
@@ -56,7 +57,14 @@ describe('email round trip over SMTP', () => {
     expect(received.subject).toMatch(/[áäčďéíĺľňóôŕšťúýž]/i);
     expect(received.text).toContain(`${PUBLIC_URL}/portal/tickets/${ticketNumber}`);
     expect(received.html).toContain(`${PUBLIC_URL}/portal/tickets/${ticketNumber}`);
-    expect(received.messageId).toMatch(/@ticketflow\.local>$/);
+    // Threading: our Message-ID carries the ticket's signed token, replies go to support+<token>@, and the mail
+    // says it is machine-made (so automats do not answer it) and ours (X-Loop).
+    const token = signReplyToken(TEST_AUTH_SECRET, ticketNumber);
+    expect(received.messageId).toMatch(new RegExp(`^<tf\\.${token}\\.[^@]+@ticketflow\\.local>$`));
+    expect(received.headers['reply-to']).toContain(`support+${token}@ticketflow.local`);
+    expect(received.headers['auto-submitted']).toBe('auto-generated');
+    expect(received.headers['x-loop']).toBe('support@ticketflow.local');
+    expect(received.headers['x-auto-response-suppress']).toBe('All');
     // Staff of level L1 hear of the new ticket, in their own language, with the desk link.
     const queued = await eventually(async () => catcher.list().find((m) => m.to.includes('l1@demo.test') && m.subject.includes(number)), 'the L1 queue email', 30_000);
     expect(queued.text).toContain(`${PUBLIC_URL}/desk/tickets/${ticketNumber}`);
@@ -70,6 +78,11 @@ describe('email round trip over SMTP', () => {
       30_000,
     );
     expect(reply.subject).toContain(number);
+    // The conversation is chained: the reply answers the latest earlier mail and references the first one.
+    const sent = await app.db('mail_threads').where({ ticket_id: created.body.id, direction: 'out' }).select('message_id');
+    expect(sent.map((r) => r.message_id)).toEqual(expect.arrayContaining([received.messageId, reply.messageId]));
+    expect(reply.headers['in-reply-to']).toMatch(/^<tf\./);
+    expect(reply.headers.references).toContain(received.messageId);
 
     // Let everything queued so far be delivered, then check no customer email mentions the internal note.
     await eventually(async () => !(await app.db('notifications').where({ ticket_id: created.body.id }).whereIn('status', ['pending', 'sending']).first()), 'the outbox to drain', 30_000);
@@ -96,6 +109,25 @@ describe('email round trip over SMTP', () => {
     expect(rated.status).toBe(200);
     expect(await app.db('tickets').where({ id: created.body.id }).first()).toMatchObject({ satisfaction_rating: 5, satisfaction_comment: 'Rýchle a jasné.' });
     expect((await app.request('POST', '/api/v1/satisfaction', { body: { token: surveyToken, rating: 1 } })).status).toBe(409);
+  });
+  it('sends nothing more to an address that bounced, until the address changes', async () => {
+    const customer = await app.login('admin@acme.test');
+    const agent = await app.login('l1@demo.test');
+    const me = await app.db('users').where({ email: 'admin@acme.test' }).first('id');
+    await app.db('users').where({ id: me.id }).update({ email_bouncing_at: new Date(), email_bounce_reason: '550 5.1.1 no such mailbox' });
+    const created = await app.request('POST', '/api/v1/tickets', { token: customer, body: newTicket('Bounce check') });
+    expect((await app.request('POST', `/api/v1/tickets/${created.body.id}/comments`, { token: agent, body: { body: 'Bounce reply one', visibility: 'public' } })).status).toBe(201);
+    const held = await eventually(
+      async () => (await app.db('notifications').where({ ticket_id: created.body.id, recipient_id: me.id }).whereIn('status', ['suppressed']).select('template', 'last_error')).filter((r) => r.template === 'staff-replied')[0],
+      'the reply notification to be held back',
+      30_000,
+    );
+    expect(held.last_error).toBe('the address bounces');
+    expect(catcher.list().some((m) => m.text.includes('Bounce reply one'))).toBe(false);
+
+    await app.db('users').where({ id: me.id }).update({ email_bouncing_at: null, email_bounce_reason: null });
+    expect((await app.request('POST', `/api/v1/tickets/${created.body.id}/comments`, { token: agent, body: { body: 'Bounce reply two', visibility: 'public' } })).status).toBe(201);
+    await eventually(async () => catcher.list().find((m) => m.to.includes('admin@acme.test') && m.text.includes('Bounce reply two')), 'mail to flow again', 30_000);
   });
   it('confirms a phone call to the caller with what staff noted', async () => {
     const agent = await app.login('l1@demo.test');
@@ -168,12 +200,14 @@ describe('exactly once under faults', () => {
     expect(rows.some((r) => r.attempts > 1)).toBe(true);
 
     const received = new Map<string, number>();
-    for (const m of catcher.list()) received.set(m.messageId, (received.get(m.messageId) ?? 0) + 1);
-    const expected = new Map(emailRows.map((r) => [messageIdFor(r.idempotency_key), r.recipient_email]));
+    for (const m of catcher.list()) received.set(m.headers['x-ticketflow-notification'], (received.get(m.headers['x-ticketflow-notification']) ?? 0) + 1);
+    const expected = new Map(emailRows.map((r) => [r.idempotency_key as string, r.recipient_email]));
     const duplicates = [...received].filter(([, n]) => n > 1);
     const missing = [...expected.keys()].filter((id) => !received.has(id));
     const unexpected = [...received.keys()].filter((id) => !expected.has(id));
     expect({ duplicates, missing, unexpected }).toEqual({ duplicates: [], missing: [], unexpected: [] });
-    for (const m of catcher.list()) expect(m.to).toEqual([expected.get(m.messageId)]);
+    for (const m of catcher.list()) expect(m.to).toEqual([expected.get(m.headers['x-ticketflow-notification'])]);
+    // Every mail about a ticket has its own Message-ID (a retry sends the same one).
+    expect(new Set(catcher.list().map((m) => m.messageId)).size).toBe(expected.size);
   }, 600_000);
 });
