@@ -60,6 +60,8 @@ const schema = z.object({
   /** Poll this mailbox for mail to the support address: imap(s)://user:password@host:port/INBOX */
   IMAP_URL: url(['imap:', 'imaps:']).optional(),
   IMAP_POLL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+  /** Where polled messages are moved once stored (created when missing). */
+  IMAP_PROCESSED_MAILBOX: z.string().min(1).max(200).default('Processed'),
   /** Largest inbound message accepted (bytes, with its attachments). */
   INBOUND_MAX_BYTES: z.coerce.number().int().min(1024).max(200 * 1024 * 1024).default(30 * 1024 * 1024),
   /** Automatic answers (e.g. "we could not match your mail") one address gets per day at most. */
