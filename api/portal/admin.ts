@@ -35,7 +35,7 @@ import type { PortalKit } from './kit';
 import { auditedForm, blankForm, doneNote, doneRedirect, formState, many, presentFields, problemErrors, zodErrors, type FieldErrors, type FormState } from './admin-forms';
 
 const uuid = z.string().uuid();
-const DONE = ['created', 'saved', 'lineAdded', 'lineRenamed', 'moduleGranted', 'moduleRevoked', 'moduleAdded', 'contractCreated', 'contractSaved', 'invited', 'disabled', 'enabled'] as const;
+const DONE = ['created', 'saved', 'lineAdded', 'lineRenamed', 'moduleGranted', 'moduleRevoked', 'moduleAdded', 'contractCreated', 'contractSaved', 'invited', 'disabled', 'enabled', 'bounceCleared'] as const;
 const HOUR_MS = 3_600_000;
 const usersFilter = z.object({
   customerId: uuid.optional().or(z.literal('').transform(() => undefined)),
@@ -156,7 +156,7 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
         calendars: await calendars(),
         contracts,
         unlicensed: catalogue.filter((m) => !licensed.has(m.id)),
-        edit: forms.edit ?? blankForm({ name: customer.name, planId: customer.planId, language: customer.language, timeZone: customer.timeZone }),
+        edit: forms.edit ?? blankForm({ name: customer.name, planId: customer.planId, language: customer.language, timeZone: customer.timeZone, emailDomains: customer.emailDomains.join(', ') }),
         line: forms.line ?? blankForm(),
         rename: forms.rename ?? blankForm(),
         renameLineId: forms.renameLineId ?? null,
@@ -179,7 +179,11 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
     const id = idOf(req.params.id, 'Customer');
     const values = formBody(req);
     // The edit form always sends every field; an empty one is wrong, not "unchanged".
-    const input = { name: values.name ?? '', planId: values.planId ?? '', language: values.language, timeZone: values.timeZone ?? '' };
+    // Mail domains are typed as a list separated by commas, spaces or lines.
+    const emailDomains = String(values.emailDomains ?? '')
+      .split(/[\s,;]+/)
+      .filter(Boolean);
+    const input = { name: values.name ?? '', planId: values.planId ?? '', language: values.language, timeZone: values.timeZone ?? '', emailDomains };
     const parsed = customerUpdateSchema.safeParse(input);
     if (!parsed.success) return customerPage(res, id, { edit: formState(values, zodErrors(parsed.error, input)) }, 400);
     try {
@@ -483,6 +487,7 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
           roles: isCustomerRole(u.role) ? CUSTOMER_ROLES : STAFF_ROLES,
           edit: withChoices(state, (customer?.businessLines ?? []).map((l) => ({ ...l, customer: customer!.name }))),
           section: cfg.section,
+          bouncingSince: u.emailBouncing ? `${u.emailBouncing.since.slice(0, 16).replace('T', ' ')} UTC` : null,
           ...extra,
         },
         code,
@@ -524,6 +529,18 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
         const f = problemErrors(err);
         await userPage(res, u, formState(values, f.errors, f.problem), f.status);
       }
+    });
+    r.post(`${base}/:id/clear-bounce`, form, audited, async (req, res) => {
+      const p = guard(req, res);
+      checkCsrf(req, res);
+      const u = await findPerson(p, req.params.id);
+      try {
+        await updateUser(db, p, u.id, { emailBouncing: false });
+      } catch (err) {
+        const f = problemErrors(err);
+        return userPage(res, u, null, f.status, { problem: f.problem });
+      }
+      doneRedirect(res, `${base}/${u.id}`, 'bounceCleared');
     });
     for (const change of ['disable', 'enable'] as const) {
       r.post(`${base}/:id/${change}`, form, audited, async (req, res) => {

@@ -385,6 +385,38 @@ test("a customer admin manages their own organisation's people, but not another 
   expect((await agent.goto(`${app.baseUrl}/portal/people`))?.status()).toBe(403);
 });
 
+test('an admin registers mail domains for a customer and sees a bouncing address, in Slovak, and clears it', async () => {
+  const admin = await signIn('admin@demo.test');
+  await switchLanguage(admin, 'sk');
+  const beta = (await app.db('customers').where({ slug: 'beta' }).first('id')).id as string;
+  await admin.goto(`${app.baseUrl}/admin/customers/${beta}`);
+  await admin.fill('#edit-emailDomains', 'Beta.test, mail.beta.test');
+  expect(await submit(admin, '#edit-emailDomains >> xpath=ancestor::form//button[@type="submit"]')).toBe(200);
+  expect((await app.db('customers').where({ id: beta }).first('email_domains')).email_domains).toEqual(['beta.test', 'mail.beta.test']);
+  expect(await admin.inputValue('#edit-emailDomains')).toBe('beta.test, mail.beta.test');
+  // A bad domain is named on its field and the typed text is kept.
+  await admin.fill('#edit-emailDomains', 'beta.test, not_a domain');
+  expect(await submit(admin, '#edit-emailDomains >> xpath=ancestor::form//button[@type="submit"]')).toBe(400);
+  expect(await admin.getAttribute('#edit-emailDomains', 'aria-invalid')).toBe('true');
+  expect(await admin.inputValue('#edit-emailDomains')).toBe('beta.test, not_a domain');
+  expect((await app.db('customers').where({ id: beta }).first('email_domains')).email_domains).toEqual(['beta.test', 'mail.beta.test']);
+
+  const betaAdmin = await getUserId('admin@beta.test');
+  await app.db('users').where({ id: betaAdmin }).update({ email_bouncing_at: new Date('2026-12-01T09:30:00Z'), email_bounce_reason: '550 5.1.1 user unknown' });
+  await admin.goto(`${app.baseUrl}/admin/users?customerId=${beta}`);
+  expect(await admin.textContent('#users')).toContain('E-maily sa vracajú');
+  await admin.goto(`${app.baseUrl}/admin/users/${betaAdmin}`);
+  expect(await admin.textContent('#bouncing')).toContain('550 5.1.1 user unknown');
+  expect(await admin.textContent('#bouncing')).toContain('2026-12-01 09:30 UTC');
+  await admin.setViewportSize({ width: 375, height: 800 });
+  await shot(admin, '15-bouncing-sk-375');
+  await admin.setViewportSize({ width: 1366, height: 900 });
+  expect(await submit(admin, '#clear-bounce-form button[type=submit]')).toBe(200);
+  expect(await admin.locator('#bouncing').count()).toBe(0);
+  expect(await admin.textContent('main')).toContain('E-maily na túto adresu sa opäť posielajú.');
+  expect((await app.db('users').where({ id: betaAdmin }).first()).email_bouncing_at).toBeNull();
+});
+
 async function getUserId(email: string): Promise<string> {
   return (await app.db('users').where({ email }).first('id')).id as string;
 }
