@@ -25,8 +25,9 @@ export const MAX_FILES_PER_EVENT = 10;
 export const attachmentIds = z
   .array(uuid)
   .max(MAX_FILES_PER_EVENT, `at most ${MAX_FILES_PER_EVENT} files at once`)
+  .refine((l) => new Set(l).size === l.length, 'must not name a file twice')
   .optional()
-  .meta({ description: 'ids of files uploaded for this ticket and not yet on an event' });
+  .meta({ description: 'ids of files uploaded for this ticket and not yet on an event', uniqueItems: true });
 export const attachmentRefs = z.array(attachmentRef).max(MAX_FILES_PER_EVENT).optional();
 
 /** The event data of a carried file list: present only when there are files, so older events keep their shape. */
