@@ -147,10 +147,10 @@ export function createNotificationSender(o: SenderOptions): NotificationSender {
       return;
     }
     if (row.recipient_id) {
-      const prefs = await o.db('users').where({ id: row.recipient_id }).first('email_preferences', 'disabled_at');
+      const prefs = await o.db('users').where({ id: row.recipient_id }).first('email_preferences', 'disabled_at', 'email_bouncing_at');
       const off = prefs?.email_preferences?.[template] === false;
-      if (off || prefs?.disabled_at) {
-        await settle(row, { status: 'suppressed', last_error: off ? 'the recipient turned this email off' : 'the recipient is disabled' });
+      if (off || prefs?.disabled_at || prefs?.email_bouncing_at) {
+        await settle(row, { status: 'suppressed', last_error: off ? 'the recipient turned this email off' : prefs?.disabled_at ? 'the recipient is disabled' : 'the address bounces' });
         return;
       }
     }
@@ -176,7 +176,11 @@ export function createNotificationSender(o: SenderOptions): NotificationSender {
         text: rendered.text,
         html: rendered.html,
         messageId: messageIdFor(row.idempotency_key),
-        headers: { 'X-Ticketflow-Notification': row.idempotency_key, 'Content-Language': row.language },
+        headers: {
+          'X-Ticketflow-Notification': row.idempotency_key,
+          'Content-Language': row.language,
+          ...((EMAIL_TEMPLATES[template] as { autoReply?: true }).autoReply ? { 'Auto-Submitted': 'auto-replied' } : {}),
+        },
       });
       await settle(row, { status: 'sent', sent_at: o.db.fn.now(), smtp_response: String(info.response ?? '').slice(0, 1000), last_error: null });
     } catch (err) {

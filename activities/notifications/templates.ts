@@ -61,6 +61,8 @@ export interface TemplateSpec {
   data: Readonly<Record<string, FieldKind>>;
   /** Named links under `links` (absolute http(s) URLs) the template uses. */
   links: readonly string[];
+  /** An automatic answer to someone's mail: sent with `Auto-Submitted: auto-replied` (RFC 3834), so it is not answered in turn. */
+  autoReply?: true;
 }
 
 export const EMAIL_TEMPLATES = {
@@ -82,6 +84,7 @@ export const EMAIL_TEMPLATES = {
   'ticket-merged': { audience: 'customer', ticket: true, data: { targetNumber: 'name', note: 'text?' }, links: [] },
   'workaround-available': { audience: 'customer', ticket: true, data: { problemNumber: 'name', workaround: 'text' }, links: [] },
   'user-invited': { audience: 'customer', ticket: false, data: { inviterName: 'name', organisationName: 'name', expiresAt: 'datetime' }, links: ['invitation'] },
+  'mail-unassigned': { audience: 'customer', ticket: false, data: { originalSubject: 'name' }, links: [], autoReply: true },
   // staff-facing
   'ticket-queued': { audience: 'staff', ticket: true, data: { requesterName: 'name', channel: 'channel' }, links: [] },
   'ticket-assigned': { audience: 'staff', ticket: true, data: { assignedByName: 'name' }, links: [] },
