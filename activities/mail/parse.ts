@@ -86,8 +86,9 @@ export async function parseInbound(raw: Buffer, envelopeFrom?: string | null): P
   } catch (err) {
     throw new UnreadableMailError(`the message cannot be parsed: ${(err as Error).message}`);
   }
-  const names = [...p.headers.keys()].map((k) => k.toLowerCase());
   const lines = p.headerLines ?? [];
+  // From the raw lines: mailparser folds List-* headers into `list` and drops them from its header map.
+  const names = [...new Set([...lines.map((l) => l.key.toLowerCase()), ...[...p.headers.keys()].map((k) => k.toLowerCase())])];
   const contentType = p.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
   const from = firstAddress(p.from);
   const headers: MailHeaders = {
