@@ -298,18 +298,59 @@ export async function deliverInboundMail(deps: MailDeps, args: { inboundMessageI
   }
   if (!principal.customerId) return { status: 'unassigned', outcome: 'not-delivered', reason: fallbackReason ?? 'staff mail that names no ticket it can continue', ticketId: null };
 
-  const subject = p.subject.replace(/^((re|fwd?|aw|wg|odp|sv|vs)\s*(\[\d+\])?\s*:\s*)+/i, '').trim();
-  const title = cut(subject || '(no subject)', TITLE_MAX);
-  const intro = followUpOf ? `Follow-up to ${formatTicketNumber(followUpOf)}, which takes no more replies.\n\n` : '';
-  const { ticket, created } = await createTicket(intake, principal, { title, description: withNote(intro + body, null), type: 'question', impact: 'medium', urgency: 'medium' }, requestId, { channel: 'email' });
+  const opened = await ticketFromMail(deps, row, p, principal, principal, { followUpOf, body });
+  return { status: 'processed', outcome: followUpOf ? 'follow-up-created' : 'ticket-created', reason: fallbackReason, ticketId: opened.ticketId };
+}
+
+/** A ticket's title from a mail's subject: without reply and forward prefixes, bounded, never empty. */
+const titleOf = (subject: string) => cut(subject.replace(/^((re|fwd?|aw|wg|odp|sv|vs)\s*(\[\d+\])?\s*:\s*)+/i, '').trim() || '(no subject)', TITLE_MAX);
+
+/**
+ * Opens the ticket a mail asks for, once (creation keyed `mail:<row>` per creator): `creator` opens it (the
+ * customer, or staff assigning unassigned mail for `requester`), the requester's files follow as their comment.
+ */
+async function ticketFromMail(
+  deps: MailDeps,
+  row: InboundRow,
+  p: ParsedInbound,
+  creator: Principal,
+  requester: Principal,
+  o: { followUpOf: number | null; body: string },
+): Promise<{ ticketId: string; number: number }> {
+  const intake = { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue };
+  const intro = o.followUpOf ? `Follow-up to ${formatTicketNumber(o.followUpOf)}, which takes no more replies.\n\n` : '';
+  const forCustomer = creator.id === requester.id ? {} : { customerId: requester.customerId as string, requesterId: requester.id };
+  const { ticket, created } = await createTicket(
+    intake,
+    creator,
+    { title: titleOf(p.subject), description: withNote(intro + o.body, null), type: 'question', impact: 'medium', urgency: 'medium', ...forCustomer },
+    `mail:${row.id}`,
+    { channel: 'email' },
+  );
   // Until ticket creation takes files (attachments branch), the mail's files follow as the requester's comment.
   if (p.files.length) {
-    const filed = await commentFromMail(deps, principal, row, ticket.id, p, null, `${requestId}:files`);
+    const filed = await commentFromMail(deps, requester, row, ticket.id, p, null, `mail:${row.id}:files`);
     if ('refused' in filed) deps.log.warn({ inboundMessageId: row.id, ticketId: ticket.id, reason: filed.refused }, 'files of an inbound mail not attached');
   }
-  await recordThread(db, p.messageId, ticket.id);
+  await recordThread(deps.db, p.messageId, ticket.id);
   if (created) deps.log.info({ inboundMessageId: row.id, ticketId: ticket.id }, 'ticket created from an inbound mail');
-  return { status: 'processed', outcome: followUpOf ? 'follow-up-created' : 'ticket-created', reason: fallbackReason, ticketId: ticket.id };
+  return { ticketId: ticket.id, number: Number(ticket.number) };
+}
+
+/**
+ * Staff decide on unassigned mail: a ticket for this customer's requester, opened by the staff member (channel
+ * e-mail, the mail's text and files), once however often it is asked. The caller has claimed the row.
+ */
+export async function openTicketFromUnassignedMail(deps: Omit<MailDeps, 'supportEmail' | 'authSecret' | 'autoRepliesPerDay'>, inboundMessageId: string, staff: Principal, requester: Principal) {
+  const full = { ...deps, supportEmail: '', authSecret: '', autoRepliesPerDay: 0 };
+  const row = await loadRow(deps.db, inboundMessageId);
+  let p: ParsedInbound;
+  try {
+    p = await parseInbound(row.raw, row.envelope_from);
+  } catch (err) {
+    throw new ProblemError(409, 'unreadable-mail', 'Unreadable mail', (err as Error).message);
+  }
+  return ticketFromMail(full, row, p, staff, requester, { followUpOf: null, body: visibleReply(p.text) || '(no text)' });
 }
 
 // ---- bounces ---------------------------------------------------------------------------------------------------

@@ -57,6 +57,7 @@ describe('inbound mail over SMTP', () => {
   async function acmeTicket(subject: string) {
     const row = await deliver({ from: 'Alice Acme <user@acme.test>', subject, text: 'It broke again.', messageId: mid() });
     expect(row).toMatchObject({ status: 'processed', outcome: 'ticket-created' });
+    await eventually(() => app.db('ticket_events').where({ ticket_id: row.ticket_id, type: 'ticket.created' }).first(), 'the new ticket in the timeline');
     return (await ticketOf(row.ticket_id))!;
   }
 
@@ -266,6 +267,26 @@ describe('inbound mail over SMTP', () => {
     expect(answers).toHaveLength(3);
     expect(answers.every((a) => a.language === 'sk' && a.payload.data.originalSubject.startsWith('Otázka'))).toBe(true);
     expect(rows.map((r) => r.outcome)).toEqual(['answered', 'answered', 'answered', 'not-answered']);
+
+    // Staff see it in the unassigned list (customers may not), open a ticket from one for a requester, dismiss another.
+    const agent = await app.login('l1@demo.test');
+    expect((await app.request('GET', '/api/v1/mail/unassigned', { token: await app.login('admin@acme.test') })).status).toBe(403);
+    const first = await app.request('GET', '/api/v1/mail/unassigned?limit=2', { token: agent });
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((m: { id: string }) => m.id)).toEqual(rows.slice(0, 2).map((r) => r.id));
+    const second = await app.request('GET', `/api/v1/mail/unassigned?limit=2&cursor=${first.body.nextCursor}`, { token: agent });
+    expect(second.body.items.map((m: { id: string }) => m.id)).toEqual(rows.slice(2, 4).map((r) => r.id));
+    const requester = await app.db('users').where({ email: 'user@acme.test' }).first();
+    const assign = () => app.request('POST', `/api/v1/mail/unassigned/${rows[0].id}/assign`, { token: agent, body: { customerId: acmeId, requesterId: requester.id } });
+    const assigned = await assign();
+    expect(assigned.status).toBe(200);
+    expect(assigned.body).toMatchObject({ status: 'assigned', outcome: 'ticket-created' });
+    expect((await assign()).body.ticketId).toBe(assigned.body.ticketId);
+    expect(await ticketOf(assigned.body.ticketId)).toMatchObject({ title: 'Otázka 0', channel: 'email', customer_id: acmeId, requester_id: requester.id, description: 'Dobrý deň, mám otázku.' });
+    expect((await app.request('POST', `/api/v1/mail/unassigned/${rows[1].id}/dismiss`, { token: agent, body: {} })).body.status).toBe('dismissed');
+    expect((await app.request('POST', `/api/v1/mail/unassigned/${rows[1].id}/assign`, { token: agent, body: { customerId: acmeId, requesterId: requester.id } })).status).toBe(409);
+    const left = await app.request('GET', '/api/v1/mail/unassigned', { token: agent });
+    expect(left.body.items.map((m: { id: string }) => m.id)).toEqual(rows.slice(2).map((r) => r.id));
   });
 
   it('creates a customer user for an unknown sender from a customer’s registered domain', async () => {
