@@ -259,7 +259,7 @@ describe('inbound mail over SMTP', () => {
 
   it('keeps mail of an unknown sender for staff and answers it politely, at most MAIL_AUTO_REPLIES_PER_DAY times a day', async () => {
     const before = await ticketCount();
-    const rows = [];
+    const rows: Array<Record<string, any>> = [];
     for (let i = 0; i < 4; i++) rows.push(await deliver({ from: 'Ján Neznámy <jan@firma.sk>', subject: `Otázka ${i}`, text: 'Dobrý deň, mám otázku.', messageId: mid() }));
     expect(rows.every((r) => r.status === 'unassigned')).toBe(true);
     expect(await ticketCount()).toBe(before);
@@ -287,6 +287,27 @@ describe('inbound mail over SMTP', () => {
     expect((await app.request('POST', `/api/v1/mail/unassigned/${rows[1].id}/assign`, { token: agent, body: { customerId: acmeId, requesterId: requester.id } })).status).toBe(409);
     const left = await app.request('GET', '/api/v1/mail/unassigned', { token: agent });
     expect(left.body.items.map((m: { id: string }) => m.id)).toEqual(rows.slice(2).map((r) => r.id));
+
+    // The desk page lists the same mail with both decisions; a customer gets 403.
+    const session = async (email: string) => {
+      const s = await app.request('POST', '/api/v1/auth/session', { body: { email, password: 'demo' } });
+      return { cookie: (s.headers.get('set-cookie') ?? '').split(';')[0], csrf: s.body.csrfToken as string };
+    };
+    const staff = await session('l1@demo.test');
+    const deskPage = await fetch(`${app.baseUrl}/desk/mail`, { headers: { cookie: staff.cookie } });
+    expect(deskPage.status).toBe(200);
+    const html = await deskPage.text();
+    expect(html).toContain('Otázka 2');
+    expect(html).toContain(`/desk/mail/${rows[3].id}/dismiss`);
+    expect((await fetch(`${app.baseUrl}/desk/mail`, { headers: { cookie: (await session('user@acme.test')).cookie } })).status).toBe(403);
+    const dismissed = await fetch(`${app.baseUrl}/desk/mail/${rows[3].id}/dismiss`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: staff.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: app.baseUrl },
+      body: new URLSearchParams({ _csrf: staff.csrf }).toString(),
+    });
+    expect(dismissed.headers.get('location')).toBe('/desk/mail?done=dismissed');
+    expect((await app.db('inbound_messages').where({ id: rows[3].id }).first()).status).toBe('dismissed');
   });
 
   it('creates a customer user for an unknown sender from a customer’s registered domain', async () => {
