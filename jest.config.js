@@ -1,6 +1,8 @@
 // One jest run, five projects: `npm test` runs them all, `--selectProjects <name>` runs one.
-const transform = { '^.+\\.ts$': ['@swc/jest'] };
-const base = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+// email-reply-parser ships ES modules only: jest's CommonJS runtime needs it compiled like our own code.
+const transform = { '^.+\\.ts$': ['@swc/jest'], '/node_modules/email-reply-parser/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }] };
+const transformIgnorePatterns = ['/node_modules/(?!email-reply-parser/)'];
+const base = { transform, transformIgnorePatterns, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
 const sdk = { setupFiles: ['<rootDir>/test/support/quiet-sdk.ts'] };
 
 /** @type {import('jest').Config} */

@@ -20,6 +20,7 @@ import { createReleasesRouter } from './releases';
 import { createPhoneRouter } from './phone';
 import { createDashboardRouter } from './dashboard';
 import { createKbRouter } from './kb';
+import { createMailRouter } from './mail';
 import { createPortalRouter } from './portal';
 import { auditWrites } from './audit';
 import type { Logger, Mailbox } from './ports';
@@ -114,6 +115,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(createPhoneRouter({ db: deps.db }));
   api.use(createDashboardRouter({ db: deps.db }));
   api.use(createKbRouter({ db: deps.db }));
+  api.use(createMailRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, log: deps.log }));
   app.use('/api/v1', api);
   app.use(methodNotAllowed(allowedMethods()));
   // The server-rendered portal at the root (SPEC §10); its pages are not part of the JSON API.

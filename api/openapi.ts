@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { acceptInvitationSchema, CSRF_HEADER, SESSION_COOKIE, tokenRequestSchema } from './auth';
 import { businessLineParams, businessLineSchema, customerIdParam, customerUpdateSchema, listPageQuery, moduleLicenceParams, moduleLicenceSchema, newCustomerSchema, newModuleSchema } from './admin-customers';
 import { caughtMailQuerySchema } from './caught-mail';
+import { assignMailSchema, inboundMailIdParam } from './mail';
 import { dashboardQuerySchema } from './dashboard';
 import { kbArticleParams, kbArticleQuery, kbArticleUpdateSchema, kbRevisionsQuery, listKbArticlesQuery, newKbArticleSchema } from './kb';
 import { listReleasesQuery, moveReleaseSchema, newReleaseSchema, releaseParams } from './releases';
@@ -372,6 +373,19 @@ export const OPERATIONS: Operation[] = [
     query: dashboardQuerySchema,
     response: R.Dashboard,
   },
+  { operationId: 'listUnassignedMail', method: 'get', path: '/api/v1/mail/unassigned', summary: 'Mail no ticket could take (unknown sender), oldest first; staff only', tag: 'mail', query: listPageQuery, response: R.InboundMailPage },
+  {
+    operationId: 'assignUnassignedMail',
+    method: 'post',
+    path: '/api/v1/mail/unassigned/{id}/assign',
+    summary: "Open a ticket from unassigned mail for a customer's requester (once; a repeat answers the same); staff only",
+    tag: 'mail',
+    params: inboundMailIdParam,
+    body: assignMailSchema,
+    response: R.InboundMail,
+    also: [503],
+  },
+  { operationId: 'dismissUnassignedMail', method: 'post', path: '/api/v1/mail/unassigned/{id}/dismiss', summary: 'Dismiss unassigned mail (no ticket); staff only', tag: 'mail', params: inboundMailIdParam, body: noBody, response: R.InboundMail },
   { operationId: 'getPhoneLine', method: 'get', path: '/api/v1/phone-line', summary: 'Phone line hours and whether it is open now', tag: 'phone', response: R.PhoneLine, also: [404] },
   {
     operationId: 'listKbArticles',

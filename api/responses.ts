@@ -238,6 +238,23 @@ export const CaughtMailPage = named(
   ),
 );
 
+export const InboundMail = named(
+  'InboundMail',
+  z.object({
+    id: uuid,
+    receivedAt: instant,
+    receivedVia: z.enum(['smtp', 'imap', 'relay']),
+    from: z.string().nullable(),
+    subject: z.string().nullable(),
+    status: z.enum(['received', 'processed', 'ignored', 'bounce', 'unassigned', 'assigning', 'assigned', 'dismissed', 'failed']),
+    outcome: z.string().nullable(),
+    reason: z.string().nullable(),
+    ticketId: uuid.nullable(),
+    size: z.number().int().min(0),
+  }),
+);
+export const InboundMailPage = named('InboundMailPage', page(InboundMail));
+
 export const Release = named(
   'Release',
   z.object({

@@ -57,6 +57,8 @@ const schema = z.object({
   /** Inbound SMTP of the embedded default (and of any process that sets it): mail for SUPPORT_EMAIL. */
   INBOUND_SMTP_PORT: port.default(2525),
   INBOUND_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Whether this worker or API process also listens for inbound mail (`npm start` always does). */
+  INBOUND_SMTP_ENABLED: bool.default(false),
   /** Poll this mailbox for mail to the support address: imap(s)://user:password@host:port/INBOX */
   IMAP_URL: url(['imap:', 'imaps:']).optional(),
   IMAP_POLL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),

@@ -5,6 +5,7 @@
 import { join, resolve } from 'node:path';
 import { createApp } from '../api/app';
 import { hashPassword } from '../api/passwords';
+import { startMailSweep } from '../activities/mail/receive';
 import { createDb, migrateLatest } from '../db/connection';
 import { seedDemoData } from '../db/seeds/demo';
 import { seedReferenceData } from '../db/seeds/reference';
@@ -12,6 +13,7 @@ import { ConfigError, loadConfig, loadEmbeddedConfig } from './config';
 import { closeServer, listen } from './http-server';
 import { startDevServer } from './lib/dev-server';
 import { startEmbeddedPostgres } from './lib/embedded-pg';
+import { startInboundSmtp } from './lib/inbound-smtp';
 import { startMailCatcher } from './lib/mail-catcher';
 import { assertPortFree, PortInUseError } from './lib/ports';
 import { startSender } from './lib/sender';
@@ -54,6 +56,8 @@ async function main(): Promise<void> {
     await assertPortFree(emb.PG_PORT, 'PostgreSQL (PG_PORT)');
     await assertPortFree(emb.WORKER_METRICS_PORT, 'worker metrics (WORKER_METRICS_PORT)');
     if (!process.env.SMTP_URL) await assertPortFree(emb.SMTP_PORT, 'the mail catcher (SMTP_PORT)');
+    const inboundPort = Number(process.env.INBOUND_SMTP_PORT ?? 2525);
+    if (Number.isInteger(inboundPort) && inboundPort > 0) await assertPortFree(inboundPort, 'inbound mail (INBOUND_SMTP_PORT)', process.env.INBOUND_SMTP_HOST ?? '127.0.0.1');
 
     const binary = await ensureDevServer(say);
     say(`starting PostgreSQL on 127.0.0.1:${emb.PG_PORT} (data in ${join(dataDir, 'postgres')})`);
@@ -112,6 +116,13 @@ async function main(): Promise<void> {
 
     const temporal = await connectClient(cfg);
     cleanup.push(() => temporal.connection.close());
+    // Mail to the support address, received on loopback; stored first, then one workflow per message.
+    const receive = { db, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, log: log.child({ component: 'inbound-mail' }) };
+    const inbound = await startInboundSmtp(receive, { port: cfg.INBOUND_SMTP_PORT, host: cfg.INBOUND_SMTP_HOST, supportEmail: cfg.SUPPORT_EMAIL, maxBytes: cfg.INBOUND_MAX_BYTES });
+    cleanup.push(() => inbound.close());
+    const sweep = startMailSweep(receive);
+    cleanup.push(() => sweep.stop());
+
     const app = createApp({ db, temporal, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, log: log.child({ component: 'api' }), publicUrl: cfg.PUBLIC_URL, writesPerMinute: cfg.WRITE_RATE_LIMIT_PER_MINUTE, authSecret: cfg.AUTH_SECRET, mailbox: catcher });
     const server = await listen(app, emb.PORT, '0.0.0.0');
     cleanup.push(() => closeServer(server));
@@ -124,6 +135,7 @@ async function main(): Promise<void> {
         `  API and portal   http://localhost:${emb.PORT}   (health: /healthz, readiness: /readyz, metrics: /metrics)`,
         `  Temporal Web UI  ${temporalServer.uiUrl}   (gRPC ${temporalServer.address}, namespace default)`,
         `  Worker metrics   http://127.0.0.1:${emb.WORKER_METRICS_PORT}/metrics`,
+        `  Inbound mail     smtp://${cfg.INBOUND_SMTP_HOST}:${inbound.port}   (to ${cfg.SUPPORT_EMAIL} and ${cfg.SUPPORT_EMAIL.replace('@', '+<token>@')})`,
         catcher ? `  Caught mail      http://localhost:${emb.PORT}/api/v1/admin/mail   (admins; SMTP ${catcher.url})` : `  Mail relay       ${cfg.SMTP_URL?.replace(/\/\/[^@/]*@/, '//***@')}`,
         `  PostgreSQL       ${pg.url.replace(/:[^:@]*@/, ':***@')}`,
         `  Demo logins (password "${emb.DEMO_PASSWORD === 'demo' ? 'demo' : '$DEMO_PASSWORD'}"):`,

@@ -1,5 +1,6 @@
 /** Connections to Temporal for the API (client) and the worker process, from the validated config. */
 import { Client, Connection } from '@temporalio/client';
+import { pgBlobStore } from '../db/attachments';
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { AppConfig } from './config';
@@ -44,8 +45,18 @@ export function installWorkerRuntime(metricsBindAddress: string | undefined, log
   });
 }
 
+/** What the inbound mail pipeline reads of the config; defaults as in scripts/config.ts. */
+type MailConfig = Pick<AppConfig, 'SUPPORT_EMAIL' | 'AUTH_SECRET' | 'MAIL_AUTO_REPLIES_PER_DAY' | 'ATTACHMENT_MAX_FILE_BYTES' | 'ATTACHMENT_MAX_TICKET_BYTES'>;
+const MAIL_DEFAULTS: MailConfig = {
+  SUPPORT_EMAIL: 'support@ticketflow.local',
+  AUTH_SECRET: 'ticketflow-development-secret-not-for-production',
+  MAIL_AUTO_REPLIES_PER_DAY: 3,
+  ATTACHMENT_MAX_FILE_BYTES: 10 * 1024 * 1024,
+  ATTACHMENT_MAX_TICKET_BYTES: 100 * 1024 * 1024,
+};
+
 export interface WorkerSetup {
-  cfg: TemporalSettings & Pick<AppConfig, 'TEMPORAL_TASK_QUEUE'> & Partial<Pick<AppConfig, 'WORKER_MAX_CACHED_WORKFLOWS'>>;
+  cfg: TemporalSettings & Pick<AppConfig, 'TEMPORAL_TASK_QUEUE'> & Partial<Pick<AppConfig, 'WORKER_MAX_CACHED_WORKFLOWS'>> & Partial<MailConfig>;
   deps: ActivityDeps;
   /** Tests pass a pre-built bundle to avoid re-bundling per worker. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -54,11 +65,22 @@ export interface WorkerSetup {
 
 export async function createTicketWorker(setup: WorkerSetup): Promise<{ worker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect(connectionOptions(setup.cfg));
+  // The mail activities act on tickets through the same connection (a client over the worker's native connection).
+  const mailCfg = { ...MAIL_DEFAULTS, ...Object.fromEntries(Object.entries(setup.cfg).filter(([, v]) => v !== undefined)) } as MailConfig;
+  const mail = setup.deps.mail ?? {
+    temporal: new Client({ connection, namespace: setup.cfg.TEMPORAL_NAMESPACE }),
+    taskQueue: setup.cfg.TEMPORAL_TASK_QUEUE,
+    supportEmail: mailCfg.SUPPORT_EMAIL,
+    authSecret: mailCfg.AUTH_SECRET,
+    autoRepliesPerDay: mailCfg.MAIL_AUTO_REPLIES_PER_DAY,
+    attachmentLimits: { maxFileBytes: mailCfg.ATTACHMENT_MAX_FILE_BYTES, maxTicketBytes: mailCfg.ATTACHMENT_MAX_TICKET_BYTES },
+    blobStore: pgBlobStore,
+  };
   const worker = await Worker.create({
     connection,
     namespace: setup.cfg.TEMPORAL_NAMESPACE,
     taskQueue: setup.cfg.TEMPORAL_TASK_QUEUE,
-    activities: createActivities(setup.deps),
+    activities: createActivities({ ...setup.deps, mail }),
     ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     shutdownGraceTime: '20 seconds',
     ...(setup.cfg.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: setup.cfg.WORKER_MAX_CACHED_WORKFLOWS } : {}),

@@ -1,7 +1,10 @@
 /** `npm run worker`: the stateless worker process (production entry point; scale horizontally). */
+import { Client } from '@temporalio/client';
+import { startMailSweep } from '../activities/mail/receive';
 import { createDb } from '../db/connection';
 import { loadConfigOrExit } from './config';
 import { createLogger } from './logger';
+import { startInboundSmtp } from './lib/inbound-smtp';
 import { startSender } from './lib/sender';
 import { createTicketWorker, installWorkerRuntime } from './temporal';
 
@@ -13,8 +16,17 @@ async function main(): Promise<void> {
   const { worker, connection } = await createTicketWorker({ cfg, deps: { db, log } });
   log.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, metrics: `:${cfg.WORKER_METRICS_PORT}/metrics` }, 'worker running');
   const sender = startSender(cfg, db, log);
+  // Inbound mail: stored messages whose workflow a crash kept from starting are started here (idempotent starts).
+  const receive = { db, temporal: new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE }), taskQueue: cfg.TEMPORAL_TASK_QUEUE, log: log.child({ component: 'inbound-mail' }) };
+  const sweep = startMailSweep(receive);
+  const smtp = cfg.INBOUND_SMTP_ENABLED
+    ? await startInboundSmtp(receive, { port: cfg.INBOUND_SMTP_PORT, host: cfg.INBOUND_SMTP_HOST, supportEmail: cfg.SUPPORT_EMAIL, maxBytes: cfg.INBOUND_MAX_BYTES })
+    : undefined;
+  if (smtp) log.info({ port: smtp.port, host: cfg.INBOUND_SMTP_HOST }, 'inbound SMTP listening');
   // The SDK runtime turns SIGINT/SIGTERM into a graceful shutdown: run() resolves once in-flight tasks drained.
   await worker.run();
+  await smtp?.close();
+  await sweep.stop();
   await sender?.stop();
   await connection.close();
   await db.destroy();

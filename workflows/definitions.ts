@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { ProblemNews, ReleaseNews, TicketNews, TicketView } from './ticket-state';
+import type { MailBounceNews, ProblemNews, ReleaseNews, TicketNews, TicketView } from './ticket-state';
 import { TICKET_ACTIONS, type TicketActionName, type TicketActionRequest, type TicketActionResult } from './ticket-actions';
 
 export const TASK_QUEUE_DEFAULT = 'ticketflow';
@@ -82,6 +82,16 @@ export const releaseStateQuery = defineQuery<ReleaseView>('state');
 
 /** Sent by a problem ticket to each linked incident; idempotent on the incident's side. */
 export const problemNewsSignal = defineSignal<[ProblemNews]>('problem-news');
+
+/** Sent by the mail intake when a delivery report names mail about this ticket; recorded once per report. */
+export const mailBouncedSignal = defineSignal<[MailBounceNews]>('mail-bounced');
+
+/** One workflow per received message, by its `inbound_messages` row: a redelivery finds it and starts nothing. */
+export const inboundMailWorkflowId = (inboundMessageId: string): string => `inbound-mail-${inboundMessageId}`;
+
+export interface InboundMailInput {
+  inboundMessageId: string;
+}
 
 /** Sent by a ticket's action to another ticket (a merged duplicate to the ticket it was merged into); idempotent. */
 export const ticketNewsSignal = defineSignal<[TicketNews]>('ticket-news');

@@ -12,7 +12,7 @@ import { AUTO_CLOSE_AFTER_MS, nextLevel, WAITING_ABANDON_BH, WAITING_REMINDER_BH
 import { FIX_AUTO_RESOLVE_MS } from '../domain/defects';
 import { TicketDraft, type OutgoingNews } from '../domain/ticket/draft';
 import { applyAction, checkCommand, receiveNews } from '../domain/ticket/actions';
-import type { ProblemNews, ReleaseNews, TicketNews } from '../domain/ticket/news';
+import type { MailBounceNews, ProblemNews, ReleaseNews, TicketNews } from '../domain/ticket/news';
 import { SYSTEM, type Recipient, type TicketData } from '../domain/ticket/state';
 import type { TicketActionRequest } from './ticket-actions';
 import type { ClockView, PendingTimer, TicketView, TicketWorkflowInput } from './ticket-state';
@@ -146,6 +146,16 @@ export class TicketModel extends TicketDraft {
   /** News from another ticket's action (a merged duplicate); idempotent: a repeat changes nothing. */
   ticketNews(news: TicketNews, now: Date): boolean {
     return receiveNews(this, news, now);
+  }
+
+  /** A delivery report about mail on this ticket; recorded once per report (staff see it; nobody is mailed). */
+  mailBounced(news: MailBounceNews, now: Date): boolean {
+    if (!news || typeof news !== 'object' || typeof news.inboundMessageId !== 'string' || typeof news.address !== 'string') return false;
+    const key = `mail-bounced:${news.inboundMessageId}`;
+    if (this.data.handled.some(([k]) => k === key)) return false;
+    this.emit('mail.bounced', SYSTEM, { address: news.address.slice(0, 320), reason: String(news.reason ?? '').slice(0, 500), inboundMessageId: news.inboundMessageId }, now);
+    this.data.handled = [...this.data.handled.slice(-(HANDLED_REQUESTS - 1)), [key, this.data.seq]];
+    return true;
   }
 
   /** News from a linked problem. Idempotent: a repeat, or news from a problem this incident is not linked to, changes nothing. */

@@ -39,4 +39,4 @@ export interface TicketView {
   asOf: string;
 }
 
-export type { ProblemNews, ReleaseNews, TicketNews } from '../domain/ticket/news';
+export type { MailBounceNews, ProblemNews, ReleaseNews, TicketNews } from '../domain/ticket/news';

@@ -29,6 +29,7 @@ import {
   fixReleasedSignal,
   problemNewsSignal,
   ticketNewsSignal,
+  mailBouncedSignal,
   releaseDateMovedSignal,
   ticketActionSignals,
   ticketActionUpdates,
@@ -105,6 +106,9 @@ export async function ticketWorkflow(input: TicketWorkflowInput, carried?: Ticke
   });
   setHandler(ticketNewsSignal, (news) => {
     if (!t.ticketNews(news, now())) log.info('ticket news ignored', { action: news?.action });
+  });
+  setHandler(mailBouncedSignal, (news) => {
+    if (!t.mailBounced(news, now())) log.info('bounce news ignored', { inboundMessageId: news?.inboundMessageId });
   });
   setHandler(fixReleasedSignal, (news) => {
     if (!t.releaseNews('fix-released', news, now())) log.info('release news ignored', { kind: 'fix-released', releaseId: news?.releaseId });

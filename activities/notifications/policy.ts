@@ -155,6 +155,7 @@ function route(e: TicketEvent): Route {
     case 'problem.incident_unlinked':
     case 'problem.linked':
     case 'problem.unlinked':
+    case 'mail.bounced':
       return none;
     default:
       return assertNever(e);

@@ -18,6 +18,7 @@ import { factsOfRow, runTicketAction } from '../ticket-actions';
 import { formPayload, invalidFields, labelText } from './action-forms';
 import { loadMessages, translate } from './i18n';
 import type { PortalKit, Visitor } from './kit';
+import { mountMailPages } from './mail';
 import { mountPhonePages } from './phone';
 
 const PAGE_SIZE = 25;
@@ -287,6 +288,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
   });
 
   mountPhonePages(r, kit);
+  mountMailPages(r, kit);
 
   r.post('/desk/tickets/:number/:form', form, async (req, res) => {
     const p = staffOnly(req, res);

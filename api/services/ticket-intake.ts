@@ -169,7 +169,12 @@ async function checkChannel(db: Db, customerId: string, channel: TicketChannel):
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
 
-export async function createTicket(deps: IntakeDeps, actor: Principal, body: NewTicket, idempotencyKey?: string): Promise<{ ticket: Ticket; created: boolean }> {
+/** What a trusted caller inside ticketflow states about how the request arrived (the mail intake: `email`). */
+export interface IntakeOrigin {
+  channel?: 'email';
+}
+
+export async function createTicket(deps: IntakeDeps, actor: Principal, body: NewTicket, idempotencyKey?: string, origin: IntakeOrigin = {}): Promise<{ ticket: Ticket; created: boolean }> {
   const { db } = deps;
   if (idempotencyKey) {
     const existing = await existingByIdempotencyKey(db, actor, idempotencyKey);
@@ -177,7 +182,7 @@ export async function createTicket(deps: IntakeDeps, actor: Principal, body: New
   }
   const { customerId, requesterId } = await resolveParties(db, actor, body);
   await checkReferences(db, customerId, body);
-  const channel: TicketChannel = isStaff(actor) ? (body.channel ?? 'portal') : 'portal';
+  const channel: TicketChannel = origin.channel ?? (isStaff(actor) ? (body.channel ?? 'portal') : 'portal');
   await checkChannel(db, customerId, channel);
   body = checkPhoneScope(body, channel);
   const priority = derivePriority(body.impact, body.urgency, await getPriorityMatrix(db));

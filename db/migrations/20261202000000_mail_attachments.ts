@@ -6,7 +6,8 @@ import type { Knex } from 'knex';
  *   `visibility` are set when that event is recorded; until then only its uploader may use it). The bytes live in
  *   `attachment_blobs` (embedded default) or in object storage (`storage = 's3'`, `storage_key`).
  * - `inbound_messages` — every received mail, raw, stored before anything else happens; unique by Message-ID (or a
- *   hash of the raw message when it has none), so a redelivery is recognised.
+ *   hash of the raw message when it has none), so a redelivery is recognised. `status`: received → processed |
+ *   ignored | bounce | unassigned (staff decide) → assigned | dismissed; failed when the mail cannot be read.
  * - `mail_threads` — every Message-ID ticketflow sent or received for a ticket, for In-Reply-To/References threading.
  * - `auto_replies` — automatic answers per address and day (a cap against mail loops).
  * - customers' registered `email_domains`; users whose address bounces.
@@ -54,6 +55,8 @@ export async function up(knex: Knex): Promise<void> {
     t.uuid('ticket_id').references('tickets.id').onDelete('SET NULL');
     t.uuid('assigned_by');
     t.timestamp('processed_at', { useTz: true });
+    // Set once its workflow is known to be started; the recovery sweep starts the rows a crash left without one.
+    t.timestamp('workflow_started_at', { useTz: true });
     t.index(['status', 'received_at']);
   });
 

@@ -80,6 +80,7 @@ export const TICKET_EVENTS = {
   'problem.incident_unlinked': internal(incidentRef, 'Incident unlinked', 'Incident odpojený'),
   'problem.linked': internal(problemRef, 'Linked to a problem', 'Prepojené s problémom'),
   'problem.unlinked': internal(problemRef, 'Unlinked from a problem', 'Odpojené od problému'),
+  'mail.bounced': internal(z.object({ address: str, reason: str, inboundMessageId: str }), 'E-mail not delivered', 'E-mail sa nepodarilo doručiť', show('address', 'reason')),
   'problem.workaround': pub(z.object({ problemNumber: num, workaround: str }), 'Workaround available', 'Náhradné riešenie k dispozícii', show('workaround')),
 } as const satisfies Record<string, EventDefinition<z.ZodType>>;
 

@@ -20,6 +20,18 @@ export interface ReleaseNews {
 }
 
 /**
+ * What the mail intake tells a ticket when mail it sent came back undeliverable (a delivery report); recorded once
+ * per report (`inboundMessageId`), as an internal event staff see on the ticket.
+ */
+export interface MailBounceNews {
+  inboundMessageId: string;
+  /** the address the report says could not be reached */
+  address: string;
+  /** the reporting server's Status and Diagnostic-Code */
+  reason: string;
+}
+
+/**
  * News an action sends to another ticket: the sending action also defines how the receiving ticket takes it
  * (its `receive`, with its own schema for `payload`), so the news needs no second home.
  */

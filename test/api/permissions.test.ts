@@ -41,6 +41,9 @@ interface Ctx {
   notificationId: string;
   articleId: string;
   draftArticleId: string;
+  /** unassigned mail, one to assign and one to dismiss */
+  mailId: string;
+  dismissMailId: string;
 }
 let unique = 0;
 const fresh = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${unique++}`;
@@ -146,6 +149,10 @@ const MATRIX: Row[] = [
   { op: 'GET /api/v1/modules', expect: all(200, 401) },
   { op: 'GET /api/v1/admin/mail', expect: adminOnly(200) },
   { op: 'GET /api/v1/phone-line', expect: all(200, 401) },
+  { op: 'GET /api/v1/mail/unassigned', expect: staffOnly },
+  // The first staff member opens the ticket; a repeat answers the mail as assigned.
+  { op: 'POST /api/v1/mail/unassigned/{id}/assign', body: (c) => ({ customerId: c.acmeId, requesterId: c.ownerId }), expect: staffOnly },
+  { op: 'POST /api/v1/mail/unassigned/{id}/dismiss', body: () => ({}), expect: staffOnly },
   { op: 'GET /api/v1/kb/articles', expect: all(200, 401) },
   { op: 'POST /api/v1/kb/articles', body: () => ({ language: 'en', kind: 'faq', title: fresh('Matrix FAQ'), bodyMd: 'Matrix answer' }), expect: { ...staffOnly, agent: 201, manager: 201, admin: 201 } },
   { op: 'GET /api/v1/kb/articles/{id}', expect: all(200, 401) },
@@ -225,7 +232,12 @@ describe('permission matrix', () => {
       expect(res.status).toBe(201);
       return res.body.id as string;
     };
-    ctx = { ticketId: t.body.id, cancelledTicketId: cancelled.body.id, acmeId: acme.id, contractId: c.id, ownerId: owner.id, lineId: logistics.id, notificationId: String(n.id), articleId: await article('published'), draftArticleId: await article('draft') };
+    const unassignedMail = async (n: string) => {
+      const raw = Buffer.from(`From: stranger@example.test\r\nTo: support@ticketflow.local\r\nSubject: Matrix ${n}\r\nMessage-ID: <${fresh('matrix')}@example.test>\r\n\r\nHello.\r\n`);
+      const [m] = await app.db('inbound_messages').insert({ dedupe_key: fresh('matrix-mail'), received_via: 'smtp', raw, size: raw.length, status: 'unassigned', sender_email: 'stranger@example.test', subject: `Matrix ${n}` }).returning('id');
+      return m.id as string;
+    };
+    ctx = { mailId: await unassignedMail('assign'), dismissMailId: await unassignedMail('dismiss'), ticketId: t.body.id, cancelledTicketId: cancelled.body.id, acmeId: acme.id, contractId: c.id, ownerId: owner.id, lineId: logistics.id, notificationId: String(n.id), articleId: await article('published'), draftArticleId: await article('draft') };
   });
   afterAll(async () => {
     await app?.stop();
@@ -240,6 +252,8 @@ describe('permission matrix', () => {
   it.each(cases.map((c) => [c.row.draftArticle ? `${c.row.op} (draft)` : c.row.op, c.who, c.status, c] as const))('%s as %s → %i', async (_op, who, status, c) => {
     const [method, template] = c.row.op.split(' ');
     const path = template
+      .replace('/mail/unassigned/{id}/assign', `/mail/unassigned/${ctx.mailId}/assign`)
+      .replace('/mail/unassigned/{id}/dismiss', `/mail/unassigned/${ctx.dismissMailId}/dismiss`)
       .replace('/tickets/{id}', `/tickets/${c.row.cancelledTicket ? ctx.cancelledTicketId : ctx.ticketId}`)
       .replace('/plans/{id}', '/plans/basic')
       .replace('/calendars/{id}', '/calendars/matrix')

@@ -56,6 +56,7 @@ describe('npm start (embedded default)', () => {
       PG_PORT: String(await freePort()),
       WORKER_METRICS_PORT: String(await freePort()),
       SMTP_PORT: String(await freePort()),
+      INBOUND_SMTP_PORT: String(await freePort()),
       DATA_DIR: join(dataDir, 'data'),
       DEMO_PASSWORD: 'demo',
     };
@@ -74,6 +75,7 @@ describe('npm start (embedded default)', () => {
     await waitForReady(running);
     expect(running.output()).toContain(`http://localhost:${env.PORT}`);
     expect(running.output()).toContain(`http://127.0.0.1:${env.TEMPORAL_UI_PORT}`);
+    expect(running.output()).toContain(`smtp://127.0.0.1:${env.INBOUND_SMTP_PORT}`);
     expect(running.output()).toContain('manager@demo.test');
 
     expect((await json(`${api}/healthz`)).status).toBe(200);

@@ -1,0 +1,326 @@
+/**
+ * Inbound mail end to end: a real SMTP client (nodemailer) delivers to the inbound SMTP server, against real
+ * PostgreSQL and the real Temporal dev server (the worker runs the per-message workflow and the ticket workflows).
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createTransport, type Transporter } from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer';
+import { DEV_AUTH_SECRET } from '../../api/app';
+import { signReplyToken, ticketMessageId } from '../../activities/mail/tokens';
+import { formatTicketNumber } from '../../domain/tickets';
+import { createLogger } from '../../scripts/logger';
+import { startInboundSmtp, type InboundSmtp } from '../../scripts/lib/inbound-smtp';
+import { eventually, startTestApp, type TestApp } from '../support/app';
+
+const SUPPORT = 'support@ticketflow.local';
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe('inbound mail over SMTP', () => {
+  let app: TestApp;
+  let smtp: InboundSmtp;
+  let transport: Transporter;
+  let acmeId: string;
+  let betaId: string;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    smtp = await startInboundSmtp(
+      { db: app.db, temporal: app.temporal, taskQueue: app.taskQueue, log: createLogger('silent', 'test') },
+      { port: 0, host: '127.0.0.1', supportEmail: SUPPORT, maxBytes: 2 * 1024 * 1024 },
+    );
+    transport = createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true });
+    acmeId = (await app.db('customers').where({ slug: 'acme' }).first('id')).id;
+    betaId = (await app.db('customers').where({ slug: 'beta' }).first('id')).id;
+  });
+  afterAll(async () => {
+    transport?.close();
+    await smtp?.close();
+    await app?.stop();
+  });
+
+  /** Sends one message and waits until its workflow recorded an outcome; returns the inbound row. */
+  async function deliver(mail: Mail.Options & { messageId: string }) {
+    await transport.sendMail({ to: SUPPORT, ...mail });
+    return processed(mail.messageId);
+  }
+  const processed = (messageId: string) =>
+    eventually(async () => {
+      const row = await app.db('inbound_messages').where({ message_id: messageId }).first();
+      return row && row.status !== 'received' ? row : undefined;
+    }, `the outcome of ${messageId}`, 60_000);
+  const mid = () => `<${randomUUID()}@mail.example.test>`;
+  const ticketOf = async (id: string) => app.db('tickets').where({ id }).first();
+  const eventsOf = async (ticketId: string) => app.db('ticket_events').where({ ticket_id: ticketId }).orderBy('seq');
+  const ticketCount = async () => Number((await app.db('tickets').count('* as n').first())!.n);
+
+  /** A ticket of user@acme.test created by mail, and the L1 agent's token. */
+  async function acmeTicket(subject: string) {
+    const row = await deliver({ from: 'Alice Acme <user@acme.test>', subject, text: 'It broke again.', messageId: mid() });
+    expect(row).toMatchObject({ status: 'processed', outcome: 'ticket-created' });
+    await eventually(() => app.db('ticket_events').where({ ticket_id: row.ticket_id, type: 'ticket.created' }).first(), 'the new ticket in the timeline');
+    return (await ticketOf(row.ticket_id))!;
+  }
+
+  it('makes a new ticket for a known customer: subject → title, body → description, files byte for byte', async () => {
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(40_000)]);
+    const log = Buffer.from('line 1\nline 2 with ünïcode\n');
+    const messageId = mid();
+    const before = await ticketCount();
+    const row = await deliver({
+      from: 'Alice Acme <user@acme.test>',
+      subject: 'Invoices cannot be posted',
+      text: 'Posting an invoice ends with error 500.\n\nAlice\n-- \nAlice Acme\nAccounting, Acme',
+      attachments: [
+        { filename: 'report.pdf', content: pdf },
+        { filename: 'server.log', content: log },
+      ],
+      messageId,
+    });
+    expect(row).toMatchObject({ status: 'processed', outcome: 'ticket-created', sender_email: 'user@acme.test', received_via: 'smtp' });
+    expect(await ticketCount()).toBe(before + 1);
+    const ticket = await ticketOf(row.ticket_id);
+    expect(ticket).toMatchObject({ title: 'Invoices cannot be posted', channel: 'email', customer_id: acmeId });
+    // The signature is stripped; the text is the customer's.
+    expect(ticket.description).toBe('Posting an invoice ends with error 500.\n\nAlice');
+    expect((await app.db('users').where({ id: ticket.requester_id }).first()).email).toBe('user@acme.test');
+
+    const files = await eventually(async () => {
+      const f = await app.db('attachments as a').join('attachment_blobs as b', 'b.attachment_id', 'a.id').where('a.ticket_id', ticket.id).whereNotNull('a.event_seq').select('a.*', 'b.content');
+      return f.length === 2 ? f : undefined;
+    }, 'the files on the timeline');
+    const byName = Object.fromEntries(files.map((f) => [f.filename, f]));
+    expect(sha256(byName['report.pdf'].content)).toBe(sha256(pdf));
+    expect(byName['report.pdf'].sha256).toBe(sha256(pdf));
+    expect(sha256(byName['server.log'].content)).toBe(sha256(log));
+    expect(files.every((f) => f.visibility === 'public' && f.source === 'email')).toBe(true);
+    expect(await app.db('mail_threads').where({ message_id: messageId }).first()).toMatchObject({ ticket_id: ticket.id, direction: 'in' });
+  });
+
+  it('threads a reply by In-Reply-To to a Message-ID we sent, as the customer’s reply that resumes waiting_on_customer', async () => {
+    const ticket = await acmeTicket('Export is slow');
+    const agent = await app.login('l1@demo.test');
+    expect((await app.request('POST', `/api/v1/tickets/${ticket.id}/actions/request-info`, { token: agent, body: { body: 'Which export do you mean?' } })).status).toBe(200);
+    await eventually(async () => (await ticketOf(ticket.id)).status === 'waiting_on_customer', 'waiting on the customer');
+    const sent = ticketMessageId(signReplyToken(DEV_AUTH_SECRET, Number(ticket.number)), `notification-${randomUUID()}`, 'ticketflow.local');
+    await app.db('mail_threads').insert({ message_id: sent, ticket_id: ticket.id, direction: 'out' });
+
+    const before = await ticketCount();
+    const row = await deliver({
+      from: 'user@acme.test',
+      subject: 'Re: Which export?',
+      text: 'The monthly VAT export.\n\nOn Tue, 1 Dec 2026 at 10:00, ticketflow support <support@ticketflow.local> wrote:\n> Which export do you mean?\n',
+      inReplyTo: sent,
+      references: [sent],
+      messageId: mid(),
+    });
+    expect(row).toMatchObject({ status: 'processed', outcome: 'commented', ticket_id: ticket.id });
+    expect(row.reason).toContain('in-reply-to');
+    expect(await ticketCount()).toBe(before);
+    const reply = (await eventsOf(ticket.id)).find((e) => e.type === 'customer.replied');
+    expect(reply.data.body).toBe('The monthly VAT export.');
+    expect(reply).toMatchObject({ actor_id: ticket.requester_id, actor_kind: 'user' });
+    expect((await ticketOf(ticket.id)).status).toBe('in_progress');
+  });
+
+  it('falls back to the [T-…] subject tag from the ticket’s own organisation, and to the reply token in the address', async () => {
+    const ticket = await acmeTicket('Printer queue stuck');
+    const tagged = await deliver({ from: 'user@acme.test', subject: `Re: [${formatTicketNumber(Number(ticket.number))}] Printer queue stuck`, text: 'Still stuck.', messageId: mid() });
+    expect(tagged).toMatchObject({ status: 'processed', outcome: 'commented', ticket_id: ticket.id });
+    expect(tagged.reason).toContain('subject-tag');
+
+    const token = signReplyToken(DEV_AUTH_SECRET, Number(ticket.number));
+    const addressed = await deliver({ from: 'user@acme.test', to: `support+${token}@ticketflow.local`, subject: 'no tag here', text: 'And now it works.', messageId: mid() });
+    expect(addressed).toMatchObject({ status: 'processed', outcome: 'commented', ticket_id: ticket.id });
+    expect(addressed.reason).toContain('reply-address');
+    const bodies = (await eventsOf(ticket.id)).filter((e) => e.type === 'comment.public').map((e) => e.data.body);
+    expect(bodies).toEqual(['Still stuck.', 'And now it works.']);
+  });
+
+  it('never attaches a forged tag or token from another organisation: the mail starts the sender’s own ticket', async () => {
+    const ticket = await acmeTicket('Acme confidential');
+    const number = Number(ticket.number);
+    const eventsBefore = (await eventsOf(ticket.id)).length;
+    const forgedTag = await deliver({ from: 'user@beta.test', subject: `Re: [${formatTicketNumber(number)}] give me the data`, text: 'Beta writes.', messageId: mid() });
+    expect(forgedTag).toMatchObject({ status: 'processed', outcome: 'ticket-created' });
+    expect(forgedTag.ticket_id).not.toBe(ticket.id);
+    expect((await ticketOf(forgedTag.ticket_id)).customer_id).toBe(betaId);
+    expect(forgedTag.reason).toMatch(/subject-tag .*not of the ticket's organisation/);
+    // A genuine token of Acme's ticket, sent by Beta, does not attach either; a token with a wrong MAC is no reference.
+    const token = signReplyToken(DEV_AUTH_SECRET, number);
+    const foreignToken = await deliver({ from: 'user@beta.test', to: `support+${token}@ticketflow.local`, subject: 'hello', text: 'Beta again.', messageId: mid() });
+    expect(foreignToken.ticket_id).not.toBe(ticket.id);
+    const badMac = await deliver({ from: 'user@acme.test', to: `support+${number}-00000000000000000000@ticketflow.local`, subject: 'forged', text: 'x', messageId: mid() });
+    expect(badMac.ticket_id).not.toBe(ticket.id);
+    expect((await eventsOf(ticket.id)).length).toBe(eventsBefore);
+  });
+
+  it('reopens a resolved ticket by reply; a reply to a closed ticket starts a new one naming it', async () => {
+    const ticket = await acmeTicket('Login fails');
+    const agent = await app.login('l1@demo.test');
+    const customer = await app.login('user@acme.test');
+    expect((await app.request('POST', `/api/v1/tickets/${ticket.id}/actions/resolve`, { token: agent, body: { resolution: 'Password reset.' } })).status).toBe(200);
+    const reopened = await deliver({ from: 'user@acme.test', subject: `Re: [${formatTicketNumber(Number(ticket.number))}] resolved`, text: 'It fails again.', messageId: mid() });
+    expect(reopened).toMatchObject({ outcome: 'reopened', ticket_id: ticket.id });
+    expect((await ticketOf(ticket.id)).status).toBe('in_progress');
+    expect((await eventsOf(ticket.id)).map((e) => e.type)).toEqual(expect.arrayContaining(['ticket.reopened', 'comment.public']));
+
+    expect((await app.request('POST', `/api/v1/tickets/${ticket.id}/actions/resolve`, { token: agent, body: { resolution: 'Fixed for good.' } })).status).toBe(200);
+    expect((await app.request('POST', `/api/v1/tickets/${ticket.id}/actions/close`, { token: customer, body: {} })).status).toBe(200);
+    await eventually(async () => (await ticketOf(ticket.id)).status === 'closed', 'the ticket closed');
+    const followUp = await deliver({ from: 'user@acme.test', subject: `Re: [${formatTicketNumber(Number(ticket.number))}] closed`, text: 'One more thing.', messageId: mid() });
+    expect(followUp).toMatchObject({ outcome: 'follow-up-created' });
+    const next = await ticketOf(followUp.ticket_id);
+    expect(next.description).toContain(`Follow-up to ${formatTicketNumber(Number(ticket.number))}`);
+    expect(next.description).toContain('One more thing.');
+  });
+
+  it('records automatic mail (auto-reply, list, loop) with its reason: no ticket, no answer', async () => {
+    const before = await ticketCount();
+    const answersBefore = Number((await app.db('notifications').where({ template: 'mail-unassigned' }).count('* as n').first())!.n);
+    const auto = await deliver({ from: 'user@acme.test', subject: 'Out of office', text: 'I am away.', headers: { 'Auto-Submitted': 'auto-replied' }, messageId: mid() });
+    expect(auto).toMatchObject({ status: 'ignored' });
+    expect(auto.reason).toMatch(/Auto-Submitted/);
+    const list = await deliver({ from: 'news@lists.example.test', subject: 'Newsletter', text: 'News.', headers: { 'List-Id': '<news.lists.example.test>' }, messageId: mid() });
+    expect(list).toMatchObject({ status: 'ignored' });
+    const loop = await deliver({ from: 'stranger@example.test', subject: 'loop', text: 'x', headers: { 'X-Loop': SUPPORT }, messageId: mid() });
+    expect(loop).toMatchObject({ status: 'ignored' });
+    expect(await ticketCount()).toBe(before);
+    expect(Number((await app.db('notifications').where({ template: 'mail-unassigned' }).count('* as n').first())!.n)).toBe(answersBefore);
+  });
+
+  it('records a bounce on the ticket its mail was about and marks the address bouncing: no ticket, no answer', async () => {
+    await app.db('users').insert({ email: 'leaver@acme.test', name: 'Leaver', role: 'customer_user', customer_id: acmeId });
+    const ticket = await acmeTicket('Bounce target');
+    const sent = ticketMessageId(signReplyToken(DEV_AUTH_SECRET, Number(ticket.number)), `n-${randomUUID()}`, 'ticketflow.local');
+    await app.db('mail_threads').insert({ message_id: sent, ticket_id: ticket.id, direction: 'out' });
+    const before = await ticketCount();
+    const messageId = mid();
+    const report = [
+      'From: Mail Delivery System <MAILER-DAEMON@mx.acme.test>',
+      `To: ${SUPPORT}`,
+      'Subject: Undelivered Mail Returned to Sender',
+      `Message-ID: ${messageId}`,
+      'Auto-Submitted: auto-replied',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="b0und"',
+      '',
+      '--b0und',
+      'Content-Type: text/plain; charset=us-ascii',
+      '',
+      'Your message could not be delivered to one or more recipients.',
+      '',
+      '--b0und',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.acme.test',
+      '',
+      'Final-Recipient: rfc822; leaver@acme.test',
+      'Action: failed',
+      'Status: 5.1.1',
+      'Diagnostic-Code: smtp; 550 5.1.1 <leaver@acme.test>: Recipient address rejected',
+      '',
+      '--b0und',
+      'Content-Type: message/rfc822',
+      '',
+      `From: ${SUPPORT}`,
+      'To: leaver@acme.test',
+      `Subject: [${formatTicketNumber(Number(ticket.number))}] Bounce target`,
+      `Message-ID: ${sent}`,
+      '',
+      'We received your request.',
+      '--b0und--',
+      '',
+    ].join('\r\n');
+    await transport.sendMail({ envelope: { from: '', to: [SUPPORT] }, raw: report });
+    const row = await processed(messageId);
+    expect(row).toMatchObject({ status: 'bounce', outcome: 'bounce-recorded', ticket_id: ticket.id });
+    const bounced = await eventually(async () => (await eventsOf(ticket.id)).find((e) => e.type === 'mail.bounced'), 'the bounce on the ticket');
+    expect(bounced).toMatchObject({ visibility: 'internal', data: { address: 'leaver@acme.test' } });
+    expect(bounced.data.reason).toContain('5.1.1');
+    const leaver = await app.db('users').where({ email: 'leaver@acme.test' }).first();
+    expect(leaver.email_bouncing_at).not.toBeNull();
+    expect(leaver.email_bounce_reason).toContain('Recipient address rejected');
+    expect(await ticketCount()).toBe(before);
+    expect(await app.db('notifications').where({ recipient_email: 'mailer-daemon@mx.acme.test' }).first()).toBeUndefined();
+  });
+
+  it('handles a redelivered message (same Message-ID) once', async () => {
+    const messageId = mid();
+    const mail = { from: 'user@acme.test', subject: 'Sent twice', text: 'Once, please.', messageId };
+    const first = await deliver(mail);
+    const before = await ticketCount();
+    await transport.sendMail({ to: SUPPORT, ...mail });
+    await transport.sendMail({ to: SUPPORT, ...mail, text: 'Once, please. (a relay re-encoded me)' });
+    expect(await app.db('inbound_messages').where({ message_id: messageId })).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await ticketCount()).toBe(before);
+    expect((await app.db('inbound_messages').where({ message_id: messageId }).first()).ticket_id).toBe(first.ticket_id);
+  });
+
+  it('keeps mail of an unknown sender for staff and answers it politely, at most MAIL_AUTO_REPLIES_PER_DAY times a day', async () => {
+    const before = await ticketCount();
+    const rows: Array<Record<string, any>> = [];
+    for (let i = 0; i < 4; i++) rows.push(await deliver({ from: 'Ján Neznámy <jan@firma.sk>', subject: `Otázka ${i}`, text: 'Dobrý deň, mám otázku.', messageId: mid() }));
+    expect(rows.every((r) => r.status === 'unassigned')).toBe(true);
+    expect(await ticketCount()).toBe(before);
+    const answers = await app.db('notifications').where({ template: 'mail-unassigned', recipient_email: 'jan@firma.sk' });
+    expect(answers).toHaveLength(3);
+    expect(answers.every((a) => a.language === 'sk' && a.payload.data.originalSubject.startsWith('Otázka'))).toBe(true);
+    expect(rows.map((r) => r.outcome)).toEqual(['answered', 'answered', 'answered', 'not-answered']);
+
+    // Staff see it in the unassigned list (customers may not), open a ticket from one for a requester, dismiss another.
+    const agent = await app.login('l1@demo.test');
+    expect((await app.request('GET', '/api/v1/mail/unassigned', { token: await app.login('admin@acme.test') })).status).toBe(403);
+    const first = await app.request('GET', '/api/v1/mail/unassigned?limit=2', { token: agent });
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((m: { id: string }) => m.id)).toEqual(rows.slice(0, 2).map((r) => r.id));
+    const second = await app.request('GET', `/api/v1/mail/unassigned?limit=2&cursor=${first.body.nextCursor}`, { token: agent });
+    expect(second.body.items.map((m: { id: string }) => m.id)).toEqual(rows.slice(2, 4).map((r) => r.id));
+    const requester = await app.db('users').where({ email: 'user@acme.test' }).first();
+    const assign = () => app.request('POST', `/api/v1/mail/unassigned/${rows[0].id}/assign`, { token: agent, body: { customerId: acmeId, requesterId: requester.id } });
+    const assigned = await assign();
+    expect(assigned.status).toBe(200);
+    expect(assigned.body).toMatchObject({ status: 'assigned', outcome: 'ticket-created' });
+    expect((await assign()).body.ticketId).toBe(assigned.body.ticketId);
+    expect(await ticketOf(assigned.body.ticketId)).toMatchObject({ title: 'Otázka 0', channel: 'email', customer_id: acmeId, requester_id: requester.id, description: 'Dobrý deň, mám otázku.' });
+    expect((await app.request('POST', `/api/v1/mail/unassigned/${rows[1].id}/dismiss`, { token: agent, body: {} })).body.status).toBe('dismissed');
+    expect((await app.request('POST', `/api/v1/mail/unassigned/${rows[1].id}/assign`, { token: agent, body: { customerId: acmeId, requesterId: requester.id } })).status).toBe(409);
+    const left = await app.request('GET', '/api/v1/mail/unassigned', { token: agent });
+    expect(left.body.items.map((m: { id: string }) => m.id)).toEqual(rows.slice(2).map((r) => r.id));
+
+    // The desk page lists the same mail with both decisions; a customer gets 403.
+    const session = async (email: string) => {
+      const s = await app.request('POST', '/api/v1/auth/session', { body: { email, password: 'demo' } });
+      return { cookie: (s.headers.get('set-cookie') ?? '').split(';')[0], csrf: s.body.csrfToken as string };
+    };
+    const staff = await session('l1@demo.test');
+    const deskPage = await fetch(`${app.baseUrl}/desk/mail`, { headers: { cookie: staff.cookie } });
+    expect(deskPage.status).toBe(200);
+    const html = await deskPage.text();
+    expect(html).toContain('Otázka 2');
+    expect(html).toContain(`/desk/mail/${rows[3].id}/dismiss`);
+    expect((await fetch(`${app.baseUrl}/desk/mail`, { headers: { cookie: (await session('user@acme.test')).cookie } })).status).toBe(403);
+    const dismissed = await fetch(`${app.baseUrl}/desk/mail/${rows[3].id}/dismiss`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: staff.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: app.baseUrl },
+      body: new URLSearchParams({ _csrf: staff.csrf }).toString(),
+    });
+    expect(dismissed.headers.get('location')).toBe('/desk/mail?done=dismissed');
+    expect((await app.db('inbound_messages').where({ id: rows[3].id }).first()).status).toBe('dismissed');
+  });
+
+  it('creates a customer user for an unknown sender from a customer’s registered domain', async () => {
+    await app.db('customers').where({ id: acmeId }).update({ email_domains: ['acme.test'] });
+    const row = await deliver({ from: 'Nora New <nora.new@ACME.test>', subject: 'First mail', text: 'Hello from a new colleague.', messageId: mid() });
+    expect(row).toMatchObject({ status: 'processed', outcome: 'ticket-created' });
+    const nora = await app.db('users').where({ email: 'nora.new@acme.test' }).first();
+    expect(nora).toMatchObject({ role: 'customer_user', customer_id: acmeId, name: 'Nora New', password_hash: null });
+    expect((await ticketOf(row.ticket_id)).requester_id).toBe(nora.id);
+  });
+
+  it('refuses recipients other than the support address (550)', async () => {
+    await expect(transport.sendMail({ from: 'user@acme.test', to: 'sales@ticketflow.local', subject: 'x', text: 'x' })).rejects.toMatchObject({ responseCode: 550 });
+    await expect(transport.sendMail({ from: 'user@acme.test', to: 'support@elsewhere.test', subject: 'x', text: 'x' })).rejects.toMatchObject({ responseCode: 550 });
+  });
+});
