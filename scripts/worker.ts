@@ -1,6 +1,7 @@
 /** `npm run worker`: the stateless worker process (production entry point; scale horizontally). */
 import { Client } from '@temporalio/client';
-import { startMailSweep } from '../activities/mail/receive';
+import { createImapPoller, redactImapUrl } from '../activities/mail/imap-poller';
+import { receiveRawMessage, startMailSweep } from '../activities/mail/receive';
 import { createDb } from '../db/connection';
 import { loadConfigOrExit } from './config';
 import { createLogger } from './logger';
@@ -23,8 +24,23 @@ async function main(): Promise<void> {
     ? await startInboundSmtp(receive, { port: cfg.INBOUND_SMTP_PORT, host: cfg.INBOUND_SMTP_HOST, supportEmail: cfg.SUPPORT_EMAIL, maxBytes: cfg.INBOUND_MAX_BYTES })
     : undefined;
   if (smtp) log.info({ port: smtp.port, host: cfg.INBOUND_SMTP_HOST }, 'inbound SMTP listening');
+  // Production mailboxes: poll IMAP_URL; each message is stored (and its workflow started) before it is moved away.
+  const imap = cfg.IMAP_URL
+    ? createImapPoller({
+        url: cfg.IMAP_URL,
+        processedMailbox: cfg.IMAP_PROCESSED_MAILBOX,
+        pollMs: cfg.IMAP_POLL_MS,
+        receive: (raw) => receiveRawMessage(receive, raw, { via: 'imap' }),
+        log: log.child({ component: 'imap' }),
+      })
+    : undefined;
+  if (imap) {
+    imap.start();
+    log.info({ mailbox: redactImapUrl(cfg.IMAP_URL!), everyMs: cfg.IMAP_POLL_MS }, 'polling the support mailbox over IMAP');
+  }
   // The SDK runtime turns SIGINT/SIGTERM into a graceful shutdown: run() resolves once in-flight tasks drained.
   await worker.run();
+  await imap?.stop();
   await smtp?.close();
   await sweep.stop();
   await sender?.stop();
