@@ -10,6 +10,7 @@ import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createDb } from '../../db/connection';
 import { loadConfigOrExit } from '../../scripts/config';
 import { createLogger } from '../../scripts/logger';
+import { startMailServices } from '../../scripts/lib/mail-services';
 import { createTicketWorker, installWorkerRuntime } from '../../scripts/temporal';
 
 export interface WorkerStats {
@@ -67,9 +68,12 @@ async function main(): Promise<void> {
   // The parent going away (even by SIGKILL) must not leave a worker polling behind it.
   process.on('disconnect', () => workers.forEach((w) => w.getState() === 'RUNNING' && w.shutdown()));
 
+  // The same inbound mail services as `npm run worker` (SMTP when INBOUND_SMTP_ENABLED, IMAP when IMAP_URL).
+  const mail = await startMailServices(cfg, db, connection, log);
   const running = Promise.all(workers.map((w) => w.run()));
   process.send?.({ type: 'ready' });
   await running;
+  await mail.stop();
   clearInterval(report);
   await connection.close();
   await db.destroy();
