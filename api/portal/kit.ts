@@ -6,6 +6,7 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
+import type { AttachmentStorage } from '../../db/attachments';
 import type { Db } from '../../db/connection';
 import { listTicketEvents, type Ticket } from '../../db/tickets';
 import { isStaff, type Principal } from '../../domain/access';
@@ -35,6 +36,8 @@ export interface PortalDeps {
   authSecret?: string;
   /** Form posts per user (or address) per minute, like the API's write limit (counted separately). */
   writesPerMinute?: number;
+  /** Files on tickets: where they are kept and their limits (the API's). */
+  attachments: AttachmentStorage;
 }
 
 export interface Visitor {
