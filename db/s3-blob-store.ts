@@ -30,7 +30,8 @@ export function s3BlobStore(settings: S3Settings): S3BlobStore {
   const client = new S3Client({
     region: settings.region,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-    ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    // A copy: the SDK annotates the credentials object it is given.
+    ...(settings.credentials ? { credentials: { ...settings.credentials } } : {}),
     forcePathStyle: settings.forcePathStyle,
     // Bodies are Buffers of known length: no checksum streaming trailers, which not every S3-compatible server takes.
     requestChecksumCalculation: 'WHEN_REQUIRED',

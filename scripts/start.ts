@@ -15,6 +15,7 @@ import { startEmbeddedPostgres } from './lib/embedded-pg';
 import { startMailCatcher } from './lib/mail-catcher';
 import { assertPortFree, PortInUseError } from './lib/ports';
 import { startSender } from './lib/sender';
+import { openAttachmentStorage, startStagedSweeper } from './lib/attachments';
 import { ensureDevServer } from './lib/provisioning';
 import { createLogger } from './logger';
 import { connectClient, createTicketWorker, installWorkerRuntime } from './temporal';
@@ -109,10 +110,16 @@ async function main(): Promise<void> {
     });
     const sender = startSender(cfg, db, log);
     if (sender) cleanup.push(() => sender.stop());
+    const attachments = await openAttachmentStorage(cfg, log);
+    const sweeper = startStagedSweeper(db, attachments, cfg.ATTACHMENT_STAGED_TTL_MS, log);
+    cleanup.push(async () => {
+      sweeper.stop();
+      attachments.close();
+    });
 
     const temporal = await connectClient(cfg);
     cleanup.push(() => temporal.connection.close());
-    const app = createApp({ db, temporal, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, log: log.child({ component: 'api' }), publicUrl: cfg.PUBLIC_URL, writesPerMinute: cfg.WRITE_RATE_LIMIT_PER_MINUTE, authSecret: cfg.AUTH_SECRET, mailbox: catcher });
+    const app = createApp({ db, temporal, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, log: log.child({ component: 'api' }), publicUrl: cfg.PUBLIC_URL, writesPerMinute: cfg.WRITE_RATE_LIMIT_PER_MINUTE, authSecret: cfg.AUTH_SECRET, mailbox: catcher, attachments });
     const server = await listen(app, emb.PORT, '0.0.0.0');
     cleanup.push(() => closeServer(server));
 

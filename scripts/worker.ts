@@ -3,6 +3,7 @@ import { createDb } from '../db/connection';
 import { loadConfigOrExit } from './config';
 import { createLogger } from './logger';
 import { startSender } from './lib/sender';
+import { openAttachmentStorage, startStagedSweeper } from './lib/attachments';
 import { createTicketWorker, installWorkerRuntime } from './temporal';
 
 async function main(): Promise<void> {
@@ -13,9 +14,13 @@ async function main(): Promise<void> {
   const { worker, connection } = await createTicketWorker({ cfg, deps: { db, log } });
   log.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, metrics: `:${cfg.WORKER_METRICS_PORT}/metrics` }, 'worker running');
   const sender = startSender(cfg, db, log);
+  const attachments = await openAttachmentStorage(cfg, log);
+  const sweeper = startStagedSweeper(db, attachments, cfg.ATTACHMENT_STAGED_TTL_MS, log);
   // The SDK runtime turns SIGINT/SIGTERM into a graceful shutdown: run() resolves once in-flight tasks drained.
   await worker.run();
   await sender?.stop();
+  sweeper.stop();
+  attachments.close();
   await connection.close();
   await db.destroy();
   log.info('worker stopped');
