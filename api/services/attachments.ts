@@ -35,6 +35,8 @@ export interface MultipartLimits {
   fileFields: readonly string[];
   /** runs when the first file starts, with the fields before it (the portal checks its CSRF token there) */
   beforeFirstFile?: (fields: Record<string, string>) => void;
+  /** where the fields go as they arrive (so a refused request still has those before the refused file) */
+  fields?: Record<string, string>;
 }
 
 /**
@@ -55,7 +57,7 @@ export function readMultipart(req: Request, limits: MultipartLimits): Promise<Mu
       reject(badRequest([{ field: 'body', message: 'is not multipart/form-data with a boundary' }]));
       return;
     }
-    const fields: Record<string, string> = {};
+    const fields: Record<string, string> = limits.fields ?? {};
     const files: UploadedFile[] = [];
     let total = 0;
     let started = false;

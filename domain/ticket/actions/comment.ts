@@ -32,8 +32,8 @@ export const comment = defineAction({
     else t.staffResponded(now);
   },
   forms: [
-    { id: 'comment', area: 'desk', fields: [{ name: 'body', kind: 'textarea', label: 'desk.publicComment', required: true }], fixed: { visibility: 'public' } },
-    { id: 'note', area: 'desk', fields: [{ name: 'body', kind: 'textarea', label: 'desk.internalNote', required: true }], fixed: { visibility: 'internal' } },
-    { id: 'reply', area: 'customer', fields: [{ name: 'body', kind: 'textarea', label: 'ticket.replyBody', required: true }], fixed: { visibility: 'public' } },
+    { id: 'comment', area: 'desk', fields: [{ name: 'body', kind: 'textarea', label: 'desk.publicComment', required: true }, FILES.formField], fixed: { visibility: 'public' } },
+    { id: 'note', area: 'desk', fields: [{ name: 'body', kind: 'textarea', label: 'desk.internalNote', required: true }, FILES.formField], fixed: { visibility: 'internal' } },
+    { id: 'reply', area: 'customer', fields: [{ name: 'body', kind: 'textarea', label: 'ticket.replyBody', required: true }, FILES.formField], fixed: { visibility: 'public' } },
   ],
 });
