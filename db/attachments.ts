@@ -71,12 +71,14 @@ export function safeFilename(name: string | undefined | null): string {
     // eslint-disable-next-line no-control-regex -- control characters are what is removed
     .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '')
     .trim();
-  let clean = sanitize(base, { replacement: '_' }).replace(/^\.+/, '');
-  if (clean.length > 180) {
-    const dot = clean.lastIndexOf('.');
-    const ext = dot > 0 && clean.length - dot <= 12 ? clean.slice(dot) : '';
-    clean = clean.slice(0, 180 - ext.length) + ext;
-  }
+  // Bounded before sanitize-filename (which cuts at 255 bytes, extension and all): at most 180 characters and
+  // 240 UTF-8 bytes, the extension kept.
+  const dot = base.lastIndexOf('.');
+  const ext = dot > 0 && base.length - dot <= 12 ? base.slice(dot) : '';
+  const chars = Array.from(ext ? base.slice(0, dot) : base).slice(0, 180 - ext.length);
+  while (chars.length && Buffer.byteLength(chars.join('') + ext) > 240) chars.pop();
+  const stem = chars.join('');
+  const clean = sanitize(stem + ext, { replacement: '_' }).replace(/^\.+/, '');
   return clean || 'attachment';
 }
 
