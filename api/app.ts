@@ -59,7 +59,8 @@ const requireJsonBody: RequestHandler = (req, res, next) => {
   const length = Number(req.get('content-length') ?? 0);
   const hasBody = req.get('transfer-encoding') !== undefined || length > 0;
   if (!hasBody || req.is('application/json')) return next();
-  if (req.method === 'POST' && UPLOAD_PATH.test(req.path) && req.is('multipart/form-data')) return next();
+  // Any method: the upload route answers POST, the others are 405 like on every documented path.
+  if (UPLOAD_PATH.test(req.path) && req.is('multipart/form-data')) return next();
   sendProblem(res, new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'The request body must be application/json'), req.originalUrl);
 };
 

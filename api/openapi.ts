@@ -545,7 +545,8 @@ export function statusesOf(op: Operation): number[] {
  * and one to ten files in parts named `file`.
  */
 function multipartBody(fields: z.ZodType): Record<string, unknown> {
-  const { properties = {}, required = [], ...rest } = jsonSchema(fields) as { properties?: Record<string, unknown>; required?: string[] };
+  // The action's "body or staged files" rule is met by the files themselves here (`anyOf` dropped).
+  const { properties = {}, required = [], anyOf: _bodyOrFiles, ...rest } = jsonSchema(fields) as { properties?: Record<string, unknown>; required?: string[]; anyOf?: unknown };
   const { attachments: _staged, ...own } = properties;
   const file = { type: 'string', format: 'binary', contentMediaType: 'application/octet-stream' };
   return {
