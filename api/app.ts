@@ -2,6 +2,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
+import { pgAttachmentStorage, type AttachmentStorage } from '../db/attachments';
 import type { Db } from '../db/connection';
 import { authenticate, createAuthRouter, createLoginLimiter } from './auth';
 import { errorHandler, notFoundHandler, ProblemError, sendProblem } from './errors';
@@ -9,6 +10,7 @@ import { createHealthRouter } from './health';
 import { createApiMetrics, httpMetricsMiddleware, type ApiMetrics } from './metrics';
 import { createTicketsRouter } from './tickets';
 import { createTicketActionsRouter } from './ticket-actions';
+import { createAttachmentsRouter } from './attachments';
 import { createSlaRouter } from './sla';
 import { createSlaAdminRouter } from './admin-sla';
 import { allowedMethods, buildOpenApi } from './openapi';
@@ -40,16 +42,26 @@ export interface AppDeps {
   authSecret?: string;
   /** The embedded default's mail catcher, shown to admins; absent in production. */
   mailbox?: Mailbox;
+  /** Where files on tickets are kept and their limits (db/s3-blob-store attachmentStorageFromConfig); PostgreSQL by default. */
+  attachments?: AttachmentStorage;
 }
 
 /** The signing secret when none is given (development and tests; scripts/config.ts requires AUTH_SECRET in production). */
 export const DEV_AUTH_SECRET = 'ticketflow-development-secret-not-for-production';
 
-/** The JSON API reads JSON only: a body of another type is refused (415) rather than ignored. The portal's forms are not under /api. */
+/** The one route that takes multipart/form-data: file uploads (api/attachments.ts reads it). */
+const UPLOAD_PATH = /^\/tickets\/[^/]+\/attachments\/?$/;
+
+/**
+ * The JSON API reads JSON only: a body of another type is refused (415) rather than ignored; file uploads are
+ * multipart. The portal's forms are not under /api.
+ */
 const requireJsonBody: RequestHandler = (req, res, next) => {
   const length = Number(req.get('content-length') ?? 0);
   const hasBody = req.get('transfer-encoding') !== undefined || length > 0;
   if (!hasBody || req.is('application/json')) return next();
+  // Any method: the upload route answers POST, the others are 405 like on every documented path.
+  if (UPLOAD_PATH.test(req.path) && req.is('multipart/form-data')) return next();
   sendProblem(res, new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'The request body must be application/json'), req.originalUrl);
 };
 
@@ -73,6 +85,7 @@ function methodNotAllowed(paths: Map<string, string[]>): RequestHandler {
 
 export function createApp(deps: AppDeps): Express {
   const metrics = deps.metrics ?? createApiMetrics(deps.db);
+  const attachments = deps.attachments ?? pgAttachmentStorage();
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -105,6 +118,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(createAuthRouter({ db: deps.db, secureCookies: publicUrl.startsWith('https:'), loginLimiter }));
   api.use(createTicketsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, metrics }));
   api.use(createTicketActionsRouter({ db: deps.db, temporal: deps.temporal }));
+  api.use(createAttachmentsRouter({ db: deps.db, temporal: deps.temporal, attachments }));
   api.use(createSlaRouter({ db: deps.db }));
   api.use(createSlaAdminRouter({ db: deps.db }));
   api.use(createCustomersRouter({ db: deps.db }));
@@ -115,11 +129,11 @@ export function createApp(deps: AppDeps): Express {
   api.use(createPhoneRouter({ db: deps.db }));
   api.use(createDashboardRouter({ db: deps.db }));
   api.use(createKbRouter({ db: deps.db }));
-  api.use(createMailRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, log: deps.log }));
+  api.use(createMailRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, log: deps.log, attachments }));
   app.use('/api/v1', api);
   app.use(methodNotAllowed(allowedMethods()));
   // The server-rendered portal at the root (SPEC §10); its pages are not part of the JSON API.
-  app.use(createPortalRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, log: deps.log, secureCookies: publicUrl.startsWith('https:'), publicUrl, loginLimiter, authSecret: deps.authSecret ?? DEV_AUTH_SECRET, writesPerMinute: deps.writesPerMinute ?? DEFAULT_WRITES_PER_MINUTE }));
+  app.use(createPortalRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, log: deps.log, secureCookies: publicUrl.startsWith('https:'), publicUrl, loginLimiter, authSecret: deps.authSecret ?? DEV_AUTH_SECRET, writesPerMinute: deps.writesPerMinute ?? DEFAULT_WRITES_PER_MINUTE, attachments }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log));

@@ -6,7 +6,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import { openTicketFromUnassignedMail } from '../activities/mail/inbound';
-import { DEFAULT_ATTACHMENT_LIMITS, pgBlobStore } from '../db/attachments';
+import type { AttachmentStorage } from '../db/attachments';
 import type { Db } from '../db/connection';
 import { claimUnassignedMail, getInboundMail, listUnassignedMail, settleUnassignedMail, type InboundMail } from '../db/inbound-mail';
 import { findActiveUserByEmail } from '../db/users';
@@ -26,6 +26,8 @@ export interface MailRouterDeps {
   temporal: Client;
   taskQueue: string;
   log: Logger;
+  /** where the files of a mail go when staff open a ticket from it */
+  attachments: AttachmentStorage;
 }
 
 function requireStaff(p: Principal): void {
@@ -50,7 +52,7 @@ export async function decideUnassignedMail(deps: MailRouterDeps, staff: Principa
     if (!requester) throw badRequest([{ field: 'body.requesterId', message: 'is not an active user of that customer' }]);
     if (!(await claimUnassignedMail(deps.db, id, staff.id))) throw conflict('mail-decided', `This mail is already ${mail.status}`);
     try {
-      const opened = await openTicketFromUnassignedMail({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, log: deps.log, blobStore: pgBlobStore, attachmentLimits: DEFAULT_ATTACHMENT_LIMITS }, id, staff, requester);
+      const opened = await openTicketFromUnassignedMail({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, log: deps.log, blobStore: deps.attachments.store, attachmentLimits: deps.attachments.limits }, id, staff, requester);
       await settleUnassignedMail(deps.db, id, staff.id, { status: 'assigned', ticketId: opened.ticketId, outcome: 'ticket-created' });
     } catch (err) {
       await settleUnassignedMail(deps.db, id, staff.id, { status: 'unassigned', outcome: 'not-answered' });

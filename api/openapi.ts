@@ -17,6 +17,8 @@ import { feedQuerySchema, notificationIdParam, notificationPreferencesSchema, sa
 import { calendarBodySchema, calendarIdParam, contractIdParam, contractSchema, contractsQuerySchema, planIdParam, planUpdateSchema } from './admin-sla';
 import { slaPreviewQuerySchema } from './sla';
 import { commentBodySchema } from './ticket-actions';
+import { attachmentParamsSchema, listAttachmentsQuerySchema, UPLOAD_FILE_FIELD } from './attachments';
+import { MAX_FILES_PER_EVENT } from '../domain/attachments';
 import { eventsQuerySchema, listTicketsQuerySchema, newTicketSchema } from './tickets';
 import { idempotencyHeadersSchema, ticketIdParamSchema } from './validation';
 import { ACTIONS, TICKET_ACTIONS, type ActionDefinition } from '../domain/ticket/actions';
@@ -36,10 +38,14 @@ export interface Operation {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** the body is multipart/form-data: these fields plus the files (`file` parts) */
+  multipart?: z.ZodType;
   headers?: z.ZodObject;
   ok?: number;
-  /** The success answer: a schema of api/responses.ts, or no content. */
-  response?: z.ZodType | 'none' | 'text' | 'document';
+  /** The success answer: a schema of api/responses.ts, no content, or a file's bytes. */
+  response?: z.ZodType | 'none' | 'text' | 'document' | 'file';
+  /** what a status means for this operation, where it differs from the general text */
+  statusText?: Record<number, string>;
   /** Statuses beyond the derived ones (e.g. 404 for a reference in the query, 503 when Temporal does not answer). */
   also?: number[];
   /** The success answer sets Location (resources created). */
@@ -67,7 +73,7 @@ export function actionOperations(): Operation[] {
 /** Links from the answer that creates a ticket to every operation that reads or acts on it (stateful testing). */
 const ticketLinks = (): Operation['links'] =>
   Object.fromEntries(
-    ['getTicket', 'listTicketEvents', 'getTicketWorkflow', 'createTicketComment', ...actionOperations().map((o) => o.operationId)].map((operationId) => [
+    ['getTicket', 'listTicketEvents', 'getTicketWorkflow', 'createTicketComment', 'uploadTicketAttachments', 'listTicketAttachments', ...actionOperations().map((o) => o.operationId)].map((operationId) => [
       operationId,
       { operationId, parameters: { id: '$response.body#/id' } },
     ]),
@@ -147,6 +153,43 @@ export const OPERATIONS: Operation[] = [
     ok: 201,
     response: R.TicketActionResult,
     also: [503],
+  },
+  {
+    operationId: 'uploadTicketAttachments',
+    method: 'post',
+    path: '/api/v1/tickets/{id}/attachments',
+    summary: `Attach files (multipart/form-data: 1–${MAX_FILES_PER_EVENT} \`file\` parts, optional \`body\` and \`visibility\`): a comment carrying them, under the comment action's rules (customers cannot post internal: 403). Types are detected from the content; limits per file and per ticket answer 413 naming the file and the limit`,
+    tag: 'attachments',
+    params: ticketIdParamSchema,
+    multipart: commentBodySchema,
+    headers: idempotencyHeadersSchema,
+    ok: 201,
+    response: R.AttachmentUpload,
+    statusText: {
+      413: 'A file is larger than the per-file limit, the files would take the ticket past its limit, or more than 10 files were sent: `detail` names the file and the limit, `limit` is file, ticket, count or field',
+      415: 'The body is not multipart/form-data',
+    },
+    links: linksTo(['getTicketAttachment'], { id: '$request.path.id', attachmentId: '$response.body#/attachments/0/id' }),
+    also: [503],
+  },
+  {
+    operationId: 'listTicketAttachments',
+    method: 'get',
+    path: '/api/v1/tickets/{id}/attachments',
+    summary: 'Files on the ticket the caller may see (customers: those of public events), oldest event first',
+    tag: 'attachments',
+    params: ticketIdParamSchema,
+    query: listAttachmentsQuerySchema,
+    response: R.AttachmentPage,
+  },
+  {
+    operationId: 'getTicketAttachment',
+    method: 'get',
+    path: '/api/v1/tickets/{id}/attachments/{attachmentId}',
+    summary: "A file's bytes, with the detected Content-Type; downloaded (Content-Disposition: attachment) unless an image. 404 for a file the caller may not see (an internal note's, to a customer)",
+    tag: 'attachments',
+    params: attachmentParamsSchema,
+    response: 'file',
   },
   { operationId: 'previewSla', method: 'get', path: '/api/v1/sla/preview', summary: 'Deadlines a ticket created at `at` would get', tag: 'sla', query: slaPreviewQuerySchema, response: R.SlaPreview, also: [404] },
   { operationId: 'listPlans', method: 'get', path: '/api/v1/plans', summary: 'Service plans', tag: 'sla', response: R.PlanPage },
@@ -501,7 +544,7 @@ export function statusesOf(op: Operation): number[] {
   if (isApi(op)) {
     // Any request under /api/v1 may carry a bad bearer token; every write is rate-limited and may be a browser write.
     s.add(401);
-    if (op.params || op.query || op.body || op.headers || isWrite(op)) s.add(400);
+    if (op.params || op.query || op.body || op.multipart || op.headers || isWrite(op)) s.add(400);
     if (op.auth !== false || isWrite(op)) s.add(403);
     if (op.params) s.add(404);
     if (isWrite(op)) [409, 413, 415, 429].forEach((c) => s.add(c));
@@ -511,6 +554,26 @@ export function statusesOf(op: Operation): number[] {
   return [...s].sort();
 }
 
+/**
+ * A multipart upload: the action's fields (the ids of staged files are the server's business, not the caller's)
+ * and one to ten files in parts named `file`.
+ */
+function multipartBody(fields: z.ZodType): Record<string, unknown> {
+  // The action's "body or staged files" rule is met by the files themselves here (`anyOf` dropped).
+  const { properties = {}, required = [], anyOf: _bodyOrFiles, ...rest } = jsonSchema(fields) as { properties?: Record<string, unknown>; required?: string[]; anyOf?: unknown };
+  const { attachments: _staged, ...own } = properties;
+  const file = { type: 'string', format: 'binary', contentMediaType: 'application/octet-stream' };
+  return {
+    required: true,
+    content: {
+      'multipart/form-data': {
+        schema: { ...rest, properties: { ...own, [UPLOAD_FILE_FIELD]: { type: 'array', items: file, minItems: 1, maxItems: MAX_FILES_PER_EVENT } }, required: [...required.filter((n) => n !== 'attachments'), UPLOAD_FILE_FIELD] },
+        encoding: { [UPLOAD_FILE_FIELD]: { contentType: '*/*' } },
+      },
+    },
+  };
+}
+
 function successResponse(op: Operation): Record<string, unknown> {
   const headers = op.location ? { headers: { Location: { description: 'Where the created resource is', required: true, schema: { type: 'string' } } } } : {};
   const links = op.links ? { links: op.links } : {};
@@ -518,6 +581,16 @@ function successResponse(op: Operation): Record<string, unknown> {
   if (r === undefined || r === 'none') return { description: 'Done', ...headers, ...links };
   if (r === 'text') return { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } };
   if (r === 'document') return { description: 'This OpenAPI document', content: { 'application/json': { schema: { type: 'object' } } } };
+  if (r === 'file') {
+    return {
+      description: "The file's bytes, as its detected type (`X-Content-Type-Options: nosniff`, `Content-Security-Policy: sandbox`)",
+      headers: {
+        'Content-Disposition': { description: '`attachment; filename*=…` (`inline` for images)', required: true, schema: { type: 'string' } },
+        'X-Content-Type-Options': { description: 'nosniff', required: true, schema: { type: 'string' } },
+      },
+      content: { '*/*': { schema: { type: 'string', format: 'binary' } } },
+    };
+  }
   const id = R.responseSchemas.get(r)?.id;
   if (!id) throw new Error(`${op.operationId}: its response schema is not registered in api/responses.ts`);
   return { description: 'Success', ...headers, content: { 'application/json': { schema: { $ref: `#/components/schemas/${id}` } } }, ...links };
@@ -551,7 +624,8 @@ export function buildOpenApi(): Record<string, unknown> {
         responses['200'] = { ...successResponse(op), description: 'The ticket an earlier request with this Idempotency-Key created' };
         continue;
       }
-      responses[String(code)] = code === 429 ? { ...problemResponse(STATUS_TEXT[429]), headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'string' } } } } : problemResponse(STATUS_TEXT[code] ?? 'Problem');
+      const text = op.statusText?.[code] ?? STATUS_TEXT[code] ?? 'Problem';
+      responses[String(code)] = code === 429 ? { ...problemResponse(text), headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'string' } } } } : problemResponse(text);
     }
     paths[op.path] ??= {};
     paths[op.path][op.method] = {
@@ -563,6 +637,7 @@ export function buildOpenApi(): Record<string, unknown> {
       ...(parameters.length ? { parameters } : {}),
       // A missing body is read as {} (api/validation parseInput): a body every field of which is optional is optional.
       ...(op.body ? { requestBody: { required: !op.body.safeParse({}).success, content: { 'application/json': { schema: jsonSchema(op.body) } } } } : {}),
+      ...(op.multipart ? { requestBody: multipartBody(op.multipart) } : {}),
       responses,
     };
   }

@@ -80,9 +80,20 @@ export const Ticket = named(
 
 const actor = z.union([z.object({ kind: z.literal('system') }), z.object({ kind: z.literal('user'), id: uuid.nullable() })]);
 
+/** What an event records of each file it carries (download it from `GET /tickets/{id}/attachments/{id}`). */
+export const AttachmentRef = named('AttachmentRef', z.object({ id: uuid, name: z.string(), size: z.number().int().min(0), contentType: z.string() }));
+
 export const TicketEvent = named(
   'TicketEvent',
-  z.object({ seq: z.number().int().min(1), type: z.enum(TICKET_EVENT_TYPES), at: instant, actor, visibility: z.enum(['public', 'internal']), data: z.record(z.string(), z.unknown()) }),
+  z.object({
+    seq: z.number().int().min(1),
+    type: z.enum(TICKET_EVENT_TYPES),
+    at: instant,
+    actor,
+    visibility: z.enum(['public', 'internal']),
+    // Each type's own fields; an event that carries files lists them in `attachments`.
+    data: z.looseObject({ attachments: z.array(AttachmentRef).optional() }),
+  }),
 );
 
 /** A clock in the live workflow state (domain/sla-clock figures). */
@@ -151,6 +162,23 @@ export const TicketActionResult = named(
   'TicketActionResult',
   z.object({ accepted: z.boolean(), status: z.enum(TICKET_STATUSES), seq: z.number().int().min(0), duplicate: z.boolean().optional(), ticketId: uuid }),
 );
+
+/** A file on a ticket: on the event `eventSeq`, visible where that event is; `href` downloads it. */
+export const Attachment = named(
+  'Attachment',
+  z.object({
+    id: uuid,
+    name: z.string(),
+    size: z.number().int().min(0),
+    contentType: z.string().describe('detected from the content, not from the name'),
+    eventSeq: z.number().int().min(1).nullable(),
+    visibility: z.enum(['public', 'internal']).nullable(),
+    href: z.string(),
+  }),
+);
+export const AttachmentPage = named('AttachmentPage', page(Attachment));
+/** An upload: the comment it made (as an action's result) and the files on it. */
+export const AttachmentUpload = named('AttachmentUpload', TicketActionResult.extend({ attachments: z.array(Attachment) }));
 
 export const Me = named(
   'Me',

@@ -59,7 +59,8 @@ export class AttachmentLimitError extends Error {
   }
 }
 
-const mib = (n: number) => `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
+/** A size as the limit messages say it (10 MiB, 2.5 MiB). */
+export const mib = (n: number) => (n < 1024 * 1024 ? `${Math.ceil(n / 1024)} KiB` : `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB`);
 
 /** A name safe to store and to send back in Content-Disposition: no path, no control characters, bounded. */
 export function safeFilename(name: string | undefined | null): string {
@@ -70,12 +71,14 @@ export function safeFilename(name: string | undefined | null): string {
     // eslint-disable-next-line no-control-regex -- control characters are what is removed
     .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '')
     .trim();
-  let clean = sanitize(base, { replacement: '_' }).replace(/^\.+/, '');
-  if (clean.length > 180) {
-    const dot = clean.lastIndexOf('.');
-    const ext = dot > 0 && clean.length - dot <= 12 ? clean.slice(dot) : '';
-    clean = clean.slice(0, 180 - ext.length) + ext;
-  }
+  // Bounded before sanitize-filename (which cuts at 255 bytes, extension and all): at most 180 characters and
+  // 240 UTF-8 bytes, the extension kept.
+  const dot = base.lastIndexOf('.');
+  const ext = dot > 0 && base.length - dot <= 12 ? base.slice(dot) : '';
+  const chars = Array.from(ext ? base.slice(0, dot) : base).slice(0, 180 - ext.length);
+  while (chars.length && Buffer.byteLength(chars.join('') + ext) > 240) chars.pop();
+  const stem = chars.join('');
+  const clean = sanitize(stem + ext, { replacement: '_' }).replace(/^\.+/, '');
   return clean || 'attachment';
 }
 
@@ -163,7 +166,7 @@ const toAttachment = (r: AttachmentRow): Attachment => ({
 export const refOf = (a: Attachment): AttachmentRef => ({ id: a.id, name: a.name, size: a.size, contentType: a.contentType });
 
 /** Bytes already on a ticket (staged or carried), for the per-ticket limit. */
-async function ticketBytes(conn: Conn, ticketId: string): Promise<number> {
+export async function ticketBytes(conn: Conn, ticketId: string): Promise<number> {
   const row = await conn('attachments').where({ ticket_id: ticketId }).sum({ total: 'size' }).first();
   return Number(row?.total ?? 0);
 }
@@ -210,6 +213,8 @@ export async function stageAttachments(
       sha256: createHash('sha256').update(f.bytes).digest('hex'),
       storage: store.kind,
       storage_key: key,
+      // The wall clock, not the transaction's start: files of one upload keep their order.
+      created_at: conn.raw('clock_timestamp()'),
     };
     // The row first: the PostgreSQL store's blob references it; object storage is written inside the transaction.
     await conn('attachments').insert(row).onConflict('id').ignore();
@@ -250,7 +255,7 @@ export async function getAttachment(conn: Conn, ticketId: string, attachmentId: 
 
 /** Every file of a ticket that is on an event, oldest first (staff); customers get only those of public events. */
 export async function listAttachments(conn: Conn, ticketId: string, opts: { publicOnly: boolean }): Promise<Attachment[]> {
-  const q = conn('attachments').where({ ticket_id: ticketId }).whereNotNull('event_seq').orderBy([{ column: 'event_seq' }, { column: 'created_at' }]);
+  const q = conn('attachments').where({ ticket_id: ticketId }).whereNotNull('event_seq').orderBy([{ column: 'event_seq' }, { column: 'created_at' }, { column: 'id' }]);
   if (opts.publicOnly) q.where({ visibility: 'public' });
   return ((await q) as AttachmentRow[]).map(toAttachment);
 }
@@ -265,20 +270,73 @@ export function mayDownload(a: Attachment, who: { id: string; staff: boolean }):
 }
 
 /** Staged files nobody put on an event (the upload's action failed or the process died) are removed after a while. */
-export async function removeAbandonedStaged(conn: Db, store: BlobStore, olderThanMs: number): Promise<number> {
+export async function removeAbandonedStaged(conn: Db, storage: Pick<AttachmentStorage, 'stores'>, olderThanMs: number): Promise<number> {
   const rows: AttachmentRow[] = await conn('attachments')
     .whereNull('event_seq')
     .where('created_at', '<', new Date(Date.now() - olderThanMs))
     .limit(500);
+  let removed = 0;
   for (const r of rows) {
-    if (r.storage === store.kind) await store.remove(conn, r.storage_key);
-    await conn('attachments').where({ id: r.id }).whereNull('event_seq').delete();
+    // The row first, and only while it is still staged: a file that an event took meanwhile keeps its bytes.
+    const deleted = await conn('attachments').where({ id: r.id }).whereNull('event_seq').delete();
+    if (!deleted) continue;
+    removed++;
+    // The PostgreSQL blob went with its row (ON DELETE CASCADE); an object is removed from its store.
+    if (r.storage !== 'pg') await storage.stores[r.storage]?.remove(conn, r.storage_key);
   }
-  return rows.length;
+  return removed;
 }
 
 export async function readAttachmentBytes(conn: Conn, stores: Partial<Record<'pg' | 's3', BlobStore>>, a: Attachment): Promise<Buffer> {
   const store = stores[a.storage];
   if (!store) throw new Error(`attachment ${a.id} is kept in ${a.storage}, which is not configured`);
   return store.get(conn, a.storageKey);
+}
+
+/**
+ * Everything that handles files needs the same three things: where new files go, every store old files may be in
+ * (a switch to S3 keeps the PostgreSQL-stored files readable), and the limits.
+ */
+export interface AttachmentStorage {
+  store: BlobStore;
+  stores: Partial<Record<'pg' | 's3', BlobStore>>;
+  limits: AttachmentLimits;
+}
+
+/** The embedded default: PostgreSQL, default limits. */
+export const pgAttachmentStorage = (limits: AttachmentLimits = DEFAULT_ATTACHMENT_LIMITS): AttachmentStorage => ({ store: pgBlobStore, stores: { pg: pgBlobStore }, limits });
+
+/** Removes files that were staged for an action that then failed (not those already on an event). */
+export async function removeStagedFiles(conn: Db, storage: AttachmentStorage, ticketId: string, ids: readonly string[]): Promise<void> {
+  if (!ids.length) return;
+  const rows: AttachmentRow[] = await conn('attachments').whereIn('id', [...ids]).where({ ticket_id: ticketId }).whereNull('event_seq');
+  for (const r of rows) {
+    const deleted = await conn('attachments').where({ id: r.id }).whereNull('event_seq').delete();
+    // The PostgreSQL blob goes with its row (ON DELETE CASCADE); an object in S3 is removed once its row is gone.
+    if (deleted && r.storage !== 'pg') await storage.stores[r.storage]?.remove(conn, r.storage_key);
+  }
+}
+
+/** A page of a ticket's files on events, in timeline order (event, then upload order); customers get public ones only. */
+export async function pageAttachments(conn: Conn, ticketId: string, opts: { publicOnly: boolean; limit: number; afterId?: string }): Promise<{ items: Attachment[]; nextAfterId: string | null }> {
+  const q = conn('attachments').where({ ticket_id: ticketId }).whereNotNull('event_seq').orderBy([{ column: 'event_seq' }, { column: 'created_at' }, { column: 'id' }]).limit(opts.limit + 1);
+  if (opts.publicOnly) q.where({ visibility: 'public' });
+  if (opts.afterId) q.whereRaw('(event_seq, created_at, id) > (SELECT event_seq, created_at, id FROM attachments WHERE id = ?::uuid AND ticket_id = ?::uuid)', [opts.afterId, ticketId]);
+  const rows = ((await q) as AttachmentRow[]).map(toAttachment);
+  const items = rows.slice(0, opts.limit);
+  return { items, nextAfterId: rows.length > opts.limit ? items[items.length - 1].id : null };
+}
+
+/** The files of a ticket with these ids, in the given order (after their action: with their event). */
+export async function attachmentsByIds(conn: Conn, ticketId: string, ids: readonly string[]): Promise<Attachment[]> {
+  if (!ids.length) return [];
+  const rows: AttachmentRow[] = await conn('attachments').whereIn('id', [...ids]).where({ ticket_id: ticketId });
+  const byId = new Map(rows.map((r) => [r.id, toAttachment(r)]));
+  return ids.map((id) => byId.get(id)).filter((a): a is Attachment => !!a);
+}
+
+/** The files one event carries. */
+export async function attachmentsOfEvent(conn: Conn, ticketId: string, seq: number): Promise<Attachment[]> {
+  const rows: AttachmentRow[] = await conn('attachments').where({ ticket_id: ticketId, event_seq: seq }).orderBy([{ column: 'created_at' }, { column: 'id' }]);
+  return rows.map(toAttachment);
 }

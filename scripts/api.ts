@@ -4,14 +4,16 @@ import { createDb } from '../db/connection';
 import { loadConfigOrExit } from './config';
 import { closeServer, listen } from './http-server';
 import { createLogger } from './logger';
+import { openAttachmentStorage } from './lib/attachments';
 import { connectClient } from './temporal';
 
 async function main(): Promise<void> {
   const cfg = loadConfigOrExit();
   const log = createLogger(cfg.LOG_LEVEL, 'api');
   const db = createDb(cfg.DATABASE_URL, cfg.DATABASE_POOL_MAX);
+  const attachments = await openAttachmentStorage(cfg, log);
   const temporal = await connectClient(cfg);
-  const app = createApp({ db, temporal, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, log, publicUrl: cfg.PUBLIC_URL, writesPerMinute: cfg.WRITE_RATE_LIMIT_PER_MINUTE, authSecret: cfg.AUTH_SECRET });
+  const app = createApp({ db, temporal, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, log, publicUrl: cfg.PUBLIC_URL, writesPerMinute: cfg.WRITE_RATE_LIMIT_PER_MINUTE, authSecret: cfg.AUTH_SECRET, attachments });
   const server = await listen(app, cfg.PORT, cfg.HOST);
   log.info({ port: cfg.PORT, host: cfg.HOST }, 'API listening');
   let stopping = false;
@@ -21,6 +23,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     await closeServer(server);
     await temporal.connection.close();
+    attachments.close();
     await db.destroy();
     log.info('stopped');
   };

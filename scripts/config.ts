@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { AttachmentSettings, S3Settings } from '../db/s3-blob-store';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -71,8 +72,14 @@ const schema = z.object({
   /** Attachments: bytes per file and per ticket. */
   ATTACHMENT_MAX_FILE_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
   ATTACHMENT_MAX_TICKET_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024 * 1024).default(100 * 1024 * 1024),
-  /** Attachments in S3-compatible object storage instead of PostgreSQL: s3://key:secret@host:port/bucket?region=…&tls=false */
+  /**
+   * Attachments in S3-compatible object storage instead of PostgreSQL:
+   * s3://ACCESS_KEY:SECRET@HOST[:PORT]/BUCKET[/PREFIX]?region=eu-central-1&tls=false&pathStyle=true
+   * (no credentials: the AWS SDK's default chain; host `s3.amazonaws.com`: AWS itself, virtual-hosted style).
+   */
   S3_URL: url(['s3:']).optional(),
+  /** Files uploaded but never put on an event (a failed action, a crash) are removed after this long. */
+  ATTACHMENT_STAGED_TTL_MS: z.coerce.number().int().min(60_000).max(7 * 24 * 3_600_000).default(24 * 3_600_000),
   WRITE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
 });
 
@@ -81,6 +88,8 @@ export type RawConfig = z.infer<typeof schema>;
 export interface AppConfig extends Omit<RawConfig, 'PUBLIC_URL' | 'AUTH_SECRET'> {
   PUBLIC_URL: string;
   AUTH_SECRET: string;
+  /** limits and, when S3_URL is set, the object storage (db/s3-blob-store attachmentStorageFromConfig) */
+  attachments: AttachmentSettings;
   temporalTls?: { serverName?: string; serverRootCACertificate?: Buffer; clientCertPair?: { crt: Buffer; key: Buffer } };
 }
 
@@ -102,6 +111,38 @@ function readFileVar(variable: string, path: string | undefined, problems: Confi
   }
 }
 
+/** S3_URL as the object store's settings; a problem names what is wrong with it (the secret is never echoed). */
+export function parseS3Url(value: string): S3Settings | string {
+  const u = new URL(value);
+  const [bucket, ...prefix] = decodeURIComponent(u.pathname).replace(/^\/+/, '').split('/');
+  if (!bucket || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) return 'must name the bucket as the path: s3://key:secret@host:port/bucket';
+  if (Boolean(u.username) !== Boolean(u.password)) return 'give both the access key and the secret (s3://key:secret@host/bucket), or neither';
+  const known = new Set(['region', 'tls', 'pathStyle']);
+  const unknown = [...u.searchParams.keys()].filter((k) => !known.has(k));
+  if (unknown.length) return `unknown parameter(s) ${unknown.join(', ')}; known: region, tls, pathStyle`;
+  const flag = (name: string, dflt: boolean): boolean | string => {
+    const v = u.searchParams.get(name);
+    if (v === null) return dflt;
+    return v === 'true' ? true : v === 'false' ? false : `${name} must be true or false`;
+  };
+  const tls = flag('tls', true);
+  const aws = u.hostname === 's3.amazonaws.com';
+  const pathStyle = flag('pathStyle', !aws);
+  if (typeof tls === 'string') return tls;
+  if (typeof pathStyle === 'string') return pathStyle;
+  const region = u.searchParams.get('region') ?? 'us-east-1';
+  if (!/^[a-z0-9-]{2,40}$/.test(region)) return 'region must be a region name such as eu-central-1';
+  const prefixPath = prefix.filter(Boolean).join('/');
+  return {
+    ...(aws ? {} : { endpoint: `${tls ? 'https' : 'http'}://${u.host}` }),
+    region,
+    bucket,
+    prefix: prefixPath ? `${prefixPath}/` : '',
+    ...(u.username ? { credentials: { accessKeyId: decodeURIComponent(u.username), secretAccessKey: decodeURIComponent(u.password) } } : {}),
+    forcePathStyle: pathStyle,
+  };
+}
+
 /** Parses (a copy of) the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // Empty strings are treated as unset, as shells and compose files produce them for "not configured".
@@ -119,6 +160,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const crt = readFileVar('TEMPORAL_TLS_CERT_PATH', raw.TEMPORAL_TLS_CERT_PATH, problems);
   const key = readFileVar('TEMPORAL_TLS_KEY_PATH', raw.TEMPORAL_TLS_KEY_PATH, problems);
   const ca = readFileVar('TEMPORAL_TLS_CA_PATH', raw.TEMPORAL_TLS_CA_PATH, problems);
+  const s3 = raw.S3_URL ? parseS3Url(raw.S3_URL) : undefined;
+  if (typeof s3 === 'string') problems.push({ variable: 'S3_URL', message: s3 });
+  if (raw.ATTACHMENT_MAX_TICKET_BYTES < raw.ATTACHMENT_MAX_FILE_BYTES) problems.push({ variable: 'ATTACHMENT_MAX_TICKET_BYTES', message: 'must be at least ATTACHMENT_MAX_FILE_BYTES' });
   if (problems.length) throw new ConfigError(problems);
 
   const tlsWanted = raw.TEMPORAL_TLS || Boolean(crt) || Boolean(ca);
@@ -126,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...raw,
     PUBLIC_URL: raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`,
     AUTH_SECRET: raw.AUTH_SECRET ?? DEV_SECRET,
+    attachments: { limits: { maxFileBytes: raw.ATTACHMENT_MAX_FILE_BYTES, maxTicketBytes: raw.ATTACHMENT_MAX_TICKET_BYTES }, ...(s3 && typeof s3 !== 'string' ? { s3 } : {}) },
     temporalTls: tlsWanted
       ? { serverName: raw.TEMPORAL_TLS_SERVER_NAME, serverRootCACertificate: ca, clientCertPair: crt && key ? { crt, key } : undefined }
       : undefined,

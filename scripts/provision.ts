@@ -1,8 +1,8 @@
 /**
- * `npm run provision`: make sure both Temporal servers and the Schemathesis CLI (API conformance check) are available;
- * a second run finds them and does nothing.
+ * `npm run provision`: make sure both Temporal servers, the Schemathesis CLI (API conformance check) and the moto S3
+ * server (object-storage tests) are available; a second run finds them and does nothing.
  */
-import { ensureDevServer, ensureSchemathesis, ensureTestServer } from './lib/provisioning';
+import { ensureDevServer, ensureMotoServer, ensureSchemathesis, ensureTestServer } from './lib/provisioning';
 
 async function main(): Promise<void> {
   const quiet = process.argv.includes('--quiet');
@@ -11,8 +11,9 @@ async function main(): Promise<void> {
   const dev = await ensureDevServer(log);
   const test = await ensureTestServer(log);
   const schemathesis = await ensureSchemathesis(log);
+  const moto = await ensureMotoServer(log);
   const elapsed = ((Date.now() - started) / 1000).toFixed(1);
-  if (!quiet || dev.source === 'built' || test.source === 'built' || schemathesis.source === 'pypi') log(`ready in ${elapsed} s`);
+  if (!quiet || dev.source === 'built' || test.source === 'built' || schemathesis.source === 'pypi' || moto.source === 'pypi') log(`ready in ${elapsed} s`);
 }
 
 main().catch((err: unknown) => {

@@ -17,6 +17,7 @@ import { startInboundSmtp } from './lib/inbound-smtp';
 import { startMailCatcher } from './lib/mail-catcher';
 import { assertPortFree, PortInUseError } from './lib/ports';
 import { startSender } from './lib/sender';
+import { openAttachmentStorage, startStagedSweeper } from './lib/attachments';
 import { ensureDevServer } from './lib/provisioning';
 import { createLogger } from './logger';
 import { connectClient, createTicketWorker, installWorkerRuntime } from './temporal';
@@ -104,7 +105,8 @@ async function main(): Promise<void> {
 
     installWorkerRuntime(`127.0.0.1:${emb.WORKER_METRICS_PORT}`, log, { handleSignals: false });
     say('bundling workflows and starting the worker…');
-    const { worker, connection } = await createTicketWorker({ cfg, deps: { db, log: log.child({ component: 'worker' }) } });
+    const attachments = await openAttachmentStorage(cfg, log);
+    const { worker, connection } = await createTicketWorker({ cfg, deps: { db, log: log.child({ component: 'worker' }) }, attachments });
     const running = worker.run();
     cleanup.push(async () => {
       worker.shutdown();
@@ -113,6 +115,11 @@ async function main(): Promise<void> {
     });
     const sender = startSender(cfg, db, log);
     if (sender) cleanup.push(() => sender.stop());
+    const sweeper = startStagedSweeper(db, attachments, cfg.ATTACHMENT_STAGED_TTL_MS, log);
+    cleanup.push(async () => {
+      sweeper.stop();
+      attachments.close();
+    });
 
     const temporal = await connectClient(cfg);
     cleanup.push(() => temporal.connection.close());
@@ -123,7 +130,7 @@ async function main(): Promise<void> {
     const sweep = startMailSweep(receive);
     cleanup.push(() => sweep.stop());
 
-    const app = createApp({ db, temporal, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, log: log.child({ component: 'api' }), publicUrl: cfg.PUBLIC_URL, writesPerMinute: cfg.WRITE_RATE_LIMIT_PER_MINUTE, authSecret: cfg.AUTH_SECRET, mailbox: catcher });
+    const app = createApp({ db, temporal, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, log: log.child({ component: 'api' }), publicUrl: cfg.PUBLIC_URL, writesPerMinute: cfg.WRITE_RATE_LIMIT_PER_MINUTE, authSecret: cfg.AUTH_SECRET, mailbox: catcher, attachments });
     const server = await listen(app, emb.PORT, '0.0.0.0');
     cleanup.push(() => closeServer(server));
 

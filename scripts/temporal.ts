@@ -1,6 +1,6 @@
 /** Connections to Temporal for the API (client) and the worker process, from the validated config. */
 import { Client, Connection } from '@temporalio/client';
-import { pgBlobStore } from '../db/attachments';
+import { pgBlobStore, type AttachmentStorage } from '../db/attachments';
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { AppConfig } from './config';
@@ -61,6 +61,8 @@ export interface WorkerSetup {
   /** Tests pass a pre-built bundle to avoid re-bundling per worker. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   extra?: Partial<WorkerOptions>;
+  /** Where the mail activities keep the files of inbound mail (the configured storage; PostgreSQL when absent). */
+  attachments?: AttachmentStorage;
 }
 
 export async function createTicketWorker(setup: WorkerSetup): Promise<{ worker: Worker; connection: NativeConnection }> {
@@ -73,8 +75,8 @@ export async function createTicketWorker(setup: WorkerSetup): Promise<{ worker: 
     supportEmail: mailCfg.SUPPORT_EMAIL,
     authSecret: mailCfg.AUTH_SECRET,
     autoRepliesPerDay: mailCfg.MAIL_AUTO_REPLIES_PER_DAY,
-    attachmentLimits: { maxFileBytes: mailCfg.ATTACHMENT_MAX_FILE_BYTES, maxTicketBytes: mailCfg.ATTACHMENT_MAX_TICKET_BYTES },
-    blobStore: pgBlobStore,
+    attachmentLimits: setup.attachments?.limits ?? { maxFileBytes: mailCfg.ATTACHMENT_MAX_FILE_BYTES, maxTicketBytes: mailCfg.ATTACHMENT_MAX_TICKET_BYTES },
+    blobStore: setup.attachments?.store ?? pgBlobStore,
   };
   const worker = await Worker.create({
     connection,

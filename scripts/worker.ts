@@ -4,6 +4,7 @@ import { loadConfigOrExit } from './config';
 import { createLogger } from './logger';
 import { startMailServices } from './lib/mail-services';
 import { startSender } from './lib/sender';
+import { openAttachmentStorage, startStagedSweeper } from './lib/attachments';
 import { createTicketWorker, installWorkerRuntime } from './temporal';
 
 async function main(): Promise<void> {
@@ -11,14 +12,18 @@ async function main(): Promise<void> {
   const log = createLogger(cfg.LOG_LEVEL, 'worker');
   installWorkerRuntime(`0.0.0.0:${cfg.WORKER_METRICS_PORT}`, log);
   const db = createDb(cfg.DATABASE_URL, cfg.DATABASE_POOL_MAX);
-  const { worker, connection } = await createTicketWorker({ cfg, deps: { db, log } });
+  const attachments = await openAttachmentStorage(cfg, log);
+  const { worker, connection } = await createTicketWorker({ cfg, deps: { db, log }, attachments });
   log.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, metrics: `:${cfg.WORKER_METRICS_PORT}/metrics` }, 'worker running');
   const sender = startSender(cfg, db, log);
+  const sweeper = startStagedSweeper(db, attachments, cfg.ATTACHMENT_STAGED_TTL_MS, log);
   const mail = await startMailServices(cfg, db, connection, log);
   // The SDK runtime turns SIGINT/SIGTERM into a graceful shutdown: run() resolves once in-flight tasks drained.
   await worker.run();
   await mail.stop();
   await sender?.stop();
+  sweeper.stop();
+  attachments.close();
   await connection.close();
   await db.destroy();
   log.info('worker stopped');

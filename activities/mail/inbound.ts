@@ -192,13 +192,13 @@ export async function threadInboundMail(deps: MailDeps, args: { inboundMessageId
 // ---- deliver ---------------------------------------------------------------------------------------------------
 
 /** The files of the message that fit the limits, and a note on those that did not. */
-async function keepableFiles(deps: MailDeps, ticketId: string, p: ParsedInbound): Promise<{ files: ParsedInbound['files']; note: string | null }> {
+async function keepableFiles(deps: MailDeps, ticketId: string | null, p: ParsedInbound): Promise<{ files: ParsedInbound['files']; note: string | null }> {
   const tooBig = p.files.filter((f) => f.bytes.length > deps.attachmentLimits.maxFileBytes);
   let files = p.files.filter((f) => f.bytes.length <= deps.attachmentLimits.maxFileBytes).slice(0, MAX_FILES_PER_EVENT);
   const overCount = p.files.length - tooBig.length - files.length;
   let overTicket = 0;
   try {
-    await checkLimits(deps.db, null, files, { ...deps.attachmentLimits, maxTicketBytes: deps.attachmentLimits.maxTicketBytes - (await ticketFileBytes(deps.db, ticketId)) });
+    await checkLimits(deps.db, null, files, { ...deps.attachmentLimits, maxTicketBytes: deps.attachmentLimits.maxTicketBytes - (ticketId ? await ticketFileBytes(deps.db, ticketId) : 0) });
   } catch (err) {
     if (!(err instanceof AttachmentLimitError)) throw err;
     overTicket = files.length;
@@ -317,21 +317,19 @@ async function ticketFromMail(
   requester: Principal,
   o: { followUpOf: number | null; body: string },
 ): Promise<{ ticketId: string; number: number }> {
-  const intake = { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue };
+  const { files, note } = await keepableFiles(deps, null, p);
+  // The files ride on the new ticket's ticket.created event, staged in its transaction (limits checked above).
+  const storage = { store: deps.blobStore, stores: { [deps.blobStore.kind]: deps.blobStore }, limits: { maxFileBytes: deps.attachmentLimits.maxFileBytes, maxTicketBytes: Number.MAX_SAFE_INTEGER } };
+  const intake = { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, attachments: storage };
   const intro = o.followUpOf ? `Follow-up to ${formatTicketNumber(o.followUpOf)}, which takes no more replies.\n\n` : '';
   const forCustomer = creator.id === requester.id ? {} : { customerId: requester.customerId as string, requesterId: requester.id };
   const { ticket, created } = await createTicket(
     intake,
     creator,
-    { title: titleOf(p.subject), description: withNote(intro + o.body, null), type: 'question', impact: 'medium', urgency: 'medium', ...forCustomer },
+    { title: titleOf(p.subject), description: withNote(intro + o.body, note), type: 'question', impact: 'medium', urgency: 'medium', ...forCustomer },
     `mail:${row.id}`,
-    { channel: 'email' },
+    { origin: { channel: 'email' }, ...(files.length ? { files: { files, source: 'email' as const } } : {}) },
   );
-  // Until ticket creation takes files (attachments branch), the mail's files follow as the requester's comment.
-  if (p.files.length) {
-    const filed = await commentFromMail(deps, requester, row, ticket.id, p, null, `mail:${row.id}:files`);
-    if ('refused' in filed) deps.log.warn({ inboundMessageId: row.id, ticketId: ticket.id, reason: filed.refused }, 'files of an inbound mail not attached');
-  }
   await recordThread(deps.db, p.messageId, ticket.id);
   if (created) deps.log.info({ inboundMessageId: row.id, ticketId: ticket.id }, 'ticket created from an inbound mail');
   return { ticketId: ticket.id, number: Number(ticket.number) };

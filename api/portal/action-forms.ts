@@ -20,6 +20,9 @@ function valueOf(field: FormField, raw: unknown, me: string): unknown {
       return raw === 'me' ? me : blank(raw) || raw === 'none' ? null : raw;
     case 'hidden':
       return raw;
+    case 'file':
+      // Files are not form values: the portal stages them and puts their ids in the field (portalFiles).
+      return undefined;
     default:
       return blank(raw) ? undefined : raw;
   }
@@ -38,6 +41,9 @@ export function formPayload(form: ActionForm, posted: Record<string, unknown>, m
   }
   return { ...out, ...(form.fixed ?? {}) };
 }
+
+/** The form's file field, if it takes files (its form is then multipart). */
+export const fileFieldOf = (form: ActionForm): FormField | undefined => form.fields.find((f) => f.kind === 'file');
 
 /** The form fields a schema's issues point at (`evidence.steps` for a nested field). */
 export function invalidFields(form: ActionForm, issues: ReadonlyArray<{ path: PropertyKey[] }>): string[] {

@@ -14,7 +14,8 @@ import { OPEN_STATUSES, TICKET_TYPES, formatTicketNumber } from '../../domain/ti
 import { ProblemError, forbidden, notFound } from '../errors';
 import { rateBySatisfactionLink, satisfactionSchema } from '../notifications';
 import { factsOfRow, runTicketAction } from '../ticket-actions';
-import { formPayload, invalidFields } from './action-forms';
+import { fileFieldOf, formPayload, invalidFields } from './action-forms';
+import { newAttachmentIds, withStagedFiles } from '../services/attachments';
 import type { PortalKit } from './kit';
 
 export const PAGE_SIZE = 20;
@@ -64,7 +65,7 @@ const RATINGS = ['5', '4', '3', '2', '1'];
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
-  const { db, deps, form, page, visitorOf, signedIn, checkCsrf, formBody, fieldErrors, ticketView, timeline } = kit;
+  const { db, deps, form, formWithFiles, filesOf, filesRefused, page, visitorOf, signedIn, checkCsrf, formBody, fieldErrors, ticketView, timeline } = kit;
 
   /** Customer pages are for customers: staff have the desk. */
   const customerOnly = (req: Request, res: Response): Principal | null => {
@@ -112,7 +113,9 @@ export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
     const forms = { ...Object.fromEntries(offer.formIds.map((id) => [formKey(id), true])), reopenExpired: offer.reopenExpired, changeState: offer.changeState, awaitingApprover: offer.awaitingApprover };
     // Links only to the tickets this customer may open (a colleague's ticket stays unnamed).
     const ticket = { ...ticketView(row, v), links: toApiTicket(row, new Date(), await visibleLinkedIds(db, ticketScope(p), [row])).links };
-    page(res, 'ticket', 'ticket.details', { ticket, events: await timeline(row.id, v, true), forms, ratings: RATINGS, values: {}, invalid: {}, ...extra }, status);
+    // Which of the offered forms take files, as the registry declares them.
+    const fileForms = Object.fromEntries(offer.formIds.map((id) => [formKey(id), Boolean(formById('customer', id) && fileFieldOf(formById('customer', id)!.form))]));
+    page(res, 'ticket', 'ticket.details', { ticket, events: await timeline(row.id, v, true), forms, fileForms, ratings: RATINGS, values: {}, invalid: {}, ...extra }, status);
   };
 
   r.get('/portal/tickets/:number', async (req, res) => {
@@ -124,7 +127,7 @@ export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
     await ticketPage(res, p, row, { done });
   });
 
-  r.post('/portal/tickets/:number/:action', form, async (req, res) => {
+  r.post('/portal/tickets/:number/:action', formWithFiles, async (req, res) => {
     const p = signedIn(req, res);
     checkCsrf(req, res);
     if (isStaff(p)) throw forbidden();
@@ -138,7 +141,13 @@ export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
     const key = formKey(action);
     const fields = formBody(req);
     const values = { [key]: fields };
-    const parsed = (ACTIONS[found.action] as ActionDefinition).input.safeParse(formPayload(found.form, fields, p.id));
+    const fileField = fileFieldOf(found.form);
+    const files = filesOf(res);
+    const filesProblem = () => ticketPage(res, p, row, { values, invalid: { [key]: { [fileField?.name ?? 'attachments']: 'files.refused' } }, formError: key }, 413);
+    if (filesRefused(res)) return filesProblem();
+    if (files.length && !fileField) throw new ProblemError(400, 'validation', 'Bad request', 'error.400.title');
+    const ids = newAttachmentIds(files);
+    const parsed = (ACTIONS[found.action] as ActionDefinition).input.safeParse({ ...formPayload(found.form, fields, p.id), ...(fileField && ids.length ? { [fileField.name]: ids } : {}) });
     if (!parsed.success) {
       const names = invalidFields(found.form, parsed.error.issues);
       const invalid = { [key]: Object.fromEntries(names.map((n) => [n, FIELD_MESSAGE[n] ?? 'customer.error.field'])) };
@@ -146,8 +155,9 @@ export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
       return;
     }
     try {
-      await runTicketAction(deps, p, row.id, found.action, parsed.data as Record<string, unknown>);
+      await withStagedFiles({ db, attachments: deps.attachments }, { ticketId: row.id, uploadedBy: p.id, source: 'portal', files, ids }, () => runTicketAction(deps, p, row.id, found.action, parsed.data as Record<string, unknown>));
     } catch (err) {
+      if (err instanceof ProblemError && err.status === 413) return filesProblem();
       if (err instanceof ProblemError && err.status === 409) {
         await ticketPage(res, p, row, { values, conflict: err.detail ?? null }, 409);
         return;

@@ -15,7 +15,8 @@ import { formatTicketNumber, OPEN_STATUSES, SLA_STATES, TICKET_STATUSES, TICKET_
 
 import { ProblemError, forbidden, notFound } from '../errors';
 import { factsOfRow, runTicketAction } from '../ticket-actions';
-import { formPayload, invalidFields, labelText } from './action-forms';
+import { fileFieldOf, formPayload, invalidFields, labelText } from './action-forms';
+import { newAttachmentIds, withStagedFiles } from '../services/attachments';
 import { loadMessages, translate } from './i18n';
 import type { PortalKit, Visitor } from './kit';
 import { mountMailPages } from './mail';
@@ -89,7 +90,7 @@ function eventSummary(data: unknown): string | null {
 }
 
 export function mountDeskPages(r: Router, kit: PortalKit): void {
-  const { db, deps, form, page, visitorOf, staffOnly, checkCsrf, formBody, ticketView, timeline } = kit;
+  const { db, deps, formWithFiles, filesOf, filesRefused, page, visitorOf, staffOnly, checkCsrf, formBody, ticketView, timeline } = kit;
   // Events the shared messages do not name get the desk's own name (en and sk have the same keys).
 
   const staffUsers = async () => (await db('users').whereIn('role', ASSIGNABLE_ROLES).whereNull('disabled_at').orderBy('name').select('id', 'name')) as Array<{ id: string; name: string }>;
@@ -217,6 +218,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
           isSelect: kind === 'select',
           isCheckbox: kind === 'checkbox',
           isHidden: kind === 'hidden',
+          isFile: kind === 'file',
           options: options?.map((x) => ({ ...x, selected: x.value === value })),
         };
       });
@@ -231,6 +233,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
         conflict: mine ? state.conflict : undefined,
         invalid: mine && (state.errors ?? []).length > 0,
         compact: fields.every((x) => x.isHidden),
+        multipart: fileFieldOf(fm) !== undefined,
       };
     };
     const forms = offered.filter((o) => !BASIC_FORMS.has(o.form.id)).map(shown);
@@ -269,6 +272,8 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
         forms,
         canTriage,
         canComment,
+        // The hand-laid comment boxes take files when their registry forms do.
+        fileForms: Object.fromEntries(['comment', 'note'].map((id) => [id, Boolean(formById('desk', id) && fileFieldOf(formById('desk', id)!.form))])),
         failed: state.formId ?? null,
         basic: ['triage', 'comment', 'note'].includes(state.formId ?? '')
           ? { [state.formId as string]: { values: state.values ?? {}, invalid: Object.fromEntries((state.errors ?? []).map((x) => [x, true])), conflict: state.conflict ?? null } }
@@ -290,7 +295,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
   mountPhonePages(r, kit);
   mountMailPages(r, kit);
 
-  r.post('/desk/tickets/:number/:form', form, async (req, res) => {
+  r.post('/desk/tickets/:number/:form', formWithFiles, async (req, res) => {
     const p = staffOnly(req, res);
     checkCsrf(req, res);
     const segment = String(req.params.form);
@@ -303,14 +308,23 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
     if (roleRefusal(found.action, { id: p.id, role: p.role })) throw forbidden();
     const fm = found.form;
     const v = visitorOf(res);
-    const parsed = (ACTIONS[found.action] as ActionDefinition).input.safeParse(formPayload(fm, values, p.id));
+    const fileField = fileFieldOf(fm);
+    const files = filesOf(res);
+    const filesProblem = async () => ticketPage(res, p, v, await loadContext(p, number), { formId: fm.id, values, errors: [fileField?.name ?? 'attachments'] }, 413);
+    if (filesRefused(res)) return filesProblem();
+    if (files.length && !fileField) throw new ProblemError(400, 'validation', 'Bad request', 'error.400.title');
+    const ids = newAttachmentIds(files);
+    const parsed = (ACTIONS[found.action] as ActionDefinition).input.safeParse({ ...formPayload(fm, values, p.id), ...(fileField && ids.length ? { [fileField.name]: ids } : {}) });
     if (!parsed.success) {
       await ticketPage(res, p, v, await loadContext(p, number), { formId: fm.id, values, errors: invalidFields(fm, parsed.error.issues) }, 400);
       return;
     }
     try {
-      await runTicketAction(deps, p, number, found.action, parsed.data as Record<string, unknown>);
+      const ticket = await findTicket(db, ticketScope(p), number);
+      if (!ticket) throw notFound('Ticket');
+      await withStagedFiles({ db, attachments: deps.attachments }, { ticketId: ticket.id, uploadedBy: p.id, source: 'portal', files, ids }, () => runTicketAction(deps, p, ticket.id, found.action, parsed.data as Record<string, unknown>));
     } catch (err) {
+      if (err instanceof ProblemError && err.status === 413) return filesProblem();
       if (err instanceof ProblemError && err.status === 409) {
         // A reference that names nothing (an unknown ticket number) is the field's fault, not the ticket's state.
         const lookup = (ACTIONS[found.action] as ActionDefinition).lookups?.find((l) => l.kind === 'ticket');

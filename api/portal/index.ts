@@ -1,6 +1,7 @@
 /**
  * The server-rendered portal (SPEC §10), mounted at the root beside /api/v1: plain HTML forms posting
- * application/x-www-form-urlencoded, a session cookie shared with the JSON API, and a CSRF token in every form.
+ * application/x-www-form-urlencoded (multipart/form-data where a form takes files), a session cookie shared with the
+ * JSON API, and a CSRF token in every form.
  * Pages reuse the API's services and visibility rules, so a page never shows what the API would refuse.
  *
  * This file holds what is not an area of its own (visitor, sign-in, language, errors); each area of pages lives in

@@ -6,6 +6,10 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
+import { mib, type AttachmentStorage } from '../../db/attachments';
+import { isInlineImage, MAX_FILES_PER_EVENT, type AttachmentRef } from '../../domain/attachments';
+import { attachmentHref } from '../attachments';
+import { readMultipart, type UploadedFile } from '../services/attachments';
 import type { Db } from '../../db/connection';
 import { listTicketEvents, type Ticket } from '../../db/tickets';
 import { isStaff, type Principal } from '../../domain/access';
@@ -35,6 +39,8 @@ export interface PortalDeps {
   authSecret?: string;
   /** Form posts per user (or address) per minute, like the API's write limit (counted separately). */
   writesPerMinute?: number;
+  /** Files on tickets: where they are kept and their limits (the API's). */
+  attachments: AttachmentStorage;
 }
 
 export interface Visitor {
@@ -49,6 +55,9 @@ const OTHER_EVENT = { en: translate(loadMessages('en'), 'event.other'), sk: tran
 /** Clock states for which a remaining time means something. */
 const TICKING = new Set(['running', 'warning', 'breached', 'paused']);
 
+/** A file's size as people read it. */
+const fileSize = (n: number): string => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${Math.ceil(n / 1024)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`);
+
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -61,11 +70,32 @@ export const safeReturn = (v: unknown): string => (typeof v === 'string' && /^\/
 /** An empty form field means "not given". */
 export const blankToUndefined = (v: unknown): unknown => (v === '' ? undefined : v);
 
+/** A file on a timeline entry: a download link, and a thumbnail for images. */
+export interface TimelineFile {
+  name: string;
+  size: string;
+  href: string;
+  image: boolean;
+}
+
+/** The name of the file input of every form that takes files (the registry's FILES.formField). */
+export const FILE_FIELD = 'attachments';
+
 export interface PortalKit {
   deps: PortalDeps;
   db: Db;
   /** Parses application/x-www-form-urlencoded bodies (use on every POST route). */
   form: RequestHandler;
+  /**
+   * For forms that may carry files: multipart/form-data (files in `attachments`, limits enforced while they
+   * arrive, the CSRF token checked before the first file is read) or urlencoded. Files over a limit are not kept:
+   * the form comes back with `filesRefused` and the fields that arrived before them.
+   */
+  formWithFiles: RequestHandler;
+  /** The files posted with the form (formWithFiles). */
+  filesOf(res: Response): UploadedFile[];
+  /** Why posted files were refused (a limit), if they were. */
+  filesRefused(res: Response): string | null;
   visitorOf(res: Response): Visitor;
   /** Renders `templates/portal/<name>.hbs` inside the layout; `title` is a message key. */
   page(res: Response, name: string, title: string, extra?: Record<string, unknown>, status?: number): void;
@@ -82,7 +112,7 @@ export interface PortalKit {
   /** A ticket row as the pages show it: the API shape plus formatted dates and clocks. */
   ticketView(row: Ticket, v: Visitor): ReturnType<typeof toApiTicket> & { created: string | null; clocks: Array<{ kind: string; deadline: string | null; remaining: string | null; state: string; paused: Array<{ from: string | null; to: string | null }> }>; hasPauses: boolean };
   /** The ticket's timeline; `publicOnly` for customers. */
-  timeline(ticketId: string, v: Visitor, publicOnly: boolean): Promise<Array<{ seq: number; at: string | null; label: string; type: string; internal: boolean; actor: string | null; body: string | null; details: EventDetail[]; data: unknown }>>;
+  timeline(ticketId: string, v: Visitor, publicOnly: boolean): Promise<Array<{ seq: number; at: string | null; label: string; type: string; internal: boolean; actor: string | null; body: string | null; details: EventDetail[]; files: TimelineFile[]; data: unknown }>>;
   zoneOf(v: Visitor): string;
 }
 
@@ -91,6 +121,8 @@ export function createPortalKit(deps: PortalDeps): PortalKit {
   const render = createViews();
   const form = express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 100 });
   const visitorOf = (res: Response): Visitor => res.locals.visitor as Visitor;
+  const { limits } = deps.attachments;
+  const fileLimits = { count: MAX_FILES_PER_EVENT, file: mib(limits.maxFileBytes), ticket: mib(limits.maxTicketBytes) };
   const zoneOf = (v: Visitor) => v.principal?.timeZone ?? DEFAULT_TIME_ZONE;
 
   const page: PortalKit['page'] = (res, name, title, extra = {}, status = 200) => {
@@ -102,6 +134,7 @@ export function createPortalKit(deps: PortalDeps): PortalKit {
       csrfToken: v.csrfToken,
       returnTo: safeReturn(res.req.originalUrl),
       user: p ? { name: p.name, role: p.role, isStaff: isStaff(p), isManager: dashboardScope(p) === null, isAdmin: p.role === 'admin', isCustomerAdmin: p.role === 'customer_admin' } : null,
+      fileLimits,
       ...extra,
     };
     res.status(status).type('html').set('cache-control', 'no-store').send(render(name, ctx));
@@ -115,6 +148,34 @@ export function createPortalKit(deps: PortalDeps): PortalKit {
       throw new ProblemError(403, 'csrf-failed', 'Forbidden', 'error.csrf');
     }
   };
+  const formWithFiles: PortalKit['formWithFiles'] = (req, res, next) => {
+    if (!req.is('multipart/form-data')) return form(req, res, next);
+    const fields: Record<string, string> = {};
+    readMultipart(req, {
+      maxFileBytes: limits.maxFileBytes,
+      // The ticket's own limit is checked when the files are staged, with the ticket known.
+      budgetBytes: limits.maxTicketBytes,
+      fileFields: [FILE_FIELD],
+      fields,
+      // The form's token comes first (partials/csrf): a post without it reads no file.
+      beforeFirstFile: (before) => checkCsrf({ body: before } as Request, res),
+    }).then(
+      (body) => {
+        req.body = body.fields;
+        res.locals.files = body.files;
+        next();
+      },
+      (err: unknown) => {
+        if (!(err instanceof ProblemError) || err.status !== 413) return next(err);
+        req.body = fields;
+        res.locals.files = [];
+        res.locals.filesRefused = err.detail ?? err.title;
+        next();
+      },
+    );
+  };
+  const filesOf: PortalKit['filesOf'] = (res) => (res.locals.files as UploadedFile[] | undefined) ?? [];
+  const filesRefused: PortalKit['filesRefused'] = (res) => (res.locals.filesRefused as string | undefined) ?? null;
   const signedIn: PortalKit['signedIn'] = (_req, res) => {
     const p = visitorOf(res).principal;
     if (!p) throw new ProblemError(401, 'unauthorized', 'Unauthorized', 'login');
@@ -155,9 +216,11 @@ export function createPortalKit(deps: PortalDeps): PortalKit {
       actor: e.actor.kind === 'user' ? (names.get(e.actor.id ?? '') ?? null) : null,
       body: typeof (e.data as { body?: unknown } | null)?.body === 'string' ? (e.data as { body: string }).body : null,
       details: eventDetails(e.type, e.data),
+      // The timeline holds only the events this visitor may see, so it shows exactly their files.
+      files: ((e.data as { attachments?: AttachmentRef[] } | null)?.attachments ?? []).map((f) => ({ name: f.name, size: fileSize(f.size), href: attachmentHref(ticketId, f.id), image: isInlineImage(f.contentType) })),
       data: e.data,
     }));
   };
 
-  return { deps, db, form, visitorOf, page, checkCsrf, signedIn, staffOnly, formBody, fieldErrors, ticketView, timeline, zoneOf };
+  return { deps, db, form, formWithFiles, filesOf, filesRefused, visitorOf, page, checkCsrf, signedIn, staffOnly, formBody, fieldErrors, ticketView, timeline, zoneOf };
 }

@@ -55,7 +55,7 @@ async function reporter(kit: PortalKit, req: Request, res: Response): Promise<Pr
 const firstString = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '');
 
 export function mountNewTicketPages(r: Router, kit: PortalKit): void {
-  const { db, deps, form, page, visitorOf, checkCsrf, formBody } = kit;
+  const { db, deps, formWithFiles, filesOf, filesRefused, page, visitorOf, checkCsrf, formBody } = kit;
 
   /** The deadlines a new ticket would get now: the same computation as GET /api/v1/sla/preview. */
   const slaPreview = async (p: Principal & { customerId: string }, impact: Impact, urgency: Urgency, lang: Language) => {
@@ -93,11 +93,16 @@ export function mountNewTicketPages(r: Router, kit: PortalKit): void {
     await newTicketPage(res, p, { type: 'incident', impact: 'medium', urgency: 'medium', formKey: `portal-${randomUUID()}` });
   });
 
-  r.post('/portal/tickets/new', form, async (req, res) => {
+  r.post('/portal/tickets/new', formWithFiles, async (req, res) => {
     const p = await reporter(kit, req, res);
     checkCsrf(req, res);
     const v = visitorOf(res);
     const values = formBody(req);
+    // Files over a limit were not kept: the form comes back saying so, with what was typed (files must be chosen again).
+    if (filesRefused(res)) {
+      await newTicketPage(res, p, values, { errors: ['attachments'], err: { attachments: 'files.refused' } }, 413);
+      return;
+    }
     const parsed = newTicketForm.safeParse(values);
     if (!parsed.success) {
       const err = Object.fromEntries(kit.fieldErrors(parsed.error).filter((f) => (FIELDS as readonly string[]).includes(f)).map((f) => [f, `newticket.err.${f}`]));
@@ -111,9 +116,14 @@ export function mountNewTicketPages(r: Router, kit: PortalKit): void {
     }
     try {
       const formKey = typeof values.formKey === 'string' && FORM_KEY.test(values.formKey) ? values.formKey : undefined;
-      const { ticket } = await createTicket({ db, temporal: deps.temporal, taskQueue: deps.taskQueue }, p, parsed.data, formKey);
+      const files = filesOf(res);
+      const { ticket } = await createTicket({ db, temporal: deps.temporal, taskQueue: deps.taskQueue, attachments: deps.attachments }, p, parsed.data, formKey, files.length ? { files: { files, source: 'portal' } } : {});
       res.redirect(303, `/portal/tickets/${formatTicketNumber(ticket.number)}`);
     } catch (e) {
+      if (e instanceof ProblemError && e.status === 413) {
+        await newTicketPage(res, p, values, { errors: ['attachments'], err: { attachments: 'files.refused' } }, 413);
+        return;
+      }
       // The API's reference checks name a field: show the problem on it, with everything typed kept.
       const field = e instanceof ProblemError && [400, 422].includes(e.status) ? fieldOf(e) : null;
       if (!field || !(e instanceof ProblemError)) throw e;

@@ -47,6 +47,9 @@ fieldset { border: 1px solid var(--line); border-radius: 4px; margin: 1rem 0; }
 .timeline dl.details div { display: flex; flex-wrap: wrap; gap: .5rem; }
 .timeline dl.details dt { color: var(--muted); }
 .timeline dl.details dd { font-weight: 400; white-space: pre-wrap; }
+.timeline ul.files { list-style: none; padding: 0; margin: .35rem 0 0; display: flex; flex-wrap: wrap; gap: .5rem 1rem; }
+.timeline ul.files li { border: 0; padding: 0; display: flex; flex-direction: column; gap: .15rem; max-width: 12rem; overflow-wrap: anywhere; }
+.timeline img.thumb { display: block; width: auto; height: auto; max-width: 10rem; max-height: 7.5rem; object-fit: contain; border: 1px solid var(--line); border-radius: 4px; background: #fff; }
 label.choice { font-weight: 400; display: flex; gap: .5rem; align-items: center; }
 [aria-invalid="true"] { border-color: var(--bad); outline: 2px solid var(--bad); }
 details.cancel { margin: 1.5rem 0; }

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { Knex } from 'knex';
+import { AttachmentLimitError, stageAttachments, type AttachmentStorage, type IncomingFile } from '../../db/attachments';
 import type { Db } from '../../db/connection';
 import { getCustomer, getPriorityMatrix, loadSlaSnapshot } from '../../db/reference';
 import { findTicket, type Ticket } from '../../db/tickets';
@@ -30,6 +31,14 @@ export interface IntakeDeps {
   db: Db;
   temporal: Client;
   taskQueue: string;
+  /** needed only when the new ticket carries files */
+  attachments?: AttachmentStorage;
+}
+
+/** Files the reporter attached to the new ticket, and where they came from. */
+export interface NewTicketFiles {
+  files: readonly IncomingFile[];
+  source: 'portal' | 'api' | 'email';
 }
 
 export interface NewTicket {
@@ -174,7 +183,18 @@ export interface IntakeOrigin {
   channel?: 'email';
 }
 
-export async function createTicket(deps: IntakeDeps, actor: Principal, body: NewTicket, idempotencyKey?: string, origin: IntakeOrigin = {}): Promise<{ ticket: Ticket; created: boolean }> {
+/**
+ * `extra.files`: files the reporter attached (staged in the ticket's transaction, on its ticket.created event);
+ * `extra.origin`: how a trusted caller inside ticketflow says the request arrived.
+ */
+export async function createTicket(
+  deps: IntakeDeps,
+  actor: Principal,
+  body: NewTicket,
+  idempotencyKey?: string,
+  extra: { files?: NewTicketFiles; origin?: IntakeOrigin } = {},
+): Promise<{ ticket: Ticket; created: boolean }> {
+  const { files, origin = {} } = extra;
   const { db } = deps;
   if (idempotencyKey) {
     const existing = await existingByIdempotencyKey(db, actor, idempotencyKey);
@@ -239,6 +259,11 @@ export async function createTicket(deps: IntakeDeps, actor: Principal, body: New
         created_at: createdAt,
         updated_at: createdAt,
       });
+      if (files?.files.length) {
+        // The files in the same transaction as the ticket: both exist, or neither. The workflow puts them on ticket.created.
+        if (!deps.attachments) throw new Error('createTicket: files given without attachment storage');
+        input.attachments = await stageAttachments(trx, deps.attachments.store, { ticketId, uploadedBy: actor.id, source: files.source, files: files.files, limits: deps.attachments.limits });
+      }
       await deps.temporal.workflow.start('ticketWorkflow', {
         taskQueue: deps.taskQueue,
         workflowId: ticketWorkflowId(number),
@@ -256,6 +281,7 @@ export async function createTicket(deps: IntakeDeps, actor: Principal, body: New
       });
     });
   } catch (err) {
+    if (err instanceof AttachmentLimitError) throw new ProblemError(413, 'attachment-too-large', 'Attachment too large', err.message, { limit: err.limit });
     if (idempotencyKey && isUniqueViolation(err)) {
       // A concurrent request with the same key won the race; answer with its ticket.
       const existing = await existingByIdempotencyKey(db, actor, idempotencyKey);

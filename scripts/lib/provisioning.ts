@@ -3,7 +3,8 @@
  * - the dev server (`temporal server start-dev`), built from the Temporal CLI;
  * - the time-skipping test server (Java), assembled from Maven Central.
  * Order for each: explicit env var, PATH (dev server only), cache under $HOME, local build, SDK download.
- * Also the Schemathesis CLI for the API conformance check: env var, cache, else a Python venv from PyPI in the cache.
+ * Also the Schemathesis CLI for the API conformance check and the moto S3 server for the object-storage tests: env var,
+ * cache, else a Python venv from PyPI in the cache.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, writeFileSync, chmodSync, renameSync, rmSync } from 'node:fs';
@@ -16,6 +17,7 @@ const execFileAsync = promisify(execFile);
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 export const TEST_SERVER_VERSION = '1.38.0';
 export const SCHEMATHESIS_VERSION = '4.32.5';
+export const MOTO_VERSION = '5.2.5';
 
 export type Log = (message: string) => void;
 
@@ -246,21 +248,42 @@ export async function ensureTestServer(log: Log): Promise<ResolvedBinary> {
   return built;
 }
 
-const schemathesisDir = () => join(cacheRoot(), `schemathesis-${SCHEMATHESIS_VERSION}`);
-/** Written last: a venv without it was interrupted mid-install and is rebuilt. */
-const SCHEMATHESIS_DONE = '.installed';
+/** A command-line tool from PyPI, pinned, in its own venv under the cache (Schemathesis, the moto S3 server). */
+interface PypiTool {
+  /** what the log calls it */
+  name: string;
+  /** the pip requirement, e.g. `moto[server]==5.2.5` */
+  requirement: string;
+  /** the cache folder's name */
+  dir: string;
+  /** the executable inside the venv's bin/ */
+  bin: string;
+  /** an env var that names the executable instead */
+  envVar: string;
+}
 
-/** Locates the Schemathesis CLI without installing anything. */
-export function findSchemathesis(): ResolvedBinary | undefined {
-  const fromEnv = process.env.SCHEMATHESIS_PATH;
+const SCHEMATHESIS: PypiTool = { name: 'schemathesis', requirement: `schemathesis==${SCHEMATHESIS_VERSION}`, dir: `schemathesis-${SCHEMATHESIS_VERSION}`, bin: 'schemathesis', envVar: 'SCHEMATHESIS_PATH' };
+/** An S3-compatible server on loopback for the object-storage tests (db/s3-blob-store.ts). */
+const MOTO: PypiTool = { name: 'moto S3 server', requirement: `moto[server]==${MOTO_VERSION}`, dir: `moto-${MOTO_VERSION}`, bin: 'moto_server', envVar: 'MOTO_SERVER_PATH' };
+
+/** Written last: a venv without it was interrupted mid-install and is rebuilt. */
+const PYPI_DONE = '.installed';
+
+/** Locates a PyPI tool without installing anything. */
+function findPypiTool(tool: PypiTool): ResolvedBinary | undefined {
+  const fromEnv = process.env[tool.envVar];
   if (fromEnv) {
-    if (!isExecutable(fromEnv)) throw new Error(`SCHEMATHESIS_PATH=${fromEnv} is not an executable file`);
+    if (!isExecutable(fromEnv)) throw new Error(`${tool.envVar}=${fromEnv} is not an executable file`);
     return { path: fromEnv, source: 'env' };
   }
-  const cached = join(schemathesisDir(), 'bin', 'schemathesis');
-  if (isExecutable(cached) && isFile(join(schemathesisDir(), SCHEMATHESIS_DONE))) return { path: cached, source: 'cache' };
+  const dir = join(cacheRoot(), tool.dir);
+  const cached = join(dir, 'bin', tool.bin);
+  if (isExecutable(cached) && isFile(join(dir, PYPI_DONE))) return { path: cached, source: 'cache' };
   return undefined;
 }
+
+export const findSchemathesis = (): ResolvedBinary | undefined => findPypiTool(SCHEMATHESIS);
+export const findMotoServer = (): ResolvedBinary | undefined => findPypiTool(MOTO);
 
 function isFile(path: string): boolean {
   try {
@@ -272,41 +295,44 @@ function isFile(path: string): boolean {
 
 /**
  * A venv at its final place (venv scripts carry absolute paths, so it cannot be built elsewhere and renamed), with
- * the pinned Schemathesis from PyPI; the marker file is written only once pip has finished.
+ * the pinned tool from PyPI; the marker file is written only once pip has finished.
  */
-async function installSchemathesis(log: Log): Promise<ResolvedBinary | undefined> {
+async function installPypiTool(tool: PypiTool, log: Log): Promise<ResolvedBinary | undefined> {
   const python = onPath('python3');
   if (!python) {
-    log('  python3 is not installed: cannot install Schemathesis here');
+    log(`  python3 is not installed: cannot install ${tool.name} here`);
     return undefined;
   }
-  const dir = schemathesisDir();
+  const dir = join(cacheRoot(), tool.dir);
   rmSync(dir, { recursive: true, force: true });
   const started = Date.now();
-  log(`  installing schemathesis==${SCHEMATHESIS_VERSION} from PyPI into a venv at ${dir}`);
+  log(`  installing ${tool.requirement} from PyPI into a venv at ${dir}`);
   try {
     await run(python, ['-m', 'venv', dir], process.env, log);
-    await run(join(dir, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '--no-input', `schemathesis==${SCHEMATHESIS_VERSION}`], process.env, log);
+    await run(join(dir, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '--no-input', tool.requirement], process.env, log);
   } catch (err) {
-    log(`  installing Schemathesis failed (python3-venv missing?): ${(err as Error).message}`);
+    log(`  installing ${tool.name} failed (python3-venv missing?): ${(err as Error).message}`);
     rmSync(dir, { recursive: true, force: true });
     return undefined;
   }
-  writeFileSync(join(dir, SCHEMATHESIS_DONE), `schemathesis==${SCHEMATHESIS_VERSION}\n`);
+  writeFileSync(join(dir, PYPI_DONE), `${tool.requirement}\n`);
   log(`  installed in ${seconds(started)}`);
-  return { path: join(dir, 'bin', 'schemathesis'), source: 'pypi' };
+  return { path: join(dir, 'bin', tool.bin), source: 'pypi' };
 }
 
-export async function ensureSchemathesis(log: Log): Promise<ResolvedBinary> {
+async function ensurePypiTool(tool: PypiTool, log: Log): Promise<ResolvedBinary> {
   const started = Date.now();
-  const found = findSchemathesis();
+  const found = findPypiTool(tool);
   if (found) {
-    log(`schemathesis: ${found.path} (${found.source}) [${seconds(started)}]`);
+    log(`${tool.name}: ${found.path} (${found.source}) [${seconds(started)}]`);
     return found;
   }
-  log('schemathesis: not found in SCHEMATHESIS_PATH or cache');
-  const installed = await installSchemathesis(log);
-  if (!installed) throw new Error('Could not provide Schemathesis: python3 with venv and pip is needed (apt-get install python3-venv). Set SCHEMATHESIS_PATH.');
-  log(`schemathesis: ${installed.path} (${installed.source}) [${seconds(started)}]`);
+  log(`${tool.name}: not found in ${tool.envVar} or cache`);
+  const installed = await installPypiTool(tool, log);
+  if (!installed) throw new Error(`Could not provide ${tool.name}: python3 with venv and pip is needed (apt-get install python3-venv). Set ${tool.envVar}.`);
+  log(`${tool.name}: ${installed.path} (${installed.source}) [${seconds(started)}]`);
   return installed;
 }
+
+export const ensureSchemathesis = (log: Log): Promise<ResolvedBinary> => ensurePypiTool(SCHEMATHESIS, log);
+export const ensureMotoServer = (log: Log): Promise<ResolvedBinary> => ensurePypiTool(MOTO, log);

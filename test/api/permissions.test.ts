@@ -24,6 +24,8 @@ const all = (status: number, anonymous = status) => ({ ...Object.fromEntries(EVE
 interface Row {
   op: string;
   body?: (ctx: Ctx) => unknown;
+  /** a multipart/form-data body (file uploads) instead of JSON */
+  form?: () => FormData;
   query?: (ctx: Ctx) => string;
   expect: Partial<Record<Who, number>>;
   /** An extra row of an operation that already has one: the same operation on a draft KB article. */
@@ -44,8 +46,15 @@ interface Ctx {
   /** unassigned mail, one to assign and one to dismiss */
   mailId: string;
   dismissMailId: string;
+  /** a file on a public comment of the owner's ticket */
+  attachmentId: string;
 }
 let unique = 0;
+const matrixUpload = () => {
+  const form = new FormData();
+  form.append('file', new Blob([Buffer.from('matrix file')]), 'matrix.txt');
+  return form;
+};
 const fresh = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${unique++}`;
 
 const seeOwnTicket = { anonymous: 401, owner: 200, keyUserOtherLine: 404, orgAdmin: 200, otherOrg: 404, otherOrgAdmin: 404, agent: 200, manager: 200, admin: 200 };
@@ -184,6 +193,9 @@ const MATRIX: Row[] = [
   { op: 'GET /api/v1/tickets/{id}/workflow', expect: seeOwnTicket },
   ...actionRows,
   { op: 'POST /api/v1/tickets/{id}/comments', body: () => ({ body: 'matrix comment' }), expect: { ...seeOwnTicket, owner: 201, orgAdmin: 201, agent: 201, manager: 201, admin: 201 } },
+  { op: 'POST /api/v1/tickets/{id}/attachments', form: () => matrixUpload(), expect: { ...seeOwnTicket, owner: 201, orgAdmin: 201, agent: 201, manager: 201, admin: 201 } },
+  { op: 'GET /api/v1/tickets/{id}/attachments', expect: seeOwnTicket },
+  { op: 'GET /api/v1/tickets/{id}/attachments/{attachmentId}', expect: seeOwnTicket },
   {
     op: 'GET /api/v1/sla/preview',
     query: (c) => `?priority=P2&customerId=${c.acmeId}`,
@@ -237,7 +249,10 @@ describe('permission matrix', () => {
       const [m] = await app.db('inbound_messages').insert({ dedupe_key: fresh('matrix-mail'), received_via: 'smtp', raw, size: raw.length, status: 'unassigned', sender_email: 'stranger@example.test', subject: `Matrix ${n}` }).returning('id');
       return m.id as string;
     };
-    ctx = { mailId: await unassignedMail('assign'), dismissMailId: await unassignedMail('dismiss'), ticketId: t.body.id, cancelledTicketId: cancelled.body.id, acmeId: acme.id, contractId: c.id, ownerId: owner.id, lineId: logistics.id, notificationId: String(n.id), articleId: await article('published'), draftArticleId: await article('draft') };
+    const file = await fetch(`${app.baseUrl}/api/v1/tickets/${t.body.id}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${tokens.owner}` }, body: matrixUpload() });
+    expect(file.status).toBe(201);
+    const attachmentId = ((await file.json()) as { attachments: Array<{ id: string }> }).attachments[0].id;
+    ctx = { mailId: await unassignedMail('assign'), dismissMailId: await unassignedMail('dismiss'), ticketId: t.body.id, cancelledTicketId: cancelled.body.id, acmeId: acme.id, contractId: c.id, ownerId: owner.id, lineId: logistics.id, notificationId: String(n.id), articleId: await article('published'), draftArticleId: await article('draft'), attachmentId };
   });
   afterAll(async () => {
     await app?.stop();
@@ -264,15 +279,21 @@ describe('permission matrix', () => {
       .replace('/kb/articles/{id}', `/kb/articles/${c.row.draftArticle ? ctx.draftArticleId : ctx.articleId}`)
       .replace('{lineId}', ctx.lineId)
       .replace('{moduleId}', 'inventory')
+      .replace('{attachmentId}', ctx.attachmentId)
       .replace('{version}', 'matrix-1.0');
-    const res = await app.request(method, path + (c.row.query?.(ctx) ?? ''), { token: tokens[who], ...(c.row.body ? { body: c.row.body(ctx) } : {}) });
+    const send = async (to: string) => {
+      if (!c.row.form) return app.request(method, to, { token: tokens[who], ...(c.row.body ? { body: c.row.body(ctx) } : {}) });
+      const r = await fetch(app.baseUrl + to, { method, headers: tokens[who] ? { authorization: `Bearer ${tokens[who]}` } : {}, body: c.row.form() });
+      return { status: r.status, headers: r.headers, body: (await r.json()) as { detail?: string } };
+    };
+    const res = await send(path + (c.row.query?.(ctx) ?? ''));
     expect({ who, status: res.status }).toEqual({ who, status });
     if (status >= 400) expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
     if (status === 404 && template.includes('{id}')) {
       // The body of another organisation's 404 is the body of a missing resource's 404: nothing leaks.
       const real = [ctx.ticketId, ctx.cancelledTicketId, ctx.acmeId, ctx.ownerId, ctx.notificationId, ctx.articleId, ctx.draftArticleId].find((id) => path.split('/').includes(id))!; // a whole segment: a notification id 1 is not the start of a UUID
       const missingId = real === ctx.notificationId ? '999999999999' : '00000000-0000-4000-8000-000000000000';
-      const missing = await app.request(method, path.replace(`/${real}`, `/${missingId}`), { token: tokens[who], ...(c.row.body ? { body: c.row.body(ctx) } : {}) });
+      const missing = await send(path.replace(`/${real}`, `/${missingId}`));
       expect(res.body.detail).toBe(missing.body.detail);
     }
   });

@@ -23,7 +23,7 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(opts: { worker?: boolean; app?: Partial<Pick<AppDeps, 'writesPerMinute' | 'publicUrl' | 'mailbox'>> } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { worker?: boolean; app?: Partial<Pick<AppDeps, 'writesPerMinute' | 'publicUrl' | 'mailbox' | 'attachments'>> } = {}): Promise<TestApp> {
   const tdb = await createTestDb();
   await seedDemoData(tdb.db, await hashPassword('demo'));
   const log = createLogger(process.env.TICKETFLOW_TEST_LOG_LEVEL ?? 'silent', 'test');

@@ -20,6 +20,28 @@ describe('config', () => {
     expect(cfg.temporalTls).toBeUndefined();
   });
 
+  it('reads attachment limits and S3_URL, naming what is wrong with it', () => {
+    expect(loadConfig(base).attachments).toEqual({ limits: { maxFileBytes: 10 * 1024 * 1024, maxTicketBytes: 100 * 1024 * 1024 } });
+    expect(loadConfig({ ...base, S3_URL: 's3://AK%2F1:s%40cret@minio.local:9000/tf-files?tls=false' }).attachments.s3).toEqual({
+      endpoint: 'http://minio.local:9000',
+      region: 'us-east-1',
+      bucket: 'tf-files',
+      prefix: '',
+      credentials: { accessKeyId: 'AK/1', secretAccessKey: 's@cret' },
+      forcePathStyle: true,
+    });
+    // AWS itself: the SDK's endpoint for the region, virtual-hosted buckets, credentials from its default chain.
+    expect(loadConfig({ ...base, S3_URL: 's3://s3.amazonaws.com/tf-files/prod?region=eu-central-1' }).attachments.s3).toEqual({ region: 'eu-central-1', bucket: 'tf-files', prefix: 'prod/', forcePathStyle: false });
+    expect(problems({ ...base, S3_URL: 's3://k:s@host/' })).toEqual([{ variable: 'S3_URL', message: 'must name the bucket as the path: s3://key:secret@host:port/bucket' }]);
+    expect(problems({ ...base, S3_URL: 's3://k@host/bucket' })[0].message).toMatch(/give both the access key and the secret/);
+    expect(problems({ ...base, S3_URL: 's3://k:s@host/bucket?tls=maybe' })[0].message).toBe('tls must be true or false');
+    expect(problems({ ...base, S3_URL: 's3://k:s@host/bucket?secure=1' })[0].message).toMatch(/unknown parameter\(s\) secure/);
+    expect(problems({ ...base, S3_URL: 'https://host/bucket' })[0]).toEqual({ variable: 'S3_URL', message: 'must be a URL starting with s3://' });
+    expect(problems({ ...base, S3_URL: 's3://k:s@host/bucket', ATTACHMENT_MAX_FILE_BYTES: '2048', ATTACHMENT_MAX_TICKET_BYTES: '1024' })).toEqual([
+      { variable: 'ATTACHMENT_MAX_TICKET_BYTES', message: 'must be at least ATTACHMENT_MAX_FILE_BYTES' },
+    ]);
+  });
+
   it('names a missing DATABASE_URL', () => {
     expect(problems({})).toEqual([{ variable: 'DATABASE_URL', message: 'is required' }]);
   });

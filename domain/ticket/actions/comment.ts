@@ -12,6 +12,7 @@ export const comment = defineAction({
   lookups: [FILES.lookup],
   // Files alone are a comment too (POST /tickets/{id}/attachments); otherwise the comment says something.
   refine: (c) => (c.body !== undefined || (c.attachments?.length ?? 0) > 0 ? null : { path: 'body', message: 'is required unless files are attached' }),
+  inputMeta: { anyOf: [{ required: ['body'] }, { required: ['attachments'], properties: { attachments: { minItems: 1 } } }] },
   roles: EVERYONE,
   mayAct: (actor, _t, cmd) => (cmd?.visibility === 'internal' && isCustomerRoleName(actor.role) ? 'customers cannot write internal notes' : null),
   from: LIVE,
@@ -32,8 +33,8 @@ export const comment = defineAction({
     else t.staffResponded(now);
   },
   forms: [
-    { id: 'comment', area: 'desk', fields: [{ name: 'body', kind: 'textarea', label: 'desk.publicComment', required: true }], fixed: { visibility: 'public' } },
-    { id: 'note', area: 'desk', fields: [{ name: 'body', kind: 'textarea', label: 'desk.internalNote', required: true }], fixed: { visibility: 'internal' } },
-    { id: 'reply', area: 'customer', fields: [{ name: 'body', kind: 'textarea', label: 'ticket.replyBody', required: true }], fixed: { visibility: 'public' } },
+    { id: 'comment', area: 'desk', fields: [{ name: 'body', kind: 'textarea', label: 'desk.publicComment', required: true }, FILES.formField], fixed: { visibility: 'public' } },
+    { id: 'note', area: 'desk', fields: [{ name: 'body', kind: 'textarea', label: 'desk.internalNote', required: true }, FILES.formField], fixed: { visibility: 'internal' } },
+    { id: 'reply', area: 'customer', fields: [{ name: 'body', kind: 'textarea', label: 'ticket.replyBody', required: true }, FILES.formField], fixed: { visibility: 'public' } },
   ],
 });

@@ -32,6 +32,7 @@ export const confirmDefect = defineAction({
         { name: 'evidence.steps', kind: 'textarea', label: 'desk.f.steps', required: true },
         { name: 'evidence.environment', kind: 'text', label: 'desk.f.environment', required: true },
         { name: 'evidence.version', kind: 'text', label: 'desk.f.version', required: true },
+        FILES.formField,
       ],
     },
   ],

@@ -62,7 +62,8 @@ export type OptionSource =
 export interface FormField {
   /** payload path, dot-separated for nested objects (evidence.steps) */
   name: string;
-  kind: 'text' | 'textarea' | 'select' | 'date' | 'checkbox' | 'hidden' | 'yesNo' | 'rating' | 'assignee';
+  /** `file`: files chosen in the form (the form becomes multipart); the portal stages them and names their ids */
+  kind: 'text' | 'textarea' | 'select' | 'date' | 'checkbox' | 'hidden' | 'yesNo' | 'rating' | 'assignee' | 'file';
   /** message key of the label, or the label itself in both languages */
   label?: string | { en: string; sk: string };
   required?: boolean;
@@ -159,4 +160,6 @@ export const FILES = {
   fields: { attachments: attachmentIds },
   commandFields: { files: attachmentRefs },
   lookup: { kind: 'attachments', field: 'attachments', refsField: 'files' } as const satisfies Lookup,
+  /** the portal form field that carries them */
+  formField: { name: 'attachments', kind: 'file', label: 'files.label' } as const satisfies FormField,
 };

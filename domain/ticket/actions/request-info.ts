@@ -16,5 +16,5 @@ export const requestInfo = defineAction({
     t.staffResponded(now);
     t.emit('info.requested', actor, { body: cmd.body, ...carried(cmd.files) }, now, t.requester);
   },
-  forms: [{ id: 'request-info', area: 'desk', fields: [{ name: 'body', kind: 'textarea', label: 'desk.f.question', required: true }] }],
+  forms: [{ id: 'request-info', area: 'desk', fields: [{ name: 'body', kind: 'textarea', label: 'desk.f.question', required: true }, FILES.formField] }],
 });
