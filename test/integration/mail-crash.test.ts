@@ -58,13 +58,13 @@ describe('inbound mail exactly once under a worker crash', () => {
     const sendAll = (list: number[]) => Promise.all(list.map((i) => transport.sendMail(message(i))));
     const handled = async () => Number((await app.db('inbound_messages').whereNot({ status: 'received' }).count('* as n').first())!.n);
 
-    let worker = await spawnWorker();
+    const worker = await spawnWorker();
     const half = Math.floor(order.length / 2);
     await sendAll(order.slice(0, half));
     await eventually(async () => (await handled()) >= 60, 'the first worker to handle some mail', 120_000);
     await killHard(worker); // SIGKILL mid-stream: workflows and activities in flight die with it
     await sendAll(order.slice(half)); // mail keeps arriving while no worker runs
-    worker = await spawnWorker();
+    await spawnWorker(); // the second worker finishes the run (afterAll stops it)
 
     await eventually(async () => (await handled()) === UNIQUE, `all ${UNIQUE} messages handled`, 300_000);
     // Let any duplicate that could still appear appear: ticket workflows finish projecting what they were given.
