@@ -68,10 +68,15 @@ describe('database migrations and the timeline', () => {
     const b = { incidentId: '33333333-3333-4333-8333-333333333333', incidentNumber: 502 };
     await t.db('ticket_events').insert([row(10, 'problem.incident_linked', a), row(11, 'problem.incident_linked', b), row(12, 'problem.incident_unlinked', a), row(13, 'change.assessed', { effort: '1d', risk: 'low', assessment: 'x' })]);
     await t.db('tickets').where({ id: ticket.id }).update({ type: 'problem' });
-    await t.db.migrate.down();
+    // Back to just before the links migration (the later ones first), then forward again.
+    const downTo = async (name: string) => {
+      const done = async () => ((await t.db.migrate.list()) as [Array<{ name: string } | string>, unknown])[0].map((m) => (typeof m === 'string' ? m : m.name));
+      while ((await done()).includes(name)) await t.db.migrate.down();
+    };
+    await downTo('20261201000000_ticket_links');
     await t.db.migrate.latest();
     expect((await t.db('tickets').where({ id: ticket.id }).first()).links).toEqual({ incidents: [{ id: b.incidentId, number: 502 }] });
-    await t.db.migrate.down();
+    await downTo('20261201000000_ticket_links');
     await t.db('tickets').where({ id: ticket.id }).update({ type: 'change_request' });
     await t.db.migrate.latest();
     expect((await t.db('tickets').where({ id: ticket.id }).first()).change_state).toBe('awaiting_approval');
