@@ -5,20 +5,28 @@
  * anything. An input no retry can fix (an unreadable message) fails its step at once and is recorded as `failed`;
  * other failures retry with backoff for a bounded time, then are recorded too: no message retries forever.
  */
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyLocalActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { MailOutcome } from '../activities/mail/inbound';
 import type { InboundMailInput } from './definitions';
 
 type Activities = ReturnType<typeof createActivities>;
 
+// The steps run as local activities: in the worker that runs the workflow task, with no activity task to dispatch and
+// no extra workflow task per step — about half the server's work per message (bench/README.md, bench:mail). Longer
+// outages back off with workflow timers (localRetryThreshold) instead of holding the workflow task open.
 // About 25 minutes of retries (1 s doubling to 2 min): a database or Temporal outage is ridden out, a bug is not retried for ever.
-const STEP = proxyActivities<Activities>({
+const STEP = proxyLocalActivities<Activities>({
   startToCloseTimeout: '2 minutes',
+  localRetryThreshold: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 18 },
 });
 // The outcome must be written: it retries until the database is back.
-const RECORD = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 } });
+const RECORD = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
 
 const isStaffRole = (role: string) => role === 'agent' || role === 'manager' || role === 'admin';
 
@@ -41,8 +49,9 @@ export async function inboundMailWorkflow(input: InboundMailInput): Promise<Mail
   try {
     outcome = await handle(id);
   } catch (err) {
-    if (!(err instanceof ActivityFailure)) throw err;
-    const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
+    // A step that failed for good: an activity's failure, or (local activities) the step's own ApplicationFailure.
+    if (!(err instanceof ActivityFailure) && !(err instanceof ApplicationFailure)) throw err;
+    const cause = err instanceof ApplicationFailure ? err : err.cause instanceof ApplicationFailure ? err.cause : undefined;
     outcome = { status: 'failed', outcome: cause?.type ?? 'failed', reason: (cause ?? err).message.slice(0, 2000), ticketId: null };
   }
   await RECORD.finishInboundMail({ inboundMessageId: id, ...outcome });

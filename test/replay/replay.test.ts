@@ -6,19 +6,28 @@
  * defect-maintenance-v1 (recorded on the code before the action registry, 86aff8c, with
  * `TICKETFLOW_WRITE_HISTORIES=defect-maintenance-v1 TICKETFLOW_LEGACY_INPUTS=1`: a defect through reproduction, fix,
  * release, hand-back, a refused fix and cancellation, plus inputs the old workflow accepted and the registry's rules
- * refuse today — they must still replay as they were sent).
+ * refuse today — they must still replay as they were sent), ticket-files-v1 (files on ticket.created, a reply and an
+ * internal note with files, a bounced mail; recorded when attachments and mail arrived) and inbound-mail-v1 (the
+ * per-message workflow's three paths, its steps as local activities). Each scenario saves under its own prefix.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
-import { fixReleasedSignal, ticketActionSignals, ticketActionUpdates, ticketWorkflowId } from '../../workflows/definitions';
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import { fixReleasedSignal, inboundMailWorkflowId, mailBouncedSignal, ticketActionSignals, ticketActionUpdates, ticketWorkflowId } from '../../workflows/definitions';
 import { requireEnv, TEST_ENV } from '../support/env';
 import { createTimeSkippingEnv } from '../support/time-skipping';
 import { createTicketWorker, H, manager, skipToWorkingMonday, staff, ticketInput } from '../workflows/support';
 
 const dir = join(__dirname, 'histories');
+/** Saves a fresh scenario's history when TICKETFLOW_WRITE_HISTORIES names it (by the scenario's prefix). */
+const saveIfAsked = (prefix: string, history: temporal.api.history.v1.IHistory) => {
+  const saveAs = process.env.TICKETFLOW_WRITE_HISTORIES;
+  if (saveAs && /^[\w.-]+$/.test(saveAs) && saveAs.startsWith(prefix)) writeFileSync(join(dir, `${saveAs}.binpb`), temporal.api.history.v1.History.encode(history).finish());
+};
 const replayOptions = () => ({ workflowBundle: { codePath: requireEnv(TEST_ENV.workflowBundle) } });
 
 describe('workflow replay', () => {
@@ -35,7 +44,7 @@ describe('workflow replay', () => {
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) {
       const history = temporal.api.history.v1.History.decode(readFileSync(join(dir, f)));
-      expect(history.events.length).toBeGreaterThan(10);
+      expect(history.events.length).toBeGreaterThan(5);
       await expect(Worker.runReplayHistory(replayOptions(), history, f)).resolves.toBeUndefined();
     }
   });
@@ -62,7 +71,7 @@ describe('workflow replay', () => {
     });
     const history = await handle.fetchHistory();
     const saveAs = process.env.TICKETFLOW_WRITE_HISTORIES;
-    if (saveAs && /^[\w.-]+$/.test(saveAs) && !saveAs.startsWith('defect-')) {
+    if (saveAs && /^[\w.-]+$/.test(saveAs) && saveAs.startsWith('ticket-lifecycle-')) {
       writeFileSync(join(dir, `${saveAs}.binpb`), temporal.api.history.v1.History.encode(history).finish());
     }
     await expect(Worker.runReplayHistory(replayOptions(), history, handle.workflowId)).resolves.toBeUndefined();
@@ -101,5 +110,75 @@ describe('workflow replay', () => {
       writeFileSync(join(dir, `${saveAs}.binpb`), temporal.api.history.v1.History.encode(history).finish());
     }
     await expect(Worker.runReplayHistory(replayOptions(), history, handle.workflowId)).resolves.toBeUndefined();
+  });
+
+  it('replays a ticket with files: on its creation, a customer reply and an internal note, and a bounced mail', async () => {
+    const { worker, taskQueue } = await createTicketWorker(env);
+    const monday = await skipToWorkingMonday(env);
+    const file = (n: number, contentType: string) => ({ id: `00000000-0000-4000-8000-0000000000f${n}`, name: `file-${n}`, size: 100 + n, contentType });
+    const input = ticketInput(monday, { channel: 'email', attachments: [file(1, 'image/png')] });
+    const customer = { id: input.requesterId, kind: 'user' as const, role: 'customer_user' };
+    const handle = await worker.runUntil(async () => {
+      const h = await env.client.workflow.start('ticketWorkflow', { taskQueue, workflowId: ticketWorkflowId(input.number), args: [input] });
+      const act = (name: keyof typeof ticketActionUpdates, actor: typeof staff, payload: Record<string, unknown>) => h.executeUpdate(ticketActionUpdates[name], { args: [{ actor, payload }] });
+      await act('triage', staff, { impact: 'high' });
+      await act('request-info', staff, { body: 'the log, please', files: [file(2, 'text/plain')] });
+      await act('comment', customer, { body: 'here it is', files: [file(3, 'text/plain')] });
+      await act('comment', staff, { body: 'the log shows a timeout', visibility: 'internal', files: [file(4, 'application/zip')] });
+      await act('comment', customer, { visibility: 'public', files: [file(5, 'image/jpeg')] });
+      await h.signal(mailBouncedSignal, { inboundMessageId: '00000000-0000-4000-8000-0000000000e1', address: 'user@acme.test', reason: '550 5.1.1 no such user' });
+      await h.signal(mailBouncedSignal, { inboundMessageId: '00000000-0000-4000-8000-0000000000e1', address: 'user@acme.test', reason: 'the same report again' });
+      await env.sleep(2 * H);
+      await act('resolve', staff, { resolution: 'timeout raised' });
+      await act('close', customer, {});
+      await h.result();
+      return h;
+    });
+    const history = await handle.fetchHistory();
+    saveIfAsked('ticket-files-', history);
+    await expect(Worker.runReplayHistory(replayOptions(), history, handle.workflowId)).resolves.toBeUndefined();
+  });
+
+  it('replays the per-message mail workflow on each of its paths', async () => {
+    const taskQueue = `tq-${randomUUID()}`;
+    const outcome = { status: 'processed', outcome: 'ticket-created', reason: null, ticketId: 't-1' };
+    const kinds = new Map<string, string>();
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: { codePath: requireEnv(TEST_ENV.workflowBundle) },
+      activities: {
+        readInboundMail: async ({ inboundMessageId }: { inboundMessageId: string }) => {
+          const kind = kinds.get(inboundMessageId);
+          if (kind === 'unreadable') throw ApplicationFailure.nonRetryable('the message cannot be parsed', 'UnreadableMail');
+          return kind === 'auto' ? { kind: 'ignored', reason: 'automatic mail', sender: 'x@y' } : { kind: 'mail', sender: 'user@acme.test' };
+        },
+        identifyMailSender: async () => ({ kind: 'known', userId: 'u', role: 'customer_user', customerId: 'c' }),
+        threadInboundMail: async () => ({ kind: 'new', refused: [] }),
+        deliverInboundMail: async () => outcome,
+        recordMailBounce: async () => outcome,
+        keepUnassignedMail: async () => outcome,
+        finishInboundMail: async () => undefined,
+      },
+    });
+    const ids = ['mail', 'auto', 'unreadable'].map((kind) => {
+      const id = randomUUID();
+      kinds.set(id, kind);
+      return id;
+    });
+    const handles = await worker.runUntil(async () => {
+      const hs = [];
+      for (const id of ids) {
+        const h = await env.client.workflow.start('inboundMailWorkflow', { taskQueue, workflowId: inboundMailWorkflowId(id), args: [{ inboundMessageId: id }] });
+        await h.result();
+        hs.push(h);
+      }
+      return hs;
+    });
+    for (const [i, h] of handles.entries()) {
+      const history = await h.fetchHistory();
+      if (i === 0) saveIfAsked('inbound-mail-', history);
+      await expect(Worker.runReplayHistory(replayOptions(), history, h.workflowId)).resolves.toBeUndefined();
+    }
   });
 });

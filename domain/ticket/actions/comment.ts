@@ -10,8 +10,10 @@ export const comment = defineAction({
   fields: { body: freeText(20_000).optional(), visibility: z.enum(['public', 'internal']).default('public'), ...FILES.fields },
   commandFields: FILES.commandFields,
   lookups: [FILES.lookup],
-  // Files alone are a comment too (POST /tickets/{id}/attachments); otherwise the comment says something.
-  refine: (c) => (c.body !== undefined || (c.attachments?.length ?? 0) > 0 ? null : { path: 'body', message: 'is required unless files are attached' }),
+  // Files alone are a comment too (POST /tickets/{id}/attachments); otherwise the comment says something. The
+  // workflow's command carries the looked-up `files` as well as the ids.
+  refine: (c) =>
+    c.body !== undefined || (c.attachments?.length ?? 0) > 0 || ((c as { files?: unknown[] }).files?.length ?? 0) > 0 ? null : { path: 'body', message: 'is required unless files are attached' },
   inputMeta: { anyOf: [{ required: ['body'] }, { required: ['attachments'], properties: { attachments: { minItems: 1 } } }] },
   roles: EVERYONE,
   mayAct: (actor, _t, cmd) => (cmd?.visibility === 'internal' && isCustomerRoleName(actor.role) ? 'customers cannot write internal notes' : null),
