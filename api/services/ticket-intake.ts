@@ -24,7 +24,7 @@ import {
   ticketWorkflowId,
 } from '../../workflows/definitions';
 import type { TicketWorkflowInput } from '../../workflows/ticket-state';
-import { badRequest, conflict, forbidden, ProblemError } from '../errors';
+import { badRequest, conflict, forbidden, ProblemError, unavailable } from '../errors';
 import { runTicketAction } from '../ticket-actions';
 
 export interface IntakeDeps {
@@ -60,6 +60,35 @@ export interface NewTicket {
 async function existingByIdempotencyKey(db: Db, actor: Principal, key: string): Promise<Ticket | undefined> {
   const row = await db('tickets').where({ created_by: actor.id, idempotency_key: key }).first('id');
   return row ? findTicket(db, { kind: 'all' }, row.id) : undefined;
+}
+
+/**
+ * The id and number a keyed creation uses, reserved (and committed) before anything else, the same on every attempt
+ * (migration 20261202010000_intake_reservations). Without a key a creation takes fresh ones in its transaction.
+ */
+async function reserveIdentity(db: Db, actor: Principal, key: string): Promise<{ ticketId: string; number: number }> {
+  await db.raw(
+    `INSERT INTO ticket_intake_reservations (created_by, idempotency_key, ticket_id, number)
+     VALUES (?, ?, ?, nextval('ticket_number_seq')) ON CONFLICT (created_by, idempotency_key) DO NOTHING`,
+    [actor.id, key, randomUUID()],
+  );
+  const r = await db('ticket_intake_reservations').where({ created_by: actor.id, idempotency_key: key }).first('ticket_id', 'number');
+  return { ticketId: r.ticket_id, number: Number(r.number) };
+}
+
+/**
+ * An earlier attempt of this keyed creation started the ticket's workflow and died before its transaction committed:
+ * the workflow writes the ticket's row from its own input with its first event. Wait a moment for it; a worker that
+ * is down makes the caller try again later (the API answers 503, the mail step retries).
+ */
+async function ticketOfEarlierAttempt(db: Db, ticketId: string, waitMs = 10_000): Promise<Ticket> {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    const t = await findTicket(db, { kind: 'all' }, ticketId);
+    if (t) return t;
+    if (Date.now() > until) throw unavailable('This ticket is still being created by an earlier attempt of the same request; try again in a moment');
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /** Who the ticket is for: customers report for themselves; staff must name the customer and requester. */
@@ -208,12 +237,16 @@ export async function createTicket(
   const priority = derivePriority(body.impact, body.urgency, await getPriorityMatrix(db));
   const createdAt = new Date();
   const sla = await loadSlaSnapshot(db, customerId, createdAt);
-  const ticketId = randomUUID();
+  const reserved = idempotencyKey ? await reserveIdentity(db, actor, idempotencyKey) : undefined;
+  if (reserved) {
+    const earlier = await findTicket(db, { kind: 'all' }, reserved.ticketId);
+    if (earlier) return { ticket: earlier, created: false };
+  }
+  const ticketId = reserved?.ticketId ?? randomUUID();
 
   try {
     await db.transaction(async (trx) => {
-      const { rows } = await trx.raw<{ rows: Array<{ n: string }> }>("SELECT nextval('ticket_number_seq') AS n");
-      const number = Number(rows[0].n);
+      const number = reserved?.number ?? Number((await trx.raw<{ rows: Array<{ n: string }> }>("SELECT nextval('ticket_number_seq') AS n")).rows[0].n);
       const input: TicketWorkflowInput = {
         ticketId,
         number,
@@ -288,6 +321,8 @@ export async function createTicket(
       if (existing) return { ticket: existing, created: false };
     }
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      // With a reserved number the workflow is this very ticket's, started by an earlier attempt.
+      if (reserved) return { ticket: await ticketOfEarlierAttempt(db, ticketId), created: false };
       throw conflict('ticket-exists', `A workflow for this ticket number already exists (${err.workflowId})`);
     }
     throw err;

@@ -6,6 +6,7 @@ import * as notificationFeed from './20261125030000_notification_feed';
 import * as kbSearch from './20261125050000_kb_search';
 import * as ticketLinks from './20261201000000_ticket_links';
 import * as mailAttachments from './20261202000000_mail_attachments';
+import * as intakeReservations from './20261202010000_intake_reservations';
 
 /** Migrations are listed here (not discovered on disk) so the same list works under tsx, jest and compiled JS. */
 const migrations: Record<string, Knex.Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261125050000_kb_search': kbSearch,
   '20261201000000_ticket_links': ticketLinks,
   '20261202000000_mail_attachments': mailAttachments,
+  '20261202010000_intake_reservations': intakeReservations,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

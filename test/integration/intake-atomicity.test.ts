@@ -65,4 +65,27 @@ describe('ticket row and workflow are created together or not at all', () => {
       app.temporal.workflow.start('ticketWorkflow', { taskQueue: app.taskQueue, workflowId: ticketWorkflowId(Number(ticket.number)), args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE' }),
     ).rejects.toThrow(/already started/i);
   });
+
+  it('does not double a keyed creation whose first attempt started the workflow and died before committing', async () => {
+    const user = (await findActiveUserByEmail(app.db, 'keyuser@acme.test'))!;
+    const keyed = { ...body, title: `Keyed retry ${randomUUID()}` };
+    // The first attempt: the workflow starts, then the process "dies" before the transaction commits.
+    const dying = {
+      workflow: {
+        start: async (...args: Parameters<typeof app.temporal.workflow.start>) => {
+          await app.temporal.workflow.start(...args);
+          throw new Error('the process died here');
+        },
+      },
+    } as unknown as typeof app.temporal;
+    await expect(createTicket({ db: app.db, temporal: dying, taskQueue: app.taskQueue }, user.principal, keyed, 'retry-key-1')).rejects.toThrow('the process died here');
+    // The retry with the same key finds the ticket the first attempt's workflow writes, and starts nothing new.
+    const retried = await createTicket({ db: app.db, temporal: app.temporal, taskQueue: app.taskQueue }, user.principal, keyed, 'retry-key-1');
+    expect(retried.created).toBe(false);
+    const again = await createTicket({ db: app.db, temporal: app.temporal, taskQueue: app.taskQueue }, user.principal, keyed, 'retry-key-1');
+    expect(again.ticket.id).toBe(retried.ticket.id);
+    expect(await app.db('tickets').where({ title: keyed.title }).count('* as n').first()).toEqual({ n: 1 });
+    await eventually(() => app.db('ticket_events').where({ ticket_id: retried.ticket.id, type: 'ticket.created' }).first(), 'the ticket on its timeline');
+    expect(await app.db('ticket_events').where({ ticket_id: retried.ticket.id, type: 'ticket.created' }).count('* as n').first()).toEqual({ n: 1 });
+  });
 });
