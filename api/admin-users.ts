@@ -15,6 +15,7 @@ import { SUPPORT_LEVELS } from '../domain/plans';
 import { principal } from './auth';
 import { badRequest, conflict, forbidden, notFound, type FieldProblem } from './errors';
 import { idempotentCreate } from './idempotency';
+import { emailAddress } from '../domain/text';
 import { freeText, ianaTimeZone as timeZone, parseInput } from './validation';
 
 const uuid = z.string().uuid('must be a UUID');
@@ -46,7 +47,7 @@ const userFields = {
 };
 export const inviteUserSchema = z.strictObject({
   ...userFields,
-  email: z.string().trim().max(254).email('must be an email address'),
+  email: emailAddress,
   role: z.enum(ROLES),
   customerId: uuid.nullable().optional(),
 });
@@ -54,7 +55,7 @@ export const userUpdateSchema = z.strictObject({
   ...userFields,
   name: userFields.name.optional(),
   /** a new address; it also ends a bounce (mail goes out again) */
-  email: z.string().trim().max(254).email('must be an email address').optional(),
+  email: emailAddress.optional(),
   /** false: the address works again (the bounce is cleared) */
   emailBouncing: z.literal(false).optional(),
   role: z.enum(ROLES).optional(),

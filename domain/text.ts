@@ -28,6 +28,9 @@ export const calendarDay = z
 
 export const uuid = z.string().uuid('must be a UUID');
 
+/** A person's mail address as accounts keep it: what an invitation, a profile edit and inbound mail all accept. */
+export const emailAddress = z.string().trim().max(254, 'must be at most 254 characters').email('must be an email address');
+
 /** A release version as people name them: 4.2.0, 2026.1-rc1. */
 export const RELEASE_VERSION = /^[0-9A-Za-z][0-9A-Za-z.+-]{0,49}$/;
 export const releaseVersion = z.string().regex(RELEASE_VERSION, 'must be a release version such as 4.2.0');

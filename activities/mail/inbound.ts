@@ -18,6 +18,7 @@ import { findTicket, type Ticket } from '../../db/tickets';
 import { findActiveUserByEmail } from '../../db/users';
 import { ticketScope, type Principal } from '../../domain/access';
 import { MAX_FILES_PER_EVENT } from '../../domain/attachments';
+import { emailAddress } from '../../domain/text';
 import { formatTicketNumber } from '../../domain/tickets';
 import { mailBouncedSignal, ticketWorkflowId } from '../../workflows/definitions';
 import type { Logger } from '../ports';
@@ -123,6 +124,8 @@ export async function identifyMailSender(deps: MailDeps, args: { inboundMessageI
   const p = await parsed(row);
   const address = senderOf(p, row);
   if (!address) return { kind: 'unknown', reason: 'the message names no sender', answer: false };
+  // An address no account could have (too long, malformed) is nobody's, and gets no answer.
+  if (!emailAddress.safeParse(address).success) return { kind: 'unknown', reason: 'the sender address is not a valid mail address', answer: false };
   const user = await db('users').whereRaw('lower(email) = ?', [address]).first('id', 'role', 'customer_id', 'disabled_at');
   if (user?.disabled_at) return { kind: 'unknown', reason: "the sender's account is disabled", answer: false };
   if (user) return { kind: 'known', userId: user.id, role: user.role, customerId: user.customer_id };

@@ -122,4 +122,19 @@ describe('answering notifications by mail, and mail fetched over IMAP', () => {
     expect(await dovecot.count('INBOX')).toBe(0);
     expect(await dovecot.count('Processed')).toBe(2);
   });
+
+  it('treats a sender address no account could have as nobody: kept for staff, no user made, no answer', async () => {
+    await app.db('customers').where({ slug: 'acme' }).update({ email_domains: ['acme.test'] });
+    const local = 'x'.repeat(300);
+    const raw = Buffer.from(`From: ${local}@acme.test\r\nTo: ${SUPPORT}\r\nSubject: Long address\r\nMessage-ID: <long-address@acme.test>\r\n\r\nHello.\r\n`);
+    await receiveRawMessage(receiveDeps, raw, { via: 'relay' });
+    const row = await eventually(async () => {
+      const r = await app.db('inbound_messages').where({ message_id: '<long-address@acme.test>' }).first();
+      return r && r.status !== 'received' ? r : undefined;
+    }, 'the mail handled', 60_000);
+    expect(row).toMatchObject({ status: 'unassigned', reason: 'the sender address is not a valid mail address' });
+    expect(await app.db('users').whereRaw('length(email) > 254').first()).toBeUndefined();
+    expect(await app.db('notifications').where({ template: 'mail-unassigned' }).whereRaw('recipient_email like ?', [`${local.slice(0, 20)}%`]).first()).toBeUndefined();
+    await app.db('customers').where({ slug: 'acme' }).update({ email_domains: [] });
+  });
 });
