@@ -7,6 +7,7 @@
  */
 import { ImapFlow } from 'imapflow';
 import type { Logger } from '../ports';
+import { startPolling, type Polling } from '../polling';
 
 export interface ImapPollerOptions {
   /** imap://user:password@host:port/Mailbox or imaps://… (TLS); the path is the polled mailbox (INBOX when absent) */
@@ -101,31 +102,23 @@ export function createImapPoller(o: ImapPollerOptions): ImapPoller {
     return handed;
   };
 
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const tick = () => {
-    running = (async () => {
-      try {
-        const n = await runOnce();
-        if (n) o.log.info({ messages: n }, 'mail fetched over IMAP');
-      } catch (err) {
-        o.log.warn({ err: (err as Error).message, mailbox: redactImapUrl(o.url) }, 'IMAP poll failed; trying again at the next poll');
-      }
-      if (!stopped) timer = setTimeout(tick, o.pollMs ?? 30_000);
-    })();
-  };
-
+  let polling: Polling | undefined;
   return {
     runOnce,
     start() {
-      stopped = false;
-      tick();
+      polling = startPolling({
+        everyMs: o.pollMs ?? 30_000,
+        work: async () => {
+          const n = await runOnce();
+          if (n) o.log.info({ messages: n }, 'mail fetched over IMAP');
+          // A full batch: more may be waiting.
+          return n === batchSize;
+        },
+        onError: (err) => o.log.warn({ err: err.message, mailbox: redactImapUrl(o.url) }, 'IMAP poll failed; trying again at the next poll'),
+      });
     },
     async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
+      await polling?.stop();
     },
   };
 }

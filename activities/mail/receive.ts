@@ -9,6 +9,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { Db } from '../../db/connection';
 import { inboundMailWorkflowId, type InboundMailInput } from '../../workflows/definitions';
 import type { Logger } from '../ports';
+import { startPolling } from '../polling';
 import { rootHeaders } from './parse';
 
 export interface ReceiveDeps {
@@ -101,22 +102,10 @@ export async function sweepUnstartedMail(deps: ReceiveDeps, opts: { graceMs?: nu
 
 /** Runs the sweep every `everyMs` until stopped (in every worker process; the starts are idempotent). */
 export function startMailSweep(deps: ReceiveDeps, everyMs = 30_000, graceMs = 30_000): { stop(): Promise<void> } {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const tick = () => {
-    running = sweepUnstartedMail(deps, { graceMs })
-      .catch((err: Error) => deps.log.warn({ err: err.message }, 'inbound mail recovery sweep failed'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, everyMs);
-      });
-  };
-  timer = setTimeout(tick, Math.min(everyMs, 1_000));
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  return startPolling({
+    everyMs,
+    firstDelayMs: Math.min(everyMs, 1_000),
+    work: async () => void (await sweepUnstartedMail(deps, { graceMs })),
+    onError: (err) => deps.log.warn({ err: err.message }, 'inbound mail recovery sweep failed'),
+  });
 }

@@ -7,6 +7,7 @@
 import { createTransport, type Transporter } from 'nodemailer';
 import type { Db } from '../../db/connection';
 import type { Logger } from '../ports';
+import { startPolling, type Polling } from '../polling';
 import { formatTicketNumber } from '../../domain/tickets';
 import { signSatisfactionToken, satisfactionUrl } from './links';
 import { domainOf, replyAddress, signReplyToken, ticketMessageId } from '../mail/tokens';
@@ -241,31 +242,16 @@ export function createNotificationSender(o: SenderOptions): NotificationSender {
     return rows.length;
   };
 
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const tick = () => {
-    running = (async () => {
-      try {
-        // Drain while there is work; then wait for the next poll.
-        while (!stopped && (await runOnce()) === batchSize);
-      } catch (err) {
-        o.log.error({ err }, 'notification sender batch failed');
-      }
-      if (!stopped) timer = setTimeout(tick, o.pollMs ?? 1000);
-    })();
-  };
+  let polling: Polling | undefined;
 
   return {
     runOnce,
     start() {
-      stopped = false;
-      tick();
+      // Drain while there is work (a full batch); then wait for the next poll.
+      polling = startPolling({ everyMs: o.pollMs ?? 1000, work: async () => (await runOnce()) === batchSize, onError: (err) => o.log.error({ err }, 'notification sender batch failed') });
     },
     async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
+      await polling?.stop();
       transport.close();
     },
   };
