@@ -16,7 +16,7 @@ import { AttachmentLimitError, checkLimits, stageAttachments, type AttachmentLim
 import type { Db } from '../../db/connection';
 import { findTicket, type Ticket } from '../../db/tickets';
 import { findActiveUserByEmail } from '../../db/users';
-import { ticketScope, type Principal } from '../../domain/access';
+import { isStaff, ticketScope, type Principal } from '../../domain/access';
 import { MAX_FILES_PER_EVENT } from '../../domain/attachments';
 import { formatTicketNumber } from '../../domain/tickets';
 import { mailBouncedSignal, ticketWorkflowId } from '../../workflows/definitions';
@@ -48,7 +48,7 @@ export type InboundStatus = 'processed' | 'ignored' | 'bounce' | 'unassigned' | 
 
 export interface MailOutcome {
   status: InboundStatus;
-  /** what happened, one word: commented, reopened, ticket-created, follow-up-created, bounce-recorded, … */
+  /** what happened, one word: commented, noted (staff mail as an internal note), reopened, ticket-created, follow-up-created, bounce-recorded, … */
   outcome: string;
   reason: string | null;
   ticketId: string | null;
@@ -259,7 +259,11 @@ async function actOrRefused<T>(run: () => Promise<T>): Promise<T | { refused: st
   }
 }
 
-/** The customer's comment carrying the text and files (once: a retry finds the files on the timeline or the request id). */
+/**
+ * The comment carrying the text and files (once: a retry finds the files on the timeline or the request id). A
+ * customer's mail is their public reply; staff mail is always an internal note: an agent answering a staff
+ * notification by mail writes to colleagues, never to the customer (staff answer customers in the desk).
+ */
 async function commentFromMail(deps: MailDeps, principal: Principal, row: InboundRow, ticketId: string, p: ParsedInbound, body: string | null, requestId: string) {
   const { files, note } = await keepableFiles(deps, ticketId, p);
   const staged = await stageMailFiles(deps, row.id, ticketId, principal.id, files);
@@ -267,7 +271,7 @@ async function commentFromMail(deps: MailDeps, principal: Principal, row: Inboun
   if (staged.carried || (!text && !staged.ids.length)) return { done: true };
   const intake = { db: deps.db, temporal: deps.temporal };
   return actOrRefused(() =>
-    runTicketAction(intake, principal, ticketId, 'comment', { ...(text ? { body: text } : {}), visibility: 'public', ...(staged.ids.length && !staged.carried ? { attachments: staged.ids } : {}) }, requestId),
+    runTicketAction(intake, principal, ticketId, 'comment', { ...(text ? { body: text } : {}), visibility: isStaff(principal) ? 'internal' : 'public', ...(staged.ids.length && !staged.carried ? { attachments: staged.ids } : {}) }, requestId),
   );
 }
 
@@ -290,7 +294,9 @@ export async function deliverInboundMail(deps: MailDeps, args: { inboundMessageI
     const commented = reopened && 'refused' in reopened ? reopened : await commentFromMail(deps, principal, row, ticketId, p, body, requestId);
     if (!('refused' in commented)) {
       await recordThread(db, p.messageId, ticketId);
-      return { status: 'processed', outcome: action === 'reopen' ? 'reopened' : 'commented', reason: `threaded by ${via} to ${formatTicketNumber(ticketNumber)}`, ticketId };
+      const outcome = action === 'reopen' ? 'reopened' : isStaff(principal) ? 'noted' : 'commented';
+      const as = isStaff(principal) ? ' as an internal note (staff mail)' : '';
+      return { status: 'processed', outcome, reason: `threaded by ${via} to ${formatTicketNumber(ticketNumber)}${as}`, ticketId };
     }
     // The ticket moved on between threading and delivery (closed, past the window): the mail starts a follow-up.
     followUpOf = ticketNumber;

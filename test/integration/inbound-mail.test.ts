@@ -136,6 +136,31 @@ describe('inbound mail over SMTP', () => {
     expect(bodies).toEqual(['Still stuck.', 'And now it works.']);
   });
 
+  it('records staff mail that continues a ticket as an internal note, never a public comment', async () => {
+    const ticket = await acmeTicket('Staff answer by mail');
+    const token = signReplyToken(DEV_AUTH_SECRET, Number(ticket.number));
+    const row = await deliver({
+      from: 'l1@demo.test',
+      to: `support+${token}@ticketflow.local`,
+      subject: `Re: [${formatTicketNumber(Number(ticket.number))}] New comment`,
+      text: 'Between us: the customer runs an unsupported version.',
+      attachments: [{ filename: 'internal.txt', content: Buffer.from('for colleagues only') }],
+      messageId: mid(),
+    });
+    expect(row).toMatchObject({ status: 'processed', outcome: 'noted', ticket_id: ticket.id });
+    expect(row.reason).toContain('internal note');
+    const events = await eventsOf(ticket.id);
+    const note = events.find((e) => e.type === 'comment.internal');
+    expect(note).toMatchObject({ visibility: 'internal' });
+    expect(note.data.body).toBe('Between us: the customer runs an unsupported version.');
+    expect(events.filter((e) => e.type === 'comment.public')).toHaveLength(0);
+    const files = await eventually(async () => {
+      const f = await app.db('attachments').where({ ticket_id: ticket.id, filename: 'internal.txt' }).whereNotNull('event_seq');
+      return f.length ? f : undefined;
+    }, 'the file on the note');
+    expect(files[0].visibility).toBe('internal');
+  });
+
   it('never attaches a forged tag or token from another organisation: the mail starts the sender’s own ticket', async () => {
     const ticket = await acmeTicket('Acme confidential');
     const number = Number(ticket.number);
