@@ -22,9 +22,9 @@ import { formatTicketNumber } from '../../domain/tickets';
 import { mailBouncedSignal, ticketWorkflowId } from '../../workflows/definitions';
 import type { Logger } from '../ports';
 import { classifyMail, type MailKind } from './classify';
-import { cut, parseInbound, readDeliveryReport, UnreadableMailError, visibleReply, type ParsedInbound } from './parse';
+import { cut, isPermanentFailure, parseInbound, readDeliveryReport, UnreadableMailError, visibleReply, type ParsedInbound } from './parse';
 import { decideThread, type KnownSender, type ReferencedTicket, type ReferenceKind, type ThreadDecision } from './threading';
-import { domainOf, subjectTicketNumber, supportAddressTag, tokenOfMessageId, verifyReplyToken } from './tokens';
+import { domainOf, subjectTicketNumber, supportAddressTag, tokenOfMessageId, uniqueOfMessageId, verifyReplyToken } from './tokens';
 
 export interface MailSettings {
   supportEmail: string;
@@ -357,12 +357,32 @@ export async function openTicketFromUnassignedMail(deps: Omit<MailDeps, 'support
   return ticketFromMail(full, row, p, staff, requester, { followUpOf: null, body: visibleReply(p.text) || '(no text)' });
 }
 
-// ---- bounces ---------------------------------------------------------------------------------------------------
+// ---- bounces ----------------------------------------------------------------------------------------------------
+
+/** Which of our sent mails a Message-ID names: its ticket, and the outbox row it was sent from (with its recipient). */
+async function sentMailOf(deps: MailDeps, messageId: string): Promise<{ ticketId: string; ticketNumber: number; recipient: string } | null> {
+  const { db } = deps;
+  const out = await db('mail_threads as m').join('tickets as t', 't.id', 'm.ticket_id').where({ 'm.message_id': messageId, 'm.direction': 'out' }).first('t.id', 't.number');
+  const token = tokenOfMessageId(messageId);
+  const n = token ? verifyReplyToken(deps.authSecret, token) : null;
+  const ticket = out ?? (n ? await db('tickets').where({ number: n }).first('id', 'number') : undefined);
+  const unique = uniqueOfMessageId(messageId);
+  if (!ticket || !unique) return null;
+  // The Message-ID is ticketMessageId(token, idempotency_key, domain): the outbox row is found by its key as written.
+  const sent = await db('notifications')
+    .where({ ticket_id: ticket.id })
+    .whereRaw(`regexp_replace(idempotency_key, '[^A-Za-z0-9-]', '.', 'g') = ?`, [unique])
+    .first('recipient_email');
+  return sent ? { ticketId: ticket.id, ticketNumber: Number(ticket.number), recipient: String(sent.recipient_email).toLowerCase() } : null;
+}
 
 /**
- * A delivery report: the ticket the undelivered mail was about (its Message-ID or references in mail_threads, or
- * the signed token in our Message-ID) records it as an internal event, and the address is marked bouncing (no more
- * mail goes to it). Never a ticket, never an answer.
+ * A delivery report counts only when it is a permanent failure (`Action: failed`, `Status: 5.x.x`) of a mail we
+ * sent — the original's Message-ID (from its returned headers, else the report's In-Reply-To/References) is one of
+ * ours (`mail_threads` out, or our verified token) and its outbox row went to the address that bounced. Then the
+ * ticket records an internal `mail.bounced` event and the address is marked bouncing (`users.email_bouncing_at`;
+ * no more mail goes to it). Anything else — a delay, a forged report, a report about someone else's mail — is
+ * recorded as ignored and marks nobody. Never a ticket, never an answer.
  */
 export async function recordMailBounce(deps: MailDeps, args: { inboundMessageId: string }): Promise<MailOutcome> {
   const { db } = deps;
@@ -374,27 +394,24 @@ export async function recordMailBounce(deps: MailDeps, args: { inboundMessageId:
     if (err instanceof UnreadableMailError) throw ApplicationFailure.nonRetryable(err.message, MailFailure.Unreadable);
     throw err;
   }
-  const ids = [report.original.messageId, ...report.original.references].filter((x): x is string => Boolean(x));
-  let ticketId: string | null = null;
-  let ticketNumber: number | null = null;
-  const thread = ids.length ? await db('mail_threads as m').join('tickets as t', 't.id', 'm.ticket_id').whereIn('m.message_id', ids).orderByRaw(`m.message_id = ? DESC`, [ids[0]]).first('t.id', 't.number') : undefined;
-  if (thread) [ticketId, ticketNumber] = [thread.id, Number(thread.number)];
-  for (const id of ids) {
-    if (ticketId) break;
-    const token = tokenOfMessageId(id);
-    const n = token ? verifyReplyToken(deps.authSecret, token) : null;
-    const t = n ? await db('tickets').where({ number: n }).first('id', 'number') : undefined;
-    if (t) [ticketId, ticketNumber] = [t.id, Number(t.number)];
-  }
   const address = report.recipient;
-  if (address) {
-    const marked = await db('users').whereRaw('lower(email) = ?', [address]).update({ email_bouncing_at: db.raw('coalesce(email_bouncing_at, now())'), email_bounce_reason: report.reason });
-    if (marked) deps.log.warn({ address, reason: report.reason }, 'address marked as bouncing');
-  }
   const what = `${address ?? 'unknown recipient'}: ${report.reason}`;
-  if (!ticketId || ticketNumber === null) return { status: 'bounce', outcome: 'bounce-unmatched', reason: what, ticketId: null };
+  const ignored = (why: string): MailOutcome => ({ status: 'ignored', outcome: 'bounce-ignored', reason: `${why} (${what})`, ticketId: null });
+  if (!isPermanentFailure(report)) return ignored('temporary delivery delay');
+
+  // The mail that bounced: the returned original's own Message-ID; without one, what the report itself replies to.
+  const p = report.original.messageId ? null : await parsed(row);
+  const ids = report.original.messageId ? [report.original.messageId] : [...new Set([...(p?.inReplyTo ?? []), ...(p?.references ?? [])])];
+  let sent: Awaited<ReturnType<typeof sentMailOf>> = null;
+  for (const id of ids.slice(0, 20)) if (!sent) sent = await sentMailOf(deps, id);
+  if (!sent) return ignored('delivery report about no mail we sent');
+  if (!address || address !== sent.recipient) return ignored(`delivery report about no mail we sent to ${address ?? 'this recipient'}`);
+
+  const marked = await db('users').whereRaw('lower(email) = ?', [address]).update({ email_bouncing_at: db.raw('coalesce(email_bouncing_at, now())'), email_bounce_reason: report.reason });
+  if (marked) deps.log.warn({ address, reason: report.reason }, 'address marked as bouncing');
+  const { ticketId, ticketNumber } = sent;
   try {
-    await deps.temporal.workflow.getHandle(ticketWorkflowId(ticketNumber)).signal(mailBouncedSignal, { inboundMessageId: row.id, address: address ?? 'unknown', reason: report.reason });
+    await deps.temporal.workflow.getHandle(ticketWorkflowId(ticketNumber)).signal(mailBouncedSignal, { inboundMessageId: row.id, address, reason: report.reason });
   } catch (err) {
     // A closed ticket's workflow has ended: the report stays on the message and the address.
     if (/not found|already completed/i.test((err as Error).message)) return { status: 'bounce', outcome: 'bounce-ticket-closed', reason: what, ticketId };

@@ -213,18 +213,14 @@ describe('inbound mail over SMTP', () => {
     expect(Number((await app.db('notifications').where({ template: 'mail-unassigned' }).count('* as n').first())!.n)).toBe(answersBefore);
   });
 
-  it('records a bounce on the ticket its mail was about and marks the address bouncing: no ticket, no answer', async () => {
-    await app.db('users').insert({ email: 'leaver@acme.test', name: 'Leaver', role: 'customer_user', customer_id: acmeId });
-    const ticket = await acmeTicket('Bounce target');
-    const sent = ticketMessageId(signReplyToken(DEV_AUTH_SECRET, Number(ticket.number)), `n-${randomUUID()}`, 'ticketflow.local');
-    await app.db('mail_threads').insert({ message_id: sent, ticket_id: ticket.id, direction: 'out' });
-    const before = await ticketCount();
-    const messageId = mid();
-    const report = [
+  /** A delivery report (RFC 3464) from acme's MX about `original` (a Message-ID), naming `recipient`. */
+  function deliveryReport(o: { messageId: string; recipient: string; action: string; status: string; original?: string; subject?: string; inReplyTo?: string }) {
+    return [
       'From: Mail Delivery System <MAILER-DAEMON@mx.acme.test>',
       `To: ${SUPPORT}`,
       'Subject: Undelivered Mail Returned to Sender',
-      `Message-ID: ${messageId}`,
+      `Message-ID: ${o.messageId}`,
+      ...(o.inReplyTo ? [`In-Reply-To: ${o.inReplyTo}`] : []),
       'Auto-Submitted: auto-replied',
       'MIME-Version: 1.0',
       'Content-Type: multipart/report; report-type=delivery-status; boundary="b0und"',
@@ -239,25 +235,38 @@ describe('inbound mail over SMTP', () => {
       '',
       'Reporting-MTA: dns; mx.acme.test',
       '',
-      'Final-Recipient: rfc822; leaver@acme.test',
-      'Action: failed',
-      'Status: 5.1.1',
-      'Diagnostic-Code: smtp; 550 5.1.1 <leaver@acme.test>: Recipient address rejected',
+      `Final-Recipient: rfc822; ${o.recipient}`,
+      `Action: ${o.action}`,
+      `Status: ${o.status}`,
+      `Diagnostic-Code: smtp; ${o.status.startsWith('5') ? '550' : '451'} ${o.status} <${o.recipient}>: Recipient address rejected`,
       '',
-      '--b0und',
-      'Content-Type: message/rfc822',
-      '',
-      `From: ${SUPPORT}`,
-      'To: leaver@acme.test',
-      `Subject: [${formatTicketNumber(Number(ticket.number))}] Bounce target`,
-      `Message-ID: ${sent}`,
-      '',
-      'We received your request.',
+      ...(o.original
+        ? ['--b0und', 'Content-Type: message/rfc822', '', `From: ${SUPPORT}`, `To: ${o.recipient}`, `Subject: ${o.subject ?? 'A notification'}`, `Message-ID: ${o.original}`, '', 'We received your request.']
+        : []),
       '--b0und--',
       '',
     ].join('\r\n');
-    await transport.sendMail({ envelope: { from: '', to: [SUPPORT] }, raw: report });
-    const row = await processed(messageId);
+  }
+  /** A notification about the ticket as the sender sent it: its outbox row and its Message-ID in mail_threads. */
+  async function sentNotification(ticket: { id: string; number: string | number }, recipient: string) {
+    const key = `notification:${randomUUID()}:comment`;
+    const user = await app.db('users').whereRaw('lower(email) = ?', [recipient]).first('id');
+    await app.db('notifications').insert({ idempotency_key: key, ticket_id: ticket.id, recipient_id: user?.id ?? null, recipient_email: recipient, template: 'comment-added', language: 'en', payload: JSON.stringify({}), status: 'sent', sent_at: new Date() });
+    const sent = ticketMessageId(signReplyToken(DEV_AUTH_SECRET, Number(ticket.number)), key, 'ticketflow.local');
+    await app.db('mail_threads').insert({ message_id: sent, ticket_id: ticket.id, direction: 'out' });
+    return sent;
+  }
+  const bounceOf = async (report: Parameters<typeof deliveryReport>[0]) => {
+    await transport.sendMail({ envelope: { from: '', to: [SUPPORT] }, raw: deliveryReport(report) });
+    return processed(report.messageId);
+  };
+
+  it('records a bounce on the ticket its mail was about and marks the address bouncing: no ticket, no answer', async () => {
+    await app.db('users').insert({ email: 'leaver@acme.test', name: 'Leaver', role: 'customer_user', customer_id: acmeId });
+    const ticket = await acmeTicket('Bounce target');
+    const sent = await sentNotification(ticket, 'leaver@acme.test');
+    const before = await ticketCount();
+    const row = await bounceOf({ messageId: mid(), recipient: 'leaver@acme.test', action: 'failed', status: '5.1.1', original: sent, subject: `[${formatTicketNumber(Number(ticket.number))}] Bounce target` });
     expect(row).toMatchObject({ status: 'bounce', outcome: 'bounce-recorded', ticket_id: ticket.id });
     const bounced = await eventually(async () => (await eventsOf(ticket.id)).find((e) => e.type === 'mail.bounced'), 'the bounce on the ticket');
     expect(bounced).toMatchObject({ visibility: 'internal', data: { address: 'leaver@acme.test' } });
@@ -267,6 +276,46 @@ describe('inbound mail over SMTP', () => {
     expect(leaver.email_bounce_reason).toContain('Recipient address rejected');
     expect(await ticketCount()).toBe(before);
     expect(await app.db('notifications').where({ recipient_email: 'mailer-daemon@mx.acme.test' }).first()).toBeUndefined();
+  });
+
+  it('counts a report that only replies to our mail (no returned headers) when it names the mail’s recipient', async () => {
+    await app.db('users').insert({ email: 'gone@acme.test', name: 'Gone', role: 'customer_user', customer_id: acmeId });
+    const ticket = await acmeTicket('Bounce by In-Reply-To');
+    const sent = await sentNotification(ticket, 'gone@acme.test');
+    const row = await bounceOf({ messageId: mid(), recipient: 'gone@acme.test', action: 'failed', status: '5.1.1', inReplyTo: sent });
+    expect(row).toMatchObject({ status: 'bounce', outcome: 'bounce-recorded', ticket_id: ticket.id });
+    expect((await app.db('users').where({ email: 'gone@acme.test' }).first()).email_bouncing_at).not.toBeNull();
+  });
+
+  it('marks nobody for a delay, a report about no mail we sent, or one naming someone our mail did not go to', async () => {
+    const ticket = await acmeTicket('Not a bounce');
+    const userBouncing = async (email: string) => (await app.db('users').where({ email }).first()).email_bouncing_at;
+    const toUser = await sentNotification(ticket, 'user@acme.test');
+    const delayed = await bounceOf({ messageId: mid(), recipient: 'user@acme.test', action: 'delayed', status: '4.4.7', original: toUser });
+    expect(delayed).toMatchObject({ status: 'ignored', ticket_id: null });
+    expect(delayed.reason).toContain('temporary delivery delay');
+    const failed4xx = await bounceOf({ messageId: mid(), recipient: 'user@acme.test', action: 'failed', status: '4.2.2', original: toUser });
+    expect(failed4xx).toMatchObject({ status: 'ignored' });
+    expect(failed4xx.reason).toContain('temporary delivery delay');
+
+    // Forged: a Message-ID nobody sent, or our token on a mail the outbox never sent, naming a user of ours.
+    const forged = await bounceOf({ messageId: mid(), recipient: 'admin@acme.test', action: 'failed', status: '5.1.1', original: mid() });
+    expect(forged).toMatchObject({ status: 'ignored', ticket_id: null });
+    expect(forged.reason).toContain('delivery report about no mail we sent');
+    const madeUp = ticketMessageId(signReplyToken(DEV_AUTH_SECRET, Number(ticket.number)), `notification:${randomUUID()}`, 'ticketflow.local');
+    expect((await bounceOf({ messageId: mid(), recipient: 'admin@acme.test', action: 'failed', status: '5.1.1', original: madeUp })).reason).toContain('delivery report about no mail we sent');
+    const badMac = `<tf.${ticket.number}-00000000000000000000.x@ticketflow.local>`;
+    expect((await bounceOf({ messageId: mid(), recipient: 'admin@acme.test', action: 'failed', status: '5.1.1', original: badMac })).status).toBe('ignored');
+
+    // Genuine mail of ours, but it went to user@acme.test: a report naming admin@acme.test marks nobody.
+    const other = await bounceOf({ messageId: mid(), recipient: 'admin@acme.test', action: 'failed', status: '5.1.1', original: toUser });
+    expect(other).toMatchObject({ status: 'ignored' });
+    expect(other.reason).toContain('delivery report about no mail we sent to admin@acme.test');
+
+    expect(await userBouncing('user@acme.test')).toBeNull();
+    expect(await userBouncing('admin@acme.test')).toBeNull();
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await eventsOf(ticket.id)).filter((e) => e.type === 'mail.bounced')).toHaveLength(0);
   });
 
   it('handles a redelivered message (same Message-ID) once', async () => {
