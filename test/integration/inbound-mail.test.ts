@@ -9,7 +9,8 @@ import { DEV_AUTH_SECRET } from '../../api/app';
 import { signReplyToken, ticketMessageId } from '../../activities/mail/tokens';
 import { formatTicketNumber } from '../../domain/tickets';
 import { createLogger } from '../../scripts/logger';
-import { startInboundSmtp, type InboundSmtp } from '../../scripts/lib/inbound-smtp';
+import { boundedCollector, startInboundSmtp, type InboundSmtp } from '../../scripts/lib/inbound-smtp';
+import { receiveRawMessage, sweepUnstartedMail } from '../../activities/mail/receive';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 
 const SUPPORT = 'support@ticketflow.local';
@@ -391,6 +392,33 @@ describe('inbound mail over SMTP', () => {
     const nora = await app.db('users').where({ email: 'nora.new@acme.test' }).first();
     expect(nora).toMatchObject({ role: 'customer_user', customer_id: acmeId, name: 'Nora New', password_hash: null });
     expect((await ticketOf(row.ticket_id)).requester_id).toBe(nora.id);
+  });
+
+  it('answers 552 for a message over the limit and keeps no more of it than the limit while it streams', async () => {
+    const big = randomBytes(3 * 1024 * 1024).toString('base64');
+    const messageId = mid();
+    await expect(transport.sendMail({ from: 'user@acme.test', to: SUPPORT, subject: 'huge', text: big, messageId })).rejects.toMatchObject({ responseCode: 552 });
+    expect(await app.db('inbound_messages').where({ message_id: messageId }).first()).toBeUndefined();
+    const c = boundedCollector(1024);
+    for (let i = 0; i < 100; i++) c.push(Buffer.alloc(100));
+    expect(c.exceeded).toBe(true);
+    expect(c.storedBytes).toBeLessThanOrEqual(1024);
+  });
+
+  it('records a message over INBOUND_MAX_BYTES from IMAP as failed, without its body and without a workflow', async () => {
+    const messageId = mid();
+    const raw = Buffer.from([`From: user@acme.test`, `To: ${SUPPORT}`, 'Subject: too big', `Message-ID: ${messageId}`, '', 'x'.repeat(5000), ''].join('\r\n'));
+    const deps = { db: app.db, temporal: app.temporal, taskQueue: app.taskQueue, log: createLogger('silent', 'test') };
+    const r = await receiveRawMessage(deps, raw, { via: 'imap', maxBytes: 1000 });
+    expect(r).toMatchObject({ isNew: true, started: false });
+    const row = await app.db('inbound_messages').where({ id: r.inboundMessageId }).first();
+    expect(row).toMatchObject({ status: 'failed', size: raw.length, workflow_started_at: null });
+    expect(row.reason).toContain('larger than INBOUND_MAX_BYTES');
+    expect(row.raw.length).toBe(0);
+    // Handed over again (not yet moved), it is recognised; the sweep leaves it alone.
+    expect(await receiveRawMessage(deps, raw, { via: 'imap', maxBytes: 1000 })).toMatchObject({ inboundMessageId: r.inboundMessageId, isNew: false });
+    await sweepUnstartedMail(deps, { graceMs: 0 });
+    expect((await app.db('inbound_messages').where({ id: r.inboundMessageId }).first()).workflow_started_at).toBeNull();
   });
 
   it('refuses recipients other than the support address (550)', async () => {
