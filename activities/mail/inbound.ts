@@ -30,6 +30,8 @@ export interface MailSettings {
   supportEmail: string;
   authSecret: string;
   autoRepliesPerDay: number;
+  /** automatic answers to unknown senders per day in all (MAIL_AUTO_REPLIES_TOTAL_PER_DAY) */
+  autoRepliesTotalPerDay: number;
   attachmentLimits: AttachmentLimits;
 }
 
@@ -345,8 +347,8 @@ async function ticketFromMail(
  * Staff decide on unassigned mail: a ticket for this customer's requester, opened by the staff member (channel
  * e-mail, the mail's text and files), once however often it is asked. The caller has claimed the row.
  */
-export async function openTicketFromUnassignedMail(deps: Omit<MailDeps, 'supportEmail' | 'authSecret' | 'autoRepliesPerDay'>, inboundMessageId: string, staff: Principal, requester: Principal) {
-  const full = { ...deps, supportEmail: '', authSecret: '', autoRepliesPerDay: 0 };
+export async function openTicketFromUnassignedMail(deps: Omit<MailDeps, 'supportEmail' | 'authSecret' | 'autoRepliesPerDay' | 'autoRepliesTotalPerDay'>, inboundMessageId: string, staff: Principal, requester: Principal) {
+  const full = { ...deps, supportEmail: '', authSecret: '', autoRepliesPerDay: 0, autoRepliesTotalPerDay: 0 };
   const row = await loadRow(deps.db, inboundMessageId);
   let p: ParsedInbound;
   try {
@@ -424,31 +426,46 @@ export async function recordMailBounce(deps: MailDeps, args: { inboundMessageId:
 
 const answerLanguage = (p: ParsedInbound, address: string): 'en' | 'sk' => (p.language === 'sk' || domainOf(address).endsWith('.sk') ? 'sk' : 'en');
 
+/** The `auto_replies` row counting every automatic answer of a day (no address is `*`). */
+const ALL_ADDRESSES = '*';
+
 /**
  * Mail no ticket can take waits for staff (`unassigned`). Its sender gets one polite answer through the outbox —
  * delivered and retried like all mail, marked Auto-Submitted: auto-replied — unless answering is not allowed for
- * this sender (automatic mail never gets here), the address bounces, or it had MAIL_AUTO_REPLIES_PER_DAY already.
+ * this sender (automatic mail never gets here), the address bounces, it had MAIL_AUTO_REPLIES_PER_DAY already, or
+ * MAIL_AUTO_REPLIES_TOTAL_PER_DAY answers went out today in all. The answer goes to the SMTP envelope sender (the
+ * address a server would send a bounce to), the From address only when no envelope is known (IMAP), and nowhere for
+ * the null sender `<>`. It repeats nothing the sender chose (no subject): it names the message by its date.
  */
 export async function keepUnassignedMail(deps: MailDeps, args: { inboundMessageId: string; reason: string; answer: boolean }): Promise<MailOutcome> {
   const { db } = deps;
   const row = await loadRow(db, args.inboundMessageId);
   const p = await parsed(row);
-  const address = senderOf(p, row);
+  const address = row.envelope_from === null ? senderOf(p, row) : row.envelope_from.trim().toLowerCase() || null;
   const keep = (outcome: string, why: string | null): MailOutcome => ({ status: 'unassigned', outcome, reason: why ? `${args.reason}; ${why}` : args.reason, ticketId: null });
-  if (!args.answer || !address) return keep('not-answered', null);
+  if (!args.answer) return keep('not-answered', null);
+  if (!address) return keep('not-answered', row.envelope_from === '' ? 'the envelope sender is null' : null);
   const key = `mail-unassigned:${row.id}`;
   const bouncing = await db('users').whereRaw('lower(email) = ?', [address]).whereNotNull('email_bouncing_at').first('id');
   if (bouncing) return keep('not-answered', 'the address bounces');
-  if (deps.autoRepliesPerDay <= 0) return keep('not-answered', 'automatic answers are switched off');
+  if (deps.autoRepliesPerDay <= 0 || deps.autoRepliesTotalPerDay <= 0) return keep('not-answered', 'automatic answers are switched off');
   return db.transaction(async (trx) => {
     if (await trx('notifications').where({ idempotency_key: key }).first('id')) return keep('answered', null);
-    const { rows } = await trx.raw(
-      `INSERT INTO auto_replies (address, day, count) VALUES (?, (now() AT TIME ZONE 'utc')::date, 1)
-       ON CONFLICT (address, day) DO UPDATE SET count = auto_replies.count + 1 WHERE auto_replies.count < ?
-       RETURNING count`,
-      [address, deps.autoRepliesPerDay],
-    );
-    if (!rows.length) return keep('not-answered', `the address had ${deps.autoRepliesPerDay} automatic answers today`);
+    const count = async (who: string, max: number): Promise<boolean> => {
+      const { rows } = await trx.raw(
+        `INSERT INTO auto_replies (address, day, count) VALUES (?, (now() AT TIME ZONE 'utc')::date, 1)
+         ON CONFLICT (address, day) DO UPDATE SET count = auto_replies.count + 1 WHERE auto_replies.count < ?
+         RETURNING count`,
+        [who, max],
+      );
+      return rows.length > 0;
+    };
+    if (!(await count(address, deps.autoRepliesPerDay))) return keep('not-answered', `the address had ${deps.autoRepliesPerDay} automatic answers today`);
+    if (!(await count(ALL_ADDRESSES, deps.autoRepliesTotalPerDay))) {
+      // Not answered after all: the address's count goes back.
+      await trx('auto_replies').where({ address, day: trx.raw(`(now() AT TIME ZONE 'utc')::date`) }).decrement('count', 1);
+      return keep('not-answered', `${deps.autoRepliesTotalPerDay} automatic answers went out today in all`);
+    }
     await trx('notifications').insert({
       idempotency_key: key,
       ticket_id: null,
@@ -456,7 +473,7 @@ export async function keepUnassignedMail(deps: MailDeps, args: { inboundMessageI
       recipient_email: address,
       template: 'mail-unassigned',
       language: answerLanguage(p, address),
-      payload: JSON.stringify({ eventType: 'mail.unassigned', at: new Date(row.received_at).toISOString(), data: { originalSubject: cut(p.subject || '(no subject)', 200) } }),
+      payload: JSON.stringify({ eventType: 'mail.unassigned', at: new Date(row.received_at).toISOString(), data: { receivedAt: new Date(row.received_at).toISOString() } }),
     });
     return keep('answered', null);
   });

@@ -340,7 +340,7 @@ describe('inbound mail over SMTP', () => {
     expect(await ticketCount()).toBe(before);
     const answers = await app.db('notifications').where({ template: 'mail-unassigned', recipient_email: 'jan@firma.sk' });
     expect(answers).toHaveLength(3);
-    expect(answers.every((a) => a.language === 'sk' && a.payload.data.originalSubject.startsWith('Otázka'))).toBe(true);
+    expect(answers.every((a) => a.language === 'sk' && a.payload.data.originalSubject === undefined && typeof a.payload.data.receivedAt === 'string')).toBe(true);
     expect(rows.map((r) => r.outcome)).toEqual(['answered', 'answered', 'answered', 'not-answered']);
 
     // Staff see it in the unassigned list (customers may not), open a ticket from one for a requester, dismiss another.
@@ -383,6 +383,30 @@ describe('inbound mail over SMTP', () => {
     });
     expect(dismissed.headers.get('location')).toBe('/desk/mail?done=dismissed');
     expect((await app.db('inbound_messages').where({ id: rows[3].id }).first()).status).toBe('dismissed');
+  });
+
+  it('answers the envelope sender, not the From an attacker chose, and stops at MAIL_AUTO_REPLIES_TOTAL_PER_DAY in all', async () => {
+    const messageId = mid();
+    await transport.sendMail({ envelope: { from: 'bounces@sender.example.test', to: [SUPPORT] }, from: 'victim@elsewhere.test', to: SUPPORT, subject: 'Buy cheap pills at spam.example', text: 'x', messageId });
+    const row = await processed(messageId);
+    expect(row).toMatchObject({ status: 'unassigned', outcome: 'answered' });
+    const answer = await app.db('notifications').where({ idempotency_key: `mail-unassigned:${row.id}` }).first();
+    expect(answer.recipient_email).toBe('bounces@sender.example.test');
+    expect(JSON.stringify(answer.payload)).not.toContain('pills');
+    expect(await app.db('notifications').where({ recipient_email: 'victim@elsewhere.test' }).first()).toBeUndefined();
+
+    // The day's answers in all are used up (the default 200): nobody else gets one, and no address's count moves.
+    const today = app.db.raw(`(now() AT TIME ZONE 'utc')::date`);
+    await app.db.raw(`INSERT INTO auto_replies (address, day, count) VALUES ('*', (now() AT TIME ZONE 'utc')::date, 200) ON CONFLICT (address, day) DO UPDATE SET count = 200`);
+    try {
+      const capped = await deliver({ from: 'someone.new@elsewhere.test', subject: 'Hello', text: 'x', messageId: mid() });
+      expect(capped).toMatchObject({ status: 'unassigned', outcome: 'not-answered' });
+      expect(capped.reason).toContain('200 automatic answers went out today in all');
+      expect(await app.db('notifications').where({ recipient_email: 'someone.new@elsewhere.test' }).first()).toBeUndefined();
+      expect((await app.db('auto_replies').where({ address: 'someone.new@elsewhere.test', day: today }).first())?.count ?? 0).toBe(0);
+    } finally {
+      await app.db('auto_replies').where({ address: '*', day: today }).update({ count: 0 });
+    }
   });
 
   it('creates a customer user for an unknown sender from a customer’s registered domain', async () => {
