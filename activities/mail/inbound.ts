@@ -399,7 +399,7 @@ export async function recordMailBounce(deps: MailDeps, args: { inboundMessageId:
   const address = report.recipient;
   const what = `${address ?? 'unknown recipient'}: ${report.reason}`;
   const ignored = (why: string): MailOutcome => ({ status: 'ignored', outcome: 'bounce-ignored', reason: `${why} (${what})`, ticketId: null });
-  if (!isPermanentFailure(report)) return ignored('temporary delivery delay');
+  if (!isPermanentFailure(report)) return ignored(report.action || report.status ? 'temporary delivery delay' : 'the report states no permanent failure (no Action or Status)');
 
   // The mail that bounced: the returned original's own Message-ID; without one, what the report itself replies to.
   const p = report.original.messageId ? null : await parsed(row);
