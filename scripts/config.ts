@@ -69,6 +69,7 @@ const schema = z.object({
   INBOUND_MAX_BYTES: z.coerce.number().int().min(1024).max(200 * 1024 * 1024).default(30 * 1024 * 1024),
   /** Automatic answers (e.g. "we could not match your mail") one address gets per day at most. */
   MAIL_AUTO_REPLIES_PER_DAY: z.coerce.number().int().min(0).max(1000).default(3),
+  MAIL_AUTO_REPLIES_TOTAL_PER_DAY: z.coerce.number().int().min(0).max(1_000_000).default(200),
   /** Attachments: bytes per file and per ticket. */
   ATTACHMENT_MAX_FILE_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
   ATTACHMENT_MAX_TICKET_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024 * 1024).default(100 * 1024 * 1024),

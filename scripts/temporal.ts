@@ -46,11 +46,12 @@ export function installWorkerRuntime(metricsBindAddress: string | undefined, log
 }
 
 /** What the inbound mail pipeline reads of the config; defaults as in scripts/config.ts. */
-type MailConfig = Pick<AppConfig, 'SUPPORT_EMAIL' | 'AUTH_SECRET' | 'MAIL_AUTO_REPLIES_PER_DAY' | 'ATTACHMENT_MAX_FILE_BYTES' | 'ATTACHMENT_MAX_TICKET_BYTES'>;
+type MailConfig = Pick<AppConfig, 'SUPPORT_EMAIL' | 'AUTH_SECRET' | 'MAIL_AUTO_REPLIES_PER_DAY' | 'MAIL_AUTO_REPLIES_TOTAL_PER_DAY' | 'ATTACHMENT_MAX_FILE_BYTES' | 'ATTACHMENT_MAX_TICKET_BYTES'>;
 const MAIL_DEFAULTS: MailConfig = {
   SUPPORT_EMAIL: 'support@ticketflow.local',
   AUTH_SECRET: 'ticketflow-development-secret-not-for-production',
   MAIL_AUTO_REPLIES_PER_DAY: 3,
+  MAIL_AUTO_REPLIES_TOTAL_PER_DAY: 200,
   ATTACHMENT_MAX_FILE_BYTES: 10 * 1024 * 1024,
   ATTACHMENT_MAX_TICKET_BYTES: 100 * 1024 * 1024,
 };
@@ -75,6 +76,7 @@ export async function createTicketWorker(setup: WorkerSetup): Promise<{ worker: 
     supportEmail: mailCfg.SUPPORT_EMAIL,
     authSecret: mailCfg.AUTH_SECRET,
     autoRepliesPerDay: mailCfg.MAIL_AUTO_REPLIES_PER_DAY,
+    autoRepliesTotalPerDay: mailCfg.MAIL_AUTO_REPLIES_TOTAL_PER_DAY,
     attachmentLimits: setup.attachments?.limits ?? { maxFileBytes: mailCfg.ATTACHMENT_MAX_FILE_BYTES, maxTicketBytes: mailCfg.ATTACHMENT_MAX_TICKET_BYTES },
     blobStore: setup.attachments?.store ?? pgBlobStore,
   };

@@ -81,6 +81,7 @@ export function createImapPoller(o: ImapPollerOptions): ImapPoller {
   const runOnce = async (): Promise<number> => {
     const client = await connect();
     let handed = 0;
+    let failed = 0;
     try {
       await ensureProcessedMailbox(client);
       const lock = await client.getMailboxLock(target.mailbox);
@@ -89,7 +90,14 @@ export function createImapPoller(o: ImapPollerOptions): ImapPoller {
         for (const uid of uids) {
           const msg = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
           if (!msg || !msg.source) continue; // moved meanwhile by another poller
-          await o.receive(msg.source);
+          try {
+            await o.receive(msg.source);
+          } catch (err) {
+            // One message that cannot be handed over does not hold up the others: it stays for the next poll.
+            o.log.warn({ uid, err: (err as Error).message }, 'IMAP message could not be handed over; left in the mailbox for the next poll');
+            failed++;
+            continue;
+          }
           handed++;
           await client.messageMove(String(uid), processed, { uid: true });
         }
@@ -99,6 +107,7 @@ export function createImapPoller(o: ImapPollerOptions): ImapPoller {
     } finally {
       await client.logout().catch(() => client.close());
     }
+    if (failed) o.log.warn({ failed, handed }, 'IMAP poll left messages that could not be handed over');
     return handed;
   };
 

@@ -16,21 +16,23 @@ import { AttachmentLimitError, checkLimits, stageAttachments, type AttachmentLim
 import type { Db } from '../../db/connection';
 import { findTicket, type Ticket } from '../../db/tickets';
 import { findActiveUserByEmail } from '../../db/users';
-import { ticketScope, type Principal } from '../../domain/access';
+import { isStaff, ticketScope, type Principal } from '../../domain/access';
 import { MAX_FILES_PER_EVENT } from '../../domain/attachments';
 import { emailAddress } from '../../domain/text';
 import { formatTicketNumber } from '../../domain/tickets';
 import { mailBouncedSignal, ticketWorkflowId } from '../../workflows/definitions';
 import type { Logger } from '../ports';
 import { classifyMail, type MailKind } from './classify';
-import { cut, parseInbound, readDeliveryReport, UnreadableMailError, visibleReply, type ParsedInbound } from './parse';
+import { cut, isPermanentFailure, parseInbound, readDeliveryReport, UnreadableMailError, visibleReply, type ParsedInbound } from './parse';
 import { decideThread, type KnownSender, type ReferencedTicket, type ReferenceKind, type ThreadDecision } from './threading';
-import { domainOf, subjectTicketNumber, supportAddressTag, tokenOfMessageId, verifyReplyToken } from './tokens';
+import { domainOf, subjectTicketNumber, supportAddressTag, tokenOfMessageId, uniqueOfMessageId, verifyReplyToken } from './tokens';
 
 export interface MailSettings {
   supportEmail: string;
   authSecret: string;
   autoRepliesPerDay: number;
+  /** automatic answers to unknown senders per day in all (MAIL_AUTO_REPLIES_TOTAL_PER_DAY) */
+  autoRepliesTotalPerDay: number;
   attachmentLimits: AttachmentLimits;
 }
 
@@ -49,7 +51,7 @@ export type InboundStatus = 'processed' | 'ignored' | 'bounce' | 'unassigned' | 
 
 export interface MailOutcome {
   status: InboundStatus;
-  /** what happened, one word: commented, reopened, ticket-created, follow-up-created, bounce-recorded, … */
+  /** what happened, one word: commented, noted (staff mail as an internal note), reopened, ticket-created, follow-up-created, bounce-recorded, … */
   outcome: string;
   reason: string | null;
   ticketId: string | null;
@@ -262,7 +264,11 @@ async function actOrRefused<T>(run: () => Promise<T>): Promise<T | { refused: st
   }
 }
 
-/** The customer's comment carrying the text and files (once: a retry finds the files on the timeline or the request id). */
+/**
+ * The comment carrying the text and files (once: a retry finds the files on the timeline or the request id). A
+ * customer's mail is their public reply; staff mail is always an internal note: an agent answering a staff
+ * notification by mail writes to colleagues, never to the customer (staff answer customers in the desk).
+ */
 async function commentFromMail(deps: MailDeps, principal: Principal, row: InboundRow, ticketId: string, p: ParsedInbound, body: string | null, requestId: string) {
   const { files, note } = await keepableFiles(deps, ticketId, p);
   const staged = await stageMailFiles(deps, row.id, ticketId, principal.id, files);
@@ -270,7 +276,7 @@ async function commentFromMail(deps: MailDeps, principal: Principal, row: Inboun
   if (staged.carried || (!text && !staged.ids.length)) return { done: true };
   const intake = { db: deps.db, temporal: deps.temporal };
   return actOrRefused(() =>
-    runTicketAction(intake, principal, ticketId, 'comment', { ...(text ? { body: text } : {}), visibility: 'public', ...(staged.ids.length && !staged.carried ? { attachments: staged.ids } : {}) }, requestId),
+    runTicketAction(intake, principal, ticketId, 'comment', { ...(text ? { body: text } : {}), visibility: isStaff(principal) ? 'internal' : 'public', ...(staged.ids.length && !staged.carried ? { attachments: staged.ids } : {}) }, requestId),
   );
 }
 
@@ -293,7 +299,9 @@ export async function deliverInboundMail(deps: MailDeps, args: { inboundMessageI
     const commented = reopened && 'refused' in reopened ? reopened : await commentFromMail(deps, principal, row, ticketId, p, body, requestId);
     if (!('refused' in commented)) {
       await recordThread(db, p.messageId, ticketId);
-      return { status: 'processed', outcome: action === 'reopen' ? 'reopened' : 'commented', reason: `threaded by ${via} to ${formatTicketNumber(ticketNumber)}`, ticketId };
+      const outcome = action === 'reopen' ? 'reopened' : isStaff(principal) ? 'noted' : 'commented';
+      const as = isStaff(principal) ? ' as an internal note (staff mail)' : '';
+      return { status: 'processed', outcome, reason: `threaded by ${via} to ${formatTicketNumber(ticketNumber)}${as}`, ticketId };
     }
     // The ticket moved on between threading and delivery (closed, past the window): the mail starts a follow-up.
     followUpOf = ticketNumber;
@@ -342,8 +350,8 @@ async function ticketFromMail(
  * Staff decide on unassigned mail: a ticket for this customer's requester, opened by the staff member (channel
  * e-mail, the mail's text and files), once however often it is asked. The caller has claimed the row.
  */
-export async function openTicketFromUnassignedMail(deps: Omit<MailDeps, 'supportEmail' | 'authSecret' | 'autoRepliesPerDay'>, inboundMessageId: string, staff: Principal, requester: Principal) {
-  const full = { ...deps, supportEmail: '', authSecret: '', autoRepliesPerDay: 0 };
+export async function openTicketFromUnassignedMail(deps: Omit<MailDeps, 'supportEmail' | 'authSecret' | 'autoRepliesPerDay' | 'autoRepliesTotalPerDay'>, inboundMessageId: string, staff: Principal, requester: Principal) {
+  const full = { ...deps, supportEmail: '', authSecret: '', autoRepliesPerDay: 0, autoRepliesTotalPerDay: 0 };
   const row = await loadRow(deps.db, inboundMessageId);
   let p: ParsedInbound;
   try {
@@ -354,12 +362,32 @@ export async function openTicketFromUnassignedMail(deps: Omit<MailDeps, 'support
   return ticketFromMail(full, row, p, staff, requester, { followUpOf: null, body: visibleReply(p.text) || '(no text)' });
 }
 
-// ---- bounces ---------------------------------------------------------------------------------------------------
+// ---- bounces ----------------------------------------------------------------------------------------------------
+
+/** Which of our sent mails a Message-ID names: its ticket, and the outbox row it was sent from (with its recipient). */
+async function sentMailOf(deps: MailDeps, messageId: string): Promise<{ ticketId: string; ticketNumber: number; recipient: string } | null> {
+  const { db } = deps;
+  const out = await db('mail_threads as m').join('tickets as t', 't.id', 'm.ticket_id').where({ 'm.message_id': messageId, 'm.direction': 'out' }).first('t.id', 't.number');
+  const token = tokenOfMessageId(messageId);
+  const n = token ? verifyReplyToken(deps.authSecret, token) : null;
+  const ticket = out ?? (n ? await db('tickets').where({ number: n }).first('id', 'number') : undefined);
+  const unique = uniqueOfMessageId(messageId);
+  if (!ticket || !unique) return null;
+  // The Message-ID is ticketMessageId(token, idempotency_key, domain): the outbox row is found by its key as written.
+  const sent = await db('notifications')
+    .where({ ticket_id: ticket.id })
+    .whereRaw(`regexp_replace(idempotency_key, '[^A-Za-z0-9-]', '.', 'g') = ?`, [unique])
+    .first('recipient_email');
+  return sent ? { ticketId: ticket.id, ticketNumber: Number(ticket.number), recipient: String(sent.recipient_email).toLowerCase() } : null;
+}
 
 /**
- * A delivery report: the ticket the undelivered mail was about (its Message-ID or references in mail_threads, or
- * the signed token in our Message-ID) records it as an internal event, and the address is marked bouncing (no more
- * mail goes to it). Never a ticket, never an answer.
+ * A delivery report counts only when it is a permanent failure (`Action: failed`, `Status: 5.x.x`) of a mail we
+ * sent — the original's Message-ID (from its returned headers, else the report's In-Reply-To/References) is one of
+ * ours (`mail_threads` out, or our verified token) and its outbox row went to the address that bounced. Then the
+ * ticket records an internal `mail.bounced` event and the address is marked bouncing (`users.email_bouncing_at`;
+ * no more mail goes to it). Anything else — a delay, a forged report, a report about someone else's mail — is
+ * recorded as ignored and marks nobody. Never a ticket, never an answer.
  */
 export async function recordMailBounce(deps: MailDeps, args: { inboundMessageId: string }): Promise<MailOutcome> {
   const { db } = deps;
@@ -371,27 +399,24 @@ export async function recordMailBounce(deps: MailDeps, args: { inboundMessageId:
     if (err instanceof UnreadableMailError) throw ApplicationFailure.nonRetryable(err.message, MailFailure.Unreadable);
     throw err;
   }
-  const ids = [report.original.messageId, ...report.original.references].filter((x): x is string => Boolean(x));
-  let ticketId: string | null = null;
-  let ticketNumber: number | null = null;
-  const thread = ids.length ? await db('mail_threads as m').join('tickets as t', 't.id', 'm.ticket_id').whereIn('m.message_id', ids).orderByRaw(`m.message_id = ? DESC`, [ids[0]]).first('t.id', 't.number') : undefined;
-  if (thread) [ticketId, ticketNumber] = [thread.id, Number(thread.number)];
-  for (const id of ids) {
-    if (ticketId) break;
-    const token = tokenOfMessageId(id);
-    const n = token ? verifyReplyToken(deps.authSecret, token) : null;
-    const t = n ? await db('tickets').where({ number: n }).first('id', 'number') : undefined;
-    if (t) [ticketId, ticketNumber] = [t.id, Number(t.number)];
-  }
   const address = report.recipient;
-  if (address) {
-    const marked = await db('users').whereRaw('lower(email) = ?', [address]).update({ email_bouncing_at: db.raw('coalesce(email_bouncing_at, now())'), email_bounce_reason: report.reason });
-    if (marked) deps.log.warn({ address, reason: report.reason }, 'address marked as bouncing');
-  }
   const what = `${address ?? 'unknown recipient'}: ${report.reason}`;
-  if (!ticketId || ticketNumber === null) return { status: 'bounce', outcome: 'bounce-unmatched', reason: what, ticketId: null };
+  const ignored = (why: string): MailOutcome => ({ status: 'ignored', outcome: 'bounce-ignored', reason: `${why} (${what})`, ticketId: null });
+  if (!isPermanentFailure(report)) return ignored(report.action || report.status ? 'temporary delivery delay' : 'the report states no permanent failure (no Action or Status)');
+
+  // The mail that bounced: the returned original's own Message-ID; without one, what the report itself replies to.
+  const p = report.original.messageId ? null : await parsed(row);
+  const ids = report.original.messageId ? [report.original.messageId] : [...new Set([...(p?.inReplyTo ?? []), ...(p?.references ?? [])])];
+  let sent: Awaited<ReturnType<typeof sentMailOf>> = null;
+  for (const id of ids.slice(0, 20)) if (!sent) sent = await sentMailOf(deps, id);
+  if (!sent) return ignored('delivery report about no mail we sent');
+  if (!address || address !== sent.recipient) return ignored(`delivery report about no mail we sent to ${address ?? 'this recipient'}`);
+
+  const marked = await db('users').whereRaw('lower(email) = ?', [address]).update({ email_bouncing_at: db.raw('coalesce(email_bouncing_at, now())'), email_bounce_reason: report.reason });
+  if (marked) deps.log.warn({ address, reason: report.reason }, 'address marked as bouncing');
+  const { ticketId, ticketNumber } = sent;
   try {
-    await deps.temporal.workflow.getHandle(ticketWorkflowId(ticketNumber)).signal(mailBouncedSignal, { inboundMessageId: row.id, address: address ?? 'unknown', reason: report.reason });
+    await deps.temporal.workflow.getHandle(ticketWorkflowId(ticketNumber)).signal(mailBouncedSignal, { inboundMessageId: row.id, address, reason: report.reason });
   } catch (err) {
     // A closed ticket's workflow has ended: the report stays on the message and the address.
     if (/not found|already completed/i.test((err as Error).message)) return { status: 'bounce', outcome: 'bounce-ticket-closed', reason: what, ticketId };
@@ -404,31 +429,46 @@ export async function recordMailBounce(deps: MailDeps, args: { inboundMessageId:
 
 const answerLanguage = (p: ParsedInbound, address: string): 'en' | 'sk' => (p.language === 'sk' || domainOf(address).endsWith('.sk') ? 'sk' : 'en');
 
+/** The `auto_replies` row counting every automatic answer of a day (no address is `*`). */
+const ALL_ADDRESSES = '*';
+
 /**
  * Mail no ticket can take waits for staff (`unassigned`). Its sender gets one polite answer through the outbox —
  * delivered and retried like all mail, marked Auto-Submitted: auto-replied — unless answering is not allowed for
- * this sender (automatic mail never gets here), the address bounces, or it had MAIL_AUTO_REPLIES_PER_DAY already.
+ * this sender (automatic mail never gets here), the address bounces, it had MAIL_AUTO_REPLIES_PER_DAY already, or
+ * MAIL_AUTO_REPLIES_TOTAL_PER_DAY answers went out today in all. The answer goes to the SMTP envelope sender (the
+ * address a server would send a bounce to), the From address only when no envelope is known (IMAP), and nowhere for
+ * the null sender `<>`. It repeats nothing the sender chose (no subject): it names the message by its date.
  */
 export async function keepUnassignedMail(deps: MailDeps, args: { inboundMessageId: string; reason: string; answer: boolean }): Promise<MailOutcome> {
   const { db } = deps;
   const row = await loadRow(db, args.inboundMessageId);
   const p = await parsed(row);
-  const address = senderOf(p, row);
+  const address = row.envelope_from === null ? senderOf(p, row) : row.envelope_from.trim().toLowerCase() || null;
   const keep = (outcome: string, why: string | null): MailOutcome => ({ status: 'unassigned', outcome, reason: why ? `${args.reason}; ${why}` : args.reason, ticketId: null });
-  if (!args.answer || !address) return keep('not-answered', null);
+  if (!args.answer) return keep('not-answered', null);
+  if (!address) return keep('not-answered', row.envelope_from === '' ? 'the envelope sender is null' : null);
   const key = `mail-unassigned:${row.id}`;
   const bouncing = await db('users').whereRaw('lower(email) = ?', [address]).whereNotNull('email_bouncing_at').first('id');
   if (bouncing) return keep('not-answered', 'the address bounces');
-  if (deps.autoRepliesPerDay <= 0) return keep('not-answered', 'automatic answers are switched off');
+  if (deps.autoRepliesPerDay <= 0 || deps.autoRepliesTotalPerDay <= 0) return keep('not-answered', 'automatic answers are switched off');
   return db.transaction(async (trx) => {
     if (await trx('notifications').where({ idempotency_key: key }).first('id')) return keep('answered', null);
-    const { rows } = await trx.raw(
-      `INSERT INTO auto_replies (address, day, count) VALUES (?, (now() AT TIME ZONE 'utc')::date, 1)
-       ON CONFLICT (address, day) DO UPDATE SET count = auto_replies.count + 1 WHERE auto_replies.count < ?
-       RETURNING count`,
-      [address, deps.autoRepliesPerDay],
-    );
-    if (!rows.length) return keep('not-answered', `the address had ${deps.autoRepliesPerDay} automatic answers today`);
+    const count = async (who: string, max: number): Promise<boolean> => {
+      const { rows } = await trx.raw(
+        `INSERT INTO auto_replies (address, day, count) VALUES (?, (now() AT TIME ZONE 'utc')::date, 1)
+         ON CONFLICT (address, day) DO UPDATE SET count = auto_replies.count + 1 WHERE auto_replies.count < ?
+         RETURNING count`,
+        [who, max],
+      );
+      return rows.length > 0;
+    };
+    if (!(await count(address, deps.autoRepliesPerDay))) return keep('not-answered', `the address had ${deps.autoRepliesPerDay} automatic answers today`);
+    if (!(await count(ALL_ADDRESSES, deps.autoRepliesTotalPerDay))) {
+      // Not answered after all: the address's count goes back.
+      await trx('auto_replies').where({ address, day: trx.raw(`(now() AT TIME ZONE 'utc')::date`) }).decrement('count', 1);
+      return keep('not-answered', `${deps.autoRepliesTotalPerDay} automatic answers went out today in all`);
+    }
     await trx('notifications').insert({
       idempotency_key: key,
       ticket_id: null,
@@ -436,7 +476,7 @@ export async function keepUnassignedMail(deps: MailDeps, args: { inboundMessageI
       recipient_email: address,
       template: 'mail-unassigned',
       language: answerLanguage(p, address),
-      payload: JSON.stringify({ eventType: 'mail.unassigned', at: new Date(row.received_at).toISOString(), data: { originalSubject: cut(p.subject || '(no subject)', 200) } }),
+      payload: JSON.stringify({ eventType: 'mail.unassigned', at: new Date(row.received_at).toISOString(), data: { receivedAt: new Date(row.received_at).toISOString() } }),
     });
     return keep('answered', null);
   });

@@ -155,12 +155,27 @@ export interface DeliveryReport {
   recipient: string | null;
   /** Status and Diagnostic-Code, as the reporting server wrote them */
   reason: string;
+  /** the Action field, lowercased (failed, delayed, delivered, relayed, expanded), or null */
+  action: string | null;
+  /** the Status field's class.subject.detail code (5.1.1), or null */
+  status: string | null;
   /** the Message-ID of the mail that could not be delivered, and its references */
   original: { messageId: string | null; references: string[]; to: string | null; subject: string | null };
 }
 
 const ORIGINAL_PARTS = ['message/rfc822', 'text/rfc822-headers', 'message/global', 'message/global-headers'];
 const STATUS_PARTS = ['message/delivery-status', 'message/global-delivery-status'];
+
+/**
+ * Whether a delivery report says the delivery failed for good: `Action: failed` (unless its Status is a 4.x.x
+ * temporary one), or, without an Action, a 5.x.x Status. `delayed` and 4.x.x are transient; a report with neither
+ * field (a plain-text daemon mail) proves nothing.
+ */
+export function isPermanentFailure(r: Pick<DeliveryReport, 'action' | 'status'>): boolean {
+  if (r.status?.startsWith('4.')) return false;
+  if (r.action) return r.action === 'failed';
+  return r.status?.startsWith('5.') ?? false;
+}
 
 /**
  * A delivery report's facts: the machine-readable `message/delivery-status` part (its fields are header blocks,
@@ -200,5 +215,7 @@ export async function readDeliveryReport(raw: Buffer): Promise<DeliveryReport> {
   }
   const recipient = finalRecipient ? finalRecipient.replace(/^[^;]*;/, '').trim().toLowerCase() : original.to;
   const reason = [field('status'), field('diagnostic-code')].filter(Boolean).join(' ') || 'delivery failed';
-  return { recipient: recipient ? cut(cleanText(recipient), 320) : null, reason: cut(cleanText(reason), 500), original };
+  const action = field('action')?.trim().toLowerCase().split(/[\s(;]/)[0] || null;
+  const status = /^\s*([245]\.\d{1,3}\.\d{1,3})/.exec(field('status') ?? '')?.[1] ?? null;
+  return { recipient: recipient ? cut(cleanText(recipient), 320) : null, reason: cut(cleanText(reason), 500), action: action ? cut(action, 40) : null, status, original };
 }

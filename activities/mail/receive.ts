@@ -25,6 +25,11 @@ export interface ReceiveMeta {
   /** the SMTP envelope sender ('' for the null sender `<>`) */
   envelopeFrom?: string | null;
   envelopeTo?: readonly string[];
+  /**
+   * INBOUND_MAX_BYTES for paths that cannot refuse during the transfer (IMAP): a larger message is recorded as
+   * `failed` ("larger than INBOUND_MAX_BYTES") without its body, and no workflow is started for it.
+   */
+  maxBytes?: number;
 }
 
 export interface Received {
@@ -62,6 +67,7 @@ async function startWorkflow(deps: ReceiveDeps, id: string): Promise<boolean> {
 export async function receiveRawMessage(deps: ReceiveDeps, raw: Buffer, meta: ReceiveMeta): Promise<Received> {
   const { messageId } = await rootHeaders(raw);
   const key = dedupeKeyOf(messageId, raw);
+  const tooLarge = meta.maxBytes !== undefined && raw.length > meta.maxBytes;
   const inserted: Array<{ id: string }> = await deps.db('inbound_messages')
     .insert({
       dedupe_key: key,
@@ -69,14 +75,19 @@ export async function receiveRawMessage(deps: ReceiveDeps, raw: Buffer, meta: Re
       received_via: meta.via,
       envelope_from: meta.envelopeFrom ?? null,
       envelope_to: [...(meta.envelopeTo ?? [])].map((a) => a.toLowerCase()),
-      raw,
+      raw: tooLarge ? Buffer.alloc(0) : raw,
       size: raw.length,
+      ...(tooLarge ? { status: 'failed', outcome: 'too-large', reason: `larger than INBOUND_MAX_BYTES (${raw.length} > ${meta.maxBytes} bytes)`, processed_at: deps.db.fn.now() } : {}),
     })
     .onConflict('dedupe_key')
     .ignore()
     .returning('id');
   const isNew = inserted.length === 1;
-  const row = isNew ? inserted[0] : await deps.db('inbound_messages').where({ dedupe_key: key }).first('id', 'workflow_started_at');
+  const row = isNew ? inserted[0] : await deps.db('inbound_messages').where({ dedupe_key: key }).first('id', 'workflow_started_at', 'status');
+  if (tooLarge) {
+    if (isNew) deps.log.warn({ inboundMessageId: row.id, size: raw.length, maxBytes: meta.maxBytes }, 'inbound mail larger than INBOUND_MAX_BYTES recorded as failed, its body not stored');
+    return { inboundMessageId: row.id, isNew, started: false };
+  }
   if (!isNew && (row as { workflow_started_at?: Date | null }).workflow_started_at) return { inboundMessageId: row.id, isNew, started: true };
   try {
     return { inboundMessageId: row.id, isNew, started: await startWorkflow(deps, row.id) };
@@ -90,6 +101,8 @@ export async function receiveRawMessage(deps: ReceiveDeps, raw: Buffer, meta: Re
 export async function sweepUnstartedMail(deps: ReceiveDeps, opts: { graceMs?: number; limit?: number } = {}): Promise<number> {
   const rows: Array<{ id: string }> = await deps.db('inbound_messages')
     .whereNull('workflow_started_at')
+    // A row already decided at the door (too large) needs no workflow.
+    .where({ status: 'received' })
     .where('received_at', '<', new Date(Date.now() - (opts.graceMs ?? 30_000)))
     .orderBy('received_at')
     .limit(opts.limit ?? 200)

@@ -64,6 +64,15 @@ export function tokenOfMessageId(messageId: string): string | null {
   return m ? m[1].toLowerCase() : null;
 }
 
+/**
+ * The unique part of one of our ticket Message-IDs (`ticketMessageId`'s `unique`, as written: characters other than
+ * letters, digits and `-` turned into `.`), or null.
+ */
+export function uniqueOfMessageId(messageId: string): string | null {
+  const m = /^<?tf\.[0-9]{1,15}-[0-9a-fA-F]{20}\.([^@>]+)@[^>]+>?$/.exec(String(messageId ?? '').trim());
+  return m ? m[1] : null;
+}
+
 /** The `[T-000123]` tag in a subject, as our notifications write it. */
 export function subjectTicketNumber(subject: string): number | null {
   const m = /\[T-(\d{1,15})\]/i.exec(String(subject ?? ''));

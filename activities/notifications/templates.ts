@@ -84,7 +84,7 @@ export const EMAIL_TEMPLATES = {
   'ticket-merged': { audience: 'customer', ticket: true, data: { targetNumber: 'name', note: 'text?' }, links: [] },
   'workaround-available': { audience: 'customer', ticket: true, data: { problemNumber: 'name', workaround: 'text' }, links: [] },
   'user-invited': { audience: 'customer', ticket: false, data: { inviterName: 'name', organisationName: 'name', expiresAt: 'datetime' }, links: ['invitation'] },
-  'mail-unassigned': { audience: 'customer', ticket: false, data: { originalSubject: 'name' }, links: [], autoReply: true },
+  'mail-unassigned': { audience: 'customer', ticket: false, data: { receivedAt: 'datetime' }, links: [], autoReply: true },
   // staff-facing
   'ticket-queued': { audience: 'staff', ticket: true, data: { requesterName: 'name', channel: 'channel' }, links: [] },
   'ticket-assigned': { audience: 'staff', ticket: true, data: { assignedByName: 'name' }, links: [] },

@@ -89,7 +89,8 @@ export interface PortalKit {
   /**
    * For forms that may carry files: multipart/form-data (files in `attachments`, limits enforced while they
    * arrive, the CSRF token checked before the first file is read) or urlencoded. Files over a limit are not kept:
-   * the form comes back with `filesRefused` and the fields that arrived before them.
+   * the form comes back with `filesRefused` and the fields that arrived before them. A visitor who is not signed
+   * in is sent to the sign-in page before anything is read.
    */
   formWithFiles: RequestHandler;
   /** The files posted with the form (formWithFiles). */
@@ -149,6 +150,9 @@ export function createPortalKit(deps: PortalDeps): PortalKit {
     }
   };
   const formWithFiles: PortalKit['formWithFiles'] = (req, res, next) => {
+    // Every form with files is for a signed-in visitor: an anonymous post goes to the sign-in page unread (its
+    // files could otherwise be read up to the limits before the route finds nobody signed in).
+    if (!visitorOf(res).principal) return next(new ProblemError(401, 'unauthorized', 'Unauthorized', 'login'));
     if (!req.is('multipart/form-data')) return form(req, res, next);
     const fields: Record<string, string> = {};
     readMultipart(req, {

@@ -13,6 +13,31 @@ export interface InboundSmtpOptions {
   host: string;
   supportEmail: string;
   maxBytes: number;
+  /** simultaneous SMTP connections at most (default 50); more are answered 421 by smtp-server */
+  maxClients?: number;
+}
+
+/**
+ * Collects a message's chunks up to `maxBytes`: past the limit nothing more is kept (the stream is still drained to
+ * its end, so the client gets its 552 after DATA instead of a broken connection).
+ */
+export function boundedCollector(maxBytes: number) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  return {
+    push(c: Buffer) {
+      size += c.length;
+      if (size <= maxBytes) chunks.push(c);
+      else chunks.length = 0;
+    },
+    get exceeded() {
+      return size > maxBytes;
+    },
+    get storedBytes() {
+      return chunks.reduce((n, c) => n + c.length, 0);
+    },
+    buffer: () => Buffer.concat(chunks),
+  };
 }
 
 export interface InboundSmtp {
@@ -29,19 +54,20 @@ export async function startInboundSmtp(deps: ReceiveDeps, o: InboundSmtpOptions)
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
     size: o.maxBytes,
+    maxClients: o.maxClients ?? 50,
     logger: false,
     onRcptTo(address: SMTPServerAddress, _session, callback) {
       if (supportAddressTag(o.supportEmail, address.address) === null) return callback(smtpError(550, `5.1.1 <${address.address}>: no such mailbox here`));
       callback();
     },
     onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
+      const body = boundedCollector(o.maxBytes);
+      stream.on('data', (c: Buffer) => body.push(c));
       stream.on('error', (err) => callback(err));
       stream.on('end', () => {
-        if ((stream as { sizeExceeded?: boolean }).sizeExceeded) return callback(smtpError(552, `5.3.4 message exceeds the limit of ${o.maxBytes} bytes`));
+        if (body.exceeded || (stream as { sizeExceeded?: boolean }).sizeExceeded) return callback(smtpError(552, `5.3.4 message exceeds the limit of ${o.maxBytes} bytes`));
         const from = session.envelope.mailFrom;
-        receiveRawMessage(deps, Buffer.concat(chunks), {
+        receiveRawMessage(deps, body.buffer(), {
           via: 'smtp',
           envelopeFrom: from === false ? '' : from.address,
           envelopeTo: session.envelope.rcptTo.map((r) => r.address),

@@ -34,7 +34,7 @@ export async function startMailServices(cfg: MailConfig, db: Db, connection: Non
         url: cfg.IMAP_URL,
         processedMailbox: cfg.IMAP_PROCESSED_MAILBOX,
         pollMs: cfg.IMAP_POLL_MS,
-        receive: (raw) => receiveRawMessage(receive, raw, { via: 'imap' }),
+        receive: (raw) => receiveRawMessage(receive, raw, { via: 'imap', maxBytes: cfg.INBOUND_MAX_BYTES }),
         log: log.child({ component: 'imap' }),
       })
     : undefined;

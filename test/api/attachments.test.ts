@@ -1,3 +1,4 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { parse as parseDisposition } from 'content-disposition';
 import { pgAttachmentStorage, removeAbandonedStaged, stageAttachments } from '../../db/attachments';
 import { createTicket } from '../../api/services/ticket-intake';
@@ -203,6 +204,26 @@ describe('attachments over HTTP', () => {
     const unknown = await upload(customer, t.id, [{ filename: 'a.txt', bytes: Buffer.from('a') }], { colour: 'red' });
     expect(unknown.status).toBe(400);
     expect(await stagedCount(t.id)).toBe(0);
+  });
+
+  it('refuses an anonymous multipart portal form (to the login page) before reading its first file', async () => {
+    for (const path of ['/portal/tickets/new', '/portal/tickets/T-000001/reply', '/desk/tickets/T-000001/note']) {
+      const boundary = 'b0undary';
+      const req = httpRequest(`${app.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, origin: app.baseUrl } });
+      const answered = new Promise<IncomingMessage>((resolve, reject) => {
+        req.on('response', resolve);
+        req.on('error', reject);
+      });
+      // The file's part starts and its bytes keep coming: the server must answer without waiting for its end.
+      req.write(`--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nx\r\n--${boundary}\r\nContent-Disposition: form-data; name="attachments"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+      req.write(Buffer.alloc(16 * 1024, 1));
+      const res = await Promise.race([answered, new Promise<null>((r) => setTimeout(() => r(null), 5_000))]);
+      req.destroy();
+      expect(res).not.toBeNull();
+      expect(res!.statusCode).toBe(303);
+      expect(res!.headers.location).toMatch(/^\/login\?next=/);
+      res!.resume();
+    }
   });
 
   it('puts files given with a new ticket on its ticket.created event', async () => {

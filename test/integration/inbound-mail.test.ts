@@ -9,7 +9,8 @@ import { DEV_AUTH_SECRET } from '../../api/app';
 import { signReplyToken, ticketMessageId } from '../../activities/mail/tokens';
 import { formatTicketNumber } from '../../domain/tickets';
 import { createLogger } from '../../scripts/logger';
-import { startInboundSmtp, type InboundSmtp } from '../../scripts/lib/inbound-smtp';
+import { boundedCollector, startInboundSmtp, type InboundSmtp } from '../../scripts/lib/inbound-smtp';
+import { receiveRawMessage, sweepUnstartedMail } from '../../activities/mail/receive';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 
 const SUPPORT = 'support@ticketflow.local';
@@ -136,6 +137,31 @@ describe('inbound mail over SMTP', () => {
     expect(bodies).toEqual(['Still stuck.', 'And now it works.']);
   });
 
+  it('records staff mail that continues a ticket as an internal note, never a public comment', async () => {
+    const ticket = await acmeTicket('Staff answer by mail');
+    const token = signReplyToken(DEV_AUTH_SECRET, Number(ticket.number));
+    const row = await deliver({
+      from: 'l1@demo.test',
+      to: `support+${token}@ticketflow.local`,
+      subject: `Re: [${formatTicketNumber(Number(ticket.number))}] New comment`,
+      text: 'Between us: the customer runs an unsupported version.',
+      attachments: [{ filename: 'internal.txt', content: Buffer.from('for colleagues only') }],
+      messageId: mid(),
+    });
+    expect(row).toMatchObject({ status: 'processed', outcome: 'noted', ticket_id: ticket.id });
+    expect(row.reason).toContain('internal note');
+    const events = await eventsOf(ticket.id);
+    const note = events.find((e) => e.type === 'comment.internal');
+    expect(note).toMatchObject({ visibility: 'internal' });
+    expect(note.data.body).toBe('Between us: the customer runs an unsupported version.');
+    expect(events.filter((e) => e.type === 'comment.public')).toHaveLength(0);
+    const files = await eventually(async () => {
+      const f = await app.db('attachments').where({ ticket_id: ticket.id, filename: 'internal.txt' }).whereNotNull('event_seq');
+      return f.length ? f : undefined;
+    }, 'the file on the note');
+    expect(files[0].visibility).toBe('internal');
+  });
+
   it('never attaches a forged tag or token from another organisation: the mail starts the sender’s own ticket', async () => {
     const ticket = await acmeTicket('Acme confidential');
     const number = Number(ticket.number);
@@ -188,18 +214,14 @@ describe('inbound mail over SMTP', () => {
     expect(Number((await app.db('notifications').where({ template: 'mail-unassigned' }).count('* as n').first())!.n)).toBe(answersBefore);
   });
 
-  it('records a bounce on the ticket its mail was about and marks the address bouncing: no ticket, no answer', async () => {
-    await app.db('users').insert({ email: 'leaver@acme.test', name: 'Leaver', role: 'customer_user', customer_id: acmeId });
-    const ticket = await acmeTicket('Bounce target');
-    const sent = ticketMessageId(signReplyToken(DEV_AUTH_SECRET, Number(ticket.number)), `n-${randomUUID()}`, 'ticketflow.local');
-    await app.db('mail_threads').insert({ message_id: sent, ticket_id: ticket.id, direction: 'out' });
-    const before = await ticketCount();
-    const messageId = mid();
-    const report = [
+  /** A delivery report (RFC 3464) from acme's MX about `original` (a Message-ID), naming `recipient`. */
+  function deliveryReport(o: { messageId: string; recipient: string; action: string; status: string; original?: string; subject?: string; inReplyTo?: string }) {
+    return [
       'From: Mail Delivery System <MAILER-DAEMON@mx.acme.test>',
       `To: ${SUPPORT}`,
       'Subject: Undelivered Mail Returned to Sender',
-      `Message-ID: ${messageId}`,
+      `Message-ID: ${o.messageId}`,
+      ...(o.inReplyTo ? [`In-Reply-To: ${o.inReplyTo}`] : []),
       'Auto-Submitted: auto-replied',
       'MIME-Version: 1.0',
       'Content-Type: multipart/report; report-type=delivery-status; boundary="b0und"',
@@ -214,25 +236,38 @@ describe('inbound mail over SMTP', () => {
       '',
       'Reporting-MTA: dns; mx.acme.test',
       '',
-      'Final-Recipient: rfc822; leaver@acme.test',
-      'Action: failed',
-      'Status: 5.1.1',
-      'Diagnostic-Code: smtp; 550 5.1.1 <leaver@acme.test>: Recipient address rejected',
+      `Final-Recipient: rfc822; ${o.recipient}`,
+      `Action: ${o.action}`,
+      `Status: ${o.status}`,
+      `Diagnostic-Code: smtp; ${o.status.startsWith('5') ? '550' : '451'} ${o.status} <${o.recipient}>: Recipient address rejected`,
       '',
-      '--b0und',
-      'Content-Type: message/rfc822',
-      '',
-      `From: ${SUPPORT}`,
-      'To: leaver@acme.test',
-      `Subject: [${formatTicketNumber(Number(ticket.number))}] Bounce target`,
-      `Message-ID: ${sent}`,
-      '',
-      'We received your request.',
+      ...(o.original
+        ? ['--b0und', 'Content-Type: message/rfc822', '', `From: ${SUPPORT}`, `To: ${o.recipient}`, `Subject: ${o.subject ?? 'A notification'}`, `Message-ID: ${o.original}`, '', 'We received your request.']
+        : []),
       '--b0und--',
       '',
     ].join('\r\n');
-    await transport.sendMail({ envelope: { from: '', to: [SUPPORT] }, raw: report });
-    const row = await processed(messageId);
+  }
+  /** A notification about the ticket as the sender sent it: its outbox row and its Message-ID in mail_threads. */
+  async function sentNotification(ticket: { id: string; number: string | number }, recipient: string) {
+    const key = `notification:${randomUUID()}:comment`;
+    const user = await app.db('users').whereRaw('lower(email) = ?', [recipient]).first('id');
+    await app.db('notifications').insert({ idempotency_key: key, ticket_id: ticket.id, recipient_id: user?.id ?? null, recipient_email: recipient, template: 'comment-added', language: 'en', payload: JSON.stringify({}), status: 'sent', sent_at: new Date() });
+    const sent = ticketMessageId(signReplyToken(DEV_AUTH_SECRET, Number(ticket.number)), key, 'ticketflow.local');
+    await app.db('mail_threads').insert({ message_id: sent, ticket_id: ticket.id, direction: 'out' });
+    return sent;
+  }
+  const bounceOf = async (report: Parameters<typeof deliveryReport>[0]) => {
+    await transport.sendMail({ envelope: { from: '', to: [SUPPORT] }, raw: deliveryReport(report) });
+    return processed(report.messageId);
+  };
+
+  it('records a bounce on the ticket its mail was about and marks the address bouncing: no ticket, no answer', async () => {
+    await app.db('users').insert({ email: 'leaver@acme.test', name: 'Leaver', role: 'customer_user', customer_id: acmeId });
+    const ticket = await acmeTicket('Bounce target');
+    const sent = await sentNotification(ticket, 'leaver@acme.test');
+    const before = await ticketCount();
+    const row = await bounceOf({ messageId: mid(), recipient: 'leaver@acme.test', action: 'failed', status: '5.1.1', original: sent, subject: `[${formatTicketNumber(Number(ticket.number))}] Bounce target` });
     expect(row).toMatchObject({ status: 'bounce', outcome: 'bounce-recorded', ticket_id: ticket.id });
     const bounced = await eventually(async () => (await eventsOf(ticket.id)).find((e) => e.type === 'mail.bounced'), 'the bounce on the ticket');
     expect(bounced).toMatchObject({ visibility: 'internal', data: { address: 'leaver@acme.test' } });
@@ -242,6 +277,46 @@ describe('inbound mail over SMTP', () => {
     expect(leaver.email_bounce_reason).toContain('Recipient address rejected');
     expect(await ticketCount()).toBe(before);
     expect(await app.db('notifications').where({ recipient_email: 'mailer-daemon@mx.acme.test' }).first()).toBeUndefined();
+  });
+
+  it('counts a report that only replies to our mail (no returned headers) when it names the mail’s recipient', async () => {
+    await app.db('users').insert({ email: 'gone@acme.test', name: 'Gone', role: 'customer_user', customer_id: acmeId });
+    const ticket = await acmeTicket('Bounce by In-Reply-To');
+    const sent = await sentNotification(ticket, 'gone@acme.test');
+    const row = await bounceOf({ messageId: mid(), recipient: 'gone@acme.test', action: 'failed', status: '5.1.1', inReplyTo: sent });
+    expect(row).toMatchObject({ status: 'bounce', outcome: 'bounce-recorded', ticket_id: ticket.id });
+    expect((await app.db('users').where({ email: 'gone@acme.test' }).first()).email_bouncing_at).not.toBeNull();
+  });
+
+  it('marks nobody for a delay, a report about no mail we sent, or one naming someone our mail did not go to', async () => {
+    const ticket = await acmeTicket('Not a bounce');
+    const userBouncing = async (email: string) => (await app.db('users').where({ email }).first()).email_bouncing_at;
+    const toUser = await sentNotification(ticket, 'user@acme.test');
+    const delayed = await bounceOf({ messageId: mid(), recipient: 'user@acme.test', action: 'delayed', status: '4.4.7', original: toUser });
+    expect(delayed).toMatchObject({ status: 'ignored', ticket_id: null });
+    expect(delayed.reason).toContain('temporary delivery delay');
+    const failed4xx = await bounceOf({ messageId: mid(), recipient: 'user@acme.test', action: 'failed', status: '4.2.2', original: toUser });
+    expect(failed4xx).toMatchObject({ status: 'ignored' });
+    expect(failed4xx.reason).toContain('temporary delivery delay');
+
+    // Forged: a Message-ID nobody sent, or our token on a mail the outbox never sent, naming a user of ours.
+    const forged = await bounceOf({ messageId: mid(), recipient: 'admin@acme.test', action: 'failed', status: '5.1.1', original: mid() });
+    expect(forged).toMatchObject({ status: 'ignored', ticket_id: null });
+    expect(forged.reason).toContain('delivery report about no mail we sent');
+    const madeUp = ticketMessageId(signReplyToken(DEV_AUTH_SECRET, Number(ticket.number)), `notification:${randomUUID()}`, 'ticketflow.local');
+    expect((await bounceOf({ messageId: mid(), recipient: 'admin@acme.test', action: 'failed', status: '5.1.1', original: madeUp })).reason).toContain('delivery report about no mail we sent');
+    const badMac = `<tf.${ticket.number}-00000000000000000000.x@ticketflow.local>`;
+    expect((await bounceOf({ messageId: mid(), recipient: 'admin@acme.test', action: 'failed', status: '5.1.1', original: badMac })).status).toBe('ignored');
+
+    // Genuine mail of ours, but it went to user@acme.test: a report naming admin@acme.test marks nobody.
+    const other = await bounceOf({ messageId: mid(), recipient: 'admin@acme.test', action: 'failed', status: '5.1.1', original: toUser });
+    expect(other).toMatchObject({ status: 'ignored' });
+    expect(other.reason).toContain('delivery report about no mail we sent to admin@acme.test');
+
+    expect(await userBouncing('user@acme.test')).toBeNull();
+    expect(await userBouncing('admin@acme.test')).toBeNull();
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await eventsOf(ticket.id)).filter((e) => e.type === 'mail.bounced')).toHaveLength(0);
   });
 
   it('handles a redelivered message (same Message-ID) once', async () => {
@@ -265,7 +340,7 @@ describe('inbound mail over SMTP', () => {
     expect(await ticketCount()).toBe(before);
     const answers = await app.db('notifications').where({ template: 'mail-unassigned', recipient_email: 'jan@firma.sk' });
     expect(answers).toHaveLength(3);
-    expect(answers.every((a) => a.language === 'sk' && a.payload.data.originalSubject.startsWith('Otázka'))).toBe(true);
+    expect(answers.every((a) => a.language === 'sk' && a.payload.data.originalSubject === undefined && typeof a.payload.data.receivedAt === 'string')).toBe(true);
     expect(rows.map((r) => r.outcome)).toEqual(['answered', 'answered', 'answered', 'not-answered']);
 
     // Staff see it in the unassigned list (customers may not), open a ticket from one for a requester, dismiss another.
@@ -310,6 +385,30 @@ describe('inbound mail over SMTP', () => {
     expect((await app.db('inbound_messages').where({ id: rows[3].id }).first()).status).toBe('dismissed');
   });
 
+  it('answers the envelope sender, not the From an attacker chose, and stops at MAIL_AUTO_REPLIES_TOTAL_PER_DAY in all', async () => {
+    const messageId = mid();
+    await transport.sendMail({ envelope: { from: 'bounces@sender.example.test', to: [SUPPORT] }, from: 'victim@elsewhere.test', to: SUPPORT, subject: 'Buy cheap pills at spam.example', text: 'x', messageId });
+    const row = await processed(messageId);
+    expect(row).toMatchObject({ status: 'unassigned', outcome: 'answered' });
+    const answer = await app.db('notifications').where({ idempotency_key: `mail-unassigned:${row.id}` }).first();
+    expect(answer.recipient_email).toBe('bounces@sender.example.test');
+    expect(JSON.stringify(answer.payload)).not.toContain('pills');
+    expect(await app.db('notifications').where({ recipient_email: 'victim@elsewhere.test' }).first()).toBeUndefined();
+
+    // The day's answers in all are used up (the default 200): nobody else gets one, and no address's count moves.
+    const today = app.db.raw(`(now() AT TIME ZONE 'utc')::date`);
+    await app.db.raw(`INSERT INTO auto_replies (address, day, count) VALUES ('*', (now() AT TIME ZONE 'utc')::date, 200) ON CONFLICT (address, day) DO UPDATE SET count = 200`);
+    try {
+      const capped = await deliver({ from: 'someone.new@elsewhere.test', subject: 'Hello', text: 'x', messageId: mid() });
+      expect(capped).toMatchObject({ status: 'unassigned', outcome: 'not-answered' });
+      expect(capped.reason).toContain('200 automatic answers went out today in all');
+      expect(await app.db('notifications').where({ recipient_email: 'someone.new@elsewhere.test' }).first()).toBeUndefined();
+      expect((await app.db('auto_replies').where({ address: 'someone.new@elsewhere.test', day: today }).first())?.count ?? 0).toBe(0);
+    } finally {
+      await app.db('auto_replies').where({ address: '*', day: today }).update({ count: 0 });
+    }
+  });
+
   it('creates a customer user for an unknown sender from a customer’s registered domain', async () => {
     await app.db('customers').where({ id: acmeId }).update({ email_domains: ['acme.test'] });
     const row = await deliver({ from: 'Nora New <nora.new@ACME.test>', subject: 'First mail', text: 'Hello from a new colleague.', messageId: mid() });
@@ -317,6 +416,33 @@ describe('inbound mail over SMTP', () => {
     const nora = await app.db('users').where({ email: 'nora.new@acme.test' }).first();
     expect(nora).toMatchObject({ role: 'customer_user', customer_id: acmeId, name: 'Nora New', password_hash: null });
     expect((await ticketOf(row.ticket_id)).requester_id).toBe(nora.id);
+  });
+
+  it('answers 552 for a message over the limit and keeps no more of it than the limit while it streams', async () => {
+    const big = randomBytes(3 * 1024 * 1024).toString('base64');
+    const messageId = mid();
+    await expect(transport.sendMail({ from: 'user@acme.test', to: SUPPORT, subject: 'huge', text: big, messageId })).rejects.toMatchObject({ responseCode: 552 });
+    expect(await app.db('inbound_messages').where({ message_id: messageId }).first()).toBeUndefined();
+    const c = boundedCollector(1024);
+    for (let i = 0; i < 100; i++) c.push(Buffer.alloc(100));
+    expect(c.exceeded).toBe(true);
+    expect(c.storedBytes).toBeLessThanOrEqual(1024);
+  });
+
+  it('records a message over INBOUND_MAX_BYTES from IMAP as failed, without its body and without a workflow', async () => {
+    const messageId = mid();
+    const raw = Buffer.from([`From: user@acme.test`, `To: ${SUPPORT}`, 'Subject: too big', `Message-ID: ${messageId}`, '', 'x'.repeat(5000), ''].join('\r\n'));
+    const deps = { db: app.db, temporal: app.temporal, taskQueue: app.taskQueue, log: createLogger('silent', 'test') };
+    const r = await receiveRawMessage(deps, raw, { via: 'imap', maxBytes: 1000 });
+    expect(r).toMatchObject({ isNew: true, started: false });
+    const row = await app.db('inbound_messages').where({ id: r.inboundMessageId }).first();
+    expect(row).toMatchObject({ status: 'failed', size: raw.length, workflow_started_at: null });
+    expect(row.reason).toContain('larger than INBOUND_MAX_BYTES');
+    expect(row.raw.length).toBe(0);
+    // Handed over again (not yet moved), it is recognised; the sweep leaves it alone.
+    expect(await receiveRawMessage(deps, raw, { via: 'imap', maxBytes: 1000 })).toMatchObject({ inboundMessageId: r.inboundMessageId, isNew: false });
+    await sweepUnstartedMail(deps, { graceMs: 0 });
+    expect((await app.db('inbound_messages').where({ id: r.inboundMessageId }).first()).workflow_started_at).toBeNull();
   });
 
   it('refuses recipients other than the support address (550)', async () => {

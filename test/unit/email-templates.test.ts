@@ -211,6 +211,20 @@ describe('e-mail templates: dates and escaping', () => {
     expect(received('en', 'America/New_York', '2026-03-29T00:30:00Z')).toContain('28 March 2026 at 20:30 GMT-4');
   });
 
+  it('answers unknown senders without repeating their subject, naming the message by its date, and promises nothing the cap breaks', () => {
+    for (const lang of LANGUAGES) {
+      const ctx = emailFixture('mail-unassigned', lang);
+      ctx.recipient.timeZone = 'Europe/Bratislava';
+      const out = render('mail-unassigned', lang, ctx);
+      expect(out.subject).toBe(lang === 'en' ? 'We received your e-mail' : 'Váš e-mail sme dostali');
+      expect(out.text).toContain(lang === 'en' ? 'your message of 2 March 2026 at 10:15 CET' : 'správu z 2. marca 2026 o 10:15 SEČ');
+      for (const part of [out.text, out.html]) {
+        expect(part).not.toContain('Invoices cannot be posted');
+        expect(part).not.toMatch(/another one today|dnes už ďalšiu/);
+      }
+    }
+  });
+
   it('keeps calendar dates (release days) on the same day in every zone', () => {
     for (const timeZone of ['Pacific/Kiritimati', 'America/Los_Angeles']) {
       const ctx = emailFixture('fix-scheduled', 'en');

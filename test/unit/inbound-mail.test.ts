@@ -1,6 +1,7 @@
 /** Inbound mail decisions, case by case: what kind of mail it is, and which ticket (if any) it may continue. */
 import { classifyMail, type MailHeaders } from '../../activities/mail/classify';
-import { cleanText, messageIdsIn, normaliseMessageId, visibleReply } from '../../activities/mail/parse';
+import { cleanText, isPermanentFailure, messageIdsIn, normaliseMessageId, readDeliveryReport, visibleReply } from '../../activities/mail/parse';
+import { signReplyToken, ticketMessageId, uniqueOfMessageId } from '../../activities/mail/tokens';
 import { decideThread, type KnownSender, type ReferencedTicket } from '../../activities/mail/threading';
 import type { TicketFacts } from '../../domain/ticket/state';
 
@@ -131,5 +132,44 @@ describe('threading inbound mail', () => {
 
   it('a reply while waiting on the customer is a comment (which resumes the clocks, as in the portal)', () => {
     expect(decideThread(alice, [ref('reply-address', { status: 'waiting_on_customer' })], now)).toMatchObject({ kind: 'continue', action: 'comment' });
+  });
+});
+
+describe('delivery reports', () => {
+  const report = (fields: string[]) =>
+    Buffer.from(
+      [
+        'From: MAILER-DAEMON@mx.example.test',
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; mx.example.test',
+        '',
+        'Final-Recipient: rfc822; X@Example.test',
+        ...fields,
+        '',
+        '--b--',
+        '',
+      ].join('\r\n'),
+    );
+
+  it('reads Action and the Status code, and counts only permanent failures', async () => {
+    const failed = await readDeliveryReport(report(['Action: failed', 'Status: 5.1.1 (unknown user)']));
+    expect(failed).toMatchObject({ recipient: 'x@example.test', action: 'failed', status: '5.1.1' });
+    expect(isPermanentFailure(failed)).toBe(true);
+    expect(isPermanentFailure(await readDeliveryReport(report(['Action: delayed', 'Status: 4.4.7'])))).toBe(false);
+    expect(isPermanentFailure(await readDeliveryReport(report(['Action: failed', 'Status: 4.2.2'])))).toBe(false);
+    expect(isPermanentFailure(await readDeliveryReport(report(['Action: delivered', 'Status: 2.0.0'])))).toBe(false);
+    expect(isPermanentFailure(await readDeliveryReport(report(['Status: 5.2.1'])))).toBe(true);
+    expect(isPermanentFailure(await readDeliveryReport(report(['Action: failed'])))).toBe(true);
+    expect(isPermanentFailure({ action: null, status: null })).toBe(false);
+  });
+
+  it('finds the outbox key as written in one of our ticket Message-IDs', () => {
+    const id = ticketMessageId(signReplyToken('s', 12), 'notification:abc_1:comment', 'ticketflow.local');
+    expect(uniqueOfMessageId(id)).toBe('notification.abc.1.comment');
+    expect(uniqueOfMessageId('<someone@else.test>')).toBeNull();
   });
 });
