@@ -1,4 +1,5 @@
 /** Received mail as staff see it: the "unassigned mail" list and the decisions taken on it. */
+import type { Knex } from 'knex';
 import type { Db } from './connection';
 import type { Page } from './organisations';
 
@@ -51,7 +52,7 @@ const decodeCursor = (c: string): [string, string] => JSON.parse(Buffer.from(c, 
 /** Unassigned mail, oldest first (the queue order); `cursor` as validated by api/admin-customers' listPageQuery. */
 export async function listUnassignedMail(db: Db, page: Page): Promise<{ items: InboundMail[]; nextCursor: string | null }> {
   const q = db('inbound_messages')
-    .where({ status: 'unassigned' })
+    .where((w) => w.where({ status: 'unassigned' }).orWhere((x) => claimExpired(x)))
     .orderBy([{ column: 'received_at' }, { column: 'id' }])
     .limit(page.limit + 1)
     .select(...COLUMNS, db.raw(`to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at`));
@@ -68,11 +69,18 @@ export async function getInboundMail(db: Db, id: string): Promise<InboundMail | 
 }
 
 /** Claims unassigned mail for a decision by this staff member (a repeat of their own claim is theirs again). */
+/**
+ * How long a staff member's claim on unassigned mail holds. A claim is settled within seconds; one that is older
+ * was left by a crash, and the mail is back in the list for anyone to take.
+ */
+export const CLAIM_LEASE_MS = 5 * 60_000;
+const claimExpired = (q: Knex.QueryBuilder) => q.where({ status: 'assigning' }).where('assigning_since', '<', new Date(Date.now() - CLAIM_LEASE_MS));
+
 export async function claimUnassignedMail(db: Db, id: string, staffId: string): Promise<boolean> {
   const n = await db('inbound_messages')
     .where({ id })
-    .where((q) => q.where({ status: 'unassigned' }).orWhere({ status: 'assigning', assigned_by: staffId }))
-    .update({ status: 'assigning', assigned_by: staffId });
+    .where((q) => q.where({ status: 'unassigned' }).orWhere({ status: 'assigning', assigned_by: staffId }).orWhere((x) => claimExpired(x)))
+    .update({ status: 'assigning', assigned_by: staffId, assigning_since: db.fn.now() });
   return n === 1;
 }
 

@@ -353,6 +353,9 @@ async function ticketFromMail(
 export async function openTicketFromUnassignedMail(deps: Omit<MailDeps, 'supportEmail' | 'authSecret' | 'autoRepliesPerDay' | 'autoRepliesTotalPerDay'>, inboundMessageId: string, staff: Principal, requester: Principal) {
   const full = { ...deps, supportEmail: '', authSecret: '', autoRepliesPerDay: 0, autoRepliesTotalPerDay: 0 };
   const row = await loadRow(deps.db, inboundMessageId);
+  // A colleague's claim that died after the ticket was made: that ticket is the one (its key names this mail).
+  const made = await deps.db('tickets').where({ idempotency_key: `mail:${row.id}` }).first('id', 'number');
+  if (made) return { ticketId: made.id as string, number: Number(made.number) };
   let p: ParsedInbound;
   try {
     p = await parseInbound(row.raw, row.envelope_from);

@@ -54,6 +54,8 @@ export async function up(knex: Knex): Promise<void> {
     t.text('subject');
     t.uuid('ticket_id').references('tickets.id').onDelete('SET NULL');
     t.uuid('assigned_by');
+    // when a staff member claimed it to open a ticket; a claim older than the lease may be taken over
+    t.timestamp('assigning_since', { useTz: true });
     t.timestamp('processed_at', { useTz: true });
     // Set once its workflow is known to be started; the recovery sweep starts the rows a crash left without one.
     t.timestamp('workflow_started_at', { useTz: true });

@@ -363,6 +363,7 @@ describe('inbound mail over SMTP', () => {
     const left = await app.request('GET', '/api/v1/mail/unassigned', { token: agent });
     expect(left.body.items.map((m: { id: string }) => m.id)).toEqual(rows.slice(2).map((r) => r.id));
 
+
     // The desk page lists the same mail with both decisions; a customer gets 403.
     const session = async (email: string) => {
       const s = await app.request('POST', '/api/v1/auth/session', { body: { email, password: 'demo' } });
@@ -383,6 +384,25 @@ describe('inbound mail over SMTP', () => {
     });
     expect(dismissed.headers.get('location')).toBe('/desk/mail?done=dismissed');
     expect((await app.db('inbound_messages').where({ id: rows[3].id }).first()).status).toBe('dismissed');
+
+    // A claim left by a crash (the staff member's process died mid-assign) holds for the lease only: then the mail
+    // is listed again and a colleague can take it; if the ticket had been made, it is that ticket.
+    const l2 = await app.login('l2@demo.test');
+    const l1 = await app.db('users').where({ email: 'l1@demo.test' }).first('id');
+    await app.db('inbound_messages').where({ id: rows[2].id }).update({ status: 'assigning', assigned_by: l1.id, assigning_since: new Date() });
+    const takeOver = () => app.request('POST', `/api/v1/mail/unassigned/${rows[2].id}/assign`, { token: l2, body: { customerId: acmeId, requesterId: requester.id } });
+    expect((await takeOver()).status).toBe(409);
+    expect((await app.request('GET', '/api/v1/mail/unassigned', { token: l2 })).body.items.map((m: { id: string }) => m.id)).toEqual([]);
+    await app.db('inbound_messages').where({ id: rows[2].id }).update({ assigning_since: new Date(Date.now() - 10 * 60_000) });
+    expect((await app.request('GET', '/api/v1/mail/unassigned', { token: l2 })).body.items.map((m: { id: string }) => m.id)).toEqual([rows[2].id]);
+    const taken = await takeOver();
+    expect(taken.status).toBe(200);
+    expect(taken.body).toMatchObject({ status: 'assigned', outcome: 'ticket-created' });
+    // The first assignment's row, claimed again after a crash that came after its ticket was made: the same ticket.
+    await app.db('inbound_messages').where({ id: rows[0].id }).update({ status: 'assigning', assigned_by: l1.id, assigning_since: new Date(Date.now() - 10 * 60_000), ticket_id: null });
+    const again = await app.request('POST', `/api/v1/mail/unassigned/${rows[0].id}/assign`, { token: l2, body: { customerId: acmeId, requesterId: requester.id } });
+    expect(again.body.ticketId).toBe(assigned.body.ticketId);
+    expect(await app.db('tickets').where({ title: 'Otázka 0' }).count('* as n').first()).toEqual({ n: 1 });
   });
 
   it('answers the envelope sender, not the From an attacker chose, and stops at MAIL_AUTO_REPLIES_TOTAL_PER_DAY in all', async () => {
