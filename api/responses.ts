@@ -180,23 +180,7 @@ export const AttachmentPage = named('AttachmentPage', page(Attachment));
 /** An upload: the comment it made (as an action's result) and the files on it. */
 export const AttachmentUpload = named('AttachmentUpload', TicketActionResult.extend({ attachments: z.array(Attachment) }));
 
-export const Me = named(
-  'Me',
-  z.object({
-    id: uuid,
-    email: z.string(),
-    name: z.string(),
-    role: z.enum(ROLES),
-    customerId: uuid.nullable(),
-    levels: z.array(level),
-    businessLineIds: z.array(uuid),
-    language,
-    timeZone: z.string(),
-    csrfToken: z.string().optional().describe('Browser sessions only: send it in X-CSRF-Token with every write'),
-  }),
-);
 export const Token = named('Token', z.object({ token: z.string(), expiresAt: instant }));
-export const Session = named('Session', z.object({ csrfToken: z.string(), expiresAt: instant, user: Me.omit({ csrfToken: true }) }));
 
 export const Customer = named(
   'Customer',
@@ -231,6 +215,14 @@ export const User = named(
     createdAt: instant,
   }),
 );
+/** The signed-in person: their account as `User` shows it, less what only administration needs. */
+export const Me = named(
+  'Me',
+  User.pick({ id: true, email: true, name: true, role: true, customerId: true, levels: true, businessLineIds: true, language: true, timeZone: true }).extend({
+    csrfToken: z.string().optional().describe('Browser sessions only: send it in X-CSRF-Token with every write'),
+  }),
+);
+export const Session = named('Session', z.object({ csrfToken: z.string(), expiresAt: instant, user: Me.omit({ csrfToken: true }) }));
 export const InvitedUser = named('InvitedUser', User.extend({ invitation: z.object({ sentTo: z.string(), expiresAt: instant }) }));
 export const UserPage = named('UserPage', page(User));
 

@@ -253,13 +253,6 @@ export async function getAttachment(conn: Conn, ticketId: string, attachmentId: 
   return row ? toAttachment(row) : undefined;
 }
 
-/** Every file of a ticket that is on an event, oldest first (staff); customers get only those of public events. */
-export async function listAttachments(conn: Conn, ticketId: string, opts: { publicOnly: boolean }): Promise<Attachment[]> {
-  const q = conn('attachments').where({ ticket_id: ticketId }).whereNotNull('event_seq').orderBy([{ column: 'event_seq' }, { column: 'created_at' }, { column: 'id' }]);
-  if (opts.publicOnly) q.where({ visibility: 'public' });
-  return ((await q) as AttachmentRow[]).map(toAttachment);
-}
-
 /**
  * Whether a person may download a file: staff any file on an event; a customer only a public event's file; the
  * uploader also their own staged file. The ticket's own scope (organisation) is checked by the caller first.

@@ -91,5 +91,3 @@ export function attachmentStorageFromConfig(cfg: AttachmentSettings): Attachment
   return { store: s3, stores: { pg: pgBlobStore, s3 }, limits: cfg.limits, s3, close: () => s3.destroy() };
 }
 
-/** The store new files go to, for code that only writes (stageAttachments). */
-export const blobStoreFromConfig = (cfg: AttachmentSettings): BlobStore => attachmentStorageFromConfig(cfg).store;

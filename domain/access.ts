@@ -71,4 +71,5 @@ export function mayAssignRole(p: Principal, role: Role): string | null {
 }
 
 /** A role name as carried by an actor (possibly absent, from an old CLI signal): anyone not staff is a customer. */
-export const isCustomerRoleName = (r: string | undefined): boolean => !(r === 'agent' || r === 'manager' || r === 'admin');
+export const isStaffRoleName = (r: string | undefined): boolean => (STAFF_ROLES as readonly string[]).includes(r ?? '');
+export const isCustomerRoleName = (r: string | undefined): boolean => !isStaffRoleName(r);

@@ -34,5 +34,5 @@ export const attachmentRefs = z.array(attachmentRef).max(MAX_FILES_PER_EVENT).op
 export const carried = (refs: readonly AttachmentRef[] | undefined): { attachments?: AttachmentRef[] } => (refs && refs.length ? { attachments: [...refs] } : {});
 
 /** Image types shown inline as thumbnails; everything else is downloaded (Content-Disposition: attachment). */
-export const INLINE_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
+const INLINE_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
 export const isInlineImage = (contentType: string): boolean => (INLINE_IMAGE_TYPES as readonly string[]).includes(contentType);

@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { pgBlobStore, type AttachmentStorage } from '../db/attachments';
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
-import type { AppConfig } from './config';
+import { loadConfig, type AppConfig } from './config';
 import type { Logger } from './logger';
 
 type TemporalSettings = Pick<AppConfig, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_API_KEY' | 'temporalTls'>;
@@ -47,14 +47,8 @@ export function installWorkerRuntime(metricsBindAddress: string | undefined, log
 
 /** What the inbound mail pipeline reads of the config; defaults as in scripts/config.ts. */
 type MailConfig = Pick<AppConfig, 'SUPPORT_EMAIL' | 'AUTH_SECRET' | 'MAIL_AUTO_REPLIES_PER_DAY' | 'MAIL_AUTO_REPLIES_TOTAL_PER_DAY' | 'ATTACHMENT_MAX_FILE_BYTES' | 'ATTACHMENT_MAX_TICKET_BYTES'>;
-const MAIL_DEFAULTS: MailConfig = {
-  SUPPORT_EMAIL: 'support@ticketflow.local',
-  AUTH_SECRET: 'ticketflow-development-secret-not-for-production',
-  MAIL_AUTO_REPLIES_PER_DAY: 3,
-  MAIL_AUTO_REPLIES_TOTAL_PER_DAY: 200,
-  ATTACHMENT_MAX_FILE_BYTES: 10 * 1024 * 1024,
-  ATTACHMENT_MAX_TICKET_BYTES: 100 * 1024 * 1024,
-};
+/** The config's own defaults, for callers (tests) whose cfg names only the Temporal settings. */
+const MAIL_DEFAULTS: MailConfig = loadConfig({ DATABASE_URL: 'postgres://defaults.invalid/ticketflow' });
 
 export interface WorkerSetup {
   cfg: TemporalSettings & Pick<AppConfig, 'TEMPORAL_TASK_QUEUE'> & Partial<Pick<AppConfig, 'WORKER_MAX_CACHED_WORKFLOWS'>> & Partial<MailConfig>;

@@ -8,6 +8,7 @@
 import { ActivityFailure, ApplicationFailure, proxyLocalActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { MailOutcome } from '../activities/mail/inbound';
+import { isStaffRoleName } from '../domain/access';
 import type { InboundMailInput } from './definitions';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -28,7 +29,6 @@ const RECORD = proxyLocalActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
-const isStaffRole = (role: string) => role === 'agent' || role === 'manager' || role === 'admin';
 
 async function handle(id: string): Promise<MailOutcome> {
   const read = await STEP.readInboundMail({ inboundMessageId: id });
@@ -39,7 +39,7 @@ async function handle(id: string): Promise<MailOutcome> {
   const known = { userId: sender.userId, role: sender.role, customerId: sender.customerId };
   const thread = await STEP.threadInboundMail({ inboundMessageId: id, sender: known });
   // Staff have no organisation to open a ticket for: their mail that continues nothing waits for a colleague.
-  if (thread.kind !== 'continue' && isStaffRole(known.role)) return STEP.keepUnassignedMail({ inboundMessageId: id, reason: 'staff mail that names no ticket it can continue', answer: false });
+  if (thread.kind !== 'continue' && isStaffRoleName(known.role)) return STEP.keepUnassignedMail({ inboundMessageId: id, reason: 'staff mail that names no ticket it can continue', answer: false });
   return STEP.deliverInboundMail({ inboundMessageId: id, sender: known, thread });
 }
 

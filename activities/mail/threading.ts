@@ -6,6 +6,7 @@
  * the ticket in their own scope (the same scope as the portal). A forged or foreign reference leaves the mail to
  * start a new ticket of the sender's own; it never attaches to another organisation's ticket. Pure.
  */
+import { isStaffRoleName } from '../../domain/access';
 import { stateRefusal } from '../../domain/ticket/actions';
 import type { TicketFacts } from '../../domain/ticket/state';
 
@@ -33,11 +34,10 @@ export type ThreadDecision =
   | { kind: 'follow-up'; ofTicketNumber: number; via: ReferenceKind }
   | { kind: 'new'; refused: Array<{ via: ReferenceKind; ticketNumber: number; why: string }> };
 
-const isStaffRole = (role: string) => role === 'agent' || role === 'manager' || role === 'admin';
 
 /** Why this sender may not continue this ticket, or null when they may. */
 export function refusalFor(sender: KnownSender, ref: ReferencedTicket): string | null {
-  if (isStaffRole(sender.role)) return null;
+  if (isStaffRoleName(sender.role)) return null;
   if (!sender.customerId || sender.customerId !== ref.ticket.customerId) return "the sender is not of the ticket's organisation";
   if (!ref.inSendersScope) return "the ticket is not in the sender's view";
   return null;
@@ -55,7 +55,7 @@ export function decideThread(sender: KnownSender, refs: readonly ReferencedTicke
     const t = ref.ticket;
     const base = { ticketId: t.ticketId, ticketNumber: t.number, via: ref.via };
     // Staff write on the ticket as it is; their mail never reopens it or opens another one for them.
-    if (isStaffRole(sender.role)) return stateRefusal('comment', t, now) === null ? { kind: 'continue', ...base, action: 'comment' } : { kind: 'new', refused: [...refused, { via: ref.via, ticketNumber: t.number, why: `the ticket is ${t.status}` }] };
+    if (isStaffRoleName(sender.role)) return stateRefusal('comment', t, now) === null ? { kind: 'continue', ...base, action: 'comment' } : { kind: 'new', refused: [...refused, { via: ref.via, ticketNumber: t.number, why: `the ticket is ${t.status}` }] };
     // A customer's reply: the same rules as the portal's reply and reopen (the registry decides the window).
     if (t.status === 'resolved') {
       if (stateRefusal('reopen', t, now) === null) return { kind: 'continue', ...base, action: 'reopen' };
