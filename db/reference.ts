@@ -14,6 +14,7 @@ function planFromRow(r: Record<string, any>): Plan {
     warningThreshold: Number(r.warning_threshold),
     levelBudgets: r.level_budgets,
     namedAccountManager: r.named_account_manager,
+    serviceReport: r.service_report,
   };
 }
 
@@ -30,6 +31,7 @@ function contractFromRow(r: Record<string, any>): Contract {
     businessCalendarId: r.business_calendar_id,
     warningThreshold: r.warning_threshold === null ? null : Number(r.warning_threshold),
     levelBudgets: r.level_budgets,
+    serviceReport: r.service_report ?? null,
   };
 }
 

@@ -55,6 +55,8 @@ export interface Plan {
   warningThreshold: number;
   levelBudgets: LevelBudgets;
   namedAccountManager: boolean;
+  /** the monthly SLA service report (SPEC §12.1) is part of the service */
+  serviceReport: boolean;
 }
 
 export interface Contract {
@@ -67,6 +69,8 @@ export interface Contract {
   businessCalendarId: string | null;
   warningThreshold: number | null;
   levelBudgets: LevelBudgets | null;
+  /** includes the monthly service report (true/false), or follows the plan (null) */
+  serviceReport: boolean | null;
 }
 
 const MIN = 60_000;
@@ -88,6 +92,7 @@ export const DEFAULT_PLANS: Plan[] = [
     warningThreshold: DEFAULT_WARNING_THRESHOLD,
     levelBudgets: DEFAULT_BUDGETS,
     namedAccountManager: false,
+    serviceReport: false,
     targets: {
       P1: { firstResponse: bh(4), resolution: bh(18), nextUpdate: bh(4) },
       P2: { firstResponse: bh(8), resolution: bh(45), nextUpdate: bh(9) },
@@ -103,6 +108,7 @@ export const DEFAULT_PLANS: Plan[] = [
     warningThreshold: DEFAULT_WARNING_THRESHOLD,
     levelBudgets: DEFAULT_BUDGETS,
     namedAccountManager: false,
+    serviceReport: false,
     targets: {
       P1: { firstResponse: bh(2), resolution: bh(9), nextUpdate: bh(2) },
       P2: { firstResponse: bh(4), resolution: bh(27), nextUpdate: bh(4) },
@@ -118,6 +124,7 @@ export const DEFAULT_PLANS: Plan[] = [
     warningThreshold: DEFAULT_WARNING_THRESHOLD,
     levelBudgets: DEFAULT_BUDGETS,
     namedAccountManager: false,
+    serviceReport: true,
     targets: {
       P1: { firstResponse: wh(1 * H), resolution: wh(8 * H), nextUpdate: wh(1 * H) },
       P2: { firstResponse: bh(2), resolution: bh(18), nextUpdate: bh(2) },
@@ -133,6 +140,7 @@ export const DEFAULT_PLANS: Plan[] = [
     warningThreshold: DEFAULT_WARNING_THRESHOLD,
     levelBudgets: DEFAULT_BUDGETS,
     namedAccountManager: true,
+    serviceReport: true,
     targets: {
       P1: { firstResponse: wh(15 * MIN), resolution: wh(4 * H), nextUpdate: wh(30 * MIN) },
       P2: { firstResponse: wh(1 * H), resolution: wh(12 * H), nextUpdate: wh(1 * H) },

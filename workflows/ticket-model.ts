@@ -44,7 +44,7 @@ export class TicketModel extends TicketDraft {
   }
 
   /** `firstResponseOnly`: a change request times its first response only (SPEC §7); the workflow decides it. */
-  static create(input: TicketWorkflowInput, opts: { firstResponseOnly?: boolean } = {}): TicketModel {
+  static create(input: TicketWorkflowInput, opts: { firstResponseOnly?: boolean; slaMetEvents?: boolean } = {}): TicketModel {
     const targets = input.sla.targets[input.priority];
     const m = new TicketModel(input, {
       status: 'new',
@@ -76,6 +76,7 @@ export class TicketModel extends TicketDraft {
     const at = new Date(input.createdAt);
     m.data.clocks.firstResponse = clock.start(m.data.clocks.firstResponse, at);
     if (opts.firstResponseOnly) m.data.firstResponseOnly = true;
+    if (opts.slaMetEvents) m.data.slaMetEvents = true;
     else m.data.clocks.resolution = clock.start(m.data.clocks.resolution, at);
     m.emit(
       'ticket.created',

@@ -66,7 +66,9 @@ const now = () => new Date(Date.now()); // workflow time: deterministic under re
 export async function ticketWorkflow(input: TicketWorkflowInput, carried?: TicketData): Promise<void> {
   // Change requests time their first response only (SPEC §7); tickets started before this rule keep their clocks.
   const firstResponseOnly = !carried && input.type === 'change_request' && patched('cr-first-response-only');
-  const t = carried ? TicketModel.restore(input, carried) : TicketModel.create(input, { firstResponseOnly });
+  // Every clock met is on the timeline for the monthly report; tickets started before record first responses only.
+  const slaMetEvents = !carried && patched('sla-met-every-clock');
+  const t = carried ? TicketModel.restore(input, carried) : TicketModel.create(input, { firstResponseOnly, slaMetEvents });
   let lastAttributes = '';
 
   setHandler(ticketStateQuery, () => t.view(now()));

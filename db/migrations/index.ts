@@ -7,6 +7,7 @@ import * as kbSearch from './20261125050000_kb_search';
 import * as ticketLinks from './20261201000000_ticket_links';
 import * as mailAttachments from './20261202000000_mail_attachments';
 import * as intakeReservations from './20261202010000_intake_reservations';
+import * as serviceReports from './20261203000000_service_reports';
 
 /** Migrations are listed here (not discovered on disk) so the same list works under tsx, jest and compiled JS. */
 const migrations: Record<string, Knex.Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201000000_ticket_links': ticketLinks,
   '20261202000000_mail_attachments': mailAttachments,
   '20261202010000_intake_reservations': intakeReservations,
+  '20261203000000_service_reports': serviceReports,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

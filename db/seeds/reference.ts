@@ -33,6 +33,7 @@ export async function seedReferenceData(db: Db): Promise<void> {
           warning_threshold: p.warningThreshold,
           level_budgets: JSON.stringify(p.levelBudgets),
           named_account_manager: p.namedAccountManager,
+          service_report: p.serviceReport,
         })
         .onConflict('id')
         .ignore();

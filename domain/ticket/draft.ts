@@ -87,7 +87,15 @@ export class TicketDraft {
       cl.firstResponse = clock.meet(cl.firstResponse, now, this.cals);
       this.emit('sla.met', SYSTEM, { clock: 'firstResponse', consumedMs: cl.firstResponse.consumedMs }, now);
     }
-    if (cl.nextUpdate.runningSince) cl.nextUpdate = clock.meet(cl.nextUpdate, now, this.cals);
+    if (cl.nextUpdate.runningSince) this.meetClock('nextUpdate', now);
+  }
+
+  /** Meets the next-update or resolution clock; the timeline records it, so the monthly service report can count it. */
+  meetClock(k: 'nextUpdate' | 'resolution', now: Date): void {
+    const before = this.data.clocks[k];
+    const after = clock.meet(before, now, this.cals);
+    this.data.clocks[k] = after;
+    if (this.data.slaMetEvents && before.target && !before.metAt && after.metAt) this.emit('sla.met', SYSTEM, { clock: k, consumedMs: after.consumedMs, cycle: after.cycle }, now);
   }
 
   /** Next update runs while the last public message is the customer's (after the first response was given). */
@@ -130,8 +138,8 @@ export class TicketDraft {
     d.resolvedAt = now.toISOString();
     d.waitingSince = null;
     if (!abandoned) this.staffResponded(now);
-    d.clocks.resolution = clock.meet(d.clocks.resolution, now, this.cals);
-    d.clocks.nextUpdate = clock.meet(d.clocks.nextUpdate, now, this.cals);
+    this.meetClock('resolution', now);
+    this.meetClock('nextUpdate', now);
     this.emit('ticket.resolved', a, { resolution, ...(abandoned ? { abandoned: true } : {}), resolutionConsumedMs: d.clocks.resolution.consumedMs }, now, this.requester);
   }
 

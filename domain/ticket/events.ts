@@ -56,7 +56,7 @@ export const TICKET_EVENTS = {
   'escalation.manual': internal(escalation, 'Escalated', 'Eskalovaný', { figure: 'escalation' }),
   'escalation.handback': internal(escalation, 'Handed back', 'Vrátené na nižšiu úroveň'),
   'escalation.automatic': internal(escalation.extend({ budget: str, dueAt: str }), 'Escalated automatically', 'Automaticky eskalovaný', { figure: 'escalation' }),
-  'sla.met': internal(z.object({ clock: clockKind, consumedMs: num }), 'Target met', 'Cieľ splnený'),
+  'sla.met': internal(z.object({ clock: clockKind, consumedMs: num, cycle: num.optional() }), 'Target met', 'Cieľ splnený'),
   'sla.warning': internal(z.object({ clock: clockKind, dueAt: str, deadline: optStr, threshold: num, cycle: num.optional() }), 'Deadline approaching', 'Blíži sa termín', { figure: 'warning' }),
   'sla.breached': internal(z.object({ clock: clockKind, deadline: str, cycle: num.optional(), priority: priority.optional() }), 'Deadline missed', 'Termín zmeškaný', { figure: 'breach' }),
   'defect.reproduction_started': pub(z.object({ level }), 'Reproduction started', 'Overovanie začalo'),

@@ -97,6 +97,8 @@ export interface TicketData {
   change?: ChangeData | null;
   /** Only the first-response clock runs (change requests started since the cr-first-response-only patch). */
   firstResponseOnly?: boolean;
+  /** every clock met is recorded as `sla.met` (tickets started before this rule recorded first responses only) */
+  slaMetEvents?: boolean;
   /** Problems only: the linked incidents and the latest workaround. */
   problem?: { incidents: TicketRef[]; workaround: string | null } | null;
   /** Incidents only: the problem this incident is linked to. */

@@ -4,7 +4,7 @@ const premium = DEFAULT_PLANS.find((p) => p.id === 'premium')!;
 const H = 3_600_000;
 
 function contract(overrides: Partial<Contract>): Contract {
-  return { id: 'c', customerId: 'x', name: 'c', validFrom: '2026-01-01', validTo: null, targets: {}, businessCalendarId: null, warningThreshold: null, levelBudgets: null, ...overrides };
+  return { id: 'c', customerId: 'x', name: 'c', validFrom: '2026-01-01', validTo: null, targets: {}, businessCalendarId: null, warningThreshold: null, levelBudgets: null, serviceReport: null, ...overrides };
 }
 
 describe('plans and contracts (SPEC §2)', () => {

@@ -1,4 +1,3 @@
-import * as clock from '../../sla-clock';
 import { calendarDay, releaseVersion, uuid } from '../../text';
 import { defineAction, STAFF_ROLES, WORKED_ON } from './define';
 
@@ -23,8 +22,8 @@ export const scheduleFix = defineAction({
     d.status = 'in_progress';
     t.staffResponded(now);
     // The resolution target is met when the fix is scheduled; from here the release commitment is tracked.
-    d.clocks.resolution = clock.meet(d.clocks.resolution, now, t.cals);
-    d.clocks.nextUpdate = clock.meet(d.clocks.nextUpdate, now, t.cals);
+    t.meetClock('resolution', now);
+    t.meetClock('nextUpdate', now);
     t.emit('fix.scheduled', actor, { releaseId: df.release.id, releaseVersion: df.release.version, plannedDate: df.release.plannedDate, previousRelease: previous?.version ?? null }, now, t.requester);
   },
   forms: [
