@@ -13,6 +13,7 @@ import {
   type MailDeps,
 } from './mail/inbound';
 import { recordTicketEvents, type RecordTicketEventsArgs } from './projection';
+import { emailServiceReport, generateServiceReport, type GenerateServiceReportArgs } from './reports/service-report';
 import { notifyReleaseOverdue, recordReleaseChange, signalReleaseTickets, type SignalReleaseTicketsArgs } from './releases';
 
 export interface ActivityDeps {
@@ -40,6 +41,8 @@ export function createActivities(deps: ActivityDeps) {
     async notifyReleaseOverdue(args: Parameters<typeof notifyReleaseOverdue>[1]) {
       return notifyReleaseOverdue(deps.db, args);
     },
+    generateServiceReport: (args: GenerateServiceReportArgs) => generateServiceReport(deps, args),
+    emailServiceReport: (args: { reportId: string }) => emailServiceReport(deps, args),
     readInboundMail: (args: Parameters<typeof readInboundMail>[1]) => readInboundMail(mail(), args),
     identifyMailSender: (args: Parameters<typeof identifyMailSender>[1]) => identifyMailSender(mail(), args),
     threadInboundMail: (args: Parameters<typeof threadInboundMail>[1]) => threadInboundMail(mail(), args),

@@ -6,7 +6,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/connection';
 import { getCustomerDetail, isValidListCursor, listCustomers, type CustomerDetail } from '../db/organisations';
-import { organisationScope, type Principal } from '../domain/access';
+import { isStaffRoleName, organisationScope, type Principal } from '../domain/access';
 import { DEFAULT_TIME_ZONE } from '../domain/calendars';
 import { DEFAULT_LANGUAGE, LANGUAGES } from '../domain/languages';
 import { principal } from './auth';
@@ -46,6 +46,7 @@ export const newCustomerSchema = z.strictObject({
   language: z.enum(LANGUAGES).default(DEFAULT_LANGUAGE),
   timeZone: timeZone.default(DEFAULT_TIME_ZONE),
   emailDomains: emailDomains.default([]),
+  accountManagerId: uuid.nullable().optional().describe('a staff member: receives the monthly service report beside the customer admins'),
 });
 export const customerUpdateSchema = z.strictObject({
   name: freeText(200).optional(),
@@ -53,6 +54,7 @@ export const customerUpdateSchema = z.strictObject({
   planId: z.string().min(1).max(64).optional(),
   language: z.enum(LANGUAGES).optional(),
   timeZone: timeZone.optional(),
+  accountManagerId: uuid.nullable().optional().describe('a staff member: receives the monthly service report beside the customer admins; null removes'),
 });
 export const businessLineSchema = z.strictObject({ name: freeText(100) });
 export const businessLineParams = z.strictObject({ id: uuid, lineId: uuid });
@@ -80,6 +82,13 @@ async function domainsFree(db: Db, domains: readonly string[] | undefined, excep
   }
 }
 
+/** An account manager is a staff member who can sign in. */
+async function accountManagerValid(db: Db, id: string | null | undefined): Promise<void> {
+  if (!id) return;
+  const u = await db('users').where({ id }).first('role', 'disabled_at');
+  if (!u || !isStaffRoleName(u.role) || u.disabled_at) throw badRequest([{ field: 'body.accountManagerId', message: 'must be an active staff member' }]);
+}
+
 async function planExists(db: Db, planId: string | undefined): Promise<void> {
   if (planId && !(await db('plans').where({ id: planId }).first('id'))) throw badRequest([{ field: 'body.planId', message: 'no such plan' }]);
 }
@@ -89,10 +98,11 @@ async function planExists(db: Db, planId: string | undefined): Promise<void> {
 export async function createCustomer(db: Db, actor: Principal, body: z.infer<typeof newCustomerSchema>): Promise<CustomerDetail> {
   requireAdmin(actor);
   await planExists(db, body.planId);
+  await accountManagerValid(db, body.accountManagerId);
   await domainsFree(db, body.emailDomains);
   try {
     const [row] = await db('customers')
-      .insert({ name: body.name, slug: body.slug, plan_id: body.planId, language: body.language, time_zone: body.timeZone, email_domains: body.emailDomains })
+      .insert({ name: body.name, slug: body.slug, plan_id: body.planId, language: body.language, time_zone: body.timeZone, email_domains: body.emailDomains, account_manager_id: body.accountManagerId ?? null })
       .returning('id');
     return (await getCustomerDetail(db, { kind: 'all' }, row.id))!;
   } catch (err) {
@@ -104,6 +114,7 @@ export async function createCustomer(db: Db, actor: Principal, body: z.infer<typ
 export async function updateCustomer(db: Db, actor: Principal, id: string, body: z.infer<typeof customerUpdateSchema>): Promise<CustomerDetail> {
   requireAdmin(actor);
   await planExists(db, body.planId);
+  await accountManagerValid(db, body.accountManagerId);
   await domainsFree(db, body.emailDomains, id);
   const n = await db('customers')
     .where({ id })
@@ -113,6 +124,7 @@ export async function updateCustomer(db: Db, actor: Principal, id: string, body:
       ...(body.language !== undefined && { language: body.language }),
       ...(body.timeZone !== undefined && { time_zone: body.timeZone }),
       ...(body.emailDomains !== undefined && { email_domains: body.emailDomains }),
+      ...(body.accountManagerId !== undefined && { account_manager_id: body.accountManagerId }),
       updated_at: db.fn.now(),
     });
   if (!n) throw notFound('Customer');
@@ -172,7 +184,7 @@ export async function addModule(db: Db, actor: Principal, body: z.infer<typeof n
 
 export const listModules = (db: Db): Promise<Array<{ id: string; name: string; product: string }>> => db('modules').orderBy('id').select('id', 'name', 'product');
 
-export function createCustomersRouter(deps: { db: Db }): Router {
+export function createCustomersRouter(deps: { db: Db; onServiceTermsChanged?: (customerId?: string) => void }): Router {
   const { db } = deps;
   const r = Router();
   const idempotent = idempotentCreate(db);
@@ -187,6 +199,7 @@ export function createCustomersRouter(deps: { db: Db }): Router {
     const actor = principal(res);
     requireAdmin(actor);
     const created = await createCustomer(db, actor, parseInput(newCustomerSchema, req.body, 'body'));
+    deps.onServiceTermsChanged?.(created.id);
     res.status(201).location(`/api/v1/customers/${created.id}`).json(created);
   });
 
@@ -202,7 +215,9 @@ export function createCustomersRouter(deps: { db: Db }): Router {
     const actor = principal(res);
     requireAdmin(actor);
     const { id } = parseInput(customerIdParam, req.params, 'params');
-    res.json(await updateCustomer(db, actor, id, parseInput(customerUpdateSchema, req.body, 'body')));
+    const updated = await updateCustomer(db, actor, id, parseInput(customerUpdateSchema, req.body, 'body'));
+    deps.onServiceTermsChanged?.(id);
+    res.json(updated);
   });
 
   r.post('/customers/:id/business-lines', idempotent, async (req, res) => {

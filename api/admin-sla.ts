@@ -46,6 +46,7 @@ export const calendarBodySchema = z.strictObject({
 });
 
 export const planUpdateSchema = z.strictObject({
+  serviceReport: z.boolean().optional().describe('the monthly SLA service report is part of the plan'),
   name: freeText(100).optional(),
   channels: z.array(z.enum(['portal', 'docs', 'phone', 'email'])).min(1).optional(),
   businessCalendarId: z.string().min(1).max(64).optional(),
@@ -64,6 +65,7 @@ export const contractSchema = z
     businessCalendarId: z.string().min(1).max(64).nullable().optional(),
     warningThreshold: threshold.nullable().optional(),
     levelBudgets: levelBudgets.nullable().optional(),
+    serviceReport: z.boolean().nullable().optional().describe('includes the monthly SLA service report; null or absent: as the plan says'),
     contacts: z.array(z.strictObject({ name: z.string().max(200), email: z.string().email().max(254), phone: z.string().max(50).optional() })).max(50).default([]),
   })
   .refine((c) => !c.validTo || c.validTo >= c.validFrom, { message: 'must not be before validFrom', path: ['validTo'] });
@@ -98,6 +100,7 @@ export async function saveContract(db: Db, actor: Principal, body: z.infer<typeo
     warning_threshold: body.warningThreshold ?? null,
     level_budgets: body.levelBudgets ? JSON.stringify(body.levelBudgets) : null,
     contacts: JSON.stringify(body.contacts),
+    service_report: body.serviceReport ?? null,
   };
   if (id) {
     const n = await db('contracts').where({ id }).update({ ...row, updated_at: db.fn.now() });
@@ -108,7 +111,7 @@ export async function saveContract(db: Db, actor: Principal, body: z.infer<typeo
   return (await getContract(db, created.id))!;
 }
 
-export function createSlaAdminRouter(deps: { db: Db }): Router {
+export function createSlaAdminRouter(deps: { db: Db; onServiceTermsChanged?: (customerId?: string) => void }): Router {
   const { db } = deps;
   const r = Router();
 
@@ -133,9 +136,11 @@ export function createSlaAdminRouter(deps: { db: Db }): Router {
         ...(body.businessCalendarId && { business_calendar_id: body.businessCalendarId }),
         ...(body.warningThreshold && { warning_threshold: body.warningThreshold }),
         ...(body.levelBudgets && { level_budgets: JSON.stringify(body.levelBudgets) }),
+        ...(body.serviceReport !== undefined && { service_report: body.serviceReport }),
         targets: JSON.stringify(targets),
         updated_at: db.fn.now(),
       });
+    deps.onServiceTermsChanged?.();
     res.json(await getPlan(db, id));
   });
 
@@ -165,12 +170,15 @@ export function createSlaAdminRouter(deps: { db: Db }): Router {
   r.post('/contracts', idempotentCreate(db), async (req, res) => {
     const actor = requireRole(res, 'admin');
     const created = await saveContract(db, actor, parseInput(contractSchema, req.body, 'body'));
+    deps.onServiceTermsChanged?.(created.customerId);
     res.status(201).location(`/api/v1/contracts/${created.id}`).json(created);
   });
   r.put('/contracts/:id', async (req, res) => {
     const actor = requireRole(res, 'admin');
     const { id } = parseInput(contractIdParam, req.params, 'params');
-    res.json(await saveContract(db, actor, parseInput(contractSchema, req.body, 'body'), id));
+    const saved = await saveContract(db, actor, parseInput(contractSchema, req.body, 'body'), id);
+    deps.onServiceTermsChanged?.(saved.customerId);
+    res.json(saved);
   });
   return r;
 }

@@ -18,6 +18,8 @@ import { createCustomersRouter } from './admin-customers';
 import { createUsersRouter } from './admin-users';
 import { createNotificationsRouter } from './notifications';
 import { createCaughtMailRouter } from './caught-mail';
+import { syncServiceReportSchedules } from './services/report-schedules';
+import { createReportsRouter } from './reports';
 import { createReleasesRouter } from './releases';
 import { createPhoneRouter } from './phone';
 import { createDashboardRouter } from './dashboard';
@@ -120,8 +122,13 @@ export function createApp(deps: AppDeps): Express {
   api.use(createTicketActionsRouter({ db: deps.db, temporal: deps.temporal }));
   api.use(createAttachmentsRouter({ db: deps.db, temporal: deps.temporal, attachments }));
   api.use(createSlaRouter({ db: deps.db }));
-  api.use(createSlaAdminRouter({ db: deps.db }));
-  api.use(createCustomersRouter({ db: deps.db }));
+  // A plan, contract or customer edit moves the service report schedules at once (workers also do it every few minutes).
+  const schedules = { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, log: deps.log };
+  const onServiceTermsChanged = (customerId?: string) => {
+    syncServiceReportSchedules(schedules, { customerId }).catch((err: Error) => deps.log.warn({ err: err.message, customerId }, 'service report schedules not synchronised; a worker will do it'));
+  };
+  api.use(createSlaAdminRouter({ db: deps.db, onServiceTermsChanged }));
+  api.use(createCustomersRouter({ db: deps.db, onServiceTermsChanged }));
   api.use(createUsersRouter({ db: deps.db, publicUrl }));
   api.use(createNotificationsRouter({ db: deps.db, authSecret: deps.authSecret ?? DEV_AUTH_SECRET }));
   api.use(createCaughtMailRouter({ mailbox: deps.mailbox }));
@@ -129,6 +136,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(createPhoneRouter({ db: deps.db }));
   api.use(createDashboardRouter({ db: deps.db }));
   api.use(createKbRouter({ db: deps.db }));
+  api.use(createReportsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   api.use(createMailRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, log: deps.log, attachments }));
   app.use('/api/v1', api);
   app.use(methodNotAllowed(allowedMethods()));

@@ -16,6 +16,7 @@ import { inviteUserSchema, listUsersQuerySchema, userIdParam, userUpdateSchema }
 import { feedQuerySchema, notificationIdParam, notificationPreferencesSchema, satisfactionSchema } from './notifications';
 import { calendarBodySchema, calendarIdParam, contractIdParam, contractSchema, contractsQuerySchema, planIdParam, planUpdateSchema } from './admin-sla';
 import { slaPreviewQuerySchema } from './sla';
+import { listReportsQuery, newReportSchema, reportIdParam } from './reports';
 import { commentBodySchema } from './ticket-actions';
 import { attachmentParamsSchema, listAttachmentsQuerySchema, UPLOAD_FILE_FIELD } from './attachments';
 import { MAX_FILES_PER_EVENT } from '../domain/attachments';
@@ -196,6 +197,33 @@ export const OPERATIONS: Operation[] = [
   { operationId: 'updatePlan', method: 'put', path: '/api/v1/plans/{id}', summary: 'Edit a plan (admins; new tickets only)', tag: 'sla', params: planIdParam, body: planUpdateSchema, response: R.Plan },
   { operationId: 'listCalendars', method: 'get', path: '/api/v1/calendars', summary: 'Calendars', tag: 'sla', response: R.CalendarPage },
   { operationId: 'putCalendar', method: 'put', path: '/api/v1/calendars/{id}', summary: 'Create or replace a calendar (admins)', tag: 'sla', params: calendarIdParam, body: calendarBodySchema, response: R.Calendar },
+  {
+    operationId: 'listServiceReports',
+    method: 'get',
+    path: '/api/v1/reports',
+    summary: "Monthly SLA service reports, newest month first (staff: every customer's; a customer admin: their organisation's)",
+    tag: 'reports',
+    query: listReportsQuery,
+    response: R.ServiceReportPage,
+    also: [404],
+  },
+  {
+    operationId: 'createServiceReport',
+    method: 'post',
+    path: '/api/v1/reports',
+    summary: "Generate a customer's report of a completed month (staff; a customer admin for their organisation). A month reported before gets a new revision",
+    tag: 'reports',
+    body: newReportSchema,
+    headers: idempotencyHeadersSchema,
+    ok: 201,
+    response: R.ServiceReport,
+    location: true,
+    also: [404, 503],
+    links: linksTo(['getServiceReport', 'getServiceReportPdf', 'getServiceReportCsv'], { id: '$response.body#/id' }),
+  },
+  { operationId: 'getServiceReport', method: 'get', path: '/api/v1/reports/{id}', summary: 'One service report with its figures', tag: 'reports', params: reportIdParam, response: R.ServiceReport },
+  { operationId: 'getServiceReportPdf', method: 'get', path: '/api/v1/reports/{id}/pdf', summary: 'The report as PDF (application/pdf), in the customer\'s language', tag: 'reports', params: reportIdParam, response: 'file' },
+  { operationId: 'getServiceReportCsv', method: 'get', path: '/api/v1/reports/{id}/csv', summary: 'The tickets behind the report as CSV (text/csv, UTF-8 with BOM)', tag: 'reports', params: reportIdParam, response: 'file' },
   { operationId: 'listContracts', method: 'get', path: '/api/v1/contracts', summary: 'Contracts (admins, managers)', tag: 'sla', query: contractsQuerySchema, response: R.ContractPage },
   {
     operationId: 'createContract',

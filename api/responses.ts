@@ -184,7 +184,17 @@ export const Token = named('Token', z.object({ token: z.string(), expiresAt: ins
 
 export const Customer = named(
   'Customer',
-  z.object({ id: uuid, name: z.string(), slug: z.string(), planId: z.string(), language, timeZone: z.string(), emailDomains: z.array(z.string()), createdAt: instant }),
+  z.object({
+    id: uuid,
+    name: z.string(),
+    slug: z.string(),
+    planId: z.string(),
+    language,
+    timeZone: z.string(),
+    emailDomains: z.array(z.string()),
+    accountManagerId: uuid.nullable().describe('the staff member who receives the monthly service report beside the customer admins'),
+    createdAt: instant,
+  }),
 );
 export const BusinessLine = named('BusinessLine', z.object({ id: uuid, name: z.string() }));
 export const Module = named('Module', z.object({ id: z.string(), name: z.string(), product: z.string() }));
@@ -390,6 +400,7 @@ export const Plan = named(
     warningThreshold: z.number(),
     levelBudgets,
     namedAccountManager: z.boolean(),
+    serviceReport: z.boolean().describe('the monthly SLA service report is part of the service'),
   }),
 );
 export const PlanPage = named('PlanPage', page(Plan));
@@ -427,6 +438,7 @@ export const Contract = named(
     businessCalendarId: z.string().nullable(),
     warningThreshold: z.number().nullable(),
     levelBudgets: levelBudgets.nullable(),
+    serviceReport: z.boolean().nullable().describe('includes the monthly service report; null: as the plan says'),
   }),
 );
 export const ContractPage = named('ContractPage', page(Contract));
@@ -436,3 +448,81 @@ export const Readiness = named(
   'Readiness',
   z.object({ status: z.enum(['ready', 'not ready']), checks: z.array(z.object({ name: z.string(), ok: z.boolean(), error: z.string().optional() })) }),
 );
+
+const compliance = z.object({ met: z.number().int(), breached: z.number().int(), rate: z.number().min(0).max(1).nullable().describe('met / (met + breached); null: nothing measured') });
+const complianceByTarget = byKind(compliance);
+const distribution = z.object({ count: z.number().int(), medianMs: z.number().nullable(), p90Ms: z.number().nullable() });
+const monthVolume = z.object({ month: z.string(), opened: z.number().int(), resolved: z.number().int(), backlog: z.number().int() });
+const unitSummary = z.object({ outcome: z.enum(['met', 'breached', 'open']), at: instant.nullable(), elapsedMs: z.number().nullable() }).nullable();
+export const ServiceReportFigures = named(
+  'ServiceReportFigures',
+  z.object({
+    month: z.string(),
+    timeZone: z.string(),
+    period: z.object({ start: instant, end: instant }),
+    terms: z.array(z.object({ kind: z.enum(['plan', 'contract']), id: z.string(), name: z.string(), from: day, to: day })),
+    compliance: complianceByTarget,
+    byPriority: z.object(Object.fromEntries(PRIORITIES.map((p) => [p, complianceByTarget])) as Record<(typeof PRIORITIES)[number], typeof complianceByTarget>),
+    byTerms: z.array(z.object({ kind: z.enum(['plan', 'contract']), id: z.string(), compliance: complianceByTarget })),
+    breaches: z.array(
+      z.object({
+        ticketId: uuid,
+        number: z.number().int(),
+        title: z.string(),
+        clock: z.enum(TARGET_KINDS),
+        cycle: z.number().int(),
+        priority,
+        deadline: instant,
+        metAt: instant.nullable(),
+        lateMs: z.number(),
+        escalations: z.array(z.object({ at: instant, from: z.string(), to: z.string(), automatic: z.boolean() })),
+      }),
+    ),
+    times: z.object({ firstResponse: distribution, resolution: distribution }),
+    volume: monthVolume,
+    trend: z.array(monthVolume),
+    escalations: z.object({ manual: z.number().int(), automatic: z.number().int() }),
+    defects: z.object({
+      confirmed: z.array(z.object({ number: z.number().int(), title: z.string(), at: instant })),
+      fixScheduled: z.array(z.object({ number: z.number().int(), title: z.string(), version: z.string(), plannedDate: z.string() })),
+      released: z.array(z.object({ number: z.number().int(), title: z.string(), version: z.string(), releasedOn: z.string() })),
+    }),
+    changes: z.object({ submitted: z.number().int(), approved: z.number().int(), rejected: z.number().int(), implemented: z.number().int() }),
+    satisfaction: z.object({ ratings: z.number().int(), average: z.number().nullable(), distribution: z.record(z.string(), z.number().int()) }),
+    tickets: z.array(
+      z.object({
+        ticketId: uuid,
+        number: z.number().int(),
+        title: z.string(),
+        type: z.enum(TICKET_TYPES),
+        priority,
+        createdAt: instant,
+        statusAtMonthEnd: z.enum(['open', 'resolved', 'closed', 'cancelled']),
+        terms: z.string(),
+        firstResponse: unitSummary,
+        resolution: unitSummary,
+        nextUpdate: z.object({ met: z.number().int(), breached: z.number().int() }),
+        escalations: z.number().int(),
+      }),
+    ),
+  }),
+);
+const reportCommon = {
+  id: uuid,
+  customerId: uuid,
+  customerName: z.string(),
+  month: z.string(),
+  revision: z.number().int().min(1),
+  language,
+  timeZone: z.string(),
+  trigger: z.enum(['schedule', 'request']),
+  requestedBy: uuid.nullable(),
+  generatedAt: instant,
+  emailedAt: instant.nullable(),
+  pdfBytes: z.number().int(),
+  pdfUrl: z.string(),
+  csvUrl: z.string(),
+};
+export const ServiceReportSummary = named('ServiceReportSummary', z.object(reportCommon));
+export const ServiceReport = named('ServiceReport', z.object({ ...reportCommon, figures: ServiceReportFigures }));
+export const ServiceReportPage = named('ServiceReportPage', page(ServiceReportSummary));

@@ -16,6 +16,8 @@ export interface Customer {
   timeZone: string;
   /** mail domains its people write from (SPEC §3.1) */
   emailDomains: string[];
+  /** the staff member who receives the monthly service report beside the customer admins */
+  accountManagerId: string | null;
   createdAt: string;
 }
 
@@ -48,7 +50,7 @@ const iso = (d: Date | string) => new Date(d).toISOString();
 const isoDay = (d: Date | string | null): string | null => (d === null ? null : typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
 
 function customerFromRow(r: Record<string, any>): Customer {
-  return { id: r.id, name: r.name, slug: r.slug, planId: r.plan_id, language: r.language, timeZone: r.time_zone, emailDomains: r.email_domains ?? [], createdAt: iso(r.created_at) };
+  return { id: r.id, name: r.name, slug: r.slug, planId: r.plan_id, language: r.language, timeZone: r.time_zone, emailDomains: r.email_domains ?? [], accountManagerId: r.account_manager_id ?? null, createdAt: iso(r.created_at) };
 }
 
 function scoped<T extends Knex.QueryBuilder>(q: T, scope: OrganisationScope, column: string): T {

@@ -5,3 +5,12 @@ export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'en';
 
 export const isLanguage = (v: unknown): v is Language => typeof v === 'string' && (LANGUAGES as readonly string[]).includes(v);
+
+/** The BCP 47 tag each language formats dates and numbers with (Intl). */
+export const LOCALE_TAGS: Record<Language, string> = { en: 'en-GB', sk: 'sk-SK' };
+
+/** A month written out in a language: "March 2026", "marec 2026". */
+export function monthName(month: string, lang: Language): string {
+  const [y, m] = month.split('-').map(Number);
+  return new Intl.DateTimeFormat(LOCALE_TAGS[lang], { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y!, m! - 1, 15)));
+}

@@ -151,7 +151,7 @@ export const DEFAULT_PLANS: Plan[] = [
 ];
 
 /** The contract in force on a date (YYYY-MM-DD), if any: the latest-starting valid one wins. */
-export function contractInForce(contracts: Contract[], day: string): Contract | null {
+export function contractInForce<C extends Pick<Contract, 'validFrom' | 'validTo'>>(contracts: C[], day: string): C | null {
   const valid = contracts.filter((c) => c.validFrom <= day && (c.validTo === null || day <= c.validTo));
   valid.sort((a, b) => (a.validFrom < b.validFrom ? 1 : a.validFrom > b.validFrom ? -1 : 0));
   return valid[0] ?? null;

@@ -407,3 +407,16 @@ export function computeServiceReport(input: { month: string; timeZone: string; t
   };
 }
 
+
+/** The file name a report downloads and is attached as, e.g. `service-report-zilinska-energetika-2026-03-r2.pdf`. */
+export function reportFileName(r: { customerName: string; month: string; revision: number }, kind: 'pdf' | 'csv'): string {
+  const slug =
+    r.customerName
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'customer';
+  return `service-report-${slug}-${r.month}-r${r.revision}.${kind}`;
+}

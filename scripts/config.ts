@@ -63,6 +63,8 @@ const schema = z.object({
   /** Poll this mailbox for mail to the support address: imap(s)://user:password@host:port/INBOX */
   IMAP_URL: url(['imap:', 'imaps:']).optional(),
   IMAP_POLL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+  // How often a worker brings the monthly service report schedules in line with plans and contracts (SPEC §12.1).
+  REPORT_SCHEDULE_SYNC_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
   /** Where polled messages are moved once stored (created when missing). */
   IMAP_PROCESSED_MAILBOX: z.string().min(1).max(200).default('Processed'),
   /** Largest inbound message accepted (bytes, with its attachments). */

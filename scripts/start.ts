@@ -14,6 +14,7 @@ import { closeServer, listen } from './http-server';
 import { startDevServer } from './lib/dev-server';
 import { startEmbeddedPostgres } from './lib/embedded-pg';
 import { startInboundSmtp } from './lib/inbound-smtp';
+import { startReportScheduleSync } from './lib/report-schedules';
 import { startMailCatcher } from './lib/mail-catcher';
 import { assertPortFree, PortInUseError } from './lib/ports';
 import { startSender } from './lib/sender';
@@ -129,6 +130,8 @@ async function main(): Promise<void> {
     cleanup.push(() => inbound.close());
     const sweep = startMailSweep(receive);
     cleanup.push(() => sweep.stop());
+    const schedules = startReportScheduleSync({ db, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, log: log.child({ component: 'service-reports' }) }, cfg.REPORT_SCHEDULE_SYNC_MS);
+    cleanup.push(() => schedules.stop());
 
     const app = createApp({ db, temporal, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, log: log.child({ component: 'api' }), publicUrl: cfg.PUBLIC_URL, writesPerMinute: cfg.WRITE_RATE_LIMIT_PER_MINUTE, authSecret: cfg.AUTH_SECRET, mailbox: catcher, attachments });
     const server = await listen(app, emb.PORT, '0.0.0.0');

@@ -2,7 +2,9 @@
 import { createDb } from '../db/connection';
 import { loadConfigOrExit } from './config';
 import { createLogger } from './logger';
+import { Client } from '@temporalio/client';
 import { startMailServices } from './lib/mail-services';
+import { startReportScheduleSync } from './lib/report-schedules';
 import { startSender } from './lib/sender';
 import { openAttachmentStorage, startStagedSweeper } from './lib/attachments';
 import { createTicketWorker, installWorkerRuntime } from './temporal';
@@ -18,8 +20,11 @@ async function main(): Promise<void> {
   const sender = startSender(cfg, db, log);
   const sweeper = startStagedSweeper(db, attachments, cfg.ATTACHMENT_STAGED_TTL_MS, log);
   const mail = await startMailServices(cfg, db, connection, log);
+  const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
+  const schedules = startReportScheduleSync({ db, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, log: log.child({ component: 'service-reports' }) }, cfg.REPORT_SCHEDULE_SYNC_MS);
   // The SDK runtime turns SIGINT/SIGTERM into a graceful shutdown: run() resolves once in-flight tasks drained.
   await worker.run();
+  await schedules.stop();
   await mail.stop();
   await sender?.stop();
   sweeper.stop();

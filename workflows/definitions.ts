@@ -95,3 +95,26 @@ export interface InboundMailInput {
 
 /** Sent by a ticket's action to another ticket (a merged duplicate to the ticket it was merged into); idempotent. */
 export const ticketNewsSignal = defineSignal<[TicketNews]>('ticket-news');
+
+/** The monthly SLA service report (SPEC §12.1): one Temporal Schedule per customer whose service includes it. */
+export const serviceReportScheduleId = (customerId: string): string => `service-report-${customerId}`;
+export const SERVICE_REPORT_WORKFLOW = 'serviceReportWorkflow';
+
+export interface ServiceReportWorkflowInput {
+  customerId: string;
+  /** the month to report (YYYY-MM); a schedule run leaves it out and reports the month before its scheduled time */
+  month?: string;
+  /** the customer's zone, which decides "the month before" for a schedule run */
+  timeZone: string;
+  trigger: 'schedule' | 'request';
+  requestedBy?: string | null;
+  /** mail the PDF to the customer admins and the account manager (a schedule run always does) */
+  email: boolean;
+}
+
+export interface ServiceReportResult {
+  reportId: string;
+  month: string;
+  revision: number;
+  emailedTo: number;
+}

@@ -2,3 +2,4 @@
 export { ticketWorkflow } from './ticket';
 export { releaseWorkflow } from './release';
 export { inboundMailWorkflow } from './inbound-mail';
+export { serviceReportWorkflow } from './service-report';

@@ -9,6 +9,8 @@ import type { Db } from '../../db/connection';
 import type { Logger } from '../ports';
 import { startPolling, type Polling } from '../polling';
 import { formatTicketNumber } from '../../domain/tickets';
+import { reportFileName } from '../../domain/service-report';
+import { getReport, reportFile } from '../../db/service-reports';
 import { signSatisfactionToken, satisfactionUrl } from './links';
 import { domainOf, replyAddress, signReplyToken, ticketMessageId } from '../mail/tokens';
 import { DEFAULT_TIME_ZONE } from '../../domain/calendars';
@@ -45,7 +47,7 @@ interface OutboxRow {
   recipient_email: string;
   template: string;
   language: string;
-  payload: { eventType?: string; at?: string; data?: Record<string, unknown>; links?: Record<string, string> };
+  payload: { eventType?: string; at?: string; data?: Record<string, unknown>; links?: Record<string, string>; serviceReportId?: string };
   attempts: number;
 }
 
@@ -200,11 +202,14 @@ export function createNotificationSender(o: SenderOptions): NotificationSender {
       return;
     }
     let thread: Awaited<ReturnType<typeof threadHeaders>> | undefined;
+    let attachments: Array<{ filename: string; content: Buffer; contentType: string }> = [];
     try {
+      attachments = row.payload.serviceReportId ? await serviceReportAttachment(o.db, row.payload.serviceReportId) : [];
       const t = row.ticket_id ? await o.db('tickets').where({ id: row.ticket_id }).first('id', 'number') : undefined;
       thread = t ? await threadHeaders(o.db, { id: t.id, number: Number(t.number) }, row.idempotency_key, { supportEmail, authSecret: o.authSecret }) : undefined;
     } catch (err) {
-      await retryLater(row, err, null);
+      if (err instanceof MissingRecordError) await settle(row, { status: 'failed', last_error: (err as Error).message.slice(0, 2000) });
+      else await retryLater(row, err, null);
       return;
     }
     if (!(await reserve(row))) return;
@@ -214,6 +219,7 @@ export function createNotificationSender(o: SenderOptions): NotificationSender {
         subject: rendered.subject,
         text: rendered.text,
         html: rendered.html,
+        ...(attachments.length ? { attachments } : {}),
         messageId: thread?.messageId ?? messageIdFor(row.idempotency_key, domainOf(supportEmail) || undefined),
         ...(thread ? { replyTo: thread.replyTo, ...(thread.inReplyTo ? { inReplyTo: thread.inReplyTo, references: thread.references } : {}) } : {}),
         headers: {
@@ -255,4 +261,11 @@ export function createNotificationSender(o: SenderOptions): NotificationSender {
       transport.close();
     },
   };
+}
+
+/** The PDF of a service report, attached to the mail that announces it. */
+async function serviceReportAttachment(db: Db, reportId: string): Promise<Array<{ filename: string; content: Buffer; contentType: string }>> {
+  const [report, pdf] = await Promise.all([getReport(db, reportId), reportFile(db, reportId, 'pdf')]);
+  if (!report || !Buffer.isBuffer(pdf)) throw new MissingRecordError(`service report ${reportId} does not exist`);
+  return [{ filename: reportFileName(report, 'pdf'), content: pdf, contentType: 'application/pdf' }];
 }

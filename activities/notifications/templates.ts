@@ -14,7 +14,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Handlebars from 'handlebars';
 import { CHANGE_RISKS, type ChangeRisk } from '../../domain/change-requests';
-import { LANGUAGES, type Language } from '../../domain/languages';
+import { LANGUAGES, LOCALE_TAGS, type Language } from '../../domain/languages';
 import { PRIORITIES, SUPPORT_LEVELS, TARGET_KINDS, type Priority, type SupportLevel, type TargetKind } from '../../domain/plans';
 import { CHANNELS, TICKET_STATUSES, TICKET_TYPES, type TicketChannel, type TicketStatus, type TicketType } from '../../domain/tickets';
 
@@ -85,6 +85,8 @@ export const EMAIL_TEMPLATES = {
   'workaround-available': { audience: 'customer', ticket: true, data: { problemNumber: 'name', workaround: 'text' }, links: [] },
   'user-invited': { audience: 'customer', ticket: false, data: { inviterName: 'name', organisationName: 'name', expiresAt: 'datetime' }, links: ['invitation'] },
   'mail-unassigned': { audience: 'customer', ticket: false, data: { receivedAt: 'datetime' }, links: [], autoReply: true },
+  // the monthly SLA service report, with its PDF attached (to customer admins and the account manager)
+  'service-report': { audience: 'customer', ticket: false, data: { customerName: 'name', monthName: 'name', revision: 'count' }, links: ['report'] },
   // staff-facing
   'ticket-queued': { audience: 'staff', ticket: true, data: { requesterName: 'name', channel: 'channel' }, links: [] },
   'ticket-assigned': { audience: 'staff', ticket: true, data: { assignedByName: 'name' }, links: [] },
@@ -191,7 +193,6 @@ const LABELS: Record<Language, Labels> = {
   },
 };
 
-const LOCALES: Record<Language, string> = { en: 'en-GB', sk: 'sk-SK' };
 
 // ---- what a template may read, and how ------------------------------------------------------------------------
 
@@ -551,7 +552,7 @@ function recipientZone(options: Handlebars.HelperOptions): string {
  */
 export function createStrictHandlebars(language: Language): typeof Handlebars {
   const hb = Handlebars.create();
-  const locale = LOCALES[language];
+  const locale = LOCALE_TAGS[language];
   const labels = LABELS[language];
   const builtinIf = hb.helpers.if as (this: unknown, v: unknown, o: Handlebars.HelperOptions) => unknown;
   const need = (name: string, v: unknown): void => {

@@ -1,7 +1,7 @@
 /** Portal messages (SPEC §10): every UI string comes from locales/<lang>.json; both files have the same keys. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Language } from '../../domain/languages';
+import { LOCALE_TAGS, type Language } from '../../domain/languages';
 
 export type Messages = Record<string, string>;
 
@@ -37,11 +37,10 @@ export function translate(messages: Messages, key: string): string {
   return messages[key] ?? key;
 }
 
-const LOCALE_TAG: Record<Language, string> = { en: 'en-GB', sk: 'sk-SK' };
 
 export function formatInstant(iso: string | Date | null | undefined, lang: Language, timeZone: string): string | null {
   if (!iso) return null;
-  return new Intl.DateTimeFormat(LOCALE_TAG[lang], { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(LOCALE_TAGS[lang], { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }
 
 /** A remaining time in days, hours and minutes ("1 d 3 h 5 min"); negative when overdue. */

@@ -1,0 +1,409 @@
+/**
+ * The monthly service report against the timeline it is made from (SPEC §12.1), on real PostgreSQL and Temporal.
+ *
+ * Acme's March 2026 is played through the ticket model (the same rules the workflow runs) and recorded by the real
+ * projection: a DST change (29 March), a clock paused while waiting on the customer, a contract that takes over on
+ * 16 March, next-update cycles, a ticket from February resolved in March and tickets on both sides of the month's
+ * edges in local time. The report is then generated through the API, and every figure is recomputed here on its own,
+ * with SQL over `ticket_events` and the calendar arithmetic, and compared.
+ */
+import { randomUUID } from 'node:crypto';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { recordTicketEvents } from '../../activities/projection';
+import { getCalendar } from '../../db/reference';
+import { localDateTime, workingTimeBetween, type Calendar } from '../../domain/calendar';
+import { DEFAULT_PLANS, effectiveTargets, type Contract, type Priority } from '../../domain/plans';
+import { TicketModel } from '../../workflows/ticket-model';
+import type { TicketActionRequest } from '../../workflows/ticket-actions';
+import { serviceReportScheduleId } from '../../workflows/definitions';
+import { syncServiceReportSchedules } from '../../api/services/report-schedules';
+import * as R from '../../api/responses';
+import { businessSk, always247 } from '../../domain/calendars';
+import { eventually, startTestApp, type TestApp } from '../support/app';
+import { createLogger } from '../../scripts/logger';
+
+const ZONE = 'Europe/Bratislava';
+const MARCH = { start: new Date('2026-02-28T23:00:00Z'), end: new Date('2026-03-31T22:00:00Z') }; // CET → CEST
+const premium = DEFAULT_PLANS.find((p) => p.id === 'premium')!;
+const local = (s: string) => new Date(s); // written with the local offset, e.g. 2026-03-02T09:00:00+01:00
+
+let app: TestApp;
+let acmeId: string;
+let requesterId: string;
+let managerToken: string;
+let contract: Contract;
+const agent = { id: randomUUID(), kind: 'user' as const, role: 'agent' };
+
+beforeAll(async () => {
+  app = await startTestApp();
+  const acme = await app.db('customers').where({ slug: 'acme' }).first('id');
+  acmeId = acme.id;
+  requesterId = (await app.db('users').where({ email: 'user@acme.test' }).first('id')).id;
+  managerToken = await app.login('manager@demo.test');
+  const [row] = await app
+    .db('contracts')
+    .insert({ customer_id: acmeId, name: 'Acme Gold 2026', valid_from: '2026-03-16', targets: JSON.stringify({ P2: { firstResponse: { ms: 3_600_000, coverage: 'business' } } }) })
+    .returning('*');
+  contract = { id: row.id, customerId: acmeId, name: row.name, validFrom: '2026-03-16', validTo: null, targets: JSON.parse(JSON.stringify(row.targets)), businessCalendarId: null, warningThreshold: null, levelBudgets: null, serviceReport: null };
+  await playMarch();
+}, 180_000);
+afterAll(async () => app?.stop());
+
+// ---- the month, played through the model --------------------------------------------------------------------
+
+interface Script {
+  title: string;
+  createdAt: string;
+  priority: Priority;
+  type?: 'incident' | 'change_request' | 'defect';
+  steps: Array<[string, TicketActionRequest['action'], 'agent' | 'customer', Record<string, unknown>]>;
+}
+
+const SCRIPTS: Script[] = [
+  { title: 'Answered within the hour', createdAt: '2026-03-02T09:00:00+01:00', priority: 'P2', steps: [['2026-03-02T10:00:00+01:00', 'comment', 'agent', { body: 'Looking at it' }], ['2026-03-04T11:00:00+01:00', 'resolve', 'agent', { resolution: 'Fixed' }], ['2026-03-05T09:00:00+01:00', 'close', 'customer', { rating: 5 }]] },
+  { title: 'First response late', createdAt: '2026-03-03T09:00:00+01:00', priority: 'P2', steps: [['2026-03-03T12:00:00+01:00', 'comment', 'agent', { body: 'Sorry for the wait' }]] },
+  {
+    title: 'Waits on the customer for two days',
+    createdAt: '2026-03-04T09:00:00+01:00',
+    priority: 'P3',
+    steps: [
+      ['2026-03-04T10:00:00+01:00', 'request-info', 'agent', { body: 'Which invoice?' }],
+      ['2026-03-06T10:00:00+01:00', 'reply', 'customer', { body: 'INV-4711' }],
+      ['2026-03-09T12:00:00+01:00', 'resolve', 'agent', { resolution: 'Reposted' }],
+      ['2026-03-10T09:00:00+01:00', 'close', 'customer', { rating: 3 }],
+    ],
+  },
+  {
+    title: 'Outage over the DST night',
+    createdAt: '2026-03-28T23:30:00+01:00',
+    priority: 'P1',
+    steps: [['2026-03-29T03:30:00+02:00', 'comment', 'agent', { body: 'On it' }], ['2026-03-29T10:00:00+02:00', 'resolve', 'agent', { resolution: 'Restarted the cluster' }]],
+  },
+  { title: 'Under the new contract, late by its terms', createdAt: '2026-03-17T09:00:00+01:00', priority: 'P2', steps: [['2026-03-17T10:30:00+01:00', 'comment', 'agent', { body: 'Checking' }]] },
+  {
+    title: 'Next updates, one kept, one missed',
+    createdAt: '2026-03-10T09:00:00+01:00',
+    priority: 'P2',
+    steps: [
+      ['2026-03-10T09:30:00+01:00', 'comment', 'agent', { body: 'First look' }],
+      ['2026-03-10T10:00:00+01:00', 'comment', 'customer', { body: 'Any news?' }],
+      ['2026-03-10T10:30:00+01:00', 'escalate', 'agent', { toLevel: 'L2', reason: 'Needs a specialist' }],
+      ['2026-03-10T11:00:00+01:00', 'comment', 'agent', { body: 'Still on it' }],
+      ['2026-03-11T09:00:00+01:00', 'comment', 'customer', { body: 'And now?' }],
+      ['2026-03-11T13:00:00+01:00', 'comment', 'agent', { body: 'Sorry, busy morning' }],
+    ],
+  },
+  { title: 'From February, resolved in March', createdAt: '2026-02-26T09:00:00+01:00', priority: 'P3', steps: [['2026-02-26T10:00:00+01:00', 'comment', 'agent', { body: 'Seen' }], ['2026-03-03T15:00:00+01:00', 'resolve', 'agent', { resolution: 'Done' }]] },
+  { title: 'Late on the last evening of March', createdAt: '2026-03-31T23:30:00+02:00', priority: 'P4', steps: [] },
+  { title: 'Just after midnight: April', createdAt: '2026-04-01T00:30:00+02:00', priority: 'P4', steps: [] },
+  { title: 'A change request', type: 'change_request', createdAt: '2026-03-18T09:00:00+01:00', priority: 'P3', steps: [['2026-03-18T10:00:00+01:00', 'comment', 'agent', { body: 'We will assess it' }]] },
+];
+
+/** What the timers did up to here is recorded too (breaches, escalations, auto-close). */
+const OBSERVED_UNTIL = new Date('2026-04-02T08:00:00+02:00');
+
+async function playMarch(): Promise<void> {
+  let number = 880_000 + Math.floor(Math.random() * 100_000);
+  for (const s of SCRIPTS) {
+    const createdAt = local(s.createdAt);
+    const underContract = createdAt.toISOString().slice(0, 10) >= '2026-03-16' && createdAt < local('2026-04-01T00:00:00+02:00');
+    const input = {
+      ticketId: randomUUID(),
+      number: number++,
+      title: s.title,
+      description: 'From the March scenario',
+      type: s.type ?? 'incident',
+      impact: 'medium',
+      urgency: 'high',
+      priority: s.priority,
+      customerId: acmeId,
+      requesterId,
+      businessLineId: null,
+      moduleId: null,
+      moduleVersion: null,
+      category: null,
+      channel: 'portal' as const,
+      createdAt: createdAt.toISOString(),
+      createdBy: { id: requesterId, kind: 'user' as const, role: 'customer_user' },
+      sla: {
+        planId: 'premium',
+        contractId: underContract ? contract.id : null,
+        targets: effectiveTargets(premium, underContract ? contract : null),
+        warningThreshold: premium.warningThreshold,
+        levelBudgets: premium.levelBudgets,
+        businessCalendar: businessSk,
+        wallClockCalendar: always247,
+      },
+    };
+    const m = TicketModel.create(input as never, { slaMetEvents: true, firstResponseOnly: s.type === 'change_request' });
+    const customer = { id: requesterId, kind: 'user' as const, role: 'customer_user' };
+    for (const [at, action, who, payload] of s.steps) m.apply({ action, actor: who === 'agent' ? agent : customer, payload }, local(at));
+    m.fireDue(OBSERVED_UNTIL);
+    const d = m.data;
+    const figures = m.clockViews(OBSERVED_UNTIL);
+    await recordTicketEvents(app.db, {
+      input: input as never,
+      events: m.takePending(),
+      projection: {
+        status: d.status,
+        level: d.level,
+        slaState: m.slaState(OBSERVED_UNTIL),
+        priority: d.priority,
+        assigneeId: d.assigneeId,
+        sla: d.clocks,
+        firstResponseDue: figures.firstResponse.deadline,
+        resolutionDue: figures.resolution.deadline,
+        resolvedAt: d.resolvedAt,
+        closedAt: d.closedAt,
+      } as never,
+    });
+  }
+}
+
+// ---- the independent recomputation ---------------------------------------------------------------------------
+
+const W = [MARCH.start.toISOString(), MARCH.end.toISOString()];
+
+/** Per clock: units breached in March, and units first met in March with no breach before (or in March). */
+async function complianceFromSql(): Promise<Record<string, { met: number; breached: number }>> {
+  const { rows } = await app.db.raw(
+    `WITH outcome AS (
+       SELECT e.ticket_id, e.type, e.data->>'clock' AS clock, coalesce((e.data->>'cycle')::int, 0) AS cycle, min(e.at) AS at
+       FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+       WHERE t.customer_id = ? AND e.type IN ('sla.met', 'sla.breached')
+       GROUP BY 1, 2, 3, 4)
+     SELECT clock,
+       count(*) FILTER (WHERE type = 'sla.breached' AND at >= ? AND at < ?)::int AS breached,
+       count(*) FILTER (WHERE type = 'sla.met' AND at >= ? AND at < ? AND NOT EXISTS (
+         SELECT 1 FROM outcome b WHERE b.type = 'sla.breached' AND b.ticket_id = o.ticket_id AND b.clock = o.clock AND b.cycle = o.cycle
+           AND (b.at <= o.at OR (b.at >= ? AND b.at < ?))))::int AS met
+     FROM outcome o GROUP BY clock`,
+    [acmeId, ...W, ...W, ...W],
+  );
+  return Object.fromEntries(rows.map((r: any) => [r.clock, { met: r.met, breached: r.breached }]));
+}
+
+async function timelines(): Promise<Array<{ ticket: any; events: any[] }>> {
+  const tickets = await app.db('tickets').where({ customer_id: acmeId }).orderBy('number');
+  const out = [];
+  for (const t of tickets) out.push({ ticket: t, events: await app.db('ticket_events').where({ ticket_id: t.id }).orderBy('seq') });
+  return out;
+}
+
+const calendarFor = (coverage: string, business: Calendar, wall: Calendar) => (coverage === '24x7' ? wall : business);
+
+/** Business time from creation to the first met event of a clock, leaving out the time spent waiting on the customer. */
+function elapsedToMet(t: any, events: any[], clock: 'firstResponse' | 'resolution', business: Calendar, wall: Calendar): { at: Date; ms: number } | null {
+  const met = events.find((e) => e.type === 'sla.met' && e.data.clock === clock);
+  if (!met) return null;
+  const target = t.sla_snapshot.targets[t.priority][clock];
+  const cal = calendarFor(target.coverage, business, wall);
+  let ms = 0;
+  let from: Date | null = new Date(t.created_at);
+  for (const e of events) {
+    if (e.seq >= met.seq) break;
+    if (clock === 'resolution' && e.type === 'info.requested' && from) {
+      ms += workingTimeBetween(from, new Date(e.at), cal);
+      from = null;
+    }
+    if (clock === 'resolution' && e.type === 'customer.replied' && !from) from = new Date(e.at);
+  }
+  if (from) ms += workingTimeBetween(from, new Date(met.at), cal);
+  return { at: new Date(met.at), ms };
+}
+
+async function percentileDisc(values: number[], p: number): Promise<number | null> {
+  if (!values.length) return null;
+  const { rows } = await app.db.raw(`SELECT percentile_disc(?) WITHIN GROUP (ORDER BY v)::bigint AS v FROM unnest(?::bigint[]) AS v`, [p, values]);
+  return Number(rows[0].v);
+}
+
+// ---- the tests -------------------------------------------------------------------------------------------------
+
+describe('the monthly service report equals the timeline', () => {
+  let report: any;
+
+  beforeAll(async () => {
+    const res = await app.request('POST', '/api/v1/reports', { token: managerToken, body: { customerId: acmeId, month: '2026-03' } });
+    expect(res.status).toBe(201);
+    report = R.ServiceReport.parse(res.body);
+  }, 120_000);
+
+  it('counts every target met and breached in March as the events say', async () => {
+    const sql = await complianceFromSql();
+    for (const clock of ['firstResponse', 'nextUpdate', 'resolution'] as const) {
+      const expected = sql[clock] ?? { met: 0, breached: 0 };
+      expect({ clock, met: report.figures.compliance[clock].met, breached: report.figures.compliance[clock].breached }).toEqual({ clock, ...expected });
+    }
+    // The scenario itself: first responses met 1, 3, 6, CR; breached 2 (plan), DST outage, contract ticket.
+    expect(report.figures.compliance.firstResponse).toMatchObject({ met: 4, breached: 3 });
+    expect(report.figures.compliance.nextUpdate).toMatchObject({ met: 1, breached: 1 });
+    expect(report.figures.compliance.firstResponse.rate).toBeCloseTo(4 / 7, 10);
+  });
+
+  it('measures a ticket against the terms in force when it was created (a contract from 16 March)', async () => {
+    expect(report.figures.terms).toEqual([
+      { kind: 'plan', id: 'premium', name: 'Premium', from: '2026-03-01', to: '2026-03-15' },
+      { kind: 'contract', id: contract.id, name: 'Acme Gold 2026', from: '2026-03-16', to: '2026-03-31' },
+    ]);
+    const underContract = report.figures.byTerms.find((t: any) => t.kind === 'contract');
+    // 1.5 business hours to the first response: within the plan's 2 bh, late by the contract's 1 bh.
+    expect(underContract.compliance.firstResponse).toMatchObject({ met: 1, breached: 1 });
+    const late = report.figures.breaches.find((b: any) => b.title.startsWith('Under the new contract'));
+    expect(late).toMatchObject({ clock: 'firstResponse', priority: 'P2', lateMs: 30 * 60_000 });
+  });
+
+  it('lists every breach with its deadline and how late, across the DST night in wall-clock time', async () => {
+    const { rows } = await app.db.raw(
+      `SELECT t.number, e.data->>'clock' AS clock, e.data->>'deadline' AS deadline FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+       WHERE t.customer_id = ? AND e.type = 'sla.breached' AND e.at >= ? AND e.at < ? ORDER BY 1, 2`,
+      [acmeId, ...W],
+    );
+    expect(report.figures.breaches.map((b: any) => [b.number, b.clock, b.deadline]).sort()).toEqual(rows.map((r: any) => [Number(r.number), r.clock, new Date(r.deadline).toISOString()]).sort());
+    const outage = report.figures.breaches.filter((b: any) => b.title === 'Outage over the DST night');
+    // Created 23:30 CET, answered 03:30 CEST: 3 hours of wall time, so 2 hours past the 1 h target.
+    expect(outage.find((b: any) => b.clock === 'firstResponse')).toMatchObject({ deadline: '2026-03-28T23:30:00.000Z', lateMs: 2 * 3_600_000 });
+    // Resolved 10:00 CEST = 9.5 h after creation: 1.5 h past the 8 h target.
+    expect(outage.find((b: any) => b.clock === 'resolution')).toMatchObject({ lateMs: 1.5 * 3_600_000 });
+    const nextUpdate = report.figures.breaches.find((b: any) => b.clock === 'nextUpdate');
+    // the escalations of that ticket: by hand to L2, then automatically to L3 when 75 % of the resolution target was used
+    expect(nextUpdate.escalations).toEqual([expect.objectContaining({ from: 'L1', to: 'L2', automatic: false }), expect.objectContaining({ from: 'L2', to: 'L3', automatic: true })]);
+    expect(nextUpdate).toMatchObject({ cycle: 2, deadline: '2026-03-11T10:00:00.000Z', lateMs: 2 * 3_600_000 });
+  });
+
+  it('has the response and resolution times the timestamps give, waiting on the customer left out', async () => {
+    const business = (await getCalendar(app.db, 'business-sk'))!;
+    const wall = (await getCalendar(app.db, '24x7'))!;
+    const fr: number[] = [];
+    const res: number[] = [];
+    for (const { ticket, events } of await timelines()) {
+      for (const [clock, list] of [['firstResponse', fr], ['resolution', res]] as const) {
+        const e = elapsedToMet(ticket, events, clock, business, wall);
+        if (e && e.at >= MARCH.start && e.at < MARCH.end) {
+          list.push(e.ms);
+          // the workflow's own measure agrees with the timestamps
+          expect(events.find((x) => x.type === 'sla.met' && x.data.clock === clock).data.consumedMs).toBe(e.ms);
+        }
+      }
+    }
+    expect(fr.length).toBeGreaterThanOrEqual(6);
+    expect(report.figures.times.firstResponse).toEqual({ count: fr.length, medianMs: await percentileDisc(fr, 0.5), p90Ms: await percentileDisc(fr, 0.9) });
+    expect(report.figures.times.resolution).toEqual({ count: res.length, medianMs: await percentileDisc(res, 0.5), p90Ms: await percentileDisc(res, 0.9) });
+    // The paused ticket: 1 h before the question, then from Friday 10:00 to Monday 12:00 = 7 + 4 bh.
+    const waited = (await timelines()).find((x) => x.ticket.title.startsWith('Waits on the customer'))!;
+    expect(elapsedToMet(waited.ticket, waited.events, 'resolution', business, wall)!.ms).toBe(12 * 3_600_000);
+  });
+
+  it('counts opened, resolved and backlog in local months (the last evening of March is March, 00:30 on 1 April is not)', async () => {
+    const [{ opened }] = (await app.db.raw(`SELECT count(*)::int AS opened FROM tickets WHERE customer_id = ? AND created_at >= ? AND created_at < ?`, [acmeId, ...W])).rows;
+    const [{ resolved }] = (
+      await app.db.raw(
+        `SELECT count(DISTINCT e.ticket_id)::int AS resolved FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE t.customer_id = ? AND e.type = 'ticket.resolved' AND e.at >= ? AND e.at < ?`,
+        [acmeId, ...W],
+      )
+    ).rows;
+    const [{ backlog }] = (
+      await app.db.raw(
+        `SELECT count(*)::int AS backlog FROM tickets t WHERE t.customer_id = ? AND t.created_at < ? AND coalesce((
+           SELECT e.type FROM ticket_events e WHERE e.ticket_id = t.id AND e.at < ?
+             AND e.type IN ('ticket.resolved','ticket.reopened','ticket.closed','ticket.cancelled','ticket.merged','change.rejected')
+           ORDER BY e.seq DESC LIMIT 1), 'ticket.reopened') = 'ticket.reopened'`,
+        [acmeId, W[1], W[1]],
+      )
+    ).rows;
+    expect(report.figures.volume).toEqual({ month: '2026-03', opened, resolved, backlog });
+    expect(opened).toBe(8);
+    expect(report.figures.trend.map((m: any) => m.month)).toEqual(['2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03']);
+    expect(report.figures.trend[4]).toMatchObject({ month: '2026-02', opened: 1, backlog: 1 });
+    expect(report.figures.tickets.map((t: any) => t.title)).toContain('Late on the last evening of March');
+    expect(report.figures.tickets.map((t: any) => t.title)).not.toContain('Just after midnight: April');
+  });
+
+  it('reports satisfaction, escalations and change requests of the month', async () => {
+    expect(report.figures.satisfaction).toMatchObject({ ratings: 2, average: 4 });
+    expect(report.figures.escalations.manual).toBe(1);
+    expect(report.figures.changes.submitted).toBe(1);
+  });
+
+  it('serves the PDF and the CSV, and a second request is a new revision', async () => {
+    const pdf = await fetch(`${app.baseUrl}/api/v1/reports/${report.id}/pdf`, { headers: { authorization: `Bearer ${managerToken}` } });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(pdf.headers.get('content-disposition')).toContain('service-report-acme-2026-03-r1.pdf');
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    const csv = await fetch(`${app.baseUrl}/api/v1/reports/${report.id}/csv`, { headers: { authorization: `Bearer ${managerToken}` } });
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(await csv.text()).toContain('Outage over the DST night');
+    const again = await app.request('POST', '/api/v1/reports', { token: managerToken, body: { customerId: acmeId, month: '2026-03' } });
+    expect(again.status).toBe(201);
+    expect(again.body.revision).toBe(2);
+    expect(again.body.figures).toEqual(report.figures);
+  });
+});
+
+describe('who may see and ask for reports', () => {
+  it('lets a customer admin see their organisation only; other customer users not at all', async () => {
+    const acmeAdmin = await app.login('admin@acme.test');
+    const betaAdmin = await app.login('admin@beta.test');
+    const acmeUser = await app.login('user@acme.test');
+    const list = await app.request('GET', '/api/v1/reports', { token: acmeAdmin });
+    expect(list.status).toBe(200);
+    expect(R.ServiceReportPage.parse(list.body).items.every((r) => r.customerId === acmeId)).toBe(true);
+    const id = list.body.items[0].id;
+    expect((await app.request('GET', `/api/v1/reports/${id}`, { token: betaAdmin })).status).toBe(404);
+    expect((await fetch(`${app.baseUrl}/api/v1/reports/${id}/pdf`, { headers: { authorization: `Bearer ${betaAdmin}` } })).status).toBe(404);
+    expect((await app.request('GET', `/api/v1/reports?customerId=${acmeId}`, { token: betaAdmin })).status).toBe(404);
+    expect((await app.request('POST', '/api/v1/reports', { token: betaAdmin, body: { customerId: acmeId, month: '2026-03' } })).status).toBe(404);
+    expect((await app.request('GET', '/api/v1/reports', { token: acmeUser })).status).toBe(403);
+    expect((await app.request('POST', '/api/v1/reports', { token: acmeUser, body: { customerId: acmeId, month: '2026-03' } })).status).toBe(403);
+  });
+
+  it('refuses a month that is not over yet, or not a month, naming the field', async () => {
+    const future = await app.request('POST', '/api/v1/reports', { token: managerToken, body: { customerId: acmeId, month: '2099-01' } });
+    expect(future.status).toBe(400);
+    expect(JSON.stringify(future.body)).toContain('body.month');
+    const bad = await app.request('POST', '/api/v1/reports', { token: managerToken, body: { customerId: acmeId, month: '2026-13' } });
+    expect(bad.status).toBe(400);
+    const before = await app.db('service_reports').count('* as n').first();
+    expect((await app.request('POST', '/api/v1/reports', { token: managerToken, body: { customerId: randomUUID(), month: '2026-03' } })).status).toBe(404);
+    expect(await app.db('service_reports').count('* as n').first()).toEqual(before);
+  });
+});
+
+describe('the schedule', () => {
+  const log = createLogger('silent', 'test');
+
+  it('fires on the 1st at 06:00 in the customer zone, across DST, for the customers whose service includes it', async () => {
+    await syncServiceReportSchedules({ db: app.db, temporal: app.temporal, taskQueue: app.taskQueue, log }, { customerId: acmeId });
+    const handle = app.temporal.schedule.getHandle(serviceReportScheduleId(acmeId));
+    const d = await handle.describe();
+    expect(d.spec.timezone).toBe(ZONE);
+    expect(d.info.nextActionTimes.length).toBeGreaterThanOrEqual(6);
+    for (const at of d.info.nextActionTimes) {
+      expect(localDateTime(at, ZONE)).toMatchObject({ day: 1, hour: 6, minute: 0, second: 0 });
+      // 06:00 is 05:00 UTC in winter (CET) and 04:00 UTC in summer (CEST)
+      const month = at.getUTCMonth() + 1;
+      expect(at.getUTCHours()).toBe(month >= 4 && month <= 10 ? 4 : 5);
+    }
+    // Beta's Basic plan does not include the review: no schedule.
+    const beta = await app.db('customers').where({ slug: 'beta' }).first('id');
+    await syncServiceReportSchedules({ db: app.db, temporal: app.temporal, taskQueue: app.taskQueue, log }, { customerId: beta.id });
+    await expect(app.temporal.schedule.getHandle(serviceReportScheduleId(beta.id)).describe()).rejects.toThrow();
+  });
+
+  it('reports the month before each run, across the March DST change, and mails the admins (backfilled runs)', async () => {
+    const handle = app.temporal.schedule.getHandle(serviceReportScheduleId(acmeId));
+    // The server runs the schedule's own spec over a past range: 1 March 06:00 CET and 1 April 06:00 CEST.
+    await handle.backfill({ start: new Date('2026-02-20T00:00:00Z'), end: new Date('2026-04-10T00:00:00Z'), overlap: ScheduleOverlapPolicy.ALLOW_ALL });
+    const runs = await eventually(async () => {
+      const rows = await app.db('service_reports').where({ customer_id: acmeId, trigger: 'schedule' }).orderBy('month');
+      return rows.length >= 2 && rows.every((r: any) => r.emailed_at) ? rows : null;
+    }, 'the backfilled schedule runs', 90_000);
+    expect(runs.map((r: any) => r.month)).toEqual(['2026-02', '2026-03']);
+    const mails = await app.db('notifications').where({ template: 'service-report' });
+    const admin = await app.db('users').where({ email: 'admin@acme.test' }).first('id');
+    expect(mails.filter((n: any) => n.recipient_id === admin.id).map((n: any) => n.payload.serviceReportId).sort()).toEqual(runs.map((r: any) => r.id).sort());
+    expect(mails.every((n: any) => n.recipient_email !== 'user@acme.test')).toBe(true);
+    await handle.delete();
+  }, 120_000);
+});
