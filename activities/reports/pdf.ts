@@ -10,6 +10,8 @@ import { formatTicketNumber } from '../../domain/tickets';
 import { termsName, type ReportDocument } from './document';
 import { NOTHING, oneLine, reportText, type ReportText } from './text';
 
+// Fonts are chosen by path, not by registerFont names: pdfkit 0.20 caches a registered name only when no font of the
+// same PostScript name is open, so the name of the default font would re-read and re-parse the file on every use.
 const FONT = { regular: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'), bold: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf') };
 const MARGIN = { top: 50, bottom: 60, left: 45, right: 45 };
 const COLOUR = {
@@ -81,7 +83,7 @@ class ReportPdf {
         ModDate: created,
       },
     });
-    this.doc.registerFont('regular', FONT.regular).registerFont('bold', FONT.bold).lineGap(0);
+    this.doc.lineGap(0);
     this.width = this.doc.page.width - MARGIN.left - MARGIN.right;
   }
 
@@ -96,7 +98,7 @@ class ReportPdf {
 
   private write(s: string, opts: { font?: 'regular' | 'bold'; size?: number; colour?: string; maxLines?: number; gap?: number } = {}) {
     const { doc } = this;
-    doc.font(opts.font ?? 'regular').fontSize(opts.size ?? SIZE.body).fillColor(opts.colour ?? COLOUR.text);
+    doc.font(FONT[opts.font ?? 'regular']).fontSize(opts.size ?? SIZE.body).fillColor(opts.colour ?? COLOUR.text);
     const lines = opts.maxLines ?? 3;
     this.ensure(doc.currentLineHeight(true));
     doc.text(s, MARGIN.left, doc.y, { width: this.width, height: lines * doc.currentLineHeight(true), ellipsis: true });
@@ -137,13 +139,13 @@ class ReportPdf {
     doc.fontSize(SIZE.table);
     const lineHeight = doc.currentLineHeight(true);
     const cellText = (s: string, x: number, y: number, w: number, col: Column, font: 'regular' | 'bold') => {
-      doc.font(font).fontSize(SIZE.table).fillColor(COLOUR.text);
+      doc.font(FONT[font]).fontSize(SIZE.table).fillColor(COLOUR.text);
       doc.text(s, x + CELL_PAD, y + CELL_PAD, { width: w - 2 * CELL_PAD, height: (col.maxLines ?? 2) * lineHeight, ellipsis: true, align: col.align ?? 'left' });
     };
     const rowHeight = (cells: string[], font: 'regular' | 'bold') =>
       Math.max(
         ...cells.map((s, i) => {
-          doc.font(font).fontSize(SIZE.table);
+          doc.font(FONT[font]).fontSize(SIZE.table);
           const col = columns[i]!;
           return Math.min(doc.heightOfString(s || ' ', { width: widths[i]! - 2 * CELL_PAD }), (col.maxLines ?? 2) * lineHeight);
         }),
@@ -254,7 +256,7 @@ class ReportPdf {
     const group = this.width / trend.length;
     const barW = Math.min(22, group / 4);
 
-    doc.font('regular').fontSize(SIZE.small);
+    doc.font(FONT.regular).fontSize(SIZE.small);
     let lx = MARGIN.left;
     for (const [label, colour, line] of [
       [text.t('serviceReport.volume.opened'), COLOUR.opened, false],
@@ -292,7 +294,7 @@ class ReportPdf {
     points.forEach(([x, y]) => doc.circle(x, y, 2.2).fill(COLOUR.backlog));
     doc.restore();
     // The backlog's values sit on the bars: a white label keeps them readable.
-    doc.font('bold').fontSize(SIZE.small);
+    doc.font(FONT.bold).fontSize(SIZE.small);
     trend.forEach((m, i) => {
       const [x, y] = points[i]!;
       const label = text.integer(m.backlog);
@@ -315,7 +317,7 @@ class ReportPdf {
       doc.page.margins.bottom = 0;
       const y = doc.page.height - MARGIN.bottom + 18;
       doc.save().moveTo(MARGIN.left, y - 6).lineTo(MARGIN.left + this.width, y - 6).lineWidth(0.5).strokeColor(COLOUR.rule).stroke().restore();
-      doc.font('regular').fontSize(SIZE.small).fillColor(COLOUR.muted);
+      doc.font(FONT.regular).fontSize(SIZE.small).fillColor(COLOUR.muted);
       const page = this.text.t('serviceReport.footer.page', { page: i - start + 1, pages: count });
       const pageW = doc.widthOfString(page) + 2;
       doc.text(label, MARGIN.left, y, { width: this.width - pageW - 20, height: doc.currentLineHeight(true), ellipsis: true });
