@@ -342,7 +342,8 @@ export function computeServiceReport(input: { month: string; timeZone: string; t
       count(termsEntry.compliance[u.clock], o.outcome);
       if (u.clock === 'nextUpdate') nextUpdate[o.outcome]++;
       if (o.outcome === 'breached' && u.breach) {
-        const metAt = u.met && Date.parse(u.met.at) > Date.parse(u.breach.at) && Date.parse(u.met.at) < w.end.getTime() ? u.met.at : null;
+        // A target met at the instant its breach was recorded (an action that arrived after the deadline) was met late.
+        const metAt = u.met && Date.parse(u.met.at) >= Date.parse(u.breach.at) && Date.parse(u.met.at) < w.end.getTime() ? u.met.at : null;
         const until = metAt ? Date.parse(metAt) : Math.max(w.end.getTime(), Date.parse(u.breach.at));
         breaches.push({
           ticketId: t.id,

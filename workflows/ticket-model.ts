@@ -75,8 +75,8 @@ export class TicketModel extends TicketDraft {
     m.persistedSeq = 0;
     const at = new Date(input.createdAt);
     m.data.clocks.firstResponse = clock.start(m.data.clocks.firstResponse, at);
-    if (opts.firstResponseOnly) m.data.firstResponseOnly = true;
     if (opts.slaMetEvents) m.data.slaMetEvents = true;
+    if (opts.firstResponseOnly) m.data.firstResponseOnly = true;
     else m.data.clocks.resolution = clock.start(m.data.clocks.resolution, at);
     m.emit(
       'ticket.created',

@@ -202,7 +202,7 @@ export function createNotificationSender(o: SenderOptions): NotificationSender {
       return;
     }
     let thread: Awaited<ReturnType<typeof threadHeaders>> | undefined;
-    let attachments: Array<{ filename: string; content: Buffer; contentType: string }> = [];
+    let attachments: Array<{ filename: string; content: Buffer; contentType: string }>;
     try {
       attachments = row.payload.serviceReportId ? await serviceReportAttachment(o.db, row.payload.serviceReportId) : [];
       const t = row.ticket_id ? await o.db('tickets').where({ id: row.ticket_id }).first('id', 'number') : undefined;
