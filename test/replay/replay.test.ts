@@ -8,7 +8,9 @@
  * release, hand-back, a refused fix and cancellation, plus inputs the old workflow accepted and the registry's rules
  * refuse today — they must still replay as they were sent), ticket-files-v1 (files on ticket.created, a reply and an
  * internal note with files, a bounced mail; recorded when attachments and mail arrived) and inbound-mail-v1 (the
- * per-message workflow's three paths, its steps as local activities). Each scenario saves under its own prefix.
+ * per-message workflow's three paths, its steps as local activities), ticket-sla-met-v1 (every met clock recorded as
+ * `sla.met`, patch `sla-met-every-clock`) and service-report-v1 (a scheduled run of the monthly report). Each scenario
+ * saves under its own prefix.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -137,6 +139,54 @@ describe('workflow replay', () => {
     const history = await handle.fetchHistory();
     saveIfAsked('ticket-files-', history);
     await expect(Worker.runReplayHistory(replayOptions(), history, handle.workflowId)).resolves.toBeUndefined();
+  });
+
+  it('replays a ticket whose met clocks are all on its timeline (sla-met-every-clock), and a service report run', async () => {
+    const { worker, taskQueue } = await createTicketWorker(env);
+    const monday = await skipToWorkingMonday(env);
+    const input = ticketInput(monday, { planId: 'premium' });
+    const customer = { id: input.requesterId, kind: 'user' as const, role: 'customer_user' };
+    const handle = await worker.runUntil(async () => {
+      const h = await env.client.workflow.start('ticketWorkflow', { taskQueue, workflowId: ticketWorkflowId(input.number), args: [input] });
+      const act = (name: keyof typeof ticketActionUpdates, actor: typeof staff, payload: Record<string, unknown>) => h.executeUpdate(ticketActionUpdates[name], { args: [{ actor, payload }] });
+      await act('comment', staff, { body: 'first look' });
+      await act('comment', customer, { body: 'any news?' });
+      await env.sleep(H / 2);
+      await act('comment', staff, { body: 'still on it' });
+      await act('request-info', staff, { body: 'which invoice?' });
+      await env.sleep(H);
+      await act('reply', customer, { body: 'INV-1' });
+      await act('resolve', staff, { resolution: 'reposted' });
+      await act('close', customer, { rating: 5 });
+      await h.result();
+      return h;
+    });
+    const history = await handle.fetchHistory();
+    saveIfAsked('ticket-sla-met-', history);
+    await expect(Worker.runReplayHistory(replayOptions(), history, handle.workflowId)).resolves.toBeUndefined();
+
+    const reportQueue = `tq-${randomUUID()}`;
+    const reportWorker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: reportQueue,
+      workflowBundle: { codePath: requireEnv(TEST_ENV.workflowBundle) },
+      activities: {
+        generateServiceReport: async ({ month }: { month: string }) => ({ reportId: 'r-1', month, revision: 1 }),
+        emailServiceReport: async () => ({ recipients: 2 }),
+      },
+    });
+    const run = await reportWorker.runUntil(async () => {
+      const h = await env.client.workflow.start('serviceReportWorkflow', {
+        taskQueue: reportQueue,
+        workflowId: `service-report-replay-${randomUUID()}`,
+        args: [{ customerId: 'c-1', timeZone: 'Europe/Bratislava', trigger: 'schedule', email: true }],
+      });
+      await h.result();
+      return h;
+    });
+    const reportHistory = await run.fetchHistory();
+    saveIfAsked('service-report-', reportHistory);
+    await expect(Worker.runReplayHistory(replayOptions(), reportHistory, run.workflowId)).resolves.toBeUndefined();
   });
 
   it('replays the per-message mail workflow on each of its paths', async () => {
