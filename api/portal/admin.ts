@@ -156,7 +156,8 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
         calendars: await calendars(),
         contracts,
         unlicensed: catalogue.filter((m) => !licensed.has(m.id)),
-        edit: forms.edit ?? blankForm({ name: customer.name, planId: customer.planId, language: customer.language, timeZone: customer.timeZone, emailDomains: customer.emailDomains.join(', ') }),
+        edit: forms.edit ?? blankForm({ name: customer.name, planId: customer.planId, language: customer.language, timeZone: customer.timeZone, emailDomains: customer.emailDomains.join(', '), accountManagerId: customer.accountManagerId ?? '' }),
+        staff: await db('users').whereIn('role', [...STAFF_ROLES]).whereNull('disabled_at').orderBy('name').select('id', 'name', 'email'),
         line: forms.line ?? blankForm(),
         rename: forms.rename ?? blankForm(),
         renameLineId: forms.renameLineId ?? null,
@@ -183,7 +184,8 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
     const emailDomains = String(values.emailDomains ?? '')
       .split(/[\s,;]+/)
       .filter(Boolean);
-    const input = { name: values.name ?? '', planId: values.planId ?? '', language: values.language, timeZone: values.timeZone ?? '', emailDomains };
+    const accountManagerId = values.accountManagerId === '' || values.accountManagerId === undefined ? null : values.accountManagerId;
+    const input = { name: values.name ?? '', planId: values.planId ?? '', language: values.language, timeZone: values.timeZone ?? '', emailDomains, accountManagerId };
     const parsed = customerUpdateSchema.safeParse(input);
     if (!parsed.success) return customerPage(res, id, { edit: formState(values, zodErrors(parsed.error, input)) }, 400);
     try {
@@ -278,6 +280,7 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
       warningThreshold: c.warningThreshold ?? '',
       budgetL1: c.levelBudgets?.L1 ?? '',
       budgetL2: c.levelBudgets?.L2 ?? '',
+      serviceReport: c.serviceReport === null ? '' : c.serviceReport ? 'yes' : 'no',
     };
     for (const p of PRIORITIES) {
       for (const k of TARGET_KINDS) {
@@ -313,6 +316,7 @@ export function mountAdminPages(r: Router, kit: PortalKit, opts: AdminPagesOptio
       businessCalendarId: values.businessCalendarId === '' ? null : values.businessCalendarId,
       warningThreshold: num(values.warningThreshold) ?? null,
       levelBudgets: b1 === undefined && b2 === undefined ? null : { L1: b1, L2: b2 },
+      serviceReport: values.serviceReport === 'yes' ? true : values.serviceReport === 'no' ? false : null,
       contacts,
     };
   };
