@@ -26,14 +26,20 @@ export async function generateServiceReport(deps: { db: Db; log: Logger }, args:
   if (done) return { reportId: done.id, month: done.month, revision: done.revision };
   if (!MONTH.test(args.month)) throw ApplicationFailure.nonRetryable(`month must be YYYY-MM, not ${JSON.stringify(args.month)}`, ReportFailure.InvalidMonth);
   const started = Date.now();
+  const base = { customerId: args.customerId, month: args.month, requestKey: args.requestKey };
+  const log = { info: (fields: Record<string, unknown>, message: string) => deps.log.info({ ...base, ...fields }, message) };
+  log.info({}, 'service report: reading the timelines');
   const input = await loadReportInput(deps.db, args.customerId, args.month);
   if (!input) throw ApplicationFailure.nonRetryable(`customer ${args.customerId} does not exist`, ReportFailure.CustomerNotFound);
+  const events = input.tickets.reduce((n, t) => n + t.events.length, 0);
+  log.info({ tickets: input.tickets.length, events, ms: Date.now() - started }, 'service report: timelines read, computing the figures');
   const figures = computeServiceReport({ month: args.month, timeZone: input.customer.timeZone, terms: input.terms, tickets: input.tickets });
   const generatedAt = new Date().toISOString();
   // The revision printed in the PDF is the one stored: a concurrent generation of the same month makes storing fail
   // on the revision's uniqueness, and the retried activity renders again with the next number.
   const revision = await nextRevision(deps.db, args.customerId, args.month);
   const document = { figures, customer: { name: input.customer.name }, language: input.customer.language, generatedAt, revision };
+  log.info({ breaches: figures.breaches.length, rows: figures.tickets.length, ms: Date.now() - started }, 'service report: figures computed, rendering the PDF and CSV');
   const [pdf, csv] = [await renderServiceReportPdf(document), renderServiceReportCsv(document)];
   const stored = await storeReport(deps.db, {
     requestKey: args.requestKey,
@@ -49,10 +55,7 @@ export async function generateServiceReport(deps: { db: Db; log: Logger }, args:
     pdf,
     csv,
   });
-  deps.log.info(
-    { customerId: args.customerId, month: args.month, reportId: stored.id, revision: stored.revision, tickets: input.tickets.length, pdfBytes: pdf.length, ms: Date.now() - started },
-    'service report generated',
-  );
+  log.info({ reportId: stored.id, revision: stored.revision, pdfBytes: pdf.length, csvBytes: Buffer.byteLength(csv), ms: Date.now() - started }, 'service report generated');
   return { reportId: stored.id, month: stored.month, revision: stored.revision };
 }
 
