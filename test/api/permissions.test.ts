@@ -48,6 +48,8 @@ interface Ctx {
   dismissMailId: string;
   /** a file on a public comment of the owner's ticket */
   attachmentId: string;
+  /** a service report of the owner's organisation */
+  reportId: string;
 }
 let unique = 0;
 const matrixUpload = () => {
@@ -215,6 +217,12 @@ const MATRIX: Row[] = [
   { op: 'POST /api/v1/notifications/read-all', expect: all(204, 401) },
   { op: 'GET /api/v1/me/notification-preferences', expect: all(200, 401) },
   { op: 'PUT /api/v1/me/notification-preferences', body: () => ({ email: {} }), expect: all(200, 401) },
+  // Service reports: staff see every customer's, a customer admin their organisation's; other customer users none.
+  { op: 'GET /api/v1/reports', expect: { ...staffOnly, orgAdmin: 200, otherOrgAdmin: 200 } },
+  { op: 'POST /api/v1/reports', body: (c) => ({ customerId: c.acmeId, month: '2026-10' }), expect: { ...staffOnly, agent: 201, manager: 201, admin: 201, orgAdmin: 201, otherOrgAdmin: 404 } },
+  { op: 'GET /api/v1/reports/{id}', expect: { ...staffOnly, orgAdmin: 200, otherOrgAdmin: 404 } },
+  { op: 'GET /api/v1/reports/{id}/pdf', expect: { ...staffOnly, orgAdmin: 200, otherOrgAdmin: 404 } },
+  { op: 'GET /api/v1/reports/{id}/csv', expect: { ...staffOnly, orgAdmin: 200, otherOrgAdmin: 404 } },
   // The signed link is the authority, signed in or not; a forged one is refused for everyone.
   { op: 'POST /api/v1/satisfaction', body: (c) => ({ token: `${Buffer.from(`sat1.${c.ticketId}.${c.ownerId}.${Math.floor(Date.now() / 1000)}`).toString('base64url')}.${'A'.repeat(43)}`, rating: 5 }), expect: all(403) },
 ];
@@ -252,7 +260,9 @@ describe('permission matrix', () => {
     const file = await fetch(`${app.baseUrl}/api/v1/tickets/${t.body.id}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${tokens.owner}` }, body: matrixUpload() });
     expect(file.status).toBe(201);
     const attachmentId = ((await file.json()) as { attachments: Array<{ id: string }> }).attachments[0].id;
-    ctx = { mailId: await unassignedMail('assign'), dismissMailId: await unassignedMail('dismiss'), ticketId: t.body.id, cancelledTicketId: cancelled.body.id, acmeId: acme.id, contractId: c.id, ownerId: owner.id, lineId: logistics.id, notificationId: String(n.id), articleId: await article('published'), draftArticleId: await article('draft'), attachmentId };
+    const report = await app.request('POST', '/api/v1/reports', { token: tokens.manager, body: { customerId: acme.id, month: '2026-09' } });
+    expect(report.status).toBe(201);
+    ctx = { reportId: report.body.id, mailId: await unassignedMail('assign'), dismissMailId: await unassignedMail('dismiss'), ticketId: t.body.id, cancelledTicketId: cancelled.body.id, acmeId: acme.id, contractId: c.id, ownerId: owner.id, lineId: logistics.id, notificationId: String(n.id), articleId: await article('published'), draftArticleId: await article('draft'), attachmentId };
   });
   afterAll(async () => {
     await app?.stop();
@@ -269,6 +279,7 @@ describe('permission matrix', () => {
     const path = template
       .replace('/mail/unassigned/{id}/assign', `/mail/unassigned/${ctx.mailId}/assign`)
       .replace('/mail/unassigned/{id}/dismiss', `/mail/unassigned/${ctx.dismissMailId}/dismiss`)
+      .replace('/reports/{id}', `/reports/${ctx.reportId}`)
       .replace('/tickets/{id}', `/tickets/${c.row.cancelledTicket ? ctx.cancelledTicketId : ctx.ticketId}`)
       .replace('/plans/{id}', '/plans/basic')
       .replace('/calendars/{id}', '/calendars/matrix')
@@ -291,7 +302,7 @@ describe('permission matrix', () => {
     if (status >= 400) expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
     if (status === 404 && template.includes('{id}')) {
       // The body of another organisation's 404 is the body of a missing resource's 404: nothing leaks.
-      const real = [ctx.ticketId, ctx.cancelledTicketId, ctx.acmeId, ctx.ownerId, ctx.notificationId, ctx.articleId, ctx.draftArticleId].find((id) => path.split('/').includes(id))!; // a whole segment: a notification id 1 is not the start of a UUID
+      const real = [ctx.reportId, ctx.ticketId, ctx.cancelledTicketId, ctx.acmeId, ctx.ownerId, ctx.notificationId, ctx.articleId, ctx.draftArticleId].find((id) => path.split('/').includes(id))!; // a whole segment: a notification id 1 is not the start of a UUID
       const missingId = real === ctx.notificationId ? '999999999999' : '00000000-0000-4000-8000-000000000000';
       const missing = await send(path.replace(`/${real}`, `/${missingId}`));
       expect(res.body.detail).toBe(missing.body.detail);
