@@ -9,6 +9,7 @@ import { getCalendar, getContract, getCustomer, getPlan, listCalendars, listCont
 import { validateCalendar } from '../domain/calendar';
 import { isStaff, type Principal, type Role } from '../domain/access';
 import { COVERAGES, PRIORITIES, TARGET_KINDS, type Contract } from '../domain/plans';
+import { NO_NUL } from '../domain/text';
 import { principal } from './auth';
 import { badRequest, forbidden, notFound } from './errors';
 import { idempotentCreate } from './idempotency';
@@ -66,7 +67,10 @@ export const contractSchema = z
     warningThreshold: threshold.nullable().optional(),
     levelBudgets: levelBudgets.nullable().optional(),
     serviceReport: z.boolean().nullable().optional().describe('includes the monthly SLA service report; null or absent: as the plan says'),
-    contacts: z.array(z.strictObject({ name: z.string().max(200), email: z.string().email().max(254), phone: z.string().max(50).optional() })).max(50).default([]),
+    contacts: z
+      .array(z.strictObject({ name: z.string().max(200).regex(NO_NUL, 'must not contain NUL characters'), email: z.string().email().max(254), phone: z.string().max(50).regex(NO_NUL, 'must not contain NUL characters').optional() }))
+      .max(50)
+      .default([]),
   })
   .refine((c) => !c.validTo || c.validTo >= c.validFrom, { message: 'must not be before validFrom', path: ['validTo'] });
 

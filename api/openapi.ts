@@ -219,6 +219,7 @@ export const OPERATIONS: Operation[] = [
     response: R.ServiceReport,
     location: true,
     also: [404, 503],
+    statusText: { 422: "The month is not over yet in the customer's time zone (`month-not-over`, naming `body.month`), or the Idempotency-Key was used for a different request" },
     links: linksTo(['getServiceReport', 'getServiceReportPdf', 'getServiceReportCsv'], { id: '$response.body#/id' }),
   },
   { operationId: 'getServiceReport', method: 'get', path: '/api/v1/reports/{id}', summary: 'One service report with its figures', tag: 'reports', params: reportIdParam, response: R.ServiceReport },

@@ -15,15 +15,17 @@ import { isStaff, type Principal } from '../domain/access';
 import { latestReportableMonth, MONTH, reportFileName } from '../domain/service-report';
 import { SERVICE_REPORT_WORKFLOW, type ServiceReportResult, type ServiceReportWorkflowInput } from '../workflows/definitions';
 import { principal } from './auth';
-import { badRequest, forbidden, notFound, unavailable } from './errors';
+import { forbidden, notFound, ProblemError, unavailable } from './errors';
 import { idempotentCreate } from './idempotency';
 import { parseInput } from './validation';
 
 const month = z.string().regex(MONTH, 'must be a month as YYYY-MM');
+/** A month a report can be asked for: from 2000 on (in the schema, so the document says it). */
+const reportMonth = month.regex(/^2\d{3}-/, 'must be 2000-01 or later');
 const uuid = z.string().uuid('must be a UUID');
 export const newReportSchema = z.strictObject({
   customerId: uuid,
-  month,
+  month: reportMonth,
   email: z.boolean().optional().describe('also mail the PDF to the customer admins and the account manager (default false)'),
 });
 export const listReportsQuery = z.strictObject({
@@ -35,8 +37,6 @@ export const listReportsQuery = z.strictObject({
 export const reportIdParam = z.strictObject({ id: uuid });
 /** How long a request waits for its report before it answers 503 (the run goes on and lists the report). */
 const REQUEST_WAIT_MS = 90_000;
-/** The earliest month a report may be asked for. */
-const FIRST_MONTH = '2000-01';
 
 export interface ReportDeps {
   db: Db;
@@ -81,8 +81,11 @@ export async function requestReport(deps: ReportDeps, actor: Principal, body: z.
   const customer = await getReportCustomer(deps.db, body.customerId);
   if (!customer) throw notFound('Customer');
   const latest = latestReportableMonth(new Date(), customer.timeZone);
-  if (body.month > latest) throw badRequest([{ field: 'body.month', message: `must be a completed month: ${latest} or earlier` }]);
-  if (body.month < FIRST_MONTH) throw badRequest([{ field: 'body.month', message: `must be ${FIRST_MONTH} or later` }]);
+  // A well-formed month that is not over yet: the request is understood but cannot be met (422), naming the field.
+  if (body.month > latest) {
+    const errors = [{ field: 'body.month', message: `must be a completed month: ${latest} or earlier` }];
+    throw new ProblemError(422, 'month-not-over', 'The month is not over', `body.month: ${errors[0]!.message}`, { errors });
+  }
   const input: ServiceReportWorkflowInput = { customerId: customer.id, month: body.month, timeZone: customer.timeZone, trigger: 'request', requestedBy: actor.id, email: body.email ?? false };
   let result: ServiceReportResult;
   let timer: NodeJS.Timeout | undefined;

@@ -371,8 +371,11 @@ describe('who may see and ask for reports', () => {
 
   it('refuses a month that is not over yet, or not a month, naming the field', async () => {
     const future = await app.request('POST', '/api/v1/reports', { token: managerToken, body: { customerId: acmeId, month: '2099-01' } });
-    expect(future.status).toBe(400);
-    expect(JSON.stringify(future.body)).toContain('body.month');
+    expect(future.status).toBe(422);
+    expect(future.body).toMatchObject({ type: expect.stringContaining('month-not-over'), errors: [{ field: 'body.month' }] });
+    const early = await app.request('POST', '/api/v1/reports', { token: managerToken, body: { customerId: acmeId, month: '1999-12' } });
+    expect(early.status).toBe(400);
+    expect(JSON.stringify(early.body)).toContain('body.month');
     const bad = await app.request('POST', '/api/v1/reports', { token: managerToken, body: { customerId: acmeId, month: '2026-13' } });
     expect(bad.status).toBe(400);
     const before = await app.db('service_reports').count('* as n').first();
