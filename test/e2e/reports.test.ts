@@ -143,6 +143,39 @@ describe('the desk (manager, English)', () => {
   });
 });
 
+describe('the desk list (manager)', () => {
+  test('pages through more reports than fit one page, newest month first', async () => {
+    // 21 earlier months of Acme, as the schedule would have stored them (copies of the March report's files).
+    const months = Array.from({ length: 21 }, (_, i) => `${2024 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`);
+    await app.db.raw(
+      `INSERT INTO service_reports (id, customer_id, month, revision, language, time_zone, trigger, request_key, figures, pdf, csv, generated_at)
+       SELECT gen_random_uuid(), customer_id, m, 1, language, time_zone, 'schedule', 'paging-' || m, figures, pdf, csv, generated_at
+       FROM service_reports, unnest(?::text[]) AS m WHERE id = ?`,
+      [months, reportId],
+    );
+    const page = await ui.signIn('manager@demo.test', 'en', { viewport: WIDE });
+    await page.goto(`${app.baseUrl}/desk/reports?customer=${acmeId}`);
+    const monthsShown = () => page.locator('#reports tbody td:nth-child(2)').allTextContents();
+    const first = await monthsShown();
+    expect(first).toHaveLength(20);
+    expect(first[0]).toBe('March 2026');
+    expect(first[1]).toBe('September 2025');
+    expect(await page.locator('#reports tbody tr', { hasText: 'Scheduled' }).count()).toBe(19);
+    expect(await page.locator('.pager a', { hasText: 'First page' }).count()).toBe(0);
+    await Promise.all([page.waitForURL(/cursor=/), page.click('.pager a[rel="next"]')]);
+    expect(new URL(page.url()).searchParams.get('customer')).toBe(acmeId);
+    expect(await monthsShown()).toEqual(['February 2024', 'January 2024']);
+    expect(await page.locator('.pager a[rel="next"]').count()).toBe(0);
+    await Promise.all([page.waitForURL((u) => !u.searchParams.has('cursor')), page.locator('.pager a', { hasText: 'First page' }).click()]);
+    expect(await monthsShown()).toEqual(first);
+    // A cursor the API would refuse is dropped: the first page.
+    await page.goto(`${app.baseUrl}/desk/reports?customer=${acmeId}&cursor=nonsense`);
+    expect(await monthsShown()).toEqual(first);
+    await page.context().close();
+    await app.db('service_reports').where('request_key', 'like', 'paging-%').delete();
+  });
+});
+
 describe('the portal (Acme’s customer admin, Slovak)', () => {
   test('lists and opens the report on a phone, downloads it, and is refused a month that has not ended', async () => {
     const page = await openReports('admin@acme.test', 'sk', NARROW, 'portal');
