@@ -120,7 +120,7 @@ figure.chart { margin: .5rem 0 1rem; }
 .table-scroll { max-width: 100%; overflow-x: auto; }
 .report-head h1 { overflow-wrap: anywhere; } .wrap { overflow-wrap: break-word; }
 .table-scroll table.wide { min-width: 44rem; }
-@media (max-width: 40rem) { .table-scroll th, .table-scroll td { padding: .35rem .3rem; } }
+@media (max-width: 40rem) { .table-scroll table { font-size: .9rem; } .table-scroll th, .table-scroll td { padding: .35rem .25rem; } }
 .report-kind { display: block; font-size: 1rem; font-weight: 600; color: var(--muted); }
 th.num, td.num { text-align: right; } td.num { white-space: nowrap; }
 .downloads { display: flex; flex-wrap: wrap; gap: .5rem; }
