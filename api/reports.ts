@@ -4,7 +4,7 @@
  * report workflow (the same one the customer's schedule starts) and answers with the stored report.
  */
 import { randomUUID } from 'node:crypto';
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -110,6 +110,18 @@ export async function requestReport(deps: ReportDeps, actor: Principal, body: z.
   return (await getReport(deps.db, result.reportId))!;
 }
 
+/** A report's PDF or CSV as a download, for whoever may see the report (the API and the portal's session pages). */
+export async function sendReportFile(db: Db, actor: Principal, id: string, kind: 'pdf' | 'csv', res: Response): Promise<void> {
+  const report = await getReportFor(db, actor, id);
+  const bytes = await reportFile(db, id, kind);
+  if (bytes === undefined) throw notFound('Report');
+  res.setHeader('Content-Type', kind === 'pdf' ? 'application/pdf' : 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', contentDisposition(reportFileName(report, kind)));
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Cache-Control', 'private');
+  res.status(200).send(bytes);
+}
+
 export function createReportsRouter(deps: ReportDeps): Router {
   const { db } = deps;
   const r = Router();
@@ -136,14 +148,7 @@ export function createReportsRouter(deps: ReportDeps): Router {
     r.get(`/reports/:id/${kind}`, async (req, res) => {
       const actor = principal(res);
       const { id } = parseInput(reportIdParam, req.params, 'params');
-      const report = await getReportFor(db, actor, id);
-      const bytes = await reportFile(db, id, kind);
-      if (bytes === undefined) throw notFound('Report');
-      res.setHeader('Content-Type', kind === 'pdf' ? 'application/pdf' : 'text/csv; charset=utf-8');
-      res.setHeader('Content-Disposition', contentDisposition(reportFileName(report, kind)));
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      res.setHeader('Cache-Control', 'private');
-      res.status(200).send(bytes);
+      await sendReportFile(db, actor, id, kind, res);
     });
   }
   return r;

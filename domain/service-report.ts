@@ -189,6 +189,10 @@ const inWindow = (at: string, w: { start: Date; end: Date }) => {
 const emptyCompliance = (): Compliance => ({ met: 0, breached: 0, rate: null });
 const emptyByTarget = (): ComplianceByTarget => ({ firstResponse: emptyCompliance(), nextUpdate: emptyCompliance(), resolution: emptyCompliance() });
 
+/** How a compliance rate reads at a glance: every target met, nearly (from 90 %), or below. The PDF and the portal colour by it. */
+export type ComplianceBand = 'full' | 'near' | 'below';
+export const complianceBand = (rate: number): ComplianceBand => (rate >= 1 ? 'full' : rate >= 0.9 ? 'near' : 'below');
+
 /** Nearest rank: the smallest value with at least `p` of the values at or below it. */
 export function percentile(sorted: number[], p: number): number | null {
   if (sorted.length === 0) return null;

@@ -5,7 +5,7 @@
  */
 import PDFDocument from 'pdfkit';
 import { PRIORITIES, TARGET_KINDS, type TargetKind } from '../../domain/plans';
-import { type Breach, type ComplianceByTarget, type ServiceReportFigures, TREND_MONTHS } from '../../domain/service-report';
+import { type Breach, complianceBand, type ComplianceByTarget, type ServiceReportFigures, TREND_MONTHS } from '../../domain/service-report';
 import { formatTicketNumber } from '../../domain/tickets';
 import { termsName, type ReportDocument } from './document';
 import { NOTHING, oneLine, reportText, type ReportText } from './text';
@@ -43,7 +43,8 @@ interface Column {
 }
 
 /** Bar colour by compliance: a full bar and a 96 % bar must not look alike. */
-const complianceColour = (rate: number) => (rate >= 1 ? COLOUR.good : rate >= 0.9 ? COLOUR.warn : COLOUR.bad);
+const BAND_COLOUR = { full: COLOUR.good, near: COLOUR.warn, below: COLOUR.bad } as const;
+const complianceColour = (rate: number) => BAND_COLOUR[complianceBand(rate)];
 
 /** A horizontal bar on a grey track; a share of 0 still shows a sliver, no share (null) only the track. */
 function bar(doc: Doc, box: { x: number; y: number; width: number; height: number }, share: number | null, colour: string) {

@@ -9,6 +9,7 @@ import { forbidden } from '../errors';
 import { isStaff } from '../../domain/access';
 import { PRIORITIES, SUPPORT_LEVELS } from '../../domain/plans';
 import { OPEN_STATUSES } from '../../domain/tickets';
+import { barChart } from './charts';
 import type { PortalKit } from './kit';
 
 export function mountDashboardPages(r: Router, kit: PortalKit): void {
@@ -51,24 +52,3 @@ export function mountDashboardPages(r: Router, kit: PortalKit): void {
 }
 
 const percent = (ratio: number | null): string | null => (ratio === null ? null : `${Math.round(ratio * 1000) / 10} %`);
-
-/**
- * A horizontal bar chart as inline SVG (no script), with the figures also written as text. `scaleMax` fixes the
- * full width (100 for percentages); otherwise the largest bar fills it.
- */
-export function barChart(bars: Array<{ label: string; value: number; text?: string }>, scaleMax?: number): { svg: string; height: number } {
-  const max = scaleMax ?? Math.max(1, ...bars.map((b) => b.value));
-  const rowH = 28;
-  const labelW = Math.min(180, Math.max(40, 8 * Math.max(0, ...bars.map((b) => b.label.length)) + 8));
-  const width = labelW + 300;
-  const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  const rows = bars
-    .map((b, i) => {
-      const w = Math.max(0, Math.round(((width - labelW - 60) * Math.min(b.value, max)) / max));
-      const y = i * rowH;
-      return `<g><text x="0" y="${y + 19}" class="chart-label">${esc(b.label)}</text><rect x="${labelW}" y="${y + 4}" width="${w}" height="20" class="chart-bar"></rect><text x="${labelW + w + 6}" y="${y + 19}" class="chart-value">${esc(b.text ?? String(b.value))}</text></g>`;
-    })
-    .join('');
-  const height = Math.max(1, bars.length) * rowH;
-  return { svg: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" focusable="false" aria-hidden="true">${rows}</svg>`, height };
-}

@@ -25,6 +25,7 @@ import { mountDeskPages } from './desk';
 import { mountDashboardPages } from './dashboard';
 import { mountReleasePages } from './releases';
 import { mountAdminPages } from './admin';
+import { mountReportPages } from './reports';
 
 export type { PortalDeps } from './kit';
 export const LANGUAGE_COOKIE = 'tf_lang';
@@ -131,6 +132,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
   mountDashboardPages(r, kit);
   mountDeskPages(r, kit);
   mountReleasePages(r, kit);
+  mountReportPages(r, kit);
   mountAdminPages(r, kit, { publicUrl: deps.publicUrl ?? 'http://localhost:3000' });
 
   r.use(['/portal', '/desk', '/admin'], (_req, _res, next) => next(notFound('Page')));

@@ -114,4 +114,21 @@ input[type=date], input[type=tel] { font: inherit; padding: .35rem .5rem; border
 a.button { display: inline-block; padding: .45rem 1rem; border: 2px solid var(--accent); border-radius: 4px; background: var(--accent); color: var(--accent-fg); text-decoration: none; }
 table.targets input { width: 5rem; } table.targets select { width: auto; }
 @media (max-width: 40rem) { table.targets, table.targets tbody, table.targets tr, table.targets td, table.targets th { display: block; } table.targets thead { display: none; } }
+/* service reports: list, report page, charts by compliance band */
+figure svg { max-width: 100%; height: auto; }
+figure.chart { margin: .5rem 0 1rem; }
+.table-scroll { max-width: 100%; overflow-x: auto; }
+.report-head h1 { overflow-wrap: anywhere; } .wrap { overflow-wrap: break-word; }
+.table-scroll table.wide { min-width: 44rem; }
+@media (max-width: 40rem) { .table-scroll table { font-size: .9rem; } .table-scroll th, .table-scroll td { padding: .35rem .25rem; } }
+.report-kind { display: block; font-size: 1rem; font-weight: 600; color: var(--muted); }
+th.num, td.num { text-align: right; } td.num { white-space: nowrap; }
+.downloads { display: flex; flex-wrap: wrap; gap: .5rem; }
+a.button.secondary { background: #fff; color: var(--accent); }
+input[type=month] { font: inherit; padding: .35rem .5rem; border: 1px solid #767676; border-radius: 4px; }
+.chart-track { fill: #e4e7eb; }
+.chart-bar.tone-full { fill: var(--ok); } .chart-bar.tone-near { fill: #b7791f; } .chart-bar.tone-below { fill: var(--bad); }
+.rate.band-full { color: var(--ok); } .rate.band-near { color: var(--warn); font-weight: 600; } .rate.band-below { color: var(--bad); font-weight: 700; }
+.trend-opened { fill: #3b6fb6; } .trend-resolved { fill: #2f855a; } .trend-dot { fill: #7b4397; }
+.trend-line { fill: none; stroke: #7b4397; stroke-width: 2; } .trend-axis { stroke: var(--muted); } .chart-sub { font-size: 11px; fill: var(--muted); }
 `;

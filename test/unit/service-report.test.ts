@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   addMonths,
+  complianceBand,
   computeServiceReport,
   latestReportableMonth,
   monthBefore,
@@ -106,6 +107,16 @@ describe('percentiles by nearest rank', () => {
     [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9, 9],
     [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 0.9, 10],
   ])('%j at %d is %j', (values, p, expected) => expect(percentile(values, p)).toBe(expected));
+});
+
+describe('compliance bands', () => {
+  test.each([
+    [1, 'full'],
+    [0.96, 'near'],
+    [0.9, 'near'],
+    [0.8999, 'below'],
+    [0, 'below'],
+  ] as const)('%p reads as %s', (rate, band) => expect(complianceBand(rate)).toBe(band));
 });
 
 describe('what counts in the month', () => {
