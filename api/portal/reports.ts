@@ -1,7 +1,7 @@
 /**
  * Monthly SLA service reports in the portal (issue #16, SPEC §12.1): the list, the report as a page, its PDF and CSV,
  * and a form to generate one. Customer admins use /portal/reports (their organisation's), staff /desk/reports (every
- * customer's). Who may see and request what is decided by api/reports.ts alone: its refusals (403, 404, 400) become
+ * customer's). Who may see and request what is decided by api/reports.ts alone: its refusals (403, 404, 422) become
  * the error page or a message on the form field. Figures are written with the report's own formatting helpers, in
  * the visitor's language and the customer's time zone, so the page reads like the PDF.
  */
@@ -144,7 +144,7 @@ export function mountReportPages(r: Router, kit: PortalKit): void {
         doneRedirect(res, `${base}/${report.id}`, 'reportGenerated');
       } catch (err) {
         if (!(err instanceof ProblemError)) throw err;
-        if (err.status === 400) {
+        if (err.status === 422 && err.type === 'month-not-over') {
           const latest = await latestMonth(p, zoneOf(visitorOf(res)));
           gen.errors.month = say(lang, 'reports.err.month', { latest: reportText(lang, zoneOf(visitorOf(res))).month(latest) });
         } else if (err.status === 404 && side === 'desk') gen.errors.customerId = say(lang, 'reports.err.customer');
