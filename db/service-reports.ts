@@ -4,7 +4,7 @@ import type { Db } from './connection';
 import { getContracts, getPlan } from './reference';
 import { OPEN_STATUSES, type TicketType } from '../domain/tickets';
 import { isTicketEventType, type TicketEvent } from '../domain/ticket/events';
-import { addMonths, monthWindow, termsInForce, TREND_MONTHS, type ReportTicket, type ServiceReportFigures, type ServiceTerms } from '../domain/service-report';
+import { addMonths, monthWindow, reviewIncluded, termsInForce, TREND_MONTHS, type ReportTicket, type ServiceReportFigures, type ServiceTerms } from '../domain/service-report';
 import { contractInForce } from '../domain/plans';
 import { isLanguage, DEFAULT_LANGUAGE, type Language } from '../domain/languages';
 
@@ -41,14 +41,14 @@ export async function getReportCustomer(db: Db, id: string): Promise<ReportCusto
 /** Every customer, and whether its service includes the monthly review on its own today (`today` in its zone). */
 export async function customersWithReview(db: Db, today: (c: ReportCustomer) => string): Promise<Array<ReportCustomer & { included: boolean }>> {
   const [customers, plans, contracts] = await Promise.all([db('customers').orderBy('id'), db('plans').select('id', 'service_report'), db('contracts')]);
-  const planIncludes = new Map(plans.map((p: Record<string, any>) => [p.id, Boolean(p.service_report)]));
+  const planIncludes = new Map(plans.map((p: Record<string, any>) => [p.id as string, Boolean(p.service_report)]));
   return customers.map((r: Record<string, any>) => {
     const c = customerFromRow(r);
     const own = contracts
       .filter((k: Record<string, any>) => k.customer_id === c.id)
       .map((k: Record<string, any>) => ({ id: k.id, validFrom: day(k.valid_from), validTo: k.valid_to ? day(k.valid_to) : null, serviceReport: k.service_report ?? null }));
     const inForce = contractInForce(own, today(c));
-    return { ...c, included: inForce?.serviceReport ?? planIncludes.get(c.planId) ?? false };
+    return { ...c, included: reviewIncluded({ serviceReport: planIncludes.get(c.planId) ?? false }, inForce) };
   });
 }
 
