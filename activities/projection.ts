@@ -148,6 +148,12 @@ export async function recordTicketEvents(db: Db, args: RecordTicketEventsArgs): 
       if (files?.length) await linkAttachments(trx, input.ticketId, e.seq, e.visibility, files.map((f) => f.id));
     }
     await queueNotifications(trx, input, events.filter((e) => fresh.has(e.seq)), projection);
+    // A rating given on closing is the ticket's satisfaction rating, as one given through the survey link is: a
+    // ticket is rated once, and the dashboard and the service report count that rating.
+    for (const e of events) {
+      if (e.type !== 'ticket.closed' || !fresh.has(e.seq) || typeof e.data.rating !== 'number') continue;
+      await trx('tickets').where({ id: input.ticketId }).whereNull('satisfaction_rating').update({ satisfaction_rating: e.data.rating, satisfaction_at: e.at });
+    }
     const maxSeq = Math.max(...events.map((e) => e.seq));
     const lastAt = events[events.length - 1].at;
     // A retried or late activity carrying older state never overwrites newer state.

@@ -26,7 +26,7 @@ const uuid = z.string().uuid('must be a UUID');
 export const newReportSchema = z.strictObject({
   customerId: uuid,
   month: reportMonth,
-  email: z.boolean().optional().describe('also mail the PDF to the customer admins and the account manager (default false)'),
+  email: z.boolean().optional().describe('also mail the PDF to the customer admins and the account manager (default false; staff only)'),
 });
 export const listReportsQuery = z.strictObject({
   customerId: uuid.optional(),
@@ -84,7 +84,13 @@ export async function requestReport(deps: ReportDeps, actor: Principal, body: z.
   // A well-formed month that is not over yet: the request is understood but cannot be met (422), naming the field.
   if (body.month > latest) {
     const errors = [{ field: 'body.month', message: `must be a completed month: ${latest} or earlier` }];
-    throw new ProblemError(422, 'month-not-over', 'The month is not over', `body.month: ${errors[0]!.message}`, { errors });
+    throw new ProblemError(422, 'month-not-over', 'The month is not over', `body.month: ${errors[0]!.message}`, { errors, latestMonth: latest });
+  }
+  // Mailing on request is for staff: a customer admin reads and downloads the report, and has it mailed on the 1st.
+  if (body.email && !isStaff(actor)) {
+    throw new ProblemError(403, 'forbidden', 'Forbidden', 'body.email: only staff may mail a report on request; the scheduled report is mailed on the 1st', {
+      errors: [{ field: 'body.email', message: 'only staff may mail a report on request' }],
+    });
   }
   const input: ServiceReportWorkflowInput = { customerId: customer.id, month: body.month, timeZone: customer.timeZone, trigger: 'request', requestedBy: actor.id, email: body.email ?? false };
   let result: ServiceReportResult;
@@ -107,6 +113,8 @@ export async function requestReport(deps: ReportDeps, actor: Principal, body: z.
   } finally {
     clearTimeout(timer);
   }
+  // A requested run always makes a report; only a scheduled one can find its month outside the review.
+  if (result.reportId === null) throw unavailable('The report could not be generated now');
   return (await getReport(deps.db, result.reportId))!;
 }
 

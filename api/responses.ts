@@ -463,7 +463,7 @@ export const ServiceReportFigures = named(
     terms: z.array(z.object({ kind: z.enum(['plan', 'contract']), id: z.string(), name: z.string(), from: day, to: day })),
     compliance: complianceByTarget,
     byPriority: z.object(Object.fromEntries(PRIORITIES.map((p) => [p, complianceByTarget])) as Record<(typeof PRIORITIES)[number], typeof complianceByTarget>),
-    byTerms: z.array(z.object({ kind: z.enum(['plan', 'contract']), id: z.string(), compliance: complianceByTarget })),
+    byTerms: z.array(z.object({ kind: z.enum(['plan', 'contract']), id: z.string(), name: z.string().optional().describe('absent only in reports generated before names were stored'), compliance: complianceByTarget })),
     breaches: z.array(
       z.object({
         ticketId: uuid,
@@ -499,6 +499,7 @@ export const ServiceReportFigures = named(
         createdAt: instant,
         statusAtMonthEnd: z.enum(['open', 'resolved', 'closed', 'cancelled']),
         terms: z.string(),
+        termsName: z.string().optional().describe('the plan or contract by name; absent only in reports generated before names were stored'),
         firstResponse: unitSummary,
         resolution: unitSummary,
         nextUpdate: z.object({ met: z.number().int(), breached: z.number().int() }),

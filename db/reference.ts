@@ -1,6 +1,6 @@
 /** Plans, contracts and calendars as plain typed objects. */
 import type { Db } from './connection';
-import type { Calendar } from '../domain/calendar';
+import { localDay, type Calendar } from '../domain/calendar';
 import { contractInForce, effectiveTargets, type Contract, type Plan, type SlaSnapshot } from '../domain/plans';
 import { DEFAULT_PRIORITY_MATRIX, type PriorityMatrix } from '../domain/priority';
 
@@ -92,7 +92,8 @@ export async function loadSlaSnapshot(db: Db, customerId: string, at: Date): Pro
   if (!customer) throw new Error(`customer ${customerId} does not exist`);
   const plan = await getPlan(db, customer.planId);
   if (!plan) throw new Error(`plan ${customer.planId} does not exist`);
-  const contract = contractInForce(await getContracts(db, customerId), at.toISOString().slice(0, 10));
+  // A contract's first and last day are days in the customer's zone, as the service report reads them.
+  const contract = contractInForce(await getContracts(db, customerId), localDay(at, customer.timeZone));
   const businessCalendarId = contract?.businessCalendarId ?? plan.businessCalendarId;
   const businessCalendar = await getCalendar(db, businessCalendarId);
   const wallClockCalendar = await getCalendar(db, '24x7');

@@ -4,8 +4,8 @@ import type { Db } from './connection';
 import { getContracts, getPlan } from './reference';
 import { OPEN_STATUSES, type TicketType } from '../domain/tickets';
 import { isTicketEventType, type TicketEvent } from '../domain/ticket/events';
-import { addMonths, monthWindow, reviewIncluded, termsInForce, TREND_MONTHS, type ReportTicket, type ServiceReportFigures, type ServiceTerms } from '../domain/service-report';
-import { contractInForce } from '../domain/plans';
+import { addMonths, monthWindow, reviewIncludedInMonth, termsInForce, TREND_MONTHS, type ReportTicket, type ServiceReportFigures, type ServiceTerms } from '../domain/service-report';
+import { localDay } from '../domain/calendar';
 import { isLanguage, DEFAULT_LANGUAGE, type Language } from '../domain/languages';
 
 export interface ReportCustomer {
@@ -38,21 +38,40 @@ export async function getReportCustomer(db: Db, id: string): Promise<ReportCusto
   return r ? customerFromRow(r) : undefined;
 }
 
-/** Every customer, and whether its service includes the monthly review on its own today (`today` in its zone). */
-export async function customersWithReview(db: Db, today: (c: ReportCustomer) => string): Promise<Array<ReportCustomer & { included: boolean }>> {
+/**
+ * Every customer, and whether it needs its review schedule at `now`: its service includes the review in the current
+ * month (in its zone), whose report the next run makes, or in the previous one, whose run may still be due (late,
+ * or caught up after an outage). The run itself decides for the month it reports.
+ */
+export async function customersWithReview(db: Db, now: Date): Promise<Array<ReportCustomer & { included: boolean }>> {
   const [customers, plans, contracts] = await Promise.all([db('customers').orderBy('id'), db('plans').select('id', 'service_report'), db('contracts')]);
   const planIncludes = new Map(plans.map((p: Record<string, any>) => [p.id as string, Boolean(p.service_report)]));
   return customers.map((r: Record<string, any>) => {
     const c = customerFromRow(r);
     const own = contracts
       .filter((k: Record<string, any>) => k.customer_id === c.id)
-      .map((k: Record<string, any>) => ({ id: k.id, validFrom: day(k.valid_from), validTo: k.valid_to ? day(k.valid_to) : null, serviceReport: k.service_report ?? null }));
-    const inForce = contractInForce(own, today(c));
-    return { ...c, included: reviewIncluded({ serviceReport: planIncludes.get(c.planId) ?? false }, inForce) };
+      .map((k: Record<string, any>) => ({ validFrom: day(k.valid_from), validTo: k.valid_to ? day(k.valid_to) : null, serviceReport: k.service_report ?? null }));
+    const plan = { serviceReport: planIncludes.get(c.planId) ?? false };
+    const current = localDay(now, c.timeZone).slice(0, 7);
+    return { ...c, included: [current, addMonths(current, -1)].some((m) => reviewIncludedInMonth(m, plan, own)) };
   });
 }
 
 const day = (d: Date | string): string => (typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
+
+/** Whether the customer's service included the review in a month (undefined: no such customer). */
+export async function monthReviewed(db: Db, customerId: string, month: string): Promise<boolean | undefined> {
+  const customer = await getReportCustomer(db, customerId);
+  if (!customer) return undefined;
+  const plan = await db('plans').where({ id: customer.planId }).first('service_report');
+  return reviewIncludedInMonth(month, { serviceReport: Boolean(plan?.service_report) }, await getContracts(db, customerId));
+}
+
+/** The report a scheduled run made of a month, if one did. */
+export async function findScheduledReport(db: Db, customerId: string, month: string): Promise<ServiceReportRecord | undefined> {
+  const r = await selectReports(db).where({ 'r.customer_id': customerId, 'r.month': month, 'r.trigger': 'schedule' }).orderBy('r.revision').first();
+  return r ? reportFromRow(r) : undefined;
+}
 
 /**
  * Everything one month's report is computed from: the terms in force, and every ticket that could count in the
@@ -69,9 +88,9 @@ export async function loadReportInput(db: Db, customerId: string, month: string)
   const rows: Array<Record<string, any>> = await db('tickets')
     .where({ customer_id: customerId })
     .andWhere('created_at', '<', end)
-    .andWhere((q) => q.whereIn('status', [...OPEN_STATUSES]).orWhere('updated_at', '>=', trendStart))
+    .andWhere((q) => q.whereIn('status', [...OPEN_STATUSES]).orWhere('updated_at', '>=', trendStart).orWhere('satisfaction_at', '>=', trendStart))
     .orderBy('number')
-    .select('id', 'number', 'title', 'type', 'created_at', 'sla_snapshot');
+    .select('id', 'number', 'title', 'type', 'created_at', 'sla_snapshot', 'satisfaction_rating', 'satisfaction_at');
   const events = new Map<string, TicketEvent[]>();
   const ids = rows.map((r) => r.id);
   for (let i = 0; i < ids.length; i += 500) {
@@ -88,15 +107,24 @@ export async function loadReportInput(db: Db, customerId: string, month: string)
       events.set(e.ticket_id, list);
     }
   }
-  const tickets: ReportTicket[] = rows.map((r) => ({
-    id: r.id,
-    number: Number(r.number),
-    title: r.title,
-    type: r.type as TicketType,
-    createdAt: new Date(r.created_at).toISOString(),
-    terms: { planId: r.sla_snapshot.planId, contractId: r.sla_snapshot.contractId ?? null, targets: r.sla_snapshot.targets },
-    events: events.get(r.id) ?? [],
-  }));
+  // A ticket is named with the plan or contract that measured it, even one no longer in force (or deleted since).
+  const planIds = [...new Set(rows.map((r) => r.sla_snapshot.planId as string))];
+  const planNames = new Map<string, string>((await db('plans').whereIn('id', planIds).select('id', 'name')).map((p: Record<string, any>) => [p.id, p.name]));
+  const contractNames = new Map(contracts.map((c) => [c.id, c.name]));
+  const termsName = (planId: string, contractId: string | null) => (contractId ? (contractNames.get(contractId) ?? contractId) : (planNames.get(planId) ?? planId));
+  const tickets: ReportTicket[] = rows.map((r) => {
+    const contractId: string | null = r.sla_snapshot.contractId ?? null;
+    return {
+      id: r.id,
+      number: Number(r.number),
+      title: r.title,
+      type: r.type as TicketType,
+      createdAt: new Date(r.created_at).toISOString(),
+      terms: { planId: r.sla_snapshot.planId, contractId, name: termsName(r.sla_snapshot.planId, contractId), targets: r.sla_snapshot.targets },
+      events: events.get(r.id) ?? [],
+      satisfaction: r.satisfaction_rating !== null && r.satisfaction_at ? { rating: Number(r.satisfaction_rating), at: new Date(r.satisfaction_at).toISOString() } : null,
+    };
+  });
   const terms = termsInForce(month, { id: customer.planId, name: plan?.name ?? customer.planId }, contracts);
   return { customer, month, terms, tickets };
 }

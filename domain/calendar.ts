@@ -211,6 +211,12 @@ export function localDateTime(at: Date, timeZone: string): LocalDateTime {
   };
 }
 
+/** The local calendar day (YYYY-MM-DD) of an instant in a zone: the day a contract's validity is read on. */
+export function localDay(at: Date, timeZone: string): string {
+  const l = localDateTime(at, timeZone);
+  return `${String(l.year).padStart(4, '0')}-${String(l.month).padStart(2, '0')}-${String(l.day).padStart(2, '0')}`;
+}
+
 /** Instant of a local wall time in a zone, with the same DST gap/overlap rules as working intervals. */
 export function localToInstant(
   local: { year: number; month: number; day: number; hour?: number; minute?: number; second?: number },

@@ -57,6 +57,21 @@ export function reviewIncluded(plan: { serviceReport: boolean }, contract: Pick<
   return contract?.serviceReport ?? plan.serviceReport;
 }
 
+/** The local days (YYYY-MM-DD) of a month. */
+function daysOf(month: string): string[] {
+  const { year, month: m } = parseMonth(month);
+  const days = new Date(Date.UTC(year, m, 0)).getUTCDate();
+  return Array.from({ length: days }, (_, i) => `${formatMonth(year, m)}-${String(i + 1).padStart(2, '0')}`);
+}
+
+/**
+ * Whether a month is reviewed: the review was part of the customer's service on at least one day of it (a contract
+ * that brings the review from the 16th has that month reviewed; one that ends it on the 15th still has its month).
+ */
+export function reviewIncludedInMonth(month: string, plan: { serviceReport: boolean }, contracts: Array<Pick<Contract, 'validFrom' | 'validTo' | 'serviceReport'>>): boolean {
+  return daysOf(month).some((day) => reviewIncluded(plan, contractInForce(contracts, day)));
+}
+
 export interface ServiceTerms {
   kind: 'plan' | 'contract';
   id: string;
@@ -68,11 +83,8 @@ export interface ServiceTerms {
 
 /** The plan or contract in force on each day of the month, as consecutive ranges. */
 export function termsInForce(month: string, plan: { id: string; name: string }, contracts: Contract[]): ServiceTerms[] {
-  const { year, month: m } = parseMonth(month);
-  const days = new Date(Date.UTC(year, m, 0)).getUTCDate();
   const out: ServiceTerms[] = [];
-  for (let day = 1; day <= days; day++) {
-    const date = `${formatMonth(year, m)}-${String(day).padStart(2, '0')}`;
+  for (const date of daysOf(month)) {
     const c = contractInForce(contracts, date);
     const terms = c ? { kind: 'contract' as const, id: c.id, name: c.name } : { kind: 'plan' as const, id: plan.id, name: plan.name };
     const last = out.at(-1);
@@ -88,10 +100,16 @@ export interface ReportTicket {
   title: string;
   type: TicketType;
   createdAt: string;
-  /** the terms the ticket was measured against (its SLA snapshot) */
-  terms: { planId: string; contractId: string | null; targets: TargetsTable };
+  /** the terms the ticket was measured against (its SLA snapshot), with the plan's or contract's name */
+  terms: { planId: string; contractId: string | null; name: string; targets: TargetsTable };
   /** every event up to the end of the reported month, in seq order */
   events: TicketEvent[];
+  /**
+   * The customer's rating of the ticket and when it was given, whether on closing it or through the survey link in
+   * the closing e-mail: a ticket is rated once (`tickets.satisfaction_rating`), and the report and the dashboard
+   * count that one rating in the month it was given.
+   */
+  satisfaction: { rating: number; at: string } | null;
 }
 
 export interface Compliance {
@@ -114,6 +132,7 @@ export interface Breach {
   metAt: string | null;
   /** how late: from the deadline to the moment it was met, or to the end of the month if still not met */
   lateMs: number;
+  /** the ticket's escalations from the deadline until the target was met (or the month ended) */
   escalations: Array<{ at: string; from: string; to: string; automatic: boolean }>;
 }
 
@@ -138,7 +157,9 @@ export interface TicketRow {
   priority: Priority;
   createdAt: string;
   statusAtMonthEnd: 'open' | 'resolved' | 'closed' | 'cancelled';
+  /** `kind:id` of the plan or contract that measured the ticket, and its name */
   terms: string;
+  termsName: string;
   firstResponse: UnitSummary | null;
   resolution: UnitSummary | null;
   nextUpdate: { met: number; breached: number };
@@ -158,7 +179,7 @@ export interface ServiceReportFigures {
   compliance: ComplianceByTarget;
   byPriority: Record<Priority, ComplianceByTarget>;
   /** compliance under each plan or contract that measured a ticket this month */
-  byTerms: Array<{ kind: 'plan' | 'contract'; id: string; compliance: ComplianceByTarget }>;
+  byTerms: Array<{ kind: 'plan' | 'contract'; id: string; name: string; compliance: ComplianceByTarget }>;
   breaches: Breach[];
   times: { firstResponse: Distribution; resolution: Distribution };
   volume: MonthVolume;
@@ -175,11 +196,19 @@ export interface ServiceReportFigures {
   tickets: TicketRow[];
 }
 
+interface Met {
+  at: string;
+  consumedMs: number | null;
+  priority: Priority;
+}
 interface Unit {
   clock: TargetKind;
   cycle: number;
   breach: { at: string; deadline: string; priority: Priority } | null;
-  met: { at: string; consumedMs: number | null; priority: Priority } | null;
+  /** the first time the target was met */
+  met: Met | null;
+  /** every time it was met, in order: a resolution is met again after a reopen */
+  mets: Met[];
 }
 
 const inWindow = (at: string, w: { start: Date; end: Date }) => {
@@ -229,33 +258,57 @@ function statusAt(t: ReportTicket, end: Date): TicketRow['statusAtMonthEnd'] | '
   return s;
 }
 
-/** Every measured target of a ticket with its outcome, from the SLA events of its timeline. */
+/**
+ * Whether a timeline records every met target (`sla.met` for each clock and cycle): tickets created since the
+ * workflow did say so on `ticket.created`. Older timelines recorded only first responses as met.
+ */
+export const recordsEveryMet = (t: Pick<ReportTicket, 'events'>): boolean => {
+  const created = t.events.find((e) => e.type === 'ticket.created');
+  return created?.type === 'ticket.created' && created.data.slaMetEvents === true;
+};
+
+/**
+ * Every measured target of a ticket with its outcome, from the SLA events of its timeline. On a timeline recorded
+ * before every met target was on it, resolving (or scheduling a defect's fix) is where the resolution was met,
+ * provided the ticket's terms timed it; next updates are not measured there, since their mets were never recorded
+ * (counting their breaches alone would understate compliance); change requests had no resolution target.
+ */
 export function targetUnits(t: ReportTicket): Unit[] {
   const units = new Map<string, Unit>();
   const unit = (clock: TargetKind, cycle: number) => {
     const key = `${clock}:${cycle}`;
     let u = units.get(key);
-    if (!u) units.set(key, (u = { clock, cycle, breach: null, met: null }));
+    if (!u) units.set(key, (u = { clock, cycle, breach: null, met: null, mets: [] }));
     return u;
   };
-  // Timelines written before the workflow recorded a met resolution clock: resolving (or scheduling a defect's fix)
-  // is where it was met, provided the ticket's terms gave that priority a resolution target.
-  const legacyResolution = !t.events.some((e) => e.type === 'sla.met' && e.data.clock === 'resolution');
+  const met = (u: Unit, m: Met) => {
+    u.mets.push(m);
+    u.met ??= m;
+  };
+  const complete = recordsEveryMet(t);
+  const legacyResolution = !complete && t.type !== 'change_request' && !t.events.some((e) => e.type === 'sla.met' && e.data.clock === 'resolution');
   for (const e of t.events) {
     if (e.type === 'sla.breached') {
+      if (!complete && e.data.clock === 'nextUpdate') continue;
       const u = unit(e.data.clock, e.data.cycle ?? 0);
       u.breach ??= { at: e.at, deadline: e.data.deadline, priority: e.data.priority ?? priorityAt(t, e.at) };
     } else if (e.type === 'sla.met') {
-      const u = unit(e.data.clock, e.data.cycle ?? 0);
-      u.met ??= { at: e.at, consumedMs: e.data.consumedMs, priority: priorityAt(t, e.at) };
+      if (!complete && e.data.clock === 'nextUpdate') continue;
+      met(unit(e.data.clock, e.data.cycle ?? 0), { at: e.at, consumedMs: e.data.consumedMs, priority: priorityAt(t, e.at) });
     } else if (legacyResolution && (e.type === 'ticket.resolved' || (e.type === 'fix.scheduled' && t.type === 'defect'))) {
       const priority = priorityAt(t, e.at);
       if (!t.terms.targets[priority]?.resolution) continue;
-      const u = unit('resolution', 0);
-      u.met ??= { at: e.at, consumedMs: e.type === 'ticket.resolved' ? (e.data.resolutionConsumedMs ?? null) : null, priority };
+      met(unit('resolution', 0), { at: e.at, consumedMs: e.type === 'ticket.resolved' ? (e.data.resolutionConsumedMs ?? null) : null, priority });
     }
   }
   return [...units.values()];
+}
+
+/** When a breached target was met after all: the first time it was met at or after its breach, if before `until`. */
+function metAfterBreach(u: Unit, until: Date): Met | null {
+  if (!u.breach) return null;
+  const breachAt = Date.parse(u.breach.at);
+  return u.mets.find((m) => Date.parse(m.at) >= breachAt && Date.parse(m.at) < until.getTime()) ?? null;
 }
 
 /** How a unit counts in the month: breached if its breach falls in it, met if it was first met in it before any breach. */
@@ -270,7 +323,7 @@ const count = (c: Compliance, outcome: 'met' | 'breached') => {
   c.rate = c.met / (c.met + c.breached);
 };
 
-const termsKey = (t: ReportTicket['terms']) => (t.contractId ? { kind: 'contract' as const, id: t.contractId } : { kind: 'plan' as const, id: t.planId });
+const termsKey = (t: ReportTicket['terms']) => (t.contractId ? { kind: 'contract' as const, id: t.contractId, name: t.name } : { kind: 'plan' as const, id: t.planId, name: t.name });
 
 function volumeOf(month: string, timeZone: string, tickets: ReportTicket[]): MonthVolume {
   const w = monthWindow(month, timeZone);
@@ -291,7 +344,7 @@ export function computeServiceReport(input: { month: string; timeZone: string; t
   const w = monthWindow(month, timeZone);
   const compliance = emptyByTarget();
   const byPriority = Object.fromEntries(PRIORITIES.map((p) => [p, emptyByTarget()])) as Record<Priority, ComplianceByTarget>;
-  const byTerms = new Map<string, { kind: 'plan' | 'contract'; id: string; compliance: ComplianceByTarget }>();
+  const byTerms = new Map<string, ServiceReportFigures['byTerms'][number]>();
   const breaches: Breach[] = [];
   const firstResponseTimes: number[] = [];
   const resolutionTimes: number[] = [];
@@ -317,8 +370,8 @@ export function computeServiceReport(input: { month: string; timeZone: string; t
       if (e.type === 'change.approved') changes.approved++;
       if (e.type === 'change.rejected') changes.rejected++;
       if (e.type === 'change.implemented') changes.implemented++;
-      if (e.type === 'ticket.closed' && typeof e.data.rating === 'number') ratings.push(e.data.rating);
     }
+    if (t.satisfaction && inWindow(t.satisfaction.at, w)) ratings.push(t.satisfaction.rating);
     if (t.type === 'change_request' && inWindow(t.createdAt, w)) changes.submitted++;
 
     const key = termsKey(t.terms);
@@ -329,7 +382,7 @@ export function computeServiceReport(input: { month: string; timeZone: string; t
       const u = units.find((x) => x.clock === clock && x.cycle === 0);
       if (!u) return null;
       const breachedByEnd = u.breach && Date.parse(u.breach.at) < w.end.getTime();
-      const metByEnd = u.met && Date.parse(u.met.at) < w.end.getTime() ? u.met : null;
+      const metByEnd = breachedByEnd ? metAfterBreach(u, w.end) : u.met && Date.parse(u.met.at) < w.end.getTime() ? u.met : null;
       return { outcome: breachedByEnd ? 'breached' : metByEnd ? 'met' : 'open', at: metByEnd?.at ?? null, elapsedMs: metByEnd?.consumedMs ?? null };
     };
     const nextUpdate = { met: 0, breached: 0 };
@@ -346,9 +399,11 @@ export function computeServiceReport(input: { month: string; timeZone: string; t
       count(termsEntry.compliance[u.clock], o.outcome);
       if (u.clock === 'nextUpdate') nextUpdate[o.outcome]++;
       if (o.outcome === 'breached' && u.breach) {
-        // A target met at the instant its breach was recorded (an action that arrived after the deadline) was met late.
-        const metAt = u.met && Date.parse(u.met.at) >= Date.parse(u.breach.at) && Date.parse(u.met.at) < w.end.getTime() ? u.met.at : null;
+        // A target met at the instant its breach was recorded (an action that arrived after the deadline) was met late;
+        // one met before the breach and breached after a reopen was met late when it was met again.
+        const metAt = metAfterBreach(u, w.end)?.at ?? null;
         const until = metAt ? Date.parse(metAt) : Math.max(w.end.getTime(), Date.parse(u.breach.at));
+        const deadline = Date.parse(u.breach.deadline);
         breaches.push({
           ticketId: t.id,
           number: t.number,
@@ -358,8 +413,8 @@ export function computeServiceReport(input: { month: string; timeZone: string; t
           priority: o.priority,
           deadline: u.breach.deadline,
           metAt,
-          lateMs: Math.max(0, until - Date.parse(u.breach.deadline)),
-          escalations: ticketEscalations,
+          lateMs: Math.max(0, until - deadline),
+          escalations: ticketEscalations.filter((x) => Date.parse(x.at) >= deadline && Date.parse(x.at) <= until),
         });
       }
     }
@@ -376,6 +431,7 @@ export function computeServiceReport(input: { month: string; timeZone: string; t
         createdAt: t.createdAt,
         statusAtMonthEnd: status,
         terms: `${key.kind}:${key.id}`,
+        termsName: key.name,
         firstResponse: summary('firstResponse'),
         resolution: summary('resolution'),
         nextUpdate,

@@ -113,8 +113,10 @@ export interface ServiceReportWorkflowInput {
 }
 
 export interface ServiceReportResult {
-  reportId: string;
+  /** null when a scheduled run found the month outside the customer's review (nothing generated, nothing mailed) */
+  reportId: string | null;
   month: string;
-  revision: number;
+  revision: number | null;
   emailedTo: number;
+  skipped?: 'not-reviewed';
 }

@@ -29,6 +29,8 @@ export async function serviceReportWorkflow(input: ServiceReportWorkflowInput): 
   // One run makes one report however often its activity is retried: the run's id is the request's key.
   const requestKey = `${workflowInfo().workflowId}/${workflowInfo().runId}`;
   const report = await generateServiceReport({ customerId: input.customerId, month, trigger: input.trigger, requestedBy: input.requestedBy ?? null, requestKey });
+  // A scheduled run of a month the customer's service did not include ends here: no report, no mail.
+  if (report.reportId === null) return { ...report, emailedTo: 0 };
   const emailedTo = input.email || input.trigger === 'schedule' ? (await emailServiceReport({ reportId: report.reportId })).recipients : 0;
   return { ...report, emailedTo };
 }

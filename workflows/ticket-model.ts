@@ -81,7 +81,16 @@ export class TicketModel extends TicketDraft {
     m.emit(
       'ticket.created',
       input.createdBy,
-      { priority: input.priority, impact: input.impact, urgency: input.urgency, channel: input.channel, type: input.type, title: input.title, ...carried(input.attachments) },
+      {
+        priority: input.priority,
+        impact: input.impact,
+        urgency: input.urgency,
+        channel: input.channel,
+        type: input.type,
+        title: input.title,
+        ...(opts.slaMetEvents ? { slaMetEvents: true as const } : {}),
+        ...carried(input.attachments),
+      },
       at,
       input.priority === 'P1' ? [{ kind: 'manager' }, { kind: 'level', level: 'L1' }] : [{ kind: 'level', level: 'L1' }],
     );

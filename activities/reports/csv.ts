@@ -6,7 +6,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { UnitSummary } from '../../domain/service-report';
 import { formatTicketNumber } from '../../domain/tickets';
-import { termsName, type ReportDocument } from './document';
+import type { ReportDocument } from './document';
 import { isoInZone, reportText } from './text';
 
 /** A spreadsheet runs a cell that starts like a formula; a leading apostrophe makes it text (OWASP CSV injection). */
@@ -42,7 +42,6 @@ export function renderServiceReportCsv(doc: ReportDocument): string {
     ] as const
   ).map((c) => t(`serviceReport.csv.${c}`));
   const rows = figures.tickets.map((r) => {
-    const colon = r.terms.indexOf(':');
     return [
       formatTicketNumber(r.number),
       r.title,
@@ -50,7 +49,7 @@ export function renderServiceReportCsv(doc: ReportDocument): string {
       r.priority,
       at(r.createdAt),
       t(`serviceReport.status.${r.statusAtMonthEnd}`),
-      termsName(figures, r.terms.slice(0, colon), r.terms.slice(colon + 1)),
+      r.termsName,
       ...unit(r.firstResponse),
       ...unit(r.resolution),
       r.nextUpdate.met,

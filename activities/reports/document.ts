@@ -10,8 +10,3 @@ export interface ReportDocument {
   generatedAt: string;
   revision: number;
 }
-
-/** The name of the plan or contract a `kind:id` key (or kind and id) stands for, from the terms in force. */
-export function termsName(figures: ServiceReportFigures, kind: string, id: string): string {
-  return figures.terms.find((t) => t.kind === kind && t.id === id)?.name ?? id;
-}

@@ -7,7 +7,7 @@ import PDFDocument from 'pdfkit';
 import { PRIORITIES, TARGET_KINDS, type TargetKind } from '../../domain/plans';
 import { type Breach, complianceBand, type ComplianceByTarget, type ServiceReportFigures, TREND_MONTHS } from '../../domain/service-report';
 import { formatTicketNumber } from '../../domain/tickets';
-import { termsName, type ReportDocument } from './document';
+import type { ReportDocument } from './document';
 import { NOTHING, oneLine, reportText, type ReportText } from './text';
 
 // Fonts are chosen by path, not by registerFont names: pdfkit 0.20 caches a registered name only when no font of the
@@ -188,8 +188,7 @@ class ReportPdf {
     const c = (k: TargetKind) => compliance[k];
     const bars: Column['draw'] = (doc, box, row) => {
       const kind = TARGET_KINDS[row]!;
-      const { met, breached } = c(kind);
-      const rate = met + breached ? met / (met + breached) : null;
+      const { rate } = c(kind);
       bar(doc, box, rate, rate === null ? COLOUR.track : complianceColour(rate));
     };
     this.table(
@@ -378,7 +377,7 @@ export function renderServiceReportPdf(source: ReportDocument): Promise<Buffer> 
     pdf.subheading(t('serviceReport.section.byTerms'));
     pdf.targetMatrix(
       t('serviceReport.col.terms'),
-      figures.byTerms.map((b) => [`${oneLine(termsName(figures, b.kind, b.id))} (${kind(b.kind)})`, b.compliance]),
+      figures.byTerms.map((b) => [`${oneLine(b.name)} (${kind(b.kind)})`, b.compliance]),
     );
   }
 

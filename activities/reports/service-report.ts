@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../../db/connection';
-import { findReportByRequest, getReport, getReportCustomer, loadReportInput, markReportEmailed, nextRevision, reportRecipients, storeReport } from '../../db/service-reports';
+import { findReportByRequest, findScheduledReport, getReport, getReportCustomer, loadReportInput, markReportEmailed, monthReviewed, nextRevision, reportRecipients, storeReport } from '../../db/service-reports';
 import { computeServiceReport, MONTH } from '../../domain/service-report';
 import { monthName } from '../../domain/languages';
 import type { Logger } from '../ports';
@@ -21,13 +21,33 @@ export interface GenerateServiceReportArgs {
   requestKey: string;
 }
 
-export async function generateServiceReport(deps: { db: Db; log: Logger }, args: GenerateServiceReportArgs): Promise<{ reportId: string; month: string; revision: number }> {
+export type GeneratedReport = { reportId: string; month: string; revision: number } | { reportId: null; month: string; revision: null; skipped: 'not-reviewed' };
+
+/**
+ * Generates the month's report. A scheduled run reports a month only if the customer's service included the review
+ * on some day of it (decided for that month, not for today), and only once: a second scheduled run of the same
+ * month (the zone changed, so the 1st came twice) finds the first one's report.
+ */
+export async function generateServiceReport(deps: { db: Db; log: Logger }, args: GenerateServiceReportArgs): Promise<GeneratedReport> {
   const done = await findReportByRequest(deps.db, args.requestKey);
   if (done) return { reportId: done.id, month: done.month, revision: done.revision };
   if (!MONTH.test(args.month)) throw ApplicationFailure.nonRetryable(`month must be YYYY-MM, not ${JSON.stringify(args.month)}`, ReportFailure.InvalidMonth);
   const started = Date.now();
   const base = { customerId: args.customerId, month: args.month, requestKey: args.requestKey };
   const log = { info: (fields: Record<string, unknown>, message: string) => deps.log.info({ ...base, ...fields }, message) };
+  if (args.trigger === 'schedule') {
+    const reviewed = await monthReviewed(deps.db, args.customerId, args.month);
+    if (reviewed === undefined) throw ApplicationFailure.nonRetryable(`customer ${args.customerId} does not exist`, ReportFailure.CustomerNotFound);
+    if (!reviewed) {
+      log.info({}, 'service report: the month is outside the customer\'s review, nothing generated');
+      return { reportId: null, month: args.month, revision: null, skipped: 'not-reviewed' };
+    }
+    const scheduled = await findScheduledReport(deps.db, args.customerId, args.month);
+    if (scheduled) {
+      log.info({ reportId: scheduled.id }, 'service report: the month was reported by an earlier scheduled run');
+      return { reportId: scheduled.id, month: scheduled.month, revision: scheduled.revision };
+    }
+  }
   log.info({}, 'service report: reading the timelines');
   const input = await loadReportInput(deps.db, args.customerId, args.month);
   if (!input) throw ApplicationFailure.nonRetryable(`customer ${args.customerId} does not exist`, ReportFailure.CustomerNotFound);
@@ -89,7 +109,8 @@ export async function emailServiceReport(deps: { db: Db; log: Logger }, args: { 
         .ignore();
     }
   });
-  await markReportEmailed(deps.db, report.id);
+  // A report with nobody to receive it (no customer admin, no account manager yet) is not marked as mailed.
+  if (recipients.length) await markReportEmailed(deps.db, report.id);
   deps.log.info({ reportId: report.id, recipients: recipients.length }, 'service report queued for mail');
   return { recipients: recipients.length };
 }

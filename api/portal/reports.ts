@@ -12,7 +12,6 @@ import type { Language } from '../../domain/languages';
 import { PRIORITIES, TARGET_KINDS } from '../../domain/plans';
 import { complianceBand, latestReportableMonth, type Compliance, type ServiceReportFigures } from '../../domain/service-report';
 import { formatTicketNumber } from '../../domain/tickets';
-import { termsName } from '../../activities/reports/document';
 import { oneLine, reportText, type ReportText } from '../../activities/reports/text';
 import { getReportFor, listReportsFor, listReportsQuery, newReportSchema, reportIdParam, requestReport, sendReportFile } from '../reports';
 import { ProblemError, notFound } from '../errors';
@@ -145,7 +144,8 @@ export function mountReportPages(r: Router, kit: PortalKit): void {
       } catch (err) {
         if (!(err instanceof ProblemError)) throw err;
         if (err.status === 422 && err.type === 'month-not-over') {
-          const latest = await latestMonth(p, zoneOf(visitorOf(res)));
+          // The last completed month in the customer's zone, as the refusal names it.
+          const latest = typeof err.extra.latestMonth === 'string' ? err.extra.latestMonth : await latestMonth(p, zoneOf(visitorOf(res)));
           gen.errors.month = say(lang, 'reports.err.month', { latest: reportText(lang, zoneOf(visitorOf(res))).month(latest) });
         } else if (err.status === 404 && side === 'desk') gen.errors.customerId = say(lang, 'reports.err.customer');
         else if (err.status === 503) gen.problem = say(lang, 'reports.err.unavailable');
@@ -179,12 +179,8 @@ function reportId(raw: unknown): string {
   return parsed.data.id;
 }
 
-const rateOf = (c: Compliance): number | null => (c.met + c.breached ? c.met / (c.met + c.breached) : null);
 /** The class a compliance figure is coloured by: its band, or `none` when nothing was measured. */
-const bandOf = (c: Compliance): string => {
-  const rate = rateOf(c);
-  return rate === null ? 'none' : complianceBand(rate);
-};
+const bandOf = (c: Compliance): string => (c.rate === null ? 'none' : complianceBand(c.rate));
 
 /** Everything the report page shows, written out. */
 function reportView(report: ServiceReportRecord, text: ReportText, side: Side) {
@@ -218,14 +214,14 @@ function reportView(report: ServiceReportRecord, text: ReportText, side: Side) {
     targetLabels: targets.map((x) => x.label),
     complianceChart: barChart(
       TARGET_KINDS.map((k, i) => {
-        const rate = rateOf(f.compliance[k]);
+        const { rate } = f.compliance[k];
         return { label: targets[i]!.label, value: rate === null ? null : rate * 100, text: targets[i]!.percent, tone: `tone-${targets[i]!.band}` };
       }),
       100,
       { track: true },
     ).svg,
     byPriority: PRIORITIES.map((p) => ({ label: p, cells: matrix(f.byPriority[p]) })),
-    byTerms: f.byTerms.map((x) => ({ label: `${termsName(f, x.kind, x.id)} (${termsKind(x.kind)})`, cells: matrix(x.compliance) })),
+    byTerms: f.byTerms.map((x) => ({ label: `${x.name ?? x.id} (${termsKind(x.kind)})`, cells: matrix(x.compliance) })),
     breaches: f.breaches.map((b) => ({
       ...ticket(b.number),
       title: oneLine(b.title),

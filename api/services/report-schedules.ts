@@ -8,7 +8,6 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { Db } from '../../db/connection';
 import { customersWithReview } from '../../db/service-reports';
-import { localDateTime } from '../../domain/calendar';
 import { SERVICE_REPORT_WORKFLOW, serviceReportScheduleId, type ServiceReportWorkflowInput } from '../../workflows/definitions';
 import type { Logger } from '../ports';
 
@@ -36,45 +35,86 @@ export function serviceReportSchedule(customer: { id: string; timeZone: string }
 
 const zoneOf = (description: { spec: { timezone?: string } }) => description.spec.timezone ?? 'UTC';
 
-/** Brings the schedules in line with who has the review today; returns what it changed. */
-export async function syncServiceReportSchedules(deps: ReportScheduleDeps, opts: { customerId?: string; now?: Date } = {}): Promise<{ created: number; updated: number; deleted: number }> {
+const SCHEDULE_PREFIX = serviceReportScheduleId('');
+
+export interface ScheduleSyncResult {
+  created: number;
+  updated: number;
+  deleted: number;
+  /** customers whose schedule could not be brought in line this time (logged; the next sync tries again) */
+  failed: number;
+}
+
+/** Deletes a schedule; one already gone (another worker deleted it) is deleted. */
+async function deleteSchedule(handle: ReturnType<Client['schedule']['getHandle']>): Promise<boolean> {
+  try {
+    await handle.delete();
+    return true;
+  } catch (err) {
+    if (err instanceof ScheduleNotFoundError) return false;
+    throw err;
+  }
+}
+
+/**
+ * Brings the schedules in line with the customers whose service includes the review this month or last month;
+ * deletes the review schedules of customers that no longer exist. A customer that fails is logged and skipped, so one
+ * bad zone or a passing error never keeps the others' schedules from being synchronised.
+ */
+export async function syncServiceReportSchedules(deps: ReportScheduleDeps, opts: { customerId?: string; now?: Date } = {}): Promise<ScheduleSyncResult> {
   const now = opts.now ?? new Date();
-  const result = { created: 0, updated: 0, deleted: 0 };
-  const customers = (await customersWithReview(deps.db, (c) => isoDay(now, c.timeZone))).filter((c) => !opts.customerId || c.id === opts.customerId);
+  const result: ScheduleSyncResult = { created: 0, updated: 0, deleted: 0, failed: 0 };
+  const everyone = await customersWithReview(deps.db, now);
+  const customers: Array<{ id: string; timeZone: string; included: boolean }> = everyone.filter((c) => !opts.customerId || c.id === opts.customerId);
+  // A customer deleted a moment ago keeps no schedule.
+  if (opts.customerId && customers.length === 0) customers.push({ id: opts.customerId, timeZone: 'UTC', included: false });
   for (const c of customers) {
-    const handle = deps.temporal.schedule.getHandle(serviceReportScheduleId(c.id));
-    let current: Awaited<ReturnType<typeof handle.describe>> | null = null;
     try {
-      current = await handle.describe();
+      await syncCustomer(deps, c, result);
     } catch (err) {
-      if (!(err instanceof ScheduleNotFoundError)) throw err;
-    }
-    if (!c.included) {
-      if (current) {
-        await handle.delete();
-        result.deleted++;
-      }
-      continue;
-    }
-    const wanted = serviceReportSchedule(c, deps.taskQueue);
-    if (!current) {
-      try {
-        await deps.temporal.schedule.create(wanted);
-        result.created++;
-      } catch (err) {
-        // Another worker created it a moment ago: that is the same schedule.
-        if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-      }
-    } else if (zoneOf(current) !== c.timeZone || (current.action as { taskQueue?: string }).taskQueue !== deps.taskQueue) {
-      await handle.update((prev) => ({ ...prev, spec: wanted.spec, action: wanted.action }));
-      result.updated++;
+      result.failed++;
+      deps.log.warn({ customerId: c.id, err: (err as Error).message }, 'service report schedule not synchronised');
     }
   }
-  if (result.created || result.updated || result.deleted) deps.log.info({ ...result }, 'service report schedules synchronised');
+  if (!opts.customerId) {
+    const known = new Set(everyone.map((c) => c.id));
+    for await (const s of deps.temporal.schedule.list()) {
+      if (!s.scheduleId.startsWith(SCHEDULE_PREFIX) || known.has(s.scheduleId.slice(SCHEDULE_PREFIX.length))) continue;
+      try {
+        if (await deleteSchedule(deps.temporal.schedule.getHandle(s.scheduleId))) result.deleted++;
+      } catch (err) {
+        result.failed++;
+        deps.log.warn({ scheduleId: s.scheduleId, err: (err as Error).message }, 'service report schedule of a deleted customer not removed');
+      }
+    }
+  }
+  if (result.created || result.updated || result.deleted || result.failed) deps.log.info({ ...result }, 'service report schedules synchronised');
   return result;
 }
 
-const isoDay = (at: Date, timeZone: string): string => {
-  const l = localDateTime(at, timeZone);
-  return `${String(l.year).padStart(4, '0')}-${String(l.month).padStart(2, '0')}-${String(l.day).padStart(2, '0')}`;
-};
+async function syncCustomer(deps: ReportScheduleDeps, c: { id: string; timeZone: string; included: boolean }, result: ScheduleSyncResult): Promise<void> {
+  const handle = deps.temporal.schedule.getHandle(serviceReportScheduleId(c.id));
+  let current: Awaited<ReturnType<typeof handle.describe>> | null = null;
+  try {
+    current = await handle.describe();
+  } catch (err) {
+    if (!(err instanceof ScheduleNotFoundError)) throw err;
+  }
+  if (!c.included) {
+    if (current && (await deleteSchedule(handle))) result.deleted++;
+    return;
+  }
+  const wanted = serviceReportSchedule(c, deps.taskQueue);
+  if (!current) {
+    try {
+      await deps.temporal.schedule.create(wanted);
+      result.created++;
+    } catch (err) {
+      // Another worker created it a moment ago: that is the same schedule.
+      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    }
+  } else if (zoneOf(current) !== c.timeZone || (current.action as { taskQueue?: string }).taskQueue !== deps.taskQueue) {
+    await handle.update((prev) => ({ ...prev, spec: wanted.spec, action: wanted.action }));
+    result.updated++;
+  }
+}

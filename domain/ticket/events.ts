@@ -37,7 +37,8 @@ const incidentRef = z.object({ incidentId: str, incidentNumber: num });
 const problemRef = z.object({ problemId: str, problemNumber: num });
 
 export const TICKET_EVENTS = {
-  'ticket.created': pub(z.object({ priority, impact: str, urgency: str, channel: str, type: str, title: str, ...files }), 'Ticket created', 'Tiket vytvorený', { figure: 'created' }),
+  // slaMetEvents: the timeline records every met target as sla.met (tickets created since that was so; the report reads it)
+  'ticket.created': pub(z.object({ priority, impact: str, urgency: str, channel: str, type: str, title: str, slaMetEvents: z.literal(true).optional(), ...files }), 'Ticket created', 'Tiket vytvorený', { figure: 'created' }),
   'ticket.triaged': pub(z.object({ impact: str.optional(), urgency: str.optional() }), 'Ticket triaged', 'Tiket roztriedený'),
   'comment.public': pub(z.object({ body: str, ...files }), 'Reply', 'Odpoveď'),
   'comment.internal': internal(z.object({ body: str, context: str.optional(), ...files }), 'Internal note', 'Interná poznámka'),

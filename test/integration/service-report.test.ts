@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
-import { getCalendar } from '../../db/reference';
+import { getCalendar, loadSlaSnapshot } from '../../db/reference';
 import { localDateTime, workingTimeBetween, type Calendar } from '../../domain/calendar';
 import type { Contract } from '../../domain/plans';
 import { serviceReportScheduleId } from '../../workflows/definitions';
@@ -18,6 +18,12 @@ import * as R from '../../api/responses';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { playAcmeMarch } from '../support/report-month';
 import { createLogger } from '../../scripts/logger';
+import { DEV_AUTH_SECRET } from '../../api/app';
+import { signSatisfactionToken } from '../../activities/notifications/links';
+import { emailServiceReport, generateServiceReport } from '../../activities/reports/service-report';
+import { loadReportInput } from '../../db/service-reports';
+import { computeServiceReport } from '../../domain/service-report';
+import { serviceReportSchedule } from '../../api/services/report-schedules';
 
 const ZONE = 'Europe/Bratislava';
 const MARCH = { start: new Date('2026-02-28T23:00:00Z'), end: new Date('2026-03-31T22:00:00Z') }; // CET → CEST
@@ -143,8 +149,21 @@ describe('the monthly service report equals the timeline', () => {
     // Resolved 10:00 CEST = 9.5 h after creation: 1.5 h past the 8 h target.
     expect(outage.find((b: any) => b.clock === 'resolution')).toMatchObject({ lateMs: 1.5 * 3_600_000 });
     const nextUpdate = report.figures.breaches.find((b: any) => b.clock === 'nextUpdate' && b.title.startsWith('Next updates'));
-    // the escalations of that ticket: by hand to L2, then automatically to L3 when 75 % of the resolution target was used
-    expect(nextUpdate.escalations).toEqual([expect.objectContaining({ from: 'L1', to: 'L2', automatic: false }), expect.objectContaining({ from: 'L2', to: 'L3', automatic: true })]);
+    // A breach lists the escalations of its ticket from its deadline until it was met (or the month ended): that
+    // ticket was escalated by hand to L2, then automatically to L3 at 75 % of its resolution target, both before
+    // this next-update deadline, so none of them is this breach's.
+    for (const b of report.figures.breaches) {
+      const until = b.metAt ?? MARCH.end.toISOString();
+      const { rows: esc } = await app.db.raw(
+        `SELECT e.at, e.data->>'from' AS "from", e.data->>'to' AS "to", e.type = 'escalation.automatic' AS automatic FROM ticket_events e
+         WHERE e.ticket_id = ? AND e.type IN ('escalation.manual', 'escalation.automatic') AND e.at >= ? AND e.at <= ? ORDER BY e.seq`,
+        [b.ticketId, b.deadline, until],
+      );
+      expect({ breach: [b.number, b.clock, b.cycle], escalations: b.escalations }).toEqual({ breach: [b.number, b.clock, b.cycle], escalations: esc.map((r: any) => ({ ...r, at: new Date(r.at).toISOString() })) });
+    }
+    const ticketEscalations = await app.db('ticket_events').where({ ticket_id: nextUpdate.ticketId }).whereIn('type', ['escalation.manual', 'escalation.automatic']).count('* as n').first();
+    expect(ticketEscalations).toEqual({ n: 2 });
+    expect(nextUpdate.escalations).toEqual([]);
     expect(nextUpdate).toMatchObject({ cycle: 2, deadline: '2026-03-11T10:00:00.000Z', lateMs: 2 * 3_600_000 });
   });
 
@@ -197,6 +216,12 @@ describe('the monthly service report equals the timeline', () => {
   });
 
   it('reports satisfaction, escalations and change requests of the month', async () => {
+    // The ratings given on closing are the tickets' ratings (the projection keeps them on the ticket, as the survey does).
+    const { rows } = await app.db.raw(
+      `SELECT count(*)::int AS n, avg(satisfaction_rating)::float AS average FROM tickets WHERE customer_id = ? AND satisfaction_at >= ? AND satisfaction_at < ?`,
+      [acmeId, ...W],
+    );
+    expect(rows[0]).toEqual({ n: 2, average: 4 });
     expect(report.figures.satisfaction).toMatchObject({ ratings: 2, average: 4 });
     expect(report.figures.escalations.manual).toBe(1);
     expect(report.figures.changes.submitted).toBe(1);
@@ -233,6 +258,12 @@ describe('who may see and ask for reports', () => {
     expect((await app.request('POST', '/api/v1/reports', { token: betaAdmin, body: { customerId: acmeId, month: '2026-03' } })).status).toBe(404);
     expect((await app.request('GET', '/api/v1/reports', { token: acmeUser })).status).toBe(403);
     expect((await app.request('POST', '/api/v1/reports', { token: acmeUser, body: { customerId: acmeId, month: '2026-03' } })).status).toBe(403);
+    // a customer admin generates their report but does not mail it around on request: that is staff's (and the 1st's)
+    const before = await app.db('service_reports').count('* as n').first();
+    const mail = await app.request('POST', '/api/v1/reports', { token: acmeAdmin, body: { customerId: acmeId, month: '2026-03', email: true } });
+    expect(mail.status).toBe(403);
+    expect(mail.body.errors).toEqual([expect.objectContaining({ field: 'body.email' })]);
+    expect(await app.db('service_reports').count('* as n').first()).toEqual(before);
   });
 
   it('refuses a month that is not over yet, or not a month, naming the field', async () => {
@@ -286,4 +317,105 @@ describe('the schedule', () => {
     expect(mails.every((n: any) => n.recipient_email !== 'user@acme.test')).toBe(true);
     await handle.delete();
   }, 120_000);
+});
+
+describe('the terms a ticket is measured against', () => {
+  it('reads a contract\'s first day in the customer\'s zone, as the report does', async () => {
+    // the contract starts on 16 March: 00:30 local on the 16th is 23:30 UTC on the 15th
+    expect((await loadSlaSnapshot(app.db, acmeId, new Date('2026-03-15T23:30:00Z'))).contractId).toBe(contract.id);
+    expect((await loadSlaSnapshot(app.db, acmeId, new Date('2026-03-15T22:59:00Z'))).contractId).toBeNull();
+  });
+});
+
+describe('one rating per ticket, wherever it was given', () => {
+  it('counts a rating given through the survey link in the month it was given, and refuses a second one', async () => {
+    const t = await app.db('tickets').where({ customer_id: acmeId, title: 'From February, resolved in March' }).first('id', 'requester_id', 'status');
+    expect(t.status).toBe('closed');
+    const token = signSatisfactionToken(DEV_AUTH_SECRET, { ticketId: t.id, userId: t.requester_id });
+    const rated = await app.request('POST', '/api/v1/satisfaction', { body: { token, rating: 2 } });
+    expect(rated.status).toBe(200);
+    // the survey's moment is now: the month it counts in is this one, as on the dashboard
+    const month = new Date(rated.body.ratedAt).toISOString().slice(0, 7);
+    const input = (await loadReportInput(app.db, acmeId, month))!;
+    const figures = computeServiceReport({ month, timeZone: input.customer.timeZone, terms: input.terms, tickets: input.tickets });
+    expect(figures.satisfaction).toMatchObject({ ratings: 1, average: 2 });
+    // a ticket rated on closing cannot be rated again through the link
+    const closedRated = await app.db('tickets').where({ customer_id: acmeId, title: 'Answered within the hour' }).first('id', 'requester_id', 'satisfaction_rating');
+    expect(closedRated.satisfaction_rating).toBe(5);
+    const again = await app.request('POST', '/api/v1/satisfaction', { body: { token: signSatisfactionToken(DEV_AUTH_SECRET, { ticketId: closedRated.id, userId: closedRated.requester_id }), rating: 1 } });
+    expect(again.status).toBe(409);
+  });
+});
+
+describe('the report activities, run again and again', () => {
+  const log = createLogger('silent', 'test');
+  const deps = () => ({ db: app.db, log });
+
+  it('make one report per request however often they run, and mail each recipient once', async () => {
+    const requestKey = `test/${randomUUID()}`;
+    const args = { customerId: acmeId, month: '2026-02', trigger: 'request' as const, requestedBy: null, requestKey };
+    const first = await generateServiceReport(deps(), args);
+    const second = await generateServiceReport(deps(), args);
+    expect(second).toEqual(first);
+    expect(await app.db('service_reports').where({ request_key: requestKey }).count('* as n').first()).toEqual({ n: 1 });
+    const reportId = first.reportId!;
+    const mailed = await emailServiceReport(deps(), { reportId });
+    expect(mailed.recipients).toBeGreaterThan(0);
+    await emailServiceReport(deps(), { reportId });
+    const rows = await app.db('notifications').where({ template: 'service-report' }).whereRaw(`payload->>'serviceReportId' = ?`, [reportId]);
+    expect(rows).toHaveLength(mailed.recipients);
+    expect(new Set(rows.map((r: any) => r.recipient_id)).size).toBe(rows.length);
+  });
+
+  it('report a scheduled month only if the service included the review in it, and only once', async () => {
+    const beta = await app.db('customers').where({ slug: 'beta' }).first('id');
+    const scheduled = (month: string) => generateServiceReport(deps(), { customerId: beta.id, month, trigger: 'schedule', requestedBy: null, requestKey: `test/${randomUUID()}` });
+    // Beta's Basic plan has no review
+    expect(await scheduled('2026-02')).toEqual({ reportId: null, month: '2026-02', revision: null, skipped: 'not-reviewed' });
+    // a contract bringing the review from 16 March to the end of March: March is reviewed, February and April are not
+    const [k] = await app.db('contracts')
+      .insert({ customer_id: beta.id, name: 'Beta review trial', valid_from: '2026-03-16', valid_to: '2026-03-31', targets: '{}', service_report: true })
+      .returning('id');
+    try {
+      expect((await scheduled('2026-02')).reportId).toBeNull();
+      expect((await scheduled('2026-04')).reportId).toBeNull();
+      const march = await scheduled('2026-03');
+      expect(march.reportId).not.toBeNull();
+      // a second scheduled run of March (the zone moved, so the 1st came twice) finds the first one's report
+      expect(await scheduled('2026-03')).toEqual(march);
+      expect(await app.db('service_reports').where({ customer_id: beta.id, month: '2026-03' }).count('* as n').first()).toEqual({ n: 1 });
+      expect(await app.db('service_reports').where({ customer_id: beta.id }).whereNot({ month: '2026-03' }).count('* as n').first()).toEqual({ n: 0 });
+    } finally {
+      await app.db('contracts').where({ id: k.id }).delete();
+    }
+  });
+
+  it('do not mark a report mailed when nobody could receive it', async () => {
+    const [c] = await app.db('customers')
+      .insert({ name: 'Nobody to tell s.r.o.', slug: `nobody-${randomUUID().slice(0, 8)}`, plan_id: 'premium', language: 'sk', time_zone: ZONE })
+      .returning('id');
+    const made = await generateServiceReport(deps(), { customerId: c.id, month: '2026-03', trigger: 'request', requestedBy: null, requestKey: `test/${randomUUID()}` });
+    expect(await emailServiceReport(deps(), { reportId: made.reportId! })).toEqual({ recipients: 0 });
+    expect((await app.db('service_reports').where({ id: made.reportId }).first('emailed_at')).emailed_at).toBeNull();
+    await app.db('service_reports').where({ customer_id: c.id }).delete();
+    await app.db('customers').where({ id: c.id }).delete();
+  });
+});
+
+describe('the schedules follow the customers', () => {
+  const log = createLogger('silent', 'test');
+
+  it('removes the schedule of a customer that no longer exists, and tolerates one already gone', async () => {
+    const ghost = randomUUID();
+    await app.temporal.schedule.create({ ...serviceReportSchedule({ id: ghost, timeZone: ZONE }, app.taskQueue), state: { paused: true } });
+    const result = await syncServiceReportSchedules({ db: app.db, temporal: app.temporal, taskQueue: app.taskQueue, log });
+    expect(result.deleted).toBeGreaterThanOrEqual(1);
+    expect(result.failed).toBe(0);
+    await expect(app.temporal.schedule.getHandle(serviceReportScheduleId(ghost)).describe()).rejects.toThrow();
+    // the same sync for that customer again: nothing to do, no error
+    expect(await syncServiceReportSchedules({ db: app.db, temporal: app.temporal, taskQueue: app.taskQueue, log }, { customerId: ghost })).toEqual({ created: 0, updated: 0, deleted: 0, failed: 0 });
+    // the customers with the review keep theirs
+    const acme = app.temporal.schedule.getHandle(serviceReportScheduleId(acmeId));
+    expect((await acme.describe()).spec.timezone).toBe(ZONE);
+  });
 });

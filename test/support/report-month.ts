@@ -70,7 +70,7 @@ export const SCRIPTS: Script[] = [
       ['2026-03-11T13:00:00+01:00', 'comment', 'agent', { body: 'Sorry, busy morning' }],
     ],
   },
-  { title: 'From February, resolved in March', createdAt: '2026-02-26T09:00:00+01:00', priority: 'P3', steps: [['2026-02-26T10:00:00+01:00', 'comment', 'agent', { body: 'Seen' }], ['2026-03-03T15:00:00+01:00', 'resolve', 'agent', { resolution: 'Done' }]] },
+  { title: 'From February, resolved in March', createdAt: '2026-02-26T09:00:00+01:00', priority: 'P3', steps: [['2026-02-26T10:00:00+01:00', 'comment', 'agent', { body: 'Seen' }], ['2026-03-03T15:00:00+01:00', 'resolve', 'agent', { resolution: 'Done' }], ['2026-03-06T09:00:00+01:00', 'close', 'customer', {}]] },
   { title: 'Late on the last evening of March', createdAt: '2026-03-31T23:30:00+02:00', priority: 'P4', steps: [] },
   { title: 'Just after midnight: April', createdAt: '2026-04-01T00:30:00+02:00', priority: 'P4', steps: [] },
   { title: 'A change request', type: 'change_request', createdAt: '2026-03-18T09:00:00+01:00', priority: 'P3', steps: [['2026-03-18T10:00:00+01:00', 'comment', 'agent', { body: 'We will assess it' }]] },

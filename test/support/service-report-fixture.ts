@@ -55,6 +55,7 @@ const row = (number: number, title: string, over: Partial<TicketRow> = {}): Tick
   createdAt: '2026-03-04T08:15:00.000Z',
   statusAtMonthEnd: 'resolved',
   terms: 'plan:premium',
+  termsName: 'Premium',
   firstResponse: { outcome: 'met', at: '2026-03-04T08:57:00.000Z', elapsedMs: 42 * MIN + 30_000 },
   resolution: { outcome: 'met', at: '2026-03-05T10:00:00.000Z', elapsedMs: 6 * H + 30 * MIN },
   nextUpdate: { met: 2, breached: 0 },
@@ -65,12 +66,13 @@ const row = (number: number, title: string, over: Partial<TicketRow> = {}): Tick
 export const TICKETS: TicketRow[] = [
   row(120, 'Tlačiareň v dispečingu netlačí'),
   row(123, BREACHES[0]!.title, { priority: 'P2', firstResponse: { outcome: 'breached', at: '2026-03-10T11:15:00.000Z', elapsedMs: 4 * H + 15 * MIN }, resolution: { outcome: 'open', at: null, elapsedMs: null }, statusAtMonthEnd: 'open' }),
-  row(127, 'Export do XLSX stráca diakritiku (ľščťžýáíéúäôňŕĺď)', { type: 'defect', terms: 'contract:c-zse-2026' }),
+  row(127, 'Export do XLSX stráca diakritiku (ľščťžýáíéúäôňŕĺď)', { type: 'defect', terms: 'contract:c-zse-2026', termsName: 'Zmluva o podpore č. 2026/04 – rozšírená' }),
   row(131, 'Výpadok zákazníckeho portálu, "kritické", treba\nriešiť hneď', {
     priority: 'P1',
     createdAt: '2026-03-30T05:40:00.000Z',
     statusAtMonthEnd: 'open',
     terms: 'contract:c-zse-2026',
+    termsName: 'Zmluva o podpore č. 2026/04 – rozšírená',
     resolution: { outcome: 'open', at: null, elapsedMs: null },
     nextUpdate: { met: 3, breached: 1 },
     escalations: 2,
@@ -98,8 +100,8 @@ export const FIGURES: ServiceReportFigures = {
     P4: { firstResponse: c(1, 0), nextUpdate: c(0, 0), resolution: c(0, 0) },
   },
   byTerms: [
-    { kind: 'plan', id: 'premium', compliance: { firstResponse: c(3, 1), nextUpdate: c(10, 0), resolution: c(2, 0) } },
-    { kind: 'contract', id: 'c-zse-2026', compliance: { firstResponse: c(4, 0), nextUpdate: c(14, 1), resolution: c(3, 0) } },
+    { kind: 'plan', id: 'premium', name: 'Premium', compliance: { firstResponse: c(3, 1), nextUpdate: c(10, 0), resolution: c(2, 0) } },
+    { kind: 'contract', id: 'c-zse-2026', name: 'Zmluva o podpore č. 2026/04 – rozšírená', compliance: { firstResponse: c(4, 0), nextUpdate: c(14, 1), resolution: c(3, 0) } },
   ],
   breaches: BREACHES,
   times: {

@@ -10,7 +10,9 @@ import {
   parseMonth,
   percentile,
   reportFileName,
+  recordsEveryMet,
   reviewIncluded,
+  reviewIncludedInMonth,
   targetUnits,
   termsInForce,
   type ReportTicket,
@@ -35,10 +37,17 @@ function ticket(createdAt: string, events: TicketEvent[], overrides: Partial<Rep
     title: 'A ticket',
     type: 'incident',
     createdAt: new Date(createdAt).toISOString(),
-    terms: { planId: 'premium', contractId: null, targets: premium.targets },
-    events: [ev('ticket.created', createdAt, { priority: 'P2' }), ...events],
+    terms: { planId: 'premium', contractId: null, name: 'Premium', targets: premium.targets },
+    satisfaction: null,
+    // tickets created since the workflow records every met target say so on their first event
+    events: [ev('ticket.created', createdAt, { priority: 'P2', slaMetEvents: true }), ...events],
     ...overrides,
   };
+}
+/** A ticket created before the workflow recorded every met target: its first event does not say so. */
+function legacyTicket(createdAt: string, events: TicketEvent[], overrides: Partial<ReportTicket> = {}): ReportTicket {
+  const t = ticket(createdAt, events, overrides);
+  return { ...t, events: [ev('ticket.created', createdAt, { priority: 'P2' }), ...t.events.slice(1)] };
 }
 const report = (tickets: ReportTicket[], month = '2026-03') => computeServiceReport({ month, timeZone: ZONE, terms: [], tickets });
 
@@ -82,6 +91,23 @@ describe('who gets the review', () => {
 
   it('follows the plan without a contract', () => expect(reviewIncluded({ serviceReport: true }, null)).toBe(true));
   it('includes it in Premium and Strategic by default', () => expect(DEFAULT_PLANS.filter((p) => p.serviceReport).map((p) => p.id)).toEqual(['premium', 'strategic']));
+});
+
+describe('which months are reviewed', () => {
+  const withReview = (validFrom: string, validTo: string | null) => contract({ validFrom, validTo, serviceReport: true });
+  const withoutReview = (validFrom: string, validTo: string | null) => contract({ validFrom, validTo, serviceReport: false });
+  it.each([
+    ['a plan with the review and no contract', true, [], '2026-03', true],
+    ['a plan without it and no contract', false, [], '2026-03', false],
+    ['a contract bringing it from the 16th', false, [withReview('2026-03-16', null)], '2026-03', true],
+    ['the month before that contract', false, [withReview('2026-03-16', null)], '2026-02', false],
+    ['a contract with it ending on the 1st', false, [withReview('2025-01-01', '2026-03-01')], '2026-03', true],
+    ['the month after it ended', false, [withReview('2025-01-01', '2026-03-01')], '2026-04', false],
+    ['a contract without it, all month, on a plan with it', true, [withoutReview('2026-01-01', null)], '2026-03', false],
+    ['a contract without it ending on the 30th of a plan with it', true, [withoutReview('2026-01-01', '2026-03-30')], '2026-03', true],
+  ] as const)('%s: %s → reviewed %s', (_what, plan, contracts, month, expected) =>
+    expect(reviewIncludedInMonth(month, { serviceReport: plan }, [...contracts])).toBe(expected),
+  );
 });
 
 describe('terms in force', () => {
@@ -163,10 +189,10 @@ describe('what counts in the month', () => {
   });
 
   it('reads a resolution from a timeline recorded before met clocks were on it, where the terms gave a target', () => {
-    const legacy = ticket('2026-03-02T09:00:00+01:00', [ev('ticket.resolved', '2026-03-03T09:00:00+01:00', { resolution: 'x', resolutionConsumedMs: 9 * H })]);
+    const legacy = legacyTicket('2026-03-02T09:00:00+01:00', [ev('ticket.resolved', '2026-03-03T09:00:00+01:00', { resolution: 'x', resolutionConsumedMs: 9 * H })]);
     expect(targetUnits(legacy)).toEqual([expect.objectContaining({ clock: 'resolution', met: expect.objectContaining({ consumedMs: 9 * H }) })]);
     const bestEffort = ticket('2026-03-02T09:00:00+01:00', [ev('ticket.resolved', '2026-03-03T09:00:00+01:00', { resolution: 'x' })], {
-      terms: { planId: 'basic', contractId: null, targets: DEFAULT_PLANS[0]!.targets },
+      terms: { planId: 'basic', contractId: null, name: 'Basic', targets: DEFAULT_PLANS[0]!.targets },
       events: [ev('ticket.created', '2026-03-02T09:00:00+01:00', { priority: 'P4' }), ev('ticket.resolved', '2026-03-03T09:00:00+01:00', { resolution: 'x' })],
     });
     expect(targetUnits(bestEffort)).toEqual([]);
@@ -180,11 +206,17 @@ describe('what counts in the month', () => {
     expect(r.tickets.map((t) => t.statusAtMonthEnd)).toEqual(['open', 'cancelled']);
   });
 
-  it('averages the ratings given in the month', () => {
-    const a = ticket('2026-03-02T09:00:00+01:00', [ev('ticket.closed', '2026-03-04T09:00:00+01:00', { confirmedBy: 'customer', rating: 5 })]);
-    const b = ticket('2026-03-02T09:00:00+01:00', [ev('ticket.closed', '2026-03-04T09:00:00+01:00', { confirmedBy: 'customer', rating: 2 })]);
-    const c = ticket('2026-03-02T09:00:00+01:00', [ev('ticket.closed', '2026-04-04T09:00:00+02:00', { confirmedBy: 'customer', rating: 1 })]);
-    expect(report([a, b, c]).satisfaction).toEqual({ ratings: 2, average: 3.5, distribution: { '1': 0, '2': 1, '3': 0, '4': 0, '5': 1 } });
+  it('averages the ratings given in the month, on closing or through the survey link, once per ticket', () => {
+    const closed = ev('ticket.closed', '2026-03-04T09:00:00+01:00', { confirmedBy: 'customer' });
+    // rated on closing: the projection keeps the rating on the ticket, as the survey does
+    const a = ticket('2026-03-02T09:00:00+01:00', [closed], { satisfaction: { rating: 5, at: '2026-03-04T08:00:00.000Z' } });
+    // rated through the survey link days after closing, in the month
+    const b = ticket('2026-02-20T09:00:00+01:00', [ev('ticket.closed', '2026-02-25T09:00:00+01:00', { confirmedBy: 'system' })], { satisfaction: { rating: 2, at: '2026-03-02T10:00:00.000Z' } });
+    // rated in April: not March's
+    const c = ticket('2026-03-02T09:00:00+01:00', [closed], { satisfaction: { rating: 1, at: '2026-04-04T07:00:00.000Z' } });
+    // a rating in a closing event that the ticket does not hold counts nowhere: the ticket's rating is the one rule
+    const d = ticket('2026-03-02T09:00:00+01:00', [ev('ticket.closed', '2026-03-04T09:00:00+01:00', { confirmedBy: 'customer', rating: 4 })]);
+    expect(report([a, b, c, d]).satisfaction).toEqual({ ratings: 2, average: 3.5, distribution: { '1': 0, '2': 1, '3': 0, '4': 0, '5': 1 } });
   });
 
   it('lists defects and releases of the month with their versions', () => {
@@ -201,6 +233,70 @@ describe('what counts in the month', () => {
     expect(r.defects.fixScheduled).toEqual([expect.objectContaining({ version: '4.2.0', plannedDate: '2026-03-20' })]);
     expect(r.defects.released).toEqual([expect.objectContaining({ version: '4.2.0', releasedOn: '2026-03-20' })]);
     expect(r.defects.confirmed).toHaveLength(1);
+  });
+});
+
+describe('timelines recorded before every met target was on them', () => {
+  it('tells the two kinds of timeline apart by their first event', () => {
+    expect(recordsEveryMet(ticket('2026-03-02T09:00:00+01:00', []))).toBe(true);
+    expect(recordsEveryMet(legacyTicket('2026-03-02T09:00:00+01:00', []))).toBe(false);
+  });
+
+  it('does not measure next updates, whose mets were never recorded, on an old timeline', () => {
+    const old = legacyTicket('2026-03-02T09:00:00+01:00', [
+      ev('sla.met', '2026-03-02T09:30:00+01:00', { clock: 'firstResponse', consumedMs: H / 2 }),
+      ev('sla.breached', '2026-03-03T11:00:00+01:00', { clock: 'nextUpdate', deadline: '2026-03-03T11:00:00+01:00', priority: 'P2' }),
+    ]);
+    const r = report([old]);
+    expect(r.compliance.nextUpdate).toEqual({ met: 0, breached: 0, rate: null });
+    expect(r.compliance.firstResponse).toEqual({ met: 1, breached: 0, rate: 1 });
+    expect(r.breaches).toEqual([]);
+  });
+
+  it('gives an old change request no resolution (its resolution was never timed)', () => {
+    const change = legacyTicket('2026-03-02T09:00:00+01:00', [ev('ticket.resolved', '2026-03-09T09:00:00+01:00', { resolution: 'done', resolutionConsumedMs: 0 })], { type: 'change_request' });
+    expect(targetUnits(change)).toEqual([]);
+    expect(report([change]).times.resolution.count).toBe(0);
+  });
+
+  it('takes no resolution from resolving on a new timeline: only a recorded met counts', () => {
+    const change = ticket('2026-03-02T09:00:00+01:00', [ev('ticket.resolved', '2026-03-09T09:00:00+01:00', { resolution: 'done' })], { type: 'change_request' });
+    expect(targetUnits(change)).toEqual([]);
+  });
+});
+
+describe('breaches', () => {
+  it('after a reopen, is met when the ticket is resolved again, not never', () => {
+    const t = ticket('2026-03-02T09:00:00+01:00', [
+      ev('sla.met', '2026-03-03T09:00:00+01:00', { clock: 'resolution', consumedMs: 8 * H, cycle: 0 }),
+      ev('ticket.reopened', '2026-03-04T09:00:00+01:00', { reason: 'back' }),
+      ev('sla.breached', '2026-03-10T09:00:00+01:00', { clock: 'resolution', deadline: '2026-03-10T09:00:00+01:00', priority: 'P2' }),
+      ev('sla.met', '2026-03-12T09:00:00+01:00', { clock: 'resolution', consumedMs: 40 * H, cycle: 0 }),
+    ]);
+    const r = report([t]);
+    expect(r.breaches).toEqual([expect.objectContaining({ clock: 'resolution', metAt: '2026-03-12T08:00:00.000Z', lateMs: 48 * H })]);
+    expect(r.tickets[0]!.resolution).toEqual({ outcome: 'breached', at: '2026-03-12T08:00:00.000Z', elapsedMs: 40 * H });
+  });
+
+  it('lists the escalations from its deadline until it was met, not the ticket\'s others', () => {
+    const t = ticket('2026-03-02T09:00:00+01:00', [
+      ev('escalation.manual', '2026-03-02T09:10:00+01:00', { from: 'L1', to: 'L2', reason: 'needs a developer' }),
+      ev('sla.breached', '2026-03-02T13:00:00+01:00', { clock: 'firstResponse', deadline: '2026-03-02T13:00:00+01:00', priority: 'P2' }),
+      ev('escalation.automatic', '2026-03-02T13:00:00+01:00', { from: 'L2', to: 'L3', reason: 'deadline' }),
+      ev('sla.met', '2026-03-02T14:00:00+01:00', { clock: 'firstResponse', consumedMs: 5 * H }),
+      ev('escalation.manual', '2026-03-05T09:00:00+01:00', { from: 'L3', to: 'L2', reason: 'back' }),
+    ]);
+    const [breach] = report([t]).breaches;
+    expect(breach!.escalations).toEqual([{ at: '2026-03-02T12:00:00.000Z', from: 'L2', to: 'L3', automatic: true }]);
+  });
+
+  it('names the plan or contract that measured them, even one no longer in force', () => {
+    const t = ticket('2026-03-02T09:00:00+01:00', [ev('sla.met', '2026-03-02T09:30:00+01:00', { clock: 'firstResponse', consumedMs: H / 2 })], {
+      terms: { planId: 'premium', contractId: 'c-old', name: 'Zmluva 2025', targets: premium.targets },
+    });
+    const r = report([t]);
+    expect(r.byTerms).toEqual([expect.objectContaining({ kind: 'contract', id: 'c-old', name: 'Zmluva 2025' })]);
+    expect(r.tickets[0]).toMatchObject({ terms: 'contract:c-old', termsName: 'Zmluva 2025' });
   });
 });
 

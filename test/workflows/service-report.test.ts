@@ -41,6 +41,8 @@ beforeAll(async () => {
           failNext--;
           throw new Error('the database blinked');
         }
+        // a customer whose service did not include the review in the month: the activity generates nothing
+        if (args.customerId === 'basic') return { reportId: null, month: args.month, revision: null, skipped: 'not-reviewed' };
         return { reportId: `r-${args.month}`, month: args.month, revision: 1 };
       },
       async emailServiceReport({ reportId }: { reportId: string }) {
@@ -94,6 +96,12 @@ describe('service report workflow', () => {
     expect(attempts).toHaveLength(3);
     expect(new Set(attempts.map((a) => a.requestKey)).size).toBe(1);
     expect(attempts[0]).toMatchObject({ month: '2027-06', trigger: 'request', requestedBy: 'u-1' });
+  });
+
+  it('ends without mail when the month was outside the customer\'s review', async () => {
+    const mailsBefore = emailed.length;
+    expect(await runAt('2027-12-01T05:00:00Z', { customerId: 'basic' })).toEqual({ reportId: null, month: '2027-11', revision: null, skipped: 'not-reviewed', emailedTo: 0 });
+    expect(emailed.length).toBe(mailsBefore);
   });
 
   it('fails at once for a customer that no longer exists', async () => {
