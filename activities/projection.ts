@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { APPROVER_ROLES } from '../domain/ticket/actions/approve';
 import { linkAttachments } from '../db/attachments';
 import type { Db } from '../db/connection';
+import { storableDeep } from '../domain/text';
 import { customerRecipients, isCustomerRole, templateData, templateFor, type RecipientUser } from './notifications/policy';
 import type { EmittedEvent } from '../domain/ticket/events';
 import type { TicketWorkflowInput } from '../domain/ticket/state';
@@ -123,8 +124,10 @@ export function ticketRowFromInput(input: TicketWorkflowInput) {
   };
 }
 
-export async function recordTicketEvents(db: Db, args: RecordTicketEventsArgs): Promise<{ inserted: number }> {
-  const { input, events, projection } = args;
+export async function recordTicketEvents(db: Db, received: RecordTicketEventsArgs): Promise<{ inserted: number }> {
+  // The last line against text PostgreSQL refuses (a workflow started or signalled around the API): the timeline is
+  // written with U+FFFD in its place rather than retried forever.
+  const { input, events, projection } = storableDeep(received);
   if (events.length === 0) return { inserted: 0 };
   return db.transaction(async (trx) => {
     // Normally the API committed the row before the workflow ran; if it crashed in between, the workflow's input

@@ -6,6 +6,7 @@ import { pgAttachmentStorage, type AttachmentStorage } from '../db/attachments';
 import type { Db } from '../db/connection';
 import { authenticate, createAuthRouter, createLoginLimiter } from './auth';
 import { errorHandler, notFoundHandler, ProblemError, sendProblem } from './errors';
+import { refuseUnstorableText } from './validation';
 import { createHealthRouter } from './health';
 import { createApiMetrics, httpMetricsMiddleware, type ApiMetrics } from './metrics';
 import { createTicketsRouter } from './tickets';
@@ -114,6 +115,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: '256kb', strict: true }));
   api.use(authenticate(deps.db));
   api.use(writeRateLimit(deps.writesPerMinute ?? DEFAULT_WRITES_PER_MINUTE));
+  // Text that cannot be stored (NUL, an unpaired surrogate) is refused before any route, workflow or audit sees it.
+  api.use(refuseUnstorableText);
   api.use(auditWrites(deps.db, deps.log));
   // One count of failed sign-ins for the API and the portal's login form.
   const loginLimiter = createLoginLimiter();

@@ -74,7 +74,7 @@ export function createAttachmentsRouter(deps: AttachmentsRouterDeps): Router {
       if (!req.is('multipart/form-data')) throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'Files are uploaded as multipart/form-data, in parts named "file"');
       const ticket = await findTicket(db, ticketScope(actor), id);
       if (!ticket) throw notFound('Ticket');
-      const body = await readMultipart(req, { maxFileBytes: attachments.limits.maxFileBytes, budgetBytes: await ticketBudget(db, attachments, ticket.id), fileFields: [UPLOAD_FILE_FIELD] });
+      const body = await readMultipart(req, { maxFileBytes: attachments.limits.maxFileBytes, budgetBytes: await ticketBudget(db, attachments, ticket.id), fileFields: [UPLOAD_FILE_FIELD], unstorableText: 'refuse' });
       res.locals.upload = { ticket, body } satisfies Upload;
       req.body = { ...body.fields, files: body.files.map((f) => ({ name: f.filename, size: f.bytes.length, sha256: sha256(f.bytes) })) };
       next();

@@ -80,17 +80,17 @@ export async function requestReport(deps: ReportDeps, actor: Principal, body: z.
   if (scope.customerId && body.customerId !== scope.customerId) throw notFound('Customer');
   const customer = await getReportCustomer(deps.db, body.customerId);
   if (!customer) throw notFound('Customer');
-  const latest = latestReportableMonth(new Date(), customer.timeZone);
-  // A well-formed month that is not over yet: the request is understood but cannot be met (422), naming the field.
-  if (body.month > latest) {
-    const errors = [{ field: 'body.month', message: `must be a completed month: ${latest} or earlier` }];
-    throw new ProblemError(422, 'month-not-over', 'The month is not over', `body.month: ${errors[0]!.message}`, { errors, latestMonth: latest });
-  }
   // Mailing on request is for staff: a customer admin reads and downloads the report, and has it mailed on the 1st.
   if (body.email && !isStaff(actor)) {
     throw new ProblemError(403, 'forbidden', 'Forbidden', 'body.email: only staff may mail a report on request; the scheduled report is mailed on the 1st', {
       errors: [{ field: 'body.email', message: 'only staff may mail a report on request' }],
     });
+  }
+  const latest = latestReportableMonth(new Date(), customer.timeZone);
+  // A well-formed month that is not over yet: the request is understood but cannot be met (422), naming the field.
+  if (body.month > latest) {
+    const errors = [{ field: 'body.month', message: `must be a completed month: ${latest} or earlier` }];
+    throw new ProblemError(422, 'month-not-over', 'The month is not over', `body.month: ${errors[0]!.message}`, { errors, latestMonth: latest });
   }
   const input: ServiceReportWorkflowInput = { customerId: customer.id, month: body.month, timeZone: customer.timeZone, trigger: 'request', requestedBy: actor.id, email: body.email ?? false };
   let result: ServiceReportResult;

@@ -1,6 +1,18 @@
+import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { badRequest } from './errors';
-import { ticketRef } from '../domain/text';
+import { ticketRef, UNSTORABLE_TEXT, unstorableTextPaths } from '../domain/text';
+
+/**
+ * Refuses a request whose body or query holds text that cannot be stored (a NUL, an unpaired surrogate), naming
+ * each field, before anything reads it: no route, workflow or audit record ever sees such text from the API.
+ */
+export const refuseUnstorableText: RequestHandler = (req, _res, next) => {
+  const at = (where: string) => (p: string) => (p ? `${where}.${p}` : where);
+  const fields = [...unstorableTextPaths(req.body ?? {}).map(at('body')), ...unstorableTextPaths(req.query ?? {}).map(at('query'))];
+  if (fields.length) throw badRequest(fields.map((field) => ({ field, message: UNSTORABLE_TEXT })));
+  next();
+};
 
 /** Parses one part of a request; a failure names each bad field (e.g. `body.impact`) and why. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params' | 'headers'): z.infer<S> {

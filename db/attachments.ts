@@ -10,6 +10,7 @@ import sanitize from 'sanitize-filename';
 import type { Knex } from 'knex';
 import type { AttachmentRef } from '../domain/attachments';
 import { MAX_FILES_PER_EVENT } from '../domain/attachments';
+import { storableText } from '../domain/text';
 import type { Db } from './connection';
 
 type Conn = Db | Knex.Transaction;
@@ -64,13 +65,15 @@ export const mib = (n: number) => (n < 1024 * 1024 ? `${Math.ceil(n / 1024)} KiB
 
 /** A name safe to store and to send back in Content-Disposition: no path, no control characters, bounded. */
 export function safeFilename(name: string | undefined | null): string {
-  const base = String(name ?? '')
-    .normalize('NFC')
-    .split(/[\\/]/)
-    .pop()!
-    // eslint-disable-next-line no-control-regex -- control characters are what is removed
-    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '')
-    .trim();
+  const base = storableText(
+    String(name ?? '')
+      .normalize('NFC')
+      .split(/[\\/]/)
+      .pop()!
+      // eslint-disable-next-line no-control-regex -- control characters are what is removed
+      .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '')
+      .trim(),
+  );
   // Bounded before sanitize-filename (which cuts at 255 bytes, extension and all): at most 180 characters and
   // 240 UTF-8 bytes, the extension kept.
   const dot = base.lastIndexOf('.');

@@ -41,9 +41,10 @@ export async function getReportCustomer(db: Db, id: string): Promise<ReportCusto
 /**
  * Every customer, and whether it needs its review schedule at `now`: its service includes the review in the current
  * month (in its zone), whose report the next run makes, or in the previous one, whose run may still be due (late,
- * or caught up after an outage). The run itself decides for the month it reports.
+ * or caught up after an outage). The run itself decides for the month it reports. `included` is null when it cannot
+ * be decided (a zone this runtime does not know).
  */
-export async function customersWithReview(db: Db, now: Date): Promise<Array<ReportCustomer & { included: boolean }>> {
+export async function customersWithReview(db: Db, now: Date): Promise<Array<ReportCustomer & { included: boolean | null }>> {
   const [customers, plans, contracts] = await Promise.all([db('customers').orderBy('id'), db('plans').select('id', 'service_report'), db('contracts')]);
   const planIncludes = new Map(plans.map((p: Record<string, any>) => [p.id as string, Boolean(p.service_report)]));
   return customers.map((r: Record<string, any>) => {
@@ -52,8 +53,13 @@ export async function customersWithReview(db: Db, now: Date): Promise<Array<Repo
       .filter((k: Record<string, any>) => k.customer_id === c.id)
       .map((k: Record<string, any>) => ({ validFrom: day(k.valid_from), validTo: k.valid_to ? day(k.valid_to) : null, serviceReport: k.service_report ?? null }));
     const plan = { serviceReport: planIncludes.get(c.planId) ?? false };
-    const current = localDay(now, c.timeZone).slice(0, 7);
-    return { ...c, included: [current, addMonths(current, -1)].some((m) => reviewIncludedInMonth(m, plan, own)) };
+    try {
+      const current = localDay(now, c.timeZone).slice(0, 7);
+      return { ...c, included: [current, addMonths(current, -1)].some((m) => reviewIncludedInMonth(m, plan, own)) };
+    } catch {
+      // A zone this runtime does not know: undecided (the sync reports it and leaves its schedule as it is).
+      return { ...c, included: null };
+    }
   });
 }
 

@@ -264,14 +264,17 @@ function statusAt(t: ReportTicket, end: Date): TicketRow['statusAtMonthEnd'] | '
  */
 export const recordsEveryMet = (t: Pick<ReportTicket, 'events'>): boolean => {
   const created = t.events.find((e) => e.type === 'ticket.created');
-  return created?.type === 'ticket.created' && created.data.slaMetEvents === true;
+  if (created?.type === 'ticket.created' && created.data.slaMetEvents === true) return true;
+  // A met next update or resolution is only ever recorded on such a timeline (some were written before the flag).
+  return t.events.some((e) => e.type === 'sla.met' && e.data.clock !== 'firstResponse');
 };
 
 /**
  * Every measured target of a ticket with its outcome, from the SLA events of its timeline. On a timeline recorded
  * before every met target was on it, resolving (or scheduling a defect's fix) is where the resolution was met,
  * provided the ticket's terms timed it; next updates are not measured there, since their mets were never recorded
- * (counting their breaches alone would understate compliance); change requests had no resolution target.
+ * (counting their breaches alone would understate compliance), nor are change requests' resolutions (some were timed
+ * then, some not, and resolving one never said which).
  */
 export function targetUnits(t: ReportTicket): Unit[] {
   const units = new Map<string, Unit>();
@@ -286,14 +289,15 @@ export function targetUnits(t: ReportTicket): Unit[] {
     u.met ??= m;
   };
   const complete = recordsEveryMet(t);
-  const legacyResolution = !complete && t.type !== 'change_request' && !t.events.some((e) => e.type === 'sla.met' && e.data.clock === 'resolution');
+  const unmeasured = (clock: TargetKind) => !complete && (clock === 'nextUpdate' || (clock === 'resolution' && t.type === 'change_request'));
+  const legacyResolution = !complete && t.type !== 'change_request';
   for (const e of t.events) {
     if (e.type === 'sla.breached') {
-      if (!complete && e.data.clock === 'nextUpdate') continue;
+      if (unmeasured(e.data.clock)) continue;
       const u = unit(e.data.clock, e.data.cycle ?? 0);
       u.breach ??= { at: e.at, deadline: e.data.deadline, priority: e.data.priority ?? priorityAt(t, e.at) };
     } else if (e.type === 'sla.met') {
-      if (!complete && e.data.clock === 'nextUpdate') continue;
+      if (unmeasured(e.data.clock)) continue;
       met(unit(e.data.clock, e.data.cycle ?? 0), { at: e.at, consumedMs: e.data.consumedMs, priority: priorityAt(t, e.at) });
     } else if (legacyResolution && (e.type === 'ticket.resolved' || (e.type === 'fix.scheduled' && t.type === 'defect'))) {
       const priority = priorityAt(t, e.at);

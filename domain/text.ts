@@ -19,6 +19,61 @@ export const freeText = (max: number) =>
     .regex(NO_NUL, 'must not contain NUL characters')
     .trim();
 
+/**
+ * Text PostgreSQL can store (in a text column and in jsonb alike): no NUL character and no unpaired UTF-16
+ * surrogate ("\ud800" alone is valid in a JavaScript string and in JSON, but no Unicode text). Every entry refuses
+ * such text (the API with a 400 naming the field) or makes it storable (mail, portal forms, and the projection as the
+ * last line, so a workflow started or signalled around the API can never be left unable to write its timeline).
+ */
+// eslint-disable-next-line no-control-regex -- NUL is what is looked for
+const NUL = /\u0000/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const UNSTORABLE_TEXT = 'must be well-formed text: no NUL character and no unpaired surrogate';
+export const isStorableText = (s: string): boolean => !NUL.test(s) && !LONE_SURROGATE.test(s);
+/** The text with each NUL and each unpaired surrogate replaced by U+FFFD, so what was there stays visible. */
+export const storableText = (s: string): string => (isStorableText(s) ? s : s.replace(new RegExp(NUL.source, 'g'), '\ufffd').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\ufffd'));
+
+/** The paths (field names, as `a.b.0`) of every string, or key, in a value that is not storable text; at most `max`. */
+export function unstorableTextPaths(value: unknown, max = 20): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, path: string[]) => {
+    if (out.length >= max) return;
+    if (typeof v === 'string') {
+      if (!isStorableText(v)) out.push(path.join('.'));
+    } else if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, [...path, String(i)]));
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (!isStorableText(k)) out.push([...path, storableText(k)].join('.'));
+        else walk(x, [...path, k]);
+      }
+    }
+  };
+  walk(value, []);
+  return out;
+}
+
+/** A value with every string and key made storable (see storableText); values that need nothing are returned as they are. */
+export function storableDeep<T>(value: T): T {
+  if (typeof value === 'string') return storableText(value) as T;
+  if (Array.isArray(value)) {
+    const mapped = value.map(storableDeep);
+    return (mapped.every((x, i) => x === value[i]) ? value : mapped) as T;
+  }
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    let changed = false;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(value)) {
+      const key = storableText(k);
+      const v = storableDeep(x);
+      if (key !== k || v !== x) changed = true;
+      out[key] = v;
+    }
+    return (changed ? out : value) as T;
+  }
+  return value;
+}
+
 /** A real calendar date YYYY-MM-DD (2026-02-31 is refused here, not by PostgreSQL, and so is year 0000, which it lacks). */
 export const calendarDay = z
   .string()

@@ -8,16 +8,16 @@ import { simpleParser, type AddressObject, type HeaderValue, type ParsedMail } f
 import { Splitter, type SplitterChunk } from '@zone-eu/mailsplit';
 import EmailReplyParser from 'email-reply-parser';
 import type { MailHeaders } from './classify';
+import { storableText } from '../../domain/text';
 
 /** A message that cannot be read at all: recorded as failed, never retried. */
 export class UnreadableMailError extends Error {}
 
 // eslint-disable-next-line no-control-regex -- NUL and the other C0 controls except tab and line breaks are removed
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Text as PostgreSQL and JSON keep it: no NUL or control characters, no lone surrogates (U+FFFD instead). */
-export const cleanText = (s: string | null | undefined): string => String(s ?? '').replace(CONTROL, '').replace(LONE_SURROGATE, '\ufffd');
+export const cleanText = (s: string | null | undefined): string => storableText(String(s ?? '').replace(CONTROL, ''));
 
 /** At most `max` characters, never cutting a surrogate pair in two. */
 export function cut(s: string, max: number): string {

@@ -13,6 +13,7 @@ import { readMultipart, type UploadedFile } from '../services/attachments';
 import type { Db } from '../../db/connection';
 import { listTicketEvents, type Ticket } from '../../db/tickets';
 import { isStaff, type Principal } from '../../domain/access';
+import { storableDeep } from '../../domain/text';
 import { DEFAULT_TIME_ZONE } from '../../domain/calendars';
 import { TARGET_KINDS } from '../../domain/plans';
 import { dashboardScope } from '../dashboard';
@@ -120,7 +121,14 @@ export interface PortalKit {
 export function createPortalKit(deps: PortalDeps): PortalKit {
   const { db } = deps;
   const render = createViews();
-  const form = express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 100 });
+  const parseForm = express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 100 });
+  // What people type is kept: a NUL or an unpaired surrogate (no browser sends one, a script may) becomes U+FFFD.
+  const form: RequestHandler = (req, res, next) =>
+    parseForm(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      if (req.body) req.body = storableDeep(req.body);
+      next();
+    });
   const visitorOf = (res: Response): Visitor => res.locals.visitor as Visitor;
   const { limits } = deps.attachments;
   const fileLimits = { count: MAX_FILES_PER_EVENT, file: mib(limits.maxFileBytes), ticket: mib(limits.maxTicketBytes) };
@@ -161,6 +169,7 @@ export function createPortalKit(deps: PortalDeps): PortalKit {
       budgetBytes: limits.maxTicketBytes,
       fileFields: [FILE_FIELD],
       fields,
+      unstorableText: 'replace',
       // The form's token comes first (partials/csrf): a post without it reads no file.
       beforeFirstFile: (before) => checkCsrf({ body: before } as Request, res),
     }).then(

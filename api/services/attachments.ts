@@ -10,6 +10,7 @@ import type { Db } from '../../db/connection';
 import { AttachmentLimitError, mib, removeStagedFiles, safeFilename, stageAttachments, ticketBytes, type AttachmentStorage, type IncomingFile } from '../../db/attachments';
 import { MAX_FILES_PER_EVENT, type AttachmentRef } from '../../domain/attachments';
 import { badRequest, ProblemError } from '../errors';
+import { isStorableText, storableText, UNSTORABLE_TEXT } from '../../domain/text';
 
 export interface UploadedFile extends IncomingFile {
   /** the form field it came in */
@@ -37,6 +38,11 @@ export interface MultipartLimits {
   beforeFirstFile?: (fields: Record<string, string>) => void;
   /** where the fields go as they arrive (so a refused request still has those before the refused file) */
   fields?: Record<string, string>;
+  /**
+   * A field holding text that cannot be stored (NUL, an unpaired surrogate): `refuse` answers 400 naming it (the
+   * API), `replace` keeps it with U+FFFD in place (the portal: what people typed is never lost).
+   */
+  unstorableText: 'refuse' | 'replace';
 }
 
 /**
@@ -77,6 +83,11 @@ export function readMultipart(req: Request, limits: MultipartLimits): Promise<Mu
     };
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated) return fail(tooLarge(`The field "${name}" is longer than ${FIELD_BYTES / 1024} KiB`, 'field'));
+      if (!isStorableText(name) || !isStorableText(value)) {
+        if (limits.unstorableText === 'refuse') return fail(badRequest([{ field: `body.${storableText(name)}`, message: UNSTORABLE_TEXT }]));
+        fields[storableText(name)] = storableText(value);
+        return;
+      }
       fields[name] = value;
     });
     parser.on('file', (name, stream, info) => {

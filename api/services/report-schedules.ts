@@ -65,7 +65,7 @@ export async function syncServiceReportSchedules(deps: ReportScheduleDeps, opts:
   const now = opts.now ?? new Date();
   const result: ScheduleSyncResult = { created: 0, updated: 0, deleted: 0, failed: 0 };
   const everyone = await customersWithReview(deps.db, now);
-  const customers: Array<{ id: string; timeZone: string; included: boolean }> = everyone.filter((c) => !opts.customerId || c.id === opts.customerId);
+  const customers: Array<{ id: string; timeZone: string; included: boolean | null }> = everyone.filter((c) => !opts.customerId || c.id === opts.customerId);
   // A customer deleted a moment ago keeps no schedule.
   if (opts.customerId && customers.length === 0) customers.push({ id: opts.customerId, timeZone: 'UTC', included: false });
   for (const c of customers) {
@@ -79,9 +79,16 @@ export async function syncServiceReportSchedules(deps: ReportScheduleDeps, opts:
   if (!opts.customerId) {
     const known = new Set(everyone.map((c) => c.id));
     for await (const s of deps.temporal.schedule.list()) {
-      if (!s.scheduleId.startsWith(SCHEDULE_PREFIX) || known.has(s.scheduleId.slice(SCHEDULE_PREFIX.length))) continue;
+      const customerId = s.scheduleId.slice(SCHEDULE_PREFIX.length);
+      if (!s.scheduleId.startsWith(SCHEDULE_PREFIX) || known.has(customerId)) continue;
       try {
-        if (await deleteSchedule(deps.temporal.schedule.getHandle(s.scheduleId))) result.deleted++;
+        // Only this deployment's own schedules (its task queue): another one may share the namespace with its own
+        // customers. And only if the customer is still absent (one created since the list was read keeps its own).
+        const handle = deps.temporal.schedule.getHandle(s.scheduleId);
+        const description = await handle.describe();
+        if ((description.action as { taskQueue?: string }).taskQueue !== deps.taskQueue) continue;
+        if (await deps.db('customers').where({ id: customerId }).first('id')) continue;
+        if (await deleteSchedule(handle)) result.deleted++;
       } catch (err) {
         result.failed++;
         deps.log.warn({ scheduleId: s.scheduleId, err: (err as Error).message }, 'service report schedule of a deleted customer not removed');
@@ -92,7 +99,8 @@ export async function syncServiceReportSchedules(deps: ReportScheduleDeps, opts:
   return result;
 }
 
-async function syncCustomer(deps: ReportScheduleDeps, c: { id: string; timeZone: string; included: boolean }, result: ScheduleSyncResult): Promise<void> {
+async function syncCustomer(deps: ReportScheduleDeps, c: { id: string; timeZone: string; included: boolean | null }, result: ScheduleSyncResult): Promise<void> {
+  if (c.included === null) throw new Error(`the time zone ${JSON.stringify(c.timeZone)} is not known here`);
   const handle = deps.temporal.schedule.getHandle(serviceReportScheduleId(c.id));
   let current: Awaited<ReturnType<typeof handle.describe>> | null = null;
   try {
@@ -114,7 +122,12 @@ async function syncCustomer(deps: ReportScheduleDeps, c: { id: string; timeZone:
       if (!(err instanceof ScheduleAlreadyRunning)) throw err;
     }
   } else if (zoneOf(current) !== c.timeZone || (current.action as { taskQueue?: string }).taskQueue !== deps.taskQueue) {
+    const zoneChanged = zoneOf(current) !== c.timeZone;
     await handle.update((prev) => ({ ...prev, spec: wanted.spec, action: wanted.action }));
     result.updated++;
+    // A zone moved east can skip a 1st (its 06:00 passed in the new zone, not yet in the old one): run once now. The
+    // run reports the month before now in the new zone, and a month the schedule reported already is not reported
+    // or mailed again, so this never doubles one.
+    if (zoneChanged) await handle.trigger(ScheduleOverlapPolicy.BUFFER_ONE);
   }
 }

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { getCalendar, loadSlaSnapshot } from '../../db/reference';
-import { localDateTime, workingTimeBetween, type Calendar } from '../../domain/calendar';
+import { localDateTime, localDay, workingTimeBetween, type Calendar } from '../../domain/calendar';
 import type { Contract } from '../../domain/plans';
 import { serviceReportScheduleId } from '../../workflows/definitions';
 import { syncServiceReportSchedules } from '../../api/services/report-schedules';
@@ -335,7 +335,7 @@ describe('one rating per ticket, wherever it was given', () => {
     const rated = await app.request('POST', '/api/v1/satisfaction', { body: { token, rating: 2 } });
     expect(rated.status).toBe(200);
     // the survey's moment is now: the month it counts in is this one, as on the dashboard
-    const month = new Date(rated.body.ratedAt).toISOString().slice(0, 7);
+    const month = localDay(new Date(rated.body.ratedAt), ZONE).slice(0, 7);
     const input = (await loadReportInput(app.db, acmeId, month))!;
     const figures = computeServiceReport({ month, timeZone: input.customer.timeZone, terms: input.terms, tickets: input.tickets });
     expect(figures.satisfaction).toMatchObject({ ratings: 1, average: 2 });
@@ -418,4 +418,44 @@ describe('the schedules follow the customers', () => {
     const acme = app.temporal.schedule.getHandle(serviceReportScheduleId(acmeId));
     expect((await acme.describe()).spec.timezone).toBe(ZONE);
   });
+
+  it('leaves alone the schedules of another deployment sharing the namespace (another task queue)', async () => {
+    const theirs = randomUUID();
+    await app.temporal.schedule.create({ ...serviceReportSchedule({ id: theirs, timeZone: ZONE }, `${app.taskQueue}-elsewhere`), state: { paused: true } });
+    await syncServiceReportSchedules({ db: app.db, temporal: app.temporal, taskQueue: app.taskQueue, log });
+    const handle = app.temporal.schedule.getHandle(serviceReportScheduleId(theirs));
+    expect((await handle.describe()).spec.timezone).toBe(ZONE);
+    await handle.delete();
+  });
+
+  it('runs once at once when the zone moves, so a 1st skipped by moving east is reported, and never twice', async () => {
+    const handle = app.temporal.schedule.getHandle(serviceReportScheduleId(acmeId));
+    const runsOf = async () => (await handle.describe()).info.recentActions.map((a) => a.action);
+    const finished = async (n: number) => {
+      const actions = await eventually(async () => ((await runsOf()).length >= n ? runsOf() : null), `${n} schedule runs`, 60_000);
+      for (const a of actions) await app.temporal.workflow.getHandle(a.workflow.workflowId, a.workflow.firstExecutionRunId).result();
+    };
+    const before = (await runsOf()).length;
+    const moved = async (zone: string) => {
+      await app.db('customers').where({ id: acmeId }).update({ time_zone: zone });
+      expect(await syncServiceReportSchedules({ db: app.db, temporal: app.temporal, taskQueue: app.taskQueue, log }, { customerId: acmeId })).toMatchObject({ updated: 1, failed: 0 });
+    };
+    try {
+      await moved('Asia/Tokyo');
+      expect((await handle.describe()).spec.timezone).toBe('Asia/Tokyo');
+      await finished(before + 1);
+      const month = localDay(new Date(), 'Asia/Tokyo').slice(0, 7);
+      const previous = (await app.db.raw(`SELECT to_char((date_trunc('month', ?::date) - interval '1 month'), 'YYYY-MM') AS m`, [`${month}-01`])).rows[0].m;
+      const scheduled = () => app.db('service_reports').where({ customer_id: acmeId, trigger: 'schedule', month: previous });
+      expect(await scheduled()).toHaveLength(1);
+      // and back: another run, which finds that month reported and neither reports nor mails it again
+      const mails = await app.db('notifications').where({ template: 'service-report' }).count('* as n').first();
+      await moved(ZONE);
+      await finished(before + 2);
+      expect(await scheduled()).toHaveLength(1);
+      expect(await app.db('notifications').where({ template: 'service-report' }).count('* as n').first()).toEqual(mails);
+    } finally {
+      await app.db('customers').where({ id: acmeId }).update({ time_zone: ZONE });
+    }
+  }, 120_000);
 });

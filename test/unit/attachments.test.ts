@@ -55,6 +55,10 @@ describe('safe file names', () => {
     expect(safeFilename(given)).toBe(safe);
   });
 
+  it('keeps an unpaired surrogate (a script\'s doing; browsers send U+FFFD) visible as U+FFFD, so the name can be stored', () => {
+    expect(safeFilename('report\ud800.txt')).toBe('report\ufffd.txt');
+  });
+
   it('bounds very long names and keeps their extension', () => {
     const long = safeFilename(`${'a'.repeat(500)}.pdf`);
     expect(long.length).toBe(180);

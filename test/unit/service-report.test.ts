@@ -253,15 +253,27 @@ describe('timelines recorded before every met target was on them', () => {
     expect(r.breaches).toEqual([]);
   });
 
-  it('gives an old change request no resolution (its resolution was never timed)', () => {
-    const change = legacyTicket('2026-03-02T09:00:00+01:00', [ev('ticket.resolved', '2026-03-09T09:00:00+01:00', { resolution: 'done', resolutionConsumedMs: 0 })], { type: 'change_request' });
-    expect(targetUnits(change)).toEqual([]);
-    expect(report([change]).times.resolution.count).toBe(0);
+  it('does not measure an old change request\'s resolution, met or breached (resolving one never said if it was timed)', () => {
+    const untimed = legacyTicket('2026-03-02T09:00:00+01:00', [ev('ticket.resolved', '2026-03-09T09:00:00+01:00', { resolution: 'done', resolutionConsumedMs: 0 })], { type: 'change_request' });
+    const timed = legacyTicket('2026-03-02T09:00:00+01:00', [ev('sla.breached', '2026-03-05T09:00:00+01:00', { clock: 'resolution', deadline: '2026-03-05T09:00:00+01:00', priority: 'P2' })], { type: 'change_request' });
+    expect(targetUnits(untimed)).toEqual([]);
+    expect(targetUnits(timed)).toEqual([]);
+    expect(report([untimed, timed]).compliance.resolution).toEqual({ met: 0, breached: 0, rate: null });
+    expect(report([untimed]).times.resolution.count).toBe(0);
   });
 
   it('takes no resolution from resolving on a new timeline: only a recorded met counts', () => {
-    const change = ticket('2026-03-02T09:00:00+01:00', [ev('ticket.resolved', '2026-03-09T09:00:00+01:00', { resolution: 'done' })], { type: 'change_request' });
-    expect(targetUnits(change)).toEqual([]);
+    const incident = ticket('2026-03-02T09:00:00+01:00', [ev('ticket.resolved', '2026-03-09T09:00:00+01:00', { resolution: 'done', resolutionConsumedMs: 3 * H })]);
+    expect(targetUnits(incident)).toEqual([]);
+  });
+
+  it('knows a timeline recorded every met target by a met next update or resolution on it, flag or not', () => {
+    const unflagged = legacyTicket('2026-03-02T09:00:00+01:00', [
+      ev('sla.met', '2026-03-02T10:00:00+01:00', { clock: 'nextUpdate', consumedMs: H, cycle: 1 }),
+      ev('sla.breached', '2026-03-03T11:00:00+01:00', { clock: 'nextUpdate', deadline: '2026-03-03T11:00:00+01:00', cycle: 2, priority: 'P2' }),
+    ]);
+    expect(recordsEveryMet(unflagged)).toBe(true);
+    expect(report([unflagged]).compliance.nextUpdate).toEqual({ met: 1, breached: 1, rate: 0.5 });
   });
 });
 
