@@ -12,7 +12,7 @@ import {
   threadInboundMail,
   type MailDeps,
 } from './mail/inbound';
-import { recordTicketEvents, type RecordTicketEventsArgs } from './projection';
+import { projectTicketEvents, type RecordTicketEventsArgs } from './projection';
 import { emailServiceReport, generateServiceReport, type GenerateServiceReportArgs } from './reports/service-report';
 import { notifyReleaseOverdue, recordReleaseChange, signalReleaseTickets, type SignalReleaseTicketsArgs } from './releases';
 
@@ -30,7 +30,7 @@ export function createActivities(deps: ActivityDeps) {
   };
   return {
     async recordTicketEvents(args: RecordTicketEventsArgs): Promise<{ inserted: number }> {
-      return recordTicketEvents(deps.db, args);
+      return projectTicketEvents(deps, args);
     },
     async signalReleaseTickets(args: SignalReleaseTicketsArgs) {
       return signalReleaseTickets(deps.db, args);

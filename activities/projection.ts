@@ -3,7 +3,10 @@ import type { Knex } from 'knex';
 import { APPROVER_ROLES } from '../domain/ticket/actions/approve';
 import { linkAttachments } from '../db/attachments';
 import type { Db } from '../db/connection';
-import { storableDeep } from '../domain/text';
+import { storableDeep, storableText } from '../domain/text';
+import { ApplicationFailure } from '@temporalio/common';
+import { PROJECTION_REFUSED } from '../workflows/definitions';
+import type { Logger } from './ports';
 import { customerRecipients, isCustomerRole, templateData, templateFor, type RecipientUser } from './notifications/policy';
 import type { EmittedEvent } from '../domain/ticket/events';
 import type { TicketWorkflowInput } from '../domain/ticket/state';
@@ -34,6 +37,8 @@ export interface RecordTicketEventsArgs {
   input: TicketWorkflowInput;
   events: EmittedEvent[];
   projection: TicketProjection;
+  /** the workflow's last write was refused: a write that succeeds now clears the ticket from the stuck list */
+  recovering?: boolean;
 }
 
 interface RecipientRow extends RecipientUser {
@@ -185,4 +190,55 @@ export async function recordTicketEvents(db: Db, received: RecordTicketEventsArg
       });
     return { inserted: inserted.length };
   });
+}
+
+/**
+ * PostgreSQL error classes a retry cannot cure: data exceptions (22), integrity constraints (23), syntax or access
+ * rules (42: a schema the code does not match), program limits (54). Everything else (connections, deadlocks,
+ * serialisation, a server shutting down) is transient and retried until the database is back.
+ */
+const REFUSING_CLASSES = new Set(['22', '23', '42', '54']);
+export function refusalOf(err: unknown): { code: string; message: string } | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code) || !REFUSING_CLASSES.has(code.slice(0, 2))) return null;
+  return { code, message: String((err as Error).message ?? code) };
+}
+
+/**
+ * The projection as the workflow runs it: a refused write is recorded on the stuck list (with what was refused and
+ * why), logged, and failed at once as PROJECTION_REFUSED instead of being retried forever; the first write that
+ * succeeds after one takes the ticket off the list.
+ */
+export async function projectTicketEvents(deps: { db: Db; log: Logger }, args: RecordTicketEventsArgs): Promise<{ inserted: number }> {
+  const { input } = args;
+  try {
+    const result = await recordTicketEvents(deps.db, args);
+    if (args.recovering && (await deps.db('projection_failures').where({ ticket_id: input.ticketId }).delete()) > 0) {
+      deps.log.info({ ticketId: input.ticketId, ticketNumber: input.number }, 'ticket timeline written again after a refusal');
+    }
+    return result;
+  } catch (err) {
+    const refusal = refusalOf(err);
+    if (!refusal) throw err;
+    const seqs = args.events.map((e) => e.seq);
+    const failure = {
+      ticket_id: input.ticketId,
+      ticket_number: input.number,
+      customer_id: input.customerId,
+      title: storableText(String(input.title ?? '')).slice(0, 300),
+      from_seq: Math.min(...seqs),
+      to_seq: Math.max(...seqs),
+      error_code: refusal.code,
+      error_message: storableText(refusal.message).slice(0, 2000),
+    };
+    await deps.db('projection_failures')
+      .insert(failure)
+      .onConflict('ticket_id')
+      .merge({ to_seq: failure.to_seq, error_code: failure.error_code, error_message: failure.error_message, attempts: deps.db.raw('projection_failures.attempts + 1'), last_failed_at: deps.db.fn.now() });
+    deps.log.error(
+      { ticketId: input.ticketId, ticketNumber: input.number, code: refusal.code, fromSeq: failure.from_seq, toSeq: failure.to_seq, err: failure.error_message },
+      'ticket timeline refused by the database; the workflow keeps its events and timers and tries again',
+    );
+    throw ApplicationFailure.nonRetryable(`the database refused the timeline of ticket ${input.number}: ${refusal.code} ${failure.error_message}`, PROJECTION_REFUSED);
+  }
 }

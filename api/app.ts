@@ -7,6 +7,7 @@ import type { Db } from '../db/connection';
 import { authenticate, createAuthRouter, createLoginLimiter } from './auth';
 import { errorHandler, notFoundHandler, ProblemError, sendProblem } from './errors';
 import { refuseUnstorableText } from './validation';
+import { createStuckTicketsRouter } from './stuck-tickets';
 import { createHealthRouter } from './health';
 import { createApiMetrics, httpMetricsMiddleware, type ApiMetrics } from './metrics';
 import { createTicketsRouter } from './tickets';
@@ -138,6 +139,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(createReleasesRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   api.use(createPhoneRouter({ db: deps.db }));
   api.use(createDashboardRouter({ db: deps.db }));
+  api.use(createStuckTicketsRouter({ db: deps.db }));
   api.use(createKbRouter({ db: deps.db }));
   api.use(createReportsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   api.use(createMailRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, log: deps.log, attachments }));

@@ -26,6 +26,16 @@ export function createApiMetrics(db: Db): ApiMetrics {
     labelNames: ['channel', 'type'] as const,
     registers: [registry],
   });
+  // Tickets whose timeline the database refuses (activities/projection.ts): read from PostgreSQL, the same on every replica.
+  new Gauge({
+    name: 'ticketflow_stuck_tickets',
+    help: 'Tickets whose timeline the database refused; their workflows keep the events and try again',
+    registers: [registry],
+    async collect() {
+      const row = (await db('projection_failures').count('* as n').first()) as { n: string | number } | undefined;
+      this.set(Number(row?.n ?? 0));
+    },
+  });
   // Counted from ticket_events (written exactly once by the workflows), so every API replica reports the same truth.
   new Gauge({
     name: 'ticketflow_events_total',

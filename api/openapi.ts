@@ -445,6 +445,14 @@ export const OPERATIONS: Operation[] = [
     query: dashboardQuerySchema,
     response: R.Dashboard,
   },
+  {
+    operationId: 'listStuckTickets',
+    method: 'get',
+    path: '/api/v1/stuck-tickets',
+    summary: 'Tickets whose timeline the database refused (kept by their workflows, timers running, tried again at most every 10 minutes): what was refused and why (managers, admins)',
+    tag: 'dashboard',
+    response: R.StuckTicketList,
+  },
   { operationId: 'listUnassignedMail', method: 'get', path: '/api/v1/mail/unassigned', summary: 'Mail no ticket could take (unknown sender), oldest first; staff only', tag: 'mail', query: listPageQuery, response: R.InboundMailPage },
   {
     operationId: 'assignUnassignedMail',

@@ -342,6 +342,25 @@ export const Dashboard = named(
   }),
 );
 
+export const StuckTicketList = named(
+  'StuckTicketList',
+  z.object({
+    items: z.array(
+      z.object({
+        ticketId: uuid,
+        number: z.string(),
+        customerId: uuid,
+        title: z.string(),
+        events: z.object({ fromSeq: z.number().int(), toSeq: z.number().int() }).describe('the timeline events waiting to be written'),
+        attempts: z.number().int(),
+        error: z.object({ code: z.string().nullable().describe('the PostgreSQL SQLSTATE'), message: z.string() }),
+        since: instant,
+        lastAttemptAt: instant,
+      }),
+    ),
+  }),
+);
+
 const workingInterval = z.object({ start: z.string(), end: z.string() });
 const week = z.record(z.string(), z.array(workingInterval)).describe('ISO weekday 1–7 → working intervals HH:MM');
 export const PhoneLine = named(

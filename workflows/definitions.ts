@@ -11,6 +11,13 @@ export const TASK_QUEUE_DEFAULT = 'ticketflow';
 
 export const ticketWorkflowId = (ticketNumber: number): string => `ticket-${ticketNumber}`;
 
+/**
+ * The failure type of a timeline write the database refused for a reason waiting does not cure (a constraint, a
+ * value it cannot store). The projection records the ticket as stuck and fails with it at once; the workflow keeps
+ * the events and its timers, and tries again later (workflows/ticket.ts).
+ */
+export const PROJECTION_REFUSED = 'ProjectionRefused';
+
 export const TicketStatusKey = defineSearchAttributeKey('TicketStatus', SearchAttributeType.KEYWORD);
 export const TicketPriorityKey = defineSearchAttributeKey('TicketPriority', SearchAttributeType.KEYWORD);
 export const TicketTypeKey = defineSearchAttributeKey('TicketType', SearchAttributeType.KEYWORD);

@@ -107,6 +107,11 @@ export class TicketModel extends TicketDraft {
     return out;
   }
 
+  /** Puts back events whose write was refused, ahead of any emitted since, so the timeline keeps its order. */
+  requeue(events: typeof this.pending): void {
+    this.pending = [...events, ...this.pending];
+  }
+
   markPersisted(seq: number): void {
     this.persistedSeq = Math.max(this.persistedSeq, seq);
   }

@@ -3,6 +3,7 @@
  * the main loop persists emitted events, keeps search attributes current, and sleeps until the next SLA instant.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -35,6 +36,7 @@ import {
   ticketActionUpdates,
   ticketStateQuery,
   ticketWorkflowId,
+  PROJECTION_REFUSED,
   type TicketActionInput,
 } from './definitions';
 import { ActionRefused, TicketModel, type TicketData } from './ticket-model';
@@ -55,6 +57,15 @@ const { recordTicketEvents: recordTicketEventsLocally } = proxyLocalActivities<R
   // Longer outages back off with workflow timers instead of holding the workflow task open.
   localRetryThreshold: '10 seconds',
 });
+
+/**
+ * After the database refused the timeline (PROJECTION_REFUSED), the write is tried again after 30 s, then after
+ * twice as long each time, at most every 10 minutes: an operator's fix (a constraint, a column) is picked up by itself.
+ */
+const REFUSED_RETRY_FIRST_MS = 30_000;
+const REFUSED_RETRY_MAX_MS = 10 * 60_000;
+const isRefusal = (err: unknown): boolean =>
+  (err instanceof ApplicationFailure && err.type === PROJECTION_REFUSED) || (err instanceof ActivityFailure && isRefusal(err.cause));
 
 /** Why an update was refused; the API answers 409, 403 and 400 for them. */
 export const TicketErrorType = { ActionRefused: 'ActionRefused', ActionForbidden: 'ActionForbidden', InvalidInput: 'InvalidInput' } as const;
@@ -119,7 +130,15 @@ export async function ticketWorkflow(input: TicketWorkflowInput, carried?: Ticke
     if (!t.releaseNews('release-date-moved', news, now())) log.info('release news ignored', { kind: 'release-date-moved', releaseId: news?.releaseId });
   });
 
+  // A refused timeline: its events wait (in order, with every event since) while the timers keep running.
+  let refusedUntil: Date | null = null;
+  let refusals = 0;
+  const refused = () => refusedUntil !== null && now() < refusedUntil;
+  /** When a refused timeline is tried again, while it waits (a function: the closures above change it). */
+  const retryAt = (): Date | null => (refused() ? refusedUntil : null);
+
   const flush = async () => {
+    if (refused()) return;
     const events = t.takePending();
     if (events.length === 0) return;
     const at = now();
@@ -127,9 +146,11 @@ export async function ticketWorkflow(input: TicketWorkflowInput, carried?: Ticke
     const figures = t.clockViews(at);
     const slaState = t.slaState(at);
     const record = patched('projection-local-activity') ? recordTicketEventsLocally : recordTicketEvents;
-    await record({
+    try {
+      await record({
       input,
       events,
+      ...(refusals > 0 ? { recovering: true } : {}),
       projection: {
         status: d.status,
         level: d.level,
@@ -147,7 +168,20 @@ export async function ticketWorkflow(input: TicketWorkflowInput, carried?: Ticke
         ...(d.change ? { changeState: d.change.state } : {}),
         ...(d.links || d.problem ? { links: { ...d.links, ...(d.problem ? { incidents: d.problem.incidents } : {}) } } : {}),
       },
-    });
+      });
+    } catch (err) {
+      // Never before this rule: a refusal was retried forever, so no earlier history reaches here.
+      if (!isRefusal(err) || !patched('projection-refusal-waits')) throw err;
+      t.requeue(events);
+      refusals++;
+      const delay = Math.min(REFUSED_RETRY_MAX_MS, REFUSED_RETRY_FIRST_MS * 2 ** Math.min(refusals - 1, 10));
+      refusedUntil = new Date(now().getTime() + delay);
+      log.error('timeline refused by the database; kept, trying again later', { refusals, retryInMs: delay, error: (err as Error).message });
+      return;
+    }
+    if (refusals > 0) log.info('timeline written again after a refusal', { refusals });
+    refusals = 0;
+    refusedUntil = null;
     t.markPersisted(events[events.length - 1].seq);
     // News for linked tickets goes out once its cause is in the timeline.
     for (const o of t.takeOutgoing()) {
@@ -177,7 +211,9 @@ export async function ticketWorkflow(input: TicketWorkflowInput, carried?: Ticke
   /** Update handlers wait for their events to be persisted, so persisting continues until every handler is done. */
   const drain = async () => {
     while (!allHandlersFinished() || t.pending.length > 0) {
-      if (t.pending.length > 0) await flush();
+      const retry = retryAt();
+      if (retry) await condition(() => false, retry.getTime() - now().getTime());
+      else if (t.pending.length > 0) await flush();
       else await condition(() => allHandlersFinished() || t.pending.length > 0);
     }
   };
@@ -190,16 +226,20 @@ export async function ticketWorkflow(input: TicketWorkflowInput, carried?: Ticke
       return;
     }
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS) {
+    // Not while a refused timeline waits: its events live in this run only.
+    if (refusals === 0 && (info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS)) {
       await drain();
       log.info('continuing as new', { historyLength: info.historyLength, eventCount: t.data.eventCount });
       await continueAsNew<typeof ticketWorkflow>(input, t.data);
     }
-    const next = t.nextDueAt();
+    const timer = t.nextDueAt();
+    // While a refused timeline waits, new events join it and the next try comes at its time (or a timer's, earlier).
+    const retry = retryAt();
+    const next = retry && (!timer || retry < timer) ? retry : timer;
     const waitMs = next ? Math.max(0, next.getTime() - Date.now()) : undefined;
     if (waitMs === 0) continue;
-    if (waitMs === undefined) await condition(() => t.pending.length > 0);
-    else await condition(() => t.pending.length > 0, waitMs);
+    if (waitMs === undefined) await condition(() => t.pending.length > 0 && !refused());
+    else await condition(() => t.pending.length > 0 && !refused(), waitMs);
   }
 }
 

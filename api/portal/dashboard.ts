@@ -10,6 +10,8 @@ import { isStaff } from '../../domain/access';
 import { PRIORITIES, SUPPORT_LEVELS } from '../../domain/plans';
 import { OPEN_STATUSES } from '../../domain/tickets';
 import { barChart } from './charts';
+import { formatInstant } from './i18n';
+import { listStuckTickets, mayListStuckTickets } from '../stuck-tickets';
 import type { PortalKit } from './kit';
 
 export function mountDashboardPages(r: Router, kit: PortalKit): void {
@@ -20,8 +22,10 @@ export function mountDashboardPages(r: Router, kit: PortalKit): void {
     if (dashboardScope(p) !== null) throw forbidden();
     const figures = await computeDashboard(db, null, { days: 30 }, zoneOf(v));
     const { rows } = await listTickets(db, { kind: 'all' }, { status: OPEN_STATUSES }, { limit: 10 });
+    const stuck = mayListStuckTickets(p) ? (await listStuckTickets(db)).map((s) => ({ ...s, since: formatInstant(s.since, v.lang, zoneOf(v)) })) : [];
     page(res, 'dashboard', 'dash.title', {
       figures,
+      stuck,
       levelChart: barChart(SUPPORT_LEVELS.map((k) => ({ label: k, value: Number(figures.open.byLevel[k] ?? 0) }))),
       priorityChart: barChart(PRIORITIES.map((k) => ({ label: k, value: Number(figures.open.byPriority[k] ?? 0) }))),
       statusRows: OPEN_STATUSES.map((s) => ({ status: s, n: Number(figures.open.byStatus[s] ?? 0) })),

@@ -26,6 +26,7 @@ button.secondary { background: #fff; color: var(--accent); }
 header.top button { margin: 0; padding: .2rem .6rem; }
 .error { color: var(--bad); font-weight: 600; }
 .notice { border-left: 4px solid var(--ok); padding: .5rem 1rem; background: #eef7f0; }
+.notice-error { border-left-color: var(--bad); background: #fbeeee; }
 .warning { border-left: 4px solid var(--warn); padding: .5rem 1rem; background: #fdf4e7; margin: 1rem 0; } .warning h2 { margin-top: 0; }
 .badge { display: inline-block; padding: 0 .5rem; border-radius: 1rem; font-size: .85rem; border: 1px solid currentColor; }
 .badge.sla-ok, .badge.sla-met { color: var(--ok); } .badge.sla-at_risk { color: var(--warn); } .badge.sla-breached { color: var(--bad); font-weight: 700; } .badge.sla-paused, .badge.sla-none { color: var(--muted); }

@@ -9,6 +9,7 @@ import * as mailAttachments from './20261202000000_mail_attachments';
 import * as intakeReservations from './20261202010000_intake_reservations';
 import * as serviceReports from './20261203000000_service_reports';
 import * as satisfactionOnce from './20261204000000_satisfaction_once';
+import * as projectionFailures from './20261205000000_projection_failures';
 
 /** Migrations are listed here (not discovered on disk) so the same list works under tsx, jest and compiled JS. */
 const migrations: Record<string, Knex.Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261202010000_intake_reservations': intakeReservations,
   '20261203000000_service_reports': serviceReports,
   '20261204000000_satisfaction_once': satisfactionOnce,
+  '20261205000000_projection_failures': projectionFailures,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -172,6 +172,7 @@ const MATRIX: Row[] = [
   { op: 'PUT /api/v1/kb/articles/{id}', body: () => ({ bodyMd: fresh('Matrix body') }), expect: staffOnly },
   { op: 'GET /api/v1/kb/articles/{id}/revisions', expect: staffOnly },
   { op: 'GET /api/v1/dashboard', expect: { ...adminOnly(200), manager: 200, orgAdmin: 200, otherOrgAdmin: 200 } },
+  { op: 'GET /api/v1/stuck-tickets', expect: { ...adminOnly(200), manager: 200 } },
   { op: 'GET /api/v1/releases', expect: staffOnly },
   { op: 'POST /api/v1/releases', body: () => ({ version: fresh('9.0'), plannedDate: '2031-01-15' }), expect: { ...adminOnly(201), manager: 201 } },
   { op: 'GET /api/v1/releases/{version}', expect: staffOnly },

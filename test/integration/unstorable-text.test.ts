@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { loadSlaSnapshot } from '../../db/reference';
 import type { TicketWorkflowInput } from '../../domain/ticket/state';
 import { ticketActionSignals, ticketWorkflowId } from '../../workflows/definitions';
+import * as R from '../../api/responses';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 
 let app: TestApp;
@@ -75,4 +76,53 @@ describe('text that cannot be stored', () => {
     expect(JSON.stringify(timeline.body)).toContain('Still works');
     await handle.terminate('test done');
   });
+});
+
+describe('a timeline the database refuses for good', () => {
+  it('puts the ticket on the managers\' stuck list and the metric, keeps its events, and writes them once the cause is fixed', async () => {
+    const manager = await app.login('manager@demo.test');
+    const agentToken = await app.login('l1@demo.test');
+    const created = await app.request('POST', '/api/v1/tickets', { token: customer, body: { title: 'Refused later', description: 'd', type: 'incident', impact: 'low', urgency: 'low' } });
+    expect(created.status).toBe(201);
+    const ticketId = created.body.id as string;
+    await eventually(() => app.db('ticket_events').where({ ticket_id: ticketId, type: 'ticket.created' }).first(), 'the ticket on its timeline');
+    // A rule the database enforces that no retry satisfies (here a trigger; in life a constraint, a too-long value).
+    await app.db.raw(`CREATE FUNCTION refuse_marked() RETURNS trigger AS $$ BEGIN
+        IF NEW.data->>'body' = 'the refused reply' THEN RAISE EXCEPTION 'refused for the test' USING ERRCODE = '22023'; END IF;
+        RETURN NEW; END $$ LANGUAGE plpgsql`);
+    await app.db.raw('CREATE TRIGGER refuse_marked BEFORE INSERT ON ticket_events FOR EACH ROW EXECUTE FUNCTION refuse_marked()');
+    try {
+      const agent = await app.db('users').where({ email: 'l1@demo.test' }).first('id');
+      const number = Number(created.body.number.replace(/\D/g, ''));
+      await app.temporal.workflow.getHandle(ticketWorkflowId(number)).signal(ticketActionSignals.comment, { actor: { id: agent.id, kind: 'user', role: 'agent' }, payload: { body: 'the refused reply', visibility: 'public' } });
+      const stuck = await eventually(async () => {
+        const res = await app.request('GET', '/api/v1/stuck-tickets', { token: manager });
+        return res.body.items?.length ? R.StuckTicketList.parse(res.body).items : null;
+      }, 'the ticket on the stuck list', 30_000);
+      expect(stuck).toEqual([expect.objectContaining({ ticketId, number: created.body.number, error: expect.objectContaining({ code: '22023' }), attempts: 1 })]);
+      expect((await app.request('GET', '/api/v1/stuck-tickets', { token: agentToken })).status).toBe(403);
+      expect((await app.request('GET', '/api/v1/stuck-tickets', { token: customer })).status).toBe(403);
+      const metrics = await (await fetch(`${app.baseUrl}/metrics`)).text();
+      expect(metrics).toMatch(/^ticketflow_stuck_tickets 1$/m);
+      // and on the manager's dashboard page, with the database's reason
+      const session = await app.request('POST', '/api/v1/auth/session', { body: { email: 'manager@demo.test', password: 'demo' } });
+      const cookie = session.headers.getSetCookie().find((c) => c.startsWith('tf_session='))!.split(';')[0]!;
+      const dashboard = await (await fetch(`${app.baseUrl}/desk/dashboard`, { headers: { cookie } })).text();
+      expect(dashboard).toContain('id="stuck"');
+      expect(dashboard).toContain(created.body.number);
+      expect(dashboard).toContain('22023');
+    } finally {
+      await app.db.raw('DROP TRIGGER IF EXISTS refuse_marked ON ticket_events');
+      await app.db.raw('DROP FUNCTION IF EXISTS refuse_marked()');
+    }
+    // The workflow tries again 30 s after the refusal: the reply is written, once, and the ticket leaves the list.
+    const reply = await eventually(async () => {
+      const rows = await app.db('ticket_events').where({ ticket_id: ticketId, type: 'comment.public' });
+      return rows.length ? rows : null;
+    }, 'the kept reply written', 90_000);
+    expect(reply.map((e: any) => e.data.body)).toEqual(['the refused reply']);
+    await eventually(async () => (await app.db('projection_failures').where({ ticket_id: ticketId }).first()) === undefined, 'the stuck list cleared', 30_000);
+    const seqs = (await app.db('ticket_events').where({ ticket_id: ticketId }).orderBy('seq').pluck('seq')).map(Number);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+  }, 180_000);
 });

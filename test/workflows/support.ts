@@ -1,6 +1,8 @@
 /** Shared helpers for ticket workflow tests on the time-skipping server, with the projection activity mocked. */
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
+import { ApplicationFailure } from '@temporalio/common';
+import { PROJECTION_REFUSED } from '../../workflows/definitions';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { businessSk, always247 } from '../../domain/calendars';
 import { DEFAULT_PLANS, type Priority } from '../../domain/plans';
@@ -57,14 +59,25 @@ export interface Recorder {
   /** Every event recorded, by ticket id, keyed by seq (a re-delivery would overwrite, not duplicate). */
   events: Map<string, Map<number, RecordedEvent>>;
   deliveries: number;
+  /** the writes refused (when `refuse` says so), and the writes that carried `recovering` */
+  refusals: Array<{ ticketId: string; seqs: number[]; at: number }>;
+  recovered?: Array<{ ticketId: string; seqs: number[] }>;
   of(ticketId: string): RecordedEvent[];
 }
 
-export async function createTicketWorker(env: TestWorkflowEnvironment): Promise<{ worker: Worker; taskQueue: string; recorder: Recorder }> {
+/**
+ * `refuse`: while it answers true, the mocked projection fails as the real one does when PostgreSQL refuses a
+ * timeline for good (PROJECTION_REFUSED, not retried); refused writes are counted in `recorder.refusals`.
+ */
+export async function createTicketWorker(
+  env: TestWorkflowEnvironment,
+  opts: { refuse?: (args: RecordTicketEventsArgs) => boolean } = {},
+): Promise<{ worker: Worker; taskQueue: string; recorder: Recorder }> {
   const taskQueue = `tq-${randomUUID()}`;
   const recorder: Recorder = {
     events: new Map(),
     deliveries: 0,
+    refusals: [],
     of(ticketId) {
       return [...(this.events.get(ticketId)?.values() ?? [])].sort((a, b) => a.seq - b.seq);
     },
@@ -76,6 +89,11 @@ export async function createTicketWorker(env: TestWorkflowEnvironment): Promise<
     activities: {
       async recordTicketEvents(args: RecordTicketEventsArgs) {
         recorder.deliveries++;
+        if (opts.refuse?.(args)) {
+          recorder.refusals.push({ ticketId: args.input.ticketId, seqs: args.events.map((e) => e.seq), at: Date.now() });
+          throw ApplicationFailure.nonRetryable('value too long for type character varying(300)', PROJECTION_REFUSED);
+        }
+        if (args.recovering) (recorder.recovered ??= []).push({ ticketId: args.input.ticketId, seqs: args.events.map((e) => e.seq) });
         const m = recorder.events.get(args.input.ticketId) ?? new Map<number, RecordedEvent>();
         for (const e of args.events) m.set(e.seq, e as RecordedEvent);
         recorder.events.set(args.input.ticketId, m);
