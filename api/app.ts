@@ -115,12 +115,12 @@ export function createApp(deps: AppDeps): Express {
   api.use(requireJsonBody);
   api.use(express.json({ limit: '256kb', strict: true }));
   api.use(authenticate(deps.db));
-  api.use(writeRateLimit(deps.writesPerMinute ?? DEFAULT_WRITES_PER_MINUTE));
+  api.use(writeRateLimit(deps.db, deps.writesPerMinute ?? DEFAULT_WRITES_PER_MINUTE));
   // Text that cannot be stored (NUL, an unpaired surrogate) is refused before any route, workflow or audit sees it.
   api.use(refuseUnstorableText);
   api.use(auditWrites(deps.db, deps.log));
   // One count of failed sign-ins for the API and the portal's login form.
-  const loginLimiter = createLoginLimiter();
+  const loginLimiter = createLoginLimiter(deps.db);
   api.use(createAuthRouter({ db: deps.db, secureCookies: publicUrl.startsWith('https:'), loginLimiter }));
   api.use(createTicketsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, metrics }));
   api.use(createTicketActionsRouter({ db: deps.db, temporal: deps.temporal }));

@@ -14,6 +14,7 @@ import type { Principal } from '../domain/access';
 import { ProblemError, badRequest, forbidden, sendProblem, unauthorized } from './errors';
 import { hashPassword, verifyPassword } from './passwords';
 import { parseInput } from './validation';
+import { PostgresRateLimitStore } from './rate-limit-store';
 
 const TOKEN_TTL_MS = 12 * 60 * 60 * 1000;
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
@@ -132,9 +133,11 @@ export interface AuthRouterDeps {
  * The sign-in limiter: failed attempts per client address and email over 15 minutes (successes do not count).
  * The API answers 429 problem+json; browser forms go back to the login page saying so.
  */
-export function createLoginLimiter(): RequestHandler {
+export function createLoginLimiter(db: Db, counts: 'login' | 'invitation' = 'login'): RequestHandler {
   return rateLimit({
     windowMs: 15 * 60 * 1000,
+    // In PostgreSQL: every API process counts the same failed attempts.
+    store: new PostgresRateLimitStore(db, counts),
     limit: LOGIN_ATTEMPTS_PER_15_MIN,
     skipSuccessfulRequests: true,
     standardHeaders: 'draft-7',
@@ -153,9 +156,9 @@ export function createLoginLimiter(): RequestHandler {
 export function createAuthRouter(deps: AuthRouterDeps): Router {
   const r = Router();
   // One counter for both ways of logging in, so alternating between them gains nothing.
-  const loginLimiter = deps.loginLimiter ?? createLoginLimiter();
+  const loginLimiter = deps.loginLimiter ?? createLoginLimiter(deps.db);
   // Invitation tokens get their own counter of failed attempts, on the same terms.
-  const invitationLimiter = createLoginLimiter();
+  const invitationLimiter = createLoginLimiter(deps.db, 'invitation');
 
   const checkCredentials = async (body: unknown) => {
     const creds = parseInput(tokenRequestSchema, body, 'body');

@@ -1,18 +1,22 @@
 /**
  * Writes (POST, PUT, PATCH, DELETE) per caller per minute: a signed-in caller is counted by user, anyone else by
- * address. Counters live in the process, so with N API replicas the effective limit is up to N times this.
+ * address. The counters are in PostgreSQL (rate-limit-store.ts), one count for every API process, the API and the
+ * portal together.
  */
 import type { RequestHandler } from 'express';
 import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import type { Principal } from '../domain/access';
 import { ProblemError, sendProblem } from './errors';
+import type { Db } from '../db/connection';
+import { PostgresRateLimitStore } from './rate-limit-store';
 
 export const DEFAULT_WRITES_PER_MINUTE = 300;
 
 /** `passToErrorHandler`: the refusal goes to the router's error handler (the portal renders a page) instead of JSON. */
-export function writeRateLimit(limit: number, opts: { passToErrorHandler?: boolean } = {}): RequestHandler {
+export function writeRateLimit(db: Db, limit: number, opts: { passToErrorHandler?: boolean } = {}): RequestHandler {
   return rateLimit({
     windowMs: 60 * 1000,
+    store: new PostgresRateLimitStore(db, 'writes'),
     limit,
     skip: (req) => req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS',
     standardHeaders: 'draft-7',

@@ -78,7 +78,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
     if (req.path.startsWith('/api/')) return next();
     res.locals.principal = visitorOf(res).principal ?? undefined;
     next();
-  }, writeRateLimit(deps.writesPerMinute ?? DEFAULT_WRITES_PER_MINUTE, { passToErrorHandler: true }));
+  }, writeRateLimit(deps.db, deps.writesPerMinute ?? DEFAULT_WRITES_PER_MINUTE, { passToErrorHandler: true }));
 
   r.get('/', (_req, res) => {
     const p = visitorOf(res).principal;
@@ -86,7 +86,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
   });
 
   // Sign in: the same credential check and session as POST /api/v1/auth/session, as a form.
-  const loginLimiter = deps.loginLimiter ?? createLoginLimiter();
+  const loginLimiter = deps.loginLimiter ?? createLoginLimiter(deps.db);
   r.get('/login', (req, res) => {
     page(res, 'login', 'login.title', { next: safeReturn(req.query.next), ...(req.query.error === 'tooMany' ? { error: 'login.tooMany' } : {}) });
   });

@@ -2,6 +2,11 @@
  * Browser sessions with CSRF, invitations, user and customer administration, Idempotency-Key on every creating
  * POST, and the write rate limit — over HTTP against the real stack.
  */
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../api/app';
+import { LOGIN_ATTEMPTS_PER_15_MIN } from '../../api/auth';
+import { closeServer, listen } from '../../scripts/http-server';
+import { createLogger } from '../../scripts/logger';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 
 const cookieOf = (res: { headers: Headers }) => {
@@ -353,5 +358,39 @@ describe('write rate limit', () => {
     expect(limited.body.type).toMatch(/rate-limited$/);
     expect(Number((await app.db('plans').where({ id: 'basic' }).first()).warning_threshold)).toBe(0.8);
     for (let i = 0; i < 10; i++) expect((await app.request('GET', '/api/v1/plans', { token })).status).toBe(200);
+  });
+});
+
+describe('rate limits across API processes', () => {
+  let app: TestApp;
+  let second: { baseUrl: string; close(): Promise<void> };
+  beforeAll(async () => {
+    app = await startTestApp({ worker: false, app: { writesPerMinute: 15 } });
+    // A second API on the same database (as a second replica would be): its own process state, the same PostgreSQL.
+    const other = createApp({ db: app.db, temporal: app.temporal, namespace: 'default', taskQueue: app.taskQueue, log: createLogger('silent', 'test'), mailbox: { list: () => [] }, writesPerMinute: 15 });
+    const server = await listen(other, 0, '127.0.0.1');
+    second = { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => closeServer(server, 1000) };
+  });
+  afterAll(async () => {
+    await second?.close();
+    await app?.stop();
+  });
+
+  it('counts one allowance of writes per user whichever API process takes them', async () => {
+    const token = await app.login('admin@demo.test');
+    const put = (base: string) => fetch(`${base}/api/v1/plans/basic`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ warningThreshold: 0.8 }) }).then((r) => r.status);
+    const statuses: number[] = [];
+    // alternating between the two processes: 15 in all, not 15 on each
+    for (let i = 0; i < 17; i++) statuses.push(await put(i % 2 ? second.baseUrl : app.baseUrl));
+    expect(statuses).toEqual([...Array(15).fill(200), 429, 429]);
+  });
+
+  it('counts failed sign-ins of one address and email together on every process', async () => {
+    const attempt = (base: string) =>
+      fetch(`${base}/api/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'agent@demo.test', password: 'wrong' }) }).then((r) => r.status);
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push(await attempt(i % 2 ? second.baseUrl : app.baseUrl));
+    // one count for both processes: the allowance of failed attempts, then refusals on either
+    expect(statuses).toEqual([...Array(LOGIN_ATTEMPTS_PER_15_MIN).fill(401), ...Array(12 - LOGIN_ATTEMPTS_PER_15_MIN).fill(429)]);
   });
 });
