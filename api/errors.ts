@@ -30,7 +30,30 @@ export const unavailable = (detail: string) => new ProblemError(503, 'unavailabl
 
 const PROBLEM_BASE = 'https://ticketflow.dev/problems/';
 
+/** How long a client is asked to wait when a dependency is down (Retry-After on every 503). */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** Node socket errors of a dependency that is down or unreachable. */
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/**
+ * Whether an error means PostgreSQL or Temporal cannot be reached now (down, restarting, out of connections), which
+ * waiting cures: the answer is 503 with Retry-After, not a 500. PostgreSQL: connection exceptions (class 08), admin
+ * or crash shutdown and "cannot connect now" (57P01–57P03), too many connections (53300); knex: no pooled connection
+ * in time; pg: a connection lost mid-query; Temporal: gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4).
+ */
+export function isDependencyUnavailable(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 4) return false;
+  const e = err as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof e.code === 'string' && (SOCKET_CODES.has(e.code) || /^08/.test(e.code) || ['57P01', '57P02', '57P03', '53300'].includes(e.code))) return true;
+  if (e.name === 'KnexTimeoutError') return true;
+  if (typeof e.message === 'string' && /Connection terminated|connection error|Client was closed|not queryable/i.test(e.message)) return true;
+  if ((e.name === 'ServiceError' || e.name === 'ConnectionError' || typeof e.code === 'number') && (e.code === 14 || e.code === 4)) return true;
+  if (Array.isArray(e.errors) && e.errors.some((x) => isDependencyUnavailable(x, depth + 1))) return true;
+  return isDependencyUnavailable(e.cause, depth + 1);
+}
+
 export function sendProblem(res: Parameters<RequestHandler>[1], err: ProblemError, instance?: string): void {
+  if (err.status === 503 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
   res
     .status(err.status)
     .type('application/problem+json')
@@ -51,6 +74,10 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const status = e.status ?? e.statusCode;
     if (status && status >= 400 && status < 500) {
       return sendProblem(res, new ProblemError(status, 'bad-request', 'Bad request', e.message ?? 'Bad request'), req.originalUrl);
+    }
+    if (isDependencyUnavailable(err)) {
+      log.warn({ err: (err as Error).message, method: req.method, url: req.originalUrl }, 'a dependency is unavailable; answered 503');
+      return sendProblem(res, unavailable('The service cannot reach its database or workflow engine right now; retry shortly'), req.originalUrl);
     }
     log.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
     sendProblem(res, new ProblemError(500, 'internal', 'Internal server error', 'Something went wrong on our side; it has been logged'), req.originalUrl);

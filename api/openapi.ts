@@ -569,7 +569,7 @@ const STATUS_TEXT: Record<number, string> = {
   415: 'The body is not application/json',
   422: 'The Idempotency-Key was used for a different request',
   429: 'Too many requests: see Retry-After',
-  503: 'A backing service (Temporal) did not answer; retry',
+  503: 'PostgreSQL or Temporal cannot be reached now (down, restarting, out of connections): retry after Retry-After',
 };
 
 const isApi = (op: Operation) => op.path.startsWith('/api/v1/') && op.path !== '/api/v1/openapi.json';
@@ -586,6 +586,8 @@ export function statusesOf(op: Operation): number[] {
     if (op.params) s.add(404);
     if (isWrite(op)) [409, 413, 415, 429].forEach((c) => s.add(c));
     if (op.headers === idempotencyHeadersSchema) s.add(422);
+    // Every operation reads PostgreSQL: while it cannot be reached the answer is 503 with Retry-After, never a 500.
+    s.add(503);
   }
   s.delete(op.ok ?? 200);
   return [...s].sort();
@@ -662,7 +664,7 @@ export function buildOpenApi(): Record<string, unknown> {
         continue;
       }
       const text = op.statusText?.[code] ?? STATUS_TEXT[code] ?? 'Problem';
-      responses[String(code)] = code === 429 ? { ...problemResponse(text), headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'string' } } } } : problemResponse(text);
+      responses[String(code)] = code === 429 || code === 503 ? { ...problemResponse(text), headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'string' } } } } : problemResponse(text);
     }
     paths[op.path] ??= {};
     paths[op.path][op.method] = {

@@ -10,11 +10,18 @@ types.setTypeParser(types.builtins.DATE, (v) => v);
 
 export type Db = Knex;
 
+/**
+ * While PostgreSQL cannot be reached, a query waits at most this long for a connection and then fails (the API
+ * answers 503 with Retry-After, an activity retries), instead of hanging for knex's default minute.
+ */
+export const CONNECTION_WAIT_MS = 10_000;
+
 export function createDb(url: string, poolMax = 10): Db {
   return knexFactory({
     client: 'pg',
-    connection: { connectionString: url, application_name: 'ticketflow' },
+    connection: { connectionString: url, application_name: 'ticketflow', connectionTimeoutMillis: CONNECTION_WAIT_MS },
     pool: { min: 0, max: poolMax },
+    acquireConnectionTimeout: CONNECTION_WAIT_MS,
     migrations: { migrationSource, tableName: 'knex_migrations' },
   });
 }

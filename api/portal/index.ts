@@ -13,7 +13,7 @@ import { findActiveUserByEmail, issueToken, principalForToken, revokeToken } fro
 import { isStaff } from '../../domain/access';
 import { DEFAULT_LANGUAGE, isLanguage } from '../../domain/languages';
 import { createLoginLimiter, SESSION_COOKIE, SESSION_TTL_MS, tokenRequestSchema } from '../auth';
-import { ProblemError, forbidden, notFound } from '../errors';
+import { ProblemError, forbidden, notFound, isDependencyUnavailable, RETRY_AFTER_SECONDS } from '../errors';
 import { DEFAULT_WRITES_PER_MINUTE, writeRateLimit } from '../rate-limit';
 import { verifyPassword } from '../passwords';
 import { createPortalKit, safeReturn, type PortalDeps, type Visitor } from './kit';
@@ -146,7 +146,9 @@ export function createPortalRouter(deps: PortalDeps): Router {
     }
     // Client errors of the body parser (too large, too many fields, bad encoding) are the sender's, not ours.
     const parserStatus = (err as { status?: unknown; expose?: unknown })?.expose === true ? Number((err as { status: number }).status) : NaN;
-    const status = err instanceof ProblemError ? err.status : parserStatus >= 400 && parserStatus < 500 ? parserStatus : 500;
+    // The database or Temporal out of reach: 503 with Retry-After, as in the API.
+    const status = err instanceof ProblemError ? err.status : parserStatus >= 400 && parserStatus < 500 ? parserStatus : isDependencyUnavailable(err) ? 503 : 500;
+    if (status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     if (status >= 500) deps.log.error({ err, url: req.originalUrl }, 'portal page failed');
     const key = [400, 403, 404, 409, 429].includes(status) ? String(status) : status === 413 || status === 415 ? '400' : 'other';
     const given = err instanceof ProblemError ? (err.detail ?? null) : null;
