@@ -157,7 +157,7 @@ const STRINGS = {
 describe.each(['en', 'sk'] as const)('in %s', (lang) => {
   const s = STRINGS[lang];
 
-  test('a resolved ticket is confirmed with a rating and closed; the e-mail survey link then rates it once', async () => {
+  test('a resolved ticket is confirmed with a rating and closed (its rating, once); the survey link rates a ticket closed without one, once', async () => {
     const t = await createTicket('user@acme.test', { title: `Printer jams (${lang})` });
     await act('l1@demo.test', t, 'resolve', { resolution: 'Cleaned the paper path.' });
     await statusIs(t, 'resolved');
@@ -179,8 +179,25 @@ describe.each(['en', 'sk'] as const)('in %s', (lang) => {
     expect(await alice.locator('#close-form, #reopen-form, #reply-form, #cancel-form').count()).toBe(0);
     await shot(alice, `${lang}-closed`);
 
-    // The closing e-mail's link: /satisfaction#token=…; the page's script moves the token into the form.
-    const token = signSatisfactionToken(DEV_AUTH_SECRET, { ticketId: t.id, userId: (await app.db('users').where({ email: 'user@acme.test' }).first('id')).id });
+    // The rating given on closing is the ticket's rating: a survey link for it is refused, the rating stays.
+    const aliceId = (await app.db('users').where({ email: 'user@acme.test' }).first('id')).id;
+    expect((await app.db('tickets').where({ id: t.id }).first('satisfaction_rating')).satisfaction_rating).toBe(4);
+    const rated = await (await ui.browser.newContext()).newPage();
+    await rated.goto(`${app.baseUrl}/satisfaction#token=${encodeURIComponent(signSatisfactionToken(DEV_AUTH_SECRET, { ticketId: t.id, userId: aliceId }))}`);
+    await rated.click('#sat-rating-1');
+    await Promise.all([rated.waitForLoadState('load'), rated.click('#satisfaction-form button')]);
+    expect(await rated.locator('#satisfaction-refused').count()).toBe(1);
+    expect((await app.db('tickets').where({ id: t.id }).first('satisfaction_rating')).satisfaction_rating).toBe(4);
+    await rated.context().close();
+
+    // A ticket closed without a rating: the closing e-mail's link /satisfaction#token=… rates it (the page's script
+    // moves the token into the form).
+    const unrated = await createTicket('user@acme.test', { title: `Scanner offline (${lang})` });
+    await act('l1@demo.test', unrated, 'resolve', { resolution: 'Restarted the scanner service.' });
+    await statusIs(unrated, 'resolved');
+    await act('user@acme.test', unrated, 'close', {});
+    await statusIs(unrated, 'closed');
+    const token = signSatisfactionToken(DEV_AUTH_SECRET, { ticketId: unrated.id, userId: aliceId });
     const anon = await (await ui.browser.newContext()).newPage();
     await anon.goto(`${app.baseUrl}/satisfaction#token=${encodeURIComponent(token)}`);
     expect(await anon.inputValue('#sat-token')).toBe(token);
@@ -188,8 +205,8 @@ describe.each(['en', 'sk'] as const)('in %s', (lang) => {
     await anon.click('#sat-rating-5');
     await anon.fill('#sat-comment', 'Quick and friendly.');
     await Promise.all([anon.waitForLoadState('load'), anon.click('#satisfaction-form button')]);
-    expect(await anon.textContent('#satisfaction-thanks')).toContain(t.number);
-    expect((await app.db('tickets').where({ id: t.id }).first('satisfaction_rating')).satisfaction_rating).toBe(5);
+    expect(await anon.textContent('#satisfaction-thanks')).toContain(unrated.number);
+    expect((await app.db('tickets').where({ id: unrated.id }).first('satisfaction_rating')).satisfaction_rating).toBe(5);
     await shot(anon, `${lang}-satisfaction-thanks`);
     // One use: the same link again is refused with a readable message.
     await anon.goto('about:blank');
@@ -197,7 +214,7 @@ describe.each(['en', 'sk'] as const)('in %s', (lang) => {
     await anon.click('#sat-rating-1');
     await Promise.all([anon.waitForLoadState('load'), anon.click('#satisfaction-form button')]);
     expect(await anon.locator('#satisfaction-refused').count()).toBe(1);
-    expect((await app.db('tickets').where({ id: t.id }).first('satisfaction_rating')).satisfaction_rating).toBe(5);
+    expect((await app.db('tickets').where({ id: unrated.id }).first('satisfaction_rating')).satisfaction_rating).toBe(5);
     await anon.context().close();
     await alice.context().close();
   });
