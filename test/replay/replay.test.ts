@@ -9,8 +9,9 @@
  * refuse today — they must still replay as they were sent), ticket-files-v1 (files on ticket.created, a reply and an
  * internal note with files, a bounced mail; recorded when attachments and mail arrived) and inbound-mail-v1 (the
  * per-message workflow's three paths, its steps as local activities), ticket-sla-met-v1 (every met clock recorded as
- * `sla.met`, patch `sla-met-every-clock`) and service-report-v1 (a scheduled run of the monthly report). Each scenario
- * saves under its own prefix.
+ * `sla.met`, patch `sla-met-every-clock`), service-report-v1 (a scheduled run of the monthly report) and
+ * ticket-refused-v1 (a timeline refused by the database for five hours, then written: patch `projection-refusal-waits`).
+ * Each scenario saves under its own prefix.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -187,6 +188,28 @@ describe('workflow replay', () => {
     const reportHistory = await run.fetchHistory();
     saveIfAsked('service-report-', reportHistory);
     await expect(Worker.runReplayHistory(replayOptions(), reportHistory, run.workflowId)).resolves.toBeUndefined();
+  });
+
+  it('replays a ticket whose timeline was refused, kept with its timers running, and written later (projection-refusal-waits)', async () => {
+    let refusing = true;
+    const { worker, taskQueue, recorder } = await createTicketWorker(env, { refuse: () => refusing });
+    const monday = await skipToWorkingMonday(env);
+    const input = ticketInput(monday);
+    const handle = await worker.runUntil(async () => {
+      const h = await env.client.workflow.start('ticketWorkflow', { taskQueue, workflowId: ticketWorkflowId(input.number), args: [input] });
+      await h.signal(ticketActionSignals.comment, { actor: { id: input.requesterId, kind: 'user', role: 'customer_user' }, payload: { body: 'kept while refused' } });
+      await env.sleep(5 * H);
+      refusing = false;
+      await env.sleep(11 * 60_000);
+      await h.signal(ticketActionSignals.cancel, { actor: manager, payload: { reason: 'replay fixture' } });
+      await h.result();
+      return h;
+    });
+    expect(recorder.refusals.length).toBeGreaterThan(1);
+    expect(recorder.of(input.ticketId).map((e) => e.type)).toEqual(expect.arrayContaining(['ticket.created', 'comment.public', 'sla.breached', 'ticket.cancelled']));
+    const history = await handle.fetchHistory();
+    saveIfAsked('ticket-refused-', history);
+    await expect(Worker.runReplayHistory(replayOptions(), history, handle.workflowId)).resolves.toBeUndefined();
   });
 
   it('replays the per-message mail workflow on each of its paths', async () => {
