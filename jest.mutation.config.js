@@ -1,5 +1,7 @@
 // Jest settings for the mutation run only (`npm run test:mutation`, see stryker.config.mjs):
 // the unit project of jest.config.js alone, with the same transform. Not used by `npm test`.
+const path = require('node:path');
+
 const transform = { '^.+\\.ts$': ['@swc/jest'], '/node_modules/email-reply-parser/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }] };
 const transformIgnorePatterns = ['/node_modules/(?!email-reply-parser/)'];
 
@@ -8,7 +10,10 @@ module.exports = {
   rootDir: __dirname,
   transform,
   transformIgnorePatterns,
-  testEnvironment: 'node',
+  // Stryker reads these two paths as they are written (no <rootDir>): bail once a mutant is killed, and load only the
+  // test files holding a test that covers the mutant (test/support/mutation/).
+  testEnvironment: path.join(__dirname, 'test/support/mutation/bail-environment.js'),
+  testSequencer: path.join(__dirname, 'test/support/mutation/file-filter-sequencer.js'),
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
   // Unit tests of other layers (db, activities, api, scripts) reach domain/ only through them; each mutant run loads
