@@ -10,8 +10,9 @@ module.exports = {
   rootDir: __dirname,
   transform,
   transformIgnorePatterns,
-  // Stryker reads these two paths as they are written (no <rootDir>): bail once a mutant is killed, and load only the
-  // test files holding a test that covers the mutant (test/support/mutation/).
+  // Stryker reads these paths as they are written (no <rootDir>). Once a test kills the mutant the rest of the run is
+  // skipped, and only the test files holding a test that covers the mutant are loaded (test/support/mutation/).
+  runner: path.join(__dirname, 'test/support/mutation/bail-runner.js'),
   testEnvironment: path.join(__dirname, 'test/support/mutation/bail-environment.js'),
   testSequencer: path.join(__dirname, 'test/support/mutation/file-filter-sequencer.js'),
   moduleFileExtensions: ['ts', 'js', 'json'],
