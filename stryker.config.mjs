@@ -17,6 +17,11 @@ export default {
   incrementalFile: '.stryker/incremental.json',
   tempDirName: '.stryker-tmp',
   checkers: [],
+  // A mutant that makes the code crawl (a dropped cache, a search that never ends) costs its timeout and a restart of
+  // the test runner. Mutant runs are faster than the instrumented dry run they are timed against, so 1.25 × its time
+  // (plus its measured overhead) + 1.5 s is ample (the defaults, 1.5 × + 5 s, made the timeouts a third of the run).
+  timeoutFactor: 1.25,
+  timeoutMS: 1_500,
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 1),
   reporters: ['html', 'clear-text', 'progress', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
