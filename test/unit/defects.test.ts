@@ -159,3 +159,32 @@ describe('a defect ticket', () => {
     expect(() => b.m.apply(req('start-reproduction'), at(2))).toThrow(/defect reports only/);
   });
 });
+
+describe('confirming a released fix, event by event', () => {
+  const released = () => {
+    const d = scheduled();
+    d.m.releaseNews('fix-released', { releaseId: RELEASE.releaseId, version: '4.2.0', releasedOn: '2026-03-15' }, at(10));
+    return { ...d, from: d.m.pending.length };
+  };
+
+  it('an accepted fix is confirmed, resolved "Fixed in release 4.2.0" and closed as the customer confirmed it', () => {
+    const { m, customer, from } = released();
+    m.apply(req('confirm-fix', {}, customer), at(11));
+    const events = m.pending.slice(from);
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['fix.confirmed', 'ticket.resolved', 'ticket.closed']));
+    expect(events.find((e) => e.type === 'fix.confirmed')!.data).toEqual({ releaseVersion: '4.2.0' });
+    expect(events.find((e) => e.type === 'ticket.resolved')!.data).toMatchObject({ resolution: 'Fixed in release 4.2.0' });
+    expect(events.find((e) => e.type === 'ticket.closed')!.data).toEqual({ confirmedBy: 'customer' });
+    expect(m.data.closedAt).toBe(at(11).toISOString());
+  });
+
+  it('a fix not accepted goes back to L3 with the reason, told to L3, and the customer’s word starts the next-update clock', () => {
+    const { m, customer, from } = released();
+    m.apply(req('confirm-fix', { accepted: false, reason: 'still doubled' }, customer), at(11));
+    const rejected = m.pending.slice(from).find((e) => e.type === 'fix.rejected')!;
+    expect(rejected.data).toEqual({ reason: 'still doubled', releaseVersion: '4.2.0' });
+    expect(rejected.notify).toEqual([{ kind: 'level', level: 'L3' }]);
+    expect(m.data.defect).toMatchObject({ state: 'fix_in_progress', releasedAt: null });
+    expect(m.data.autoEscalated).toEqual({ L1: true, L2: true });
+  });
+});

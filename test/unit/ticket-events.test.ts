@@ -5,6 +5,7 @@
  */
 import { TicketModel } from '../../workflows/ticket-model';
 import type { TicketActionRequest } from '../../workflows/ticket-actions';
+import { stateRefusal } from '../../domain/ticket/actions';
 import { ticketInput, staff, manager, H } from '../support/ticket-input';
 
 const MONDAY = new Date('2026-02-09T08:00:00+01:00'); // a week with no Slovak day of rest
@@ -166,5 +167,51 @@ describe('the first public staff message is the first response', () => {
     expect(model().m.facts()).toMatchObject({ defectState: null, changeState: null, linkedIncidents: 0, level: 'L1', status: 'new' });
     expect(model({ type: 'defect' }).m.facts()).toMatchObject({ defectState: 'reported', changeState: null });
     expect(model({ type: 'change_request' }).m.facts()).toMatchObject({ defectState: null, changeState: 'submitted' });
+  });
+});
+
+describe('triage, assignment and reopening', () => {
+  test('triage records only what changed, moves a new ticket to triaged, and files its note internally', () => {
+    const { m } = model();
+    expect(emitted(m, () => m.apply(req('triage', staff, { impact: 'high', note: 'Whole finance team' }), at(1)))).toEqual([
+      { type: 'ticket.triaged', data: { impact: 'high' } },
+      { type: 'comment.internal', data: { body: 'Whole finance team', context: 'triage' } },
+    ]);
+    expect(m.data).toMatchObject({ status: 'triaged', impact: 'high', urgency: 'high' });
+    m.apply(req('assign', staff, { assigneeId: AGENT_B }), at(2));
+    expect(emitted(m, () => m.apply(req('triage', staff, { urgency: 'low' }), at(3)))).toEqual([{ type: 'ticket.triaged', data: { urgency: 'low' } }]);
+    expect(m.data).toMatchObject({ status: 'in_progress', impact: 'high', urgency: 'low' });
+  });
+
+  test.each([
+    ['new', 'in_progress'],
+    ['triaged', 'in_progress'],
+    ['waiting_on_customer', 'waiting_on_customer'],
+  ])('assigning a %s ticket leaves it %s', (status, after) => {
+    const { m } = model();
+    if (status === 'triaged') m.apply(req('triage', staff, {}), at(0.5));
+    if (status === 'waiting_on_customer') m.apply(req('request-info', staff, { body: 'Which invoice?' }), at(0.5));
+    expect(m.data.status).toBe(status);
+    m.apply(req('assign', staff, { assigneeId: AGENT_B }), at(1));
+    expect(m.data.status).toBe(after);
+  });
+
+  test('a ticket reopens within 14 days of its resolution, to the millisecond; the reopening is told to its level', () => {
+    const { m, customer } = model();
+    m.apply(req('resolve', staff, { resolution: 'Fixed' }), at(1));
+    const fourteenDays = 14 * 24 * H;
+    const facts = m.facts();
+    expect(stateRefusal('reopen', facts, new Date(at(1).getTime() + fourteenDays))).toBeNull();
+    expect(stateRefusal('reopen', facts, new Date(at(1).getTime() + fourteenDays + 1))).toMatch(/resolved more than 14 days ago/);
+    const [event] = emitted(m, () => m.apply(req('reopen', customer, { reason: 'It is back' }), at(2)));
+    expect(event).toMatchObject({ type: 'ticket.reopened', data: { reason: 'It is back' }, notify: [{ kind: 'level', level: 'L1' }] });
+    expect(m.data.status).toBe('in_progress');
+  });
+
+  test('customers write no internal notes; a comment needs a body unless files come with it', () => {
+    const { m, customer } = model();
+    expect(() => m.apply(req('comment', customer, { body: 'psst', visibility: 'internal' }), at(1))).toThrow('customers cannot write internal notes');
+    expect(() => m.apply(req('comment', staff, {}), at(1))).toThrow('body is required unless files are attached');
+    expect(() => m.apply(req('comment', staff, { body: 'x', colour: 'red' }), at(1))).not.toThrow();
   });
 });
