@@ -47,7 +47,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(node_modules|dist|coverage|\\.data)/' },
+    exclude: { path: '^(node_modules|dist|coverage|reports|\\.data|\\.stryker|\\.stryker-tmp)/' },
     // Type-only imports are dependencies too: a type cycle is still a cycle.
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },

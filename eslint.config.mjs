@@ -21,7 +21,7 @@ const forbiddenInDeterministicCode = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.data/**', 'coverage/**', 'test-artifacts/**', 'jest.config.js', 'test/support/summary-reporter.js', 'eslint.config.mjs', '.dependency-cruiser.cjs'] },
+  { ignores: ['node_modules/**', 'dist/**', '.data/**', 'coverage/**', 'test-artifacts/**', '.stryker/**', '.stryker-tmp/**', 'reports/**', 'jest.config.js', 'jest.mutation.config.js', 'stryker.config.mjs', 'test/support/summary-reporter.js', 'test/support/mutation/**', 'eslint.config.mjs', '.dependency-cruiser.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

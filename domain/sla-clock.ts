@@ -54,6 +54,7 @@ export function instantAtFraction(c: SlaClock, fraction: number, cals: ClockCale
   const goal = Math.round(c.target.ms * fraction);
   const left = goal - c.consumedMs;
   const since = new Date(c.runningSince);
+  // Stryker disable next-line EqualityOperator: at left = 0 both branches give `since` (adding no working time returns the start)
   if (left <= 0) return since;
   return addWorkingTime(since, left, calendarFor(c.target, cals));
 }

@@ -372,3 +372,83 @@ describe('validateCalendar', () => {
     if (!result.ok) expect(result.errors.map((e) => e.path)).toEqual(['week', 'holidays']);
   });
 });
+
+describe('working intervals are strict HH:MM wall times', () => {
+  const oneDay = (start: string, end: string): Calendar => ({
+    id: 'one-day',
+    name: 'One interval on Mondays',
+    timeZone: 'UTC',
+    week: { 1: [{ start, end }] },
+    holidays: [],
+  });
+  // Monday 2026-02-09, UTC: the working time of that one day.
+  const mondayHours = (start: string, end: string): number =>
+    workingTimeBetween(at('2026-02-09T00:00:00Z'), at('2026-02-11T00:00:00Z'), oneDay(start, end)) / H;
+
+  test.each([
+    ['00:00', '24:00', 24],
+    ['08:00', '23:59', 15 + 59 / 60],
+    ['08:00', '12:59', 4 + 59 / 60],
+    ['23:30', '24:00', 0.5],
+    ['09:59', '10:00', 1 / 60],
+    ['22:00', '06:00', 8],
+    ['08:00', '08:00', 24],
+  ])('%s–%s is a working interval of %d h (an end at or before the start runs into the next day)', (start, end, hours) => {
+    expect(validateCalendar(oneDay(start, end)).ok).toBe(true);
+    expect(mondayHours(start, end)).toBeCloseTo(hours, 10);
+  });
+
+  test.each([
+    ['24:00', '08:00', 'start', 'a start at 24:00 (the end of the day)'],
+    ['08:00', '24:30', 'end', 'no minutes after 24:00'],
+    ['08:00', '25:00', 'end', 'hour 25'],
+    ['08:00', '17:60', 'end', 'minute 60'],
+    ['8:00', '17:00', 'start', 'a single-digit hour'],
+    ['08:00', '17:000', 'end', 'six characters'],
+    ['08-00', '17:00', 'start', 'no colon'],
+    ['0a:00', '17:00', 'start', 'a letter'],
+    ['08:00', '17:0/', 'end', 'a character just below the digits'],
+    ['08:00', '17::0', 'end', 'a character just above the digits'],
+  ])('%s–%s is refused at its %s: %s', (start, end, field) => {
+    const result = validateCalendar(oneDay(start, end));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors.map((e) => e.path)).toEqual([`week.1[0].${field}`]);
+    expect(() => addWorkingTime(at('2026-02-09T08:00:00Z'), H, oneDay(start, end))).toThrow(RangeError);
+  });
+
+  test('an interval that is not text is refused, with its value in the message', () => {
+    const result = validateCalendar({ ...oneDay('08:00', '17:00'), week: { 1: [{ start: 800, end: '17:00' }] } });
+    expect(result).toEqual({ ok: false, errors: [{ path: 'week.1[0].start', message: "800 is not a wall time 'HH:MM' between 00:00 and 23:59" }] });
+  });
+});
+
+describe('a calendar whose holidays block every open day', () => {
+  // Every day of the year a holiday: the searches give up after ten idle years instead of hanging.
+  const everyDay = Array.from({ length: 12 }, (_, m) => Array.from({ length: 31 }, (_, d) => ({ kind: 'yearly' as const, month: m + 1, day: d + 1, name: 'Closed' }))).flat();
+  const closed: Calendar = { ...businessSk, id: 'always-closed', holidays: everyDay };
+
+  test('adding working time to it fails, naming the calendar and the ten-year limit', () => {
+    expect(() => addWorkingTime(at('2026-02-09T08:00:00+01:00'), H, closed)).toThrow(
+      new RangeError('calendar always-closed has no working time within 3660 days'),
+    );
+    expect(() => nextWorkingInstant(at('2026-02-09T08:00:00+01:00'), closed)).toThrow(RangeError);
+  });
+
+  test('measuring a bounded span of it finds no working time, and does not fail', () => {
+    expect(workingTimeBetween(at('2026-01-01T00:00:00Z'), at('2027-01-01T00:00:00Z'), closed)).toBe(0);
+    expect(isWorkingTime(at('2026-02-09T10:00:00+01:00'), closed)).toBe(false);
+    expect(workingIntervalsBetween(at('2026-01-01T00:00:00Z'), at('2026-02-01T00:00:00Z'), closed)).toEqual([]);
+  });
+
+  test('a calendar without any interval fails unbounded searches at once, naming the calendar', () => {
+    const none: Calendar = { ...businessSk, id: 'no-hours', week: {} };
+    expect(() => nextWorkingInstant(at('2026-02-09T08:00:00Z'), none)).toThrow(new RangeError('calendar no-hours has no working intervals'));
+    expect(workingTimeBetween(at('2026-02-09T00:00:00Z'), at('2026-02-16T00:00:00Z'), none)).toBe(0);
+  });
+
+  test('a working day after a long idle stretch is still found', () => {
+    // Open only on 29 February: the next one after March 2026 is in 2028.
+    const leapDayOnly: Calendar = { ...always247, id: 'leap-day', holidays: everyDay.filter((r) => !(r.month === 2 && r.day === 29)) };
+    expectInstant(nextWorkingInstant(at('2026-03-01T00:00:00Z'), leapDayOnly), '2028-02-29T00:00:00Z');
+  });
+});

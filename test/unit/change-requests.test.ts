@@ -3,7 +3,7 @@ import { CHANGE_ACTIONS, CHANGE_STATES, type ChangeAction, type ChangeState } fr
 import { roleRefusal, stateRefusal } from '../../domain/ticket/actions';
 import type { TicketFacts } from '../../domain/ticket/state';
 import { TicketModel } from '../../workflows/ticket-model';
-import { ticketInput, staff, H } from '../workflows/support';
+import { ticketInput, staff, H } from '../support/ticket-input';
 
 const T0 = new Date('2026-02-09T08:00:00+01:00');
 const at = (h: number) => new Date(T0.getTime() + h * H);

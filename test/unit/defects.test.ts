@@ -4,7 +4,7 @@ import { roleRefusal, stateRefusal } from '../../domain/ticket/actions';
 import type { TicketFacts } from '../../domain/ticket/state';
 import { TicketModel } from '../../workflows/ticket-model';
 import type { TicketActionRequest } from '../../workflows/ticket-actions';
-import { ticketInput, staff, H } from '../workflows/support';
+import { ticketInput, staff, H } from '../support/ticket-input';
 
 const T0 = new Date('2026-02-09T08:00:00+01:00');
 const at = (hours: number) => new Date(T0.getTime() + hours * H);
@@ -157,5 +157,34 @@ describe('a defect ticket', () => {
     b.m.apply(req('reject-defect', { reason: 'an enhancement', convertTo: 'change_request' }), at(1));
     expect(b.m.data).toMatchObject({ status: 'in_progress', type: 'change_request' });
     expect(() => b.m.apply(req('start-reproduction'), at(2))).toThrow(/defect reports only/);
+  });
+});
+
+describe('confirming a released fix, event by event', () => {
+  const released = () => {
+    const d = scheduled();
+    d.m.releaseNews('fix-released', { releaseId: RELEASE.releaseId, version: '4.2.0', releasedOn: '2026-03-15' }, at(10));
+    return { ...d, from: d.m.pending.length };
+  };
+
+  it('an accepted fix is confirmed, resolved "Fixed in release 4.2.0" and closed as the customer confirmed it', () => {
+    const { m, customer, from } = released();
+    m.apply(req('confirm-fix', {}, customer), at(11));
+    const events = m.pending.slice(from);
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['fix.confirmed', 'ticket.resolved', 'ticket.closed']));
+    expect(events.find((e) => e.type === 'fix.confirmed')!.data).toEqual({ releaseVersion: '4.2.0' });
+    expect(events.find((e) => e.type === 'ticket.resolved')!.data).toMatchObject({ resolution: 'Fixed in release 4.2.0' });
+    expect(events.find((e) => e.type === 'ticket.closed')!.data).toEqual({ confirmedBy: 'customer' });
+    expect(m.data.closedAt).toBe(at(11).toISOString());
+  });
+
+  it('a fix not accepted goes back to L3 with the reason, told to L3, and the customer’s word starts the next-update clock', () => {
+    const { m, customer, from } = released();
+    m.apply(req('confirm-fix', { accepted: false, reason: 'still doubled' }, customer), at(11));
+    const rejected = m.pending.slice(from).find((e) => e.type === 'fix.rejected')!;
+    expect(rejected.data).toEqual({ reason: 'still doubled', releaseVersion: '4.2.0' });
+    expect(rejected.notify).toEqual([{ kind: 'level', level: 'L3' }]);
+    expect(m.data.defect).toMatchObject({ state: 'fix_in_progress', releasedAt: null });
+    expect(m.data.autoEscalated).toEqual({ L1: true, L2: true });
   });
 });

@@ -2,10 +2,15 @@ import { businessSk } from '../../domain/calendars';
 import {
   civilFromDays,
   daysFromCivil,
+  daysInMonth,
   easterSunday,
+  formatLocalDate,
   holidayName,
   holidaysInYear,
+  isLeapYear,
   isoWeekdayOfDays,
+  isValidLocalDate,
+  parseLocalDate,
   type HolidayRule,
 } from '../../domain/holidays';
 
@@ -170,5 +175,141 @@ describe('civil date arithmetic', () => {
     expect(isoWeekdayOfDays(daysFromCivil(2026, 2, 6))).toBe(5);
     expect(isoWeekdayOfDays(daysFromCivil(2026, 3, 29))).toBe(7);
     expect(isoWeekdayOfDays(daysFromCivil(1969, 12, 29))).toBe(1);
+  });
+});
+
+describe('the Gregorian leap-year rule', () => {
+  // Every fourth year, except centuries, except every fourth century.
+  test.each([
+    [2024, true, 'divisible by 4'],
+    [2028, true, 'divisible by 4'],
+    [2023, false, 'not divisible by 4'],
+    [2026, false, 'not divisible by 4'],
+    [1900, false, 'a century not divisible by 400'],
+    [2100, false, 'a century not divisible by 400'],
+    [2000, true, 'a century divisible by 400'],
+    [2400, true, 'a century divisible by 400'],
+  ])('%i is a leap year: %s (%s)', (year, leap) => {
+    expect(isLeapYear(year)).toBe(leap);
+    expect(daysInMonth(year, 2)).toBe(leap ? 29 : 28);
+  });
+
+  const LENGTHS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  test.each([2023, 2024, 1900, 2000])('month lengths in %i: only February changes in a leap year', (year) => {
+    const expected = LENGTHS.map((days, index) => (index === 1 && isLeapYear(year) ? 29 : days));
+    expect(LENGTHS.map((_, index) => daysInMonth(year, index + 1))).toEqual(expected);
+  });
+});
+
+describe('valid local dates', () => {
+  test.each([
+    [2026, 1, 1],
+    [2026, 12, 31],
+    [2026, 1, 31],
+    [2026, 4, 30],
+    [2024, 2, 29],
+    [2000, 2, 29],
+  ])('%i-%i-%i is a date', (year, month, day) => {
+    expect(isValidLocalDate(year, month, day)).toBe(true);
+  });
+
+  test.each([
+    [2026, 0, 1, 'month 0'],
+    [2026, 13, 1, 'month 13'],
+    [2026, 1, 0, 'day 0'],
+    [2026, 1, 32, 'day 32 in January'],
+    [2026, 4, 31, 'day 31 in April'],
+    [2026, 2, 29, '29 February outside a leap year'],
+    [1900, 2, 29, '29 February in a century that is no leap year'],
+    [2026.5, 1, 1, 'a fractional year'],
+    [2026, 1.5, 1, 'a fractional month'],
+    [2026, 1, 1.5, 'a fractional day'],
+  ])('%i-%i-%i is not a date (%s)', (year, month, day) => {
+    expect(isValidLocalDate(year, month, day)).toBe(false);
+  });
+
+  test('parseLocalDate reads strict YYYY-MM-DD and refuses what is no date', () => {
+    expect(parseLocalDate('2026-03-09')).toEqual({ year: 2026, month: 3, day: 9 });
+    expect(parseLocalDate('2024-02-29')).toEqual({ year: 2024, month: 2, day: 29 });
+    for (const text of ['2026-02-29', '2026-13-01', '2026-00-10', '2026-01-00', '2026-3-9', '26-03-09', ' 2026-03-09', '2026-03-09T00:00']) {
+      expect(parseLocalDate(text)).toBeNull();
+    }
+  });
+
+  test('formatLocalDate pads to YYYY-MM-DD', () => {
+    expect(formatLocalDate({ year: 2026, month: 3, day: 9 })).toBe('2026-03-09');
+    expect(formatLocalDate({ year: 987, month: 11, day: 25 })).toBe('0987-11-25');
+  });
+});
+
+describe('rule bounds and the edges of a year', () => {
+  test('a rule bounded to a single year (fromYear = toYear) applies in that year only', () => {
+    const rules: HolidayRule[] = [{ kind: 'yearly', month: 6, day: 1, name: 'Jubilee', fromYear: 2026, toYear: 2026 }];
+    expect([2025, 2026, 2027].map((year) => holidayName({ year, month: 6, day: 1 }, rules))).toEqual([null, 'Jubilee', null]);
+    expect([2025, 2026, 2027].map((year) => holidaysInYear(year, rules).length)).toEqual([0, 1, 0]);
+  });
+
+  test('a single-year Easter rule applies in that year only', () => {
+    const rules: HolidayRule[] = [{ kind: 'easter', offsetDays: 0, name: 'Easter', fromYear: 2026, toYear: 2026 }];
+    expect(holidayName(date('2025-04-20'), rules)).toBeNull();
+    expect(holidayName(date('2026-04-05'), rules)).toBe('Easter');
+    expect(holidayName(date('2027-03-28'), rules)).toBeNull();
+    expect(holidaysInYear(2025, rules)).toEqual([]);
+    expect(holidaysInYear(2026, rules)).toEqual([{ date: '2026-04-05', name: 'Easter' }]);
+    expect(holidaysInYear(2027, rules)).toEqual([]);
+  });
+
+  test.each([
+    [1, 31],
+    [4, 30],
+    [12, 31],
+  ])('a yearly holiday on the last day of month %i (%i) is listed', (month, day) => {
+    const rules: HolidayRule[] = [{ kind: 'yearly', month, day, name: 'Month end' }];
+    const iso = `2026-${String(month).padStart(2, '0')}-${day}`;
+    expect(holidaysInYear(2026, rules)).toEqual([{ date: iso, name: 'Month end' }]);
+    expect(holidayName(date(iso), rules)).toBe('Month end');
+  });
+
+  test('a yearly rule matches its month and its day, not just one of them', () => {
+    const rules: HolidayRule[] = [{ kind: 'yearly', month: 5, day: 8, name: 'Victory' }];
+    expect(holidayName(date('2027-05-08'), rules)).toBe('Victory');
+    expect(holidayName(date('2027-05-09'), rules)).toBeNull();
+    expect(holidayName(date('2027-06-08'), rules)).toBeNull();
+  });
+
+  // Easter 2026 is 5 April (day 95 of the year); 2025's is 20 April, 2027's 28 March.
+  test('an Easter-based holiday on the first or last day of the year is in that year', () => {
+    const newYear: HolidayRule[] = [{ kind: 'easter', offsetDays: -94, name: 'First' }];
+    // …and Easter 2027 (28 March) - 94 days falls in 2026 too: a year can hold two dates of one such rule.
+    expect(holidaysInYear(2026, newYear)).toEqual([
+      { date: '2026-01-01', name: 'First' },
+      { date: '2026-12-24', name: 'First' },
+    ]);
+    expect(holidayName(date('2026-01-01'), newYear)).toBe('First');
+    // Easter 2026 + 270 days = 2026-12-31.
+    const yearEnd: HolidayRule[] = [{ kind: 'easter', offsetDays: 270, name: 'Last' }];
+    expect(holidaysInYear(2026, yearEnd).map((h) => h.date)).toContain('2026-12-31');
+    expect(holidayName(date('2026-12-31'), yearEnd)).toBe('Last');
+  });
+
+  test('an Easter-based holiday just outside the year is not listed in it', () => {
+    // Easter 2026 - 95 days = 2025-12-31; Easter 2025 + 256 days = 2026-01-01 is not reached by that rule.
+    const rules: HolidayRule[] = [{ kind: 'easter', offsetDays: -95, name: 'Eve' }];
+    expect(holidaysInYear(2026, rules).map((h) => h.date)).not.toContain('2025-12-31');
+    expect(holidaysInYear(2025, rules).map((h) => h.date)).toContain('2025-12-31');
+  });
+
+  test('a fixed rule with a malformed date never applies', () => {
+    const rules: HolidayRule[] = [{ kind: 'fixed', date: '2026-02-30', name: 'Nowhere' }];
+    expect(holidaysInYear(2026, rules)).toEqual([]);
+  });
+
+  test('holidaysInYear sorts by date whatever the order of the rules', () => {
+    const rules: HolidayRule[] = [
+      { kind: 'yearly', month: 12, day: 1, name: 'Late' },
+      { kind: 'fixed', date: '2026-03-01', name: 'Middle' },
+      { kind: 'yearly', month: 1, day: 2, name: 'Early' },
+    ];
+    expect(holidaysInYear(2026, rules).map((h) => h.name)).toEqual(['Early', 'Middle', 'Late']);
   });
 });

@@ -45,3 +45,59 @@ describe('plans and contracts (SPEC §2)', () => {
     expect(contractInForce([old], '2026-06-01')).toBeNull();
   });
 });
+
+describe('which contract is in force on a day', () => {
+  const year2026 = contract({ id: '2026', validFrom: '2026-01-01', validTo: '2026-12-31' });
+
+  test.each<[string, string | null, string]>([
+    ['2025-12-31', null, 'the day before its first day'],
+    ['2026-01-01', '2026', 'its first day'],
+    ['2026-07-15', '2026', 'a day inside'],
+    ['2026-12-31', '2026', 'its last day'],
+    ['2027-01-01', null, 'the day after its last day'],
+  ])('on %s: %s (%s)', (day, expected) => {
+    expect(contractInForce([year2026], day)?.id ?? null).toBe(expected);
+  });
+
+  test('an open-ended contract runs from its first day on', () => {
+    const open = contract({ id: 'open', validFrom: '2026-03-01', validTo: null });
+    expect(contractInForce([open], '2026-02-28')).toBeNull();
+    expect(contractInForce([open], '2026-03-01')?.id).toBe('open');
+    expect(contractInForce([open], '2099-12-31')?.id).toBe('open');
+  });
+
+  test('where contracts overlap, the one that started last wins, whatever their order', () => {
+    const base = contract({ id: 'base', validFrom: '2026-01-01', validTo: null });
+    const summer = contract({ id: 'summer', validFrom: '2026-06-01', validTo: '2026-08-31' });
+    const spring = contract({ id: 'spring', validFrom: '2026-03-01', validTo: '2026-09-30' });
+    for (const order of [[base, summer, spring], [spring, summer, base], [summer, base, spring]]) {
+      expect(contractInForce(order, '2026-07-01')?.id).toBe('summer');
+      expect(contractInForce(order, '2026-09-15')?.id).toBe('spring');
+      expect(contractInForce(order, '2026-02-01')?.id).toBe('base');
+    }
+  });
+
+  test('of two contracts starting the same day, the first listed wins', () => {
+    const a = contract({ id: 'a', validFrom: '2026-01-01' });
+    const b = contract({ id: 'b', validFrom: '2026-01-01' });
+    expect(contractInForce([a, b], '2026-05-01')?.id).toBe('a');
+    expect(contractInForce([b, a], '2026-05-01')?.id).toBe('b');
+  });
+});
+
+describe('effective targets', () => {
+  test('without a contract, the plan targets as they are, as a copy', () => {
+    const t = effectiveTargets(premium, null);
+    expect(t).toEqual(premium.targets);
+    t.P1.firstResponse = null;
+    expect(premium.targets.P1.firstResponse).not.toBeNull();
+  });
+
+  test('a contract naming a target without a value makes it best effort; one it does not name keeps the plan', () => {
+    const c = contract({ targets: { P2: { nextUpdate: undefined } } });
+    const t = effectiveTargets(premium, c);
+    expect(t.P2.nextUpdate).toBeNull();
+    expect(t.P2.firstResponse).toEqual(premium.targets.P2.firstResponse);
+    expect(t.P3).toEqual(premium.targets.P3);
+  });
+});

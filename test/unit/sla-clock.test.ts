@@ -19,6 +19,7 @@ import {
   retarget,
   type SlaClock,
   start,
+  startFrom,
   stateOf,
   unmeet,
 } from '../../domain/sla-clock';
@@ -491,5 +492,106 @@ describe('property: pause/resume sequences on business-sk', () => {
       }),
       { seed: SEED, numRuns: RUNS },
     );
+  });
+});
+
+describe('the pause history is kept as it happened', () => {
+  test('resume closes only the open pause; earlier pauses keep their own ends', () => {
+    let c = started(bh(9), MON_0800);
+    c = pause(c, at('2026-02-09T09:00:00+01:00'), CALS);
+    c = resume(c, at('2026-02-09T10:00:00+01:00'));
+    c = pause(c, at('2026-02-09T11:00:00+01:00'), CALS);
+    c = resume(c, at('2026-02-09T12:00:00+01:00'));
+    expect(c.pausedIntervals).toEqual([
+      { from: iso('2026-02-09T09:00:00+01:00'), to: iso('2026-02-09T10:00:00+01:00') },
+      { from: iso('2026-02-09T11:00:00+01:00'), to: iso('2026-02-09T12:00:00+01:00') },
+    ]);
+  });
+
+  test('meet closes only the open pause; earlier pauses keep their own ends', () => {
+    let c = started(bh(9), MON_0800);
+    c = pause(c, at('2026-02-09T09:00:00+01:00'), CALS);
+    c = resume(c, at('2026-02-09T10:00:00+01:00'));
+    c = pause(c, at('2026-02-09T11:00:00+01:00'), CALS);
+    c = meet(c, at('2026-02-09T12:00:00+01:00'), CALS);
+    expect(c.pausedIntervals).toEqual([
+      { from: iso('2026-02-09T09:00:00+01:00'), to: iso('2026-02-09T10:00:00+01:00') },
+      { from: iso('2026-02-09T11:00:00+01:00'), to: iso('2026-02-09T12:00:00+01:00') },
+    ]);
+    expect(c.consumedMs).toBe(2 * H);
+  });
+
+  test('meeting a running clock leaves its closed pauses as they were', () => {
+    let c = started(bh(9), MON_0800);
+    c = pause(c, at('2026-02-09T09:00:00+01:00'), CALS);
+    c = resume(c, at('2026-02-09T10:00:00+01:00'));
+    const met = meet(c, at('2026-02-09T11:00:00+01:00'), CALS);
+    expect(met.pausedIntervals).toEqual(c.pausedIntervals);
+    expect(met.consumedMs).toBe(2 * H);
+  });
+
+  test('a clock is paused only while started, not running, not met and with an open pause', () => {
+    const running = started(bh(4), MON_0800);
+    const paused = pause(running, at('2026-02-09T09:00:00+01:00'), CALS);
+    expect([isPaused(newClock('resolution', bh(4))), isPaused(running), isPaused(paused)]).toEqual([false, false, true]);
+    expect(isPaused({ ...paused, metAt: iso('2026-02-09T10:00:00+01:00') })).toBe(false);
+    expect(isPaused({ ...paused, pausedIntervals: [{ from: iso('2026-02-09T09:00:00+01:00'), to: iso('2026-02-09T09:30:00+01:00') }] })).toBe(false);
+    expect(isPaused({ ...paused, startedAt: null })).toBe(false);
+  });
+
+  test('resume needs a started clock', () => {
+    const notStarted: SlaClock = { ...newClock('resolution', bh(4)), pausedIntervals: [{ from: iso(MON_0800), to: null }] };
+    expect(resume(notStarted, at('2026-02-09T09:00:00+01:00'))).toBe(notStarted);
+  });
+});
+
+describe('startFrom: a target gained late counts from the ticket\'s start', () => {
+  test('the working time since `from` is already consumed; the segment runs from now', () => {
+    const c = startFrom(newClock('resolution', bh(9)), at(MON_0800), at('2026-02-09T11:00:00+01:00'), CALS);
+    expect(c).toMatchObject({ startedAt: iso(MON_0800), runningSince: iso('2026-02-09T11:00:00+01:00'), consumedMs: 3 * H });
+    expectInstant(deadlineOf(c, CALS), '2026-02-09T17:00:00+01:00');
+  });
+
+  test('a 24×7 target gained late counts elapsed time since `from`', () => {
+    const c = startFrom(newClock('resolution', wall(12)), at('2026-02-07T08:00:00+01:00'), at('2026-02-07T18:00:00+01:00'), CALS);
+    expect(c.consumedMs).toBe(10 * H);
+  });
+
+  test('startFrom does nothing to a best-effort, started or met clock', () => {
+    const none = newClock('resolution', null);
+    expect(startFrom(none, at(MON_0800), at('2026-02-09T11:00:00+01:00'), CALS)).toBe(none);
+    const running = started(bh(9), MON_0800);
+    expect(startFrom(running, at(MON_0800), at('2026-02-09T11:00:00+01:00'), CALS)).toBe(running);
+    const met: SlaClock = { ...newClock('resolution', bh(9)), metAt: iso(MON_0800) };
+    expect(startFrom(met, at(MON_0800), at('2026-02-09T11:00:00+01:00'), CALS)).toBe(met);
+    expect(start(met, at(MON_0800))).toBe(met);
+  });
+});
+
+describe('unmeet and the fraction instants', () => {
+  test('unmeet of a best-effort clock clears metAt and opens no segment', () => {
+    const met: SlaClock = { ...newClock('resolution', null), startedAt: iso(MON_0800), metAt: iso('2026-02-09T09:00:00+01:00') };
+    const c = unmeet(met, at('2026-02-10T08:00:00+01:00'));
+    expect(c.metAt).toBeNull();
+    expect(c.runningSince).toBeNull();
+  });
+
+  test('instantAtFraction rounds to the millisecond and is at the segment start when already consumed', () => {
+    const c = started({ ms: 3, coverage: '24x7' }, '2026-02-09T08:00:00Z');
+    // 3 ms × 0.5 = 1.5 → 2 ms.
+    expect(instantAtFraction(c, 0.5, CALS)?.toISOString()).toBe('2026-02-09T08:00:00.002Z');
+    const used: SlaClock = { ...started(wall(1), '2026-02-09T08:00:00Z'), consumedMs: 2 * H };
+    expect(instantAtFraction(used, 1, CALS)?.toISOString()).toBe('2026-02-09T08:00:00.000Z');
+    expect(instantAtFraction(newClock('resolution', wall(1)), 1, CALS)).toBeNull();
+    expect(instantAtFraction({ ...c, target: null }, 1, CALS)).toBeNull();
+  });
+
+  test('retarget clears a warning only when the consumed time is below the new threshold', () => {
+    // 4 bh used; a 5 bh target warns at exactly 4 bh: the warning stands.
+    const warned: SlaClock = { ...started(bh(9), MON_0800), warnedAt: iso('2026-02-09T11:00:00+01:00') };
+    const now = at('2026-02-09T12:00:00+01:00');
+    expect(retarget(warned, bh(5), now, CALS, WARN).warnedAt).toBe(warned.warnedAt);
+    expect(retarget(warned, bh(6), now, CALS, WARN).warnedAt).toBeNull();
+    expect(retarget(warned, null, now, CALS, WARN).warnedAt).toBe(warned.warnedAt);
   });
 });

@@ -1,7 +1,7 @@
 /** The ticket's rules without Temporal: the model the workflow drives, with time passed in. */
 import { TicketModel } from '../../workflows/ticket-model';
 import type { TicketActionRequest } from '../../workflows/ticket-actions';
-import { ticketInput, staff, manager, H } from '../workflows/support';
+import { ticketInput, staff, manager, H } from '../support/ticket-input';
 
 const MONDAY = new Date('2026-02-09T08:00:00+01:00'); // a week with no Slovak day of rest
 const at = (hours: number) => new Date(MONDAY.getTime() + hours * H);

@@ -17,7 +17,7 @@ import { SUPPORT_LEVELS as LEVELS } from '../../domain/plans';
 import { ACTIONS, isTicketAction, roleRefusal, stateRefusal, TICKET_ACTIONS, type ActionDefinition, type TicketActionName } from '../../domain/ticket/actions';
 import type { TicketFacts } from '../../domain/ticket/state';
 import { TicketModel } from '../../workflows/ticket-model';
-import { ticketInput, staff, manager } from '../workflows/support';
+import { ticketInput, staff, manager } from '../support/ticket-input';
 
 /** A person of each kind (customers as their organisation's admin, who may run every customer action). */
 const ROLE_OF: Record<ActorKind, { id: string | null; role: string | undefined; system?: boolean }> = {

@@ -4,53 +4,16 @@ import { Worker } from '@temporalio/worker';
 import { ApplicationFailure } from '@temporalio/common';
 import { PROJECTION_REFUSED } from '../../workflows/definitions';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { businessSk, always247 } from '../../domain/calendars';
-import { DEFAULT_PLANS, type Priority } from '../../domain/plans';
+import { businessSk } from '../../domain/calendars';
 import { holidayName } from '../../domain/holidays';
 import { localDateTime, localToInstant } from '../../domain/calendar';
 import type { RecordTicketEventsArgs } from '../../activities/projection';
-import type { TicketWorkflowInput, TicketEventRecord } from '../../workflows/ticket-state';
+import type { TicketEventRecord } from '../../workflows/ticket-state';
 import { requireEnv, TEST_ENV } from '../support/env';
 
-export const H = 3_600_000;
-export const staff = { id: '00000000-0000-4000-8000-00000000a001', kind: 'user' as const, role: 'agent' };
-export const manager = { id: '00000000-0000-4000-8000-00000000a002', kind: 'user' as const, role: 'manager' };
+import { H } from '../support/ticket-input';
 
-export function ticketInput(createdAt: Date, overrides: Partial<TicketWorkflowInput> & { planId?: string } = {}): TicketWorkflowInput {
-  const { planId = 'standard', ...rest } = overrides;
-  const plan = DEFAULT_PLANS.find((p) => p.id === planId)!;
-  const priority: Priority = rest.priority ?? 'P2';
-  const requesterId = randomUUID();
-  return {
-    ticketId: randomUUID(),
-    number: 1 + Math.floor(Math.random() * 1e9),
-    title: 'Invoices cannot be posted',
-    description: 'Error 500 when posting',
-    type: 'incident',
-    impact: 'medium',
-    urgency: 'high',
-    priority,
-    customerId: randomUUID(),
-    requesterId,
-    businessLineId: null,
-    moduleId: null,
-    moduleVersion: null,
-    category: null,
-    channel: 'portal',
-    createdAt: createdAt.toISOString(),
-    createdBy: { id: requesterId, kind: 'user', role: 'customer_user' },
-    sla: {
-      planId: plan.id,
-      contractId: null,
-      targets: plan.targets,
-      warningThreshold: plan.warningThreshold,
-      levelBudgets: plan.levelBudgets,
-      businessCalendar: businessSk,
-      wallClockCalendar: always247,
-    },
-    ...rest,
-  };
-}
+export { H, staff, manager, ticketInput } from '../support/ticket-input';
 
 /** Tests read recorded events loosely: any field of any type. */
 export type RecordedEvent = Omit<TicketEventRecord, 'data' | 'type'> & { type: string; data: Record<string, any>; notify?: Array<Record<string, unknown>> };
