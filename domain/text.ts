@@ -31,7 +31,9 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 export const UNSTORABLE_TEXT = 'must be well-formed text: no NUL character and no unpaired surrogate';
 export const isStorableText = (s: string): boolean => !NUL.test(s) && !LONE_SURROGATE.test(s);
 /** The text with each NUL and each unpaired surrogate replaced by U+FFFD, so what was there stays visible. */
-export const storableText = (s: string): string => (isStorableText(s) ? s : s.replace(new RegExp(NUL.source, 'g'), '\ufffd').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\ufffd'));
+const EVERY_NUL = new RegExp(NUL.source, 'g');
+const EVERY_LONE_SURROGATE = new RegExp(LONE_SURROGATE.source, 'g');
+export const storableText = (s: string): string => (isStorableText(s) ? s : s.replace(EVERY_NUL, '\ufffd').replace(EVERY_LONE_SURROGATE, '\ufffd'));
 
 /** The paths (field names, as `a.b.0`) of every string, or key, in a value that is not storable text; at most `max`. */
 export function unstorableTextPaths(value: unknown, max = 20): string[] {
