@@ -21,8 +21,10 @@ module.exports = {
       ...sdk,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      globalSetup: '<rootDir>/test/support/stack-setup.ts',
-      globalTeardown: '<rootDir>/test/support/stack-teardown.ts',
+      // On the production topology's Temporal: the real server on PostgreSQL (README "npm run cluster").
+      setupFiles: [...sdk.setupFiles, '<rootDir>/test/support/cluster-env.ts'],
+      globalSetup: '<rootDir>/test/support/cluster-setup.ts',
+      globalTeardown: '<rootDir>/test/support/cluster-teardown.ts',
     },
     {
       ...base,

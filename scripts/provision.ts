@@ -1,8 +1,9 @@
 /**
- * `npm run provision`: make sure both Temporal servers, the Schemathesis CLI (API conformance check) and the moto S3
- * server (object-storage tests) are available; a second run finds them and does nothing.
+ * `npm run provision`: make sure the three Temporal servers (dev, time-skipping, and the real server of
+ * `npm run cluster` with its schema tool), the Schemathesis CLI (API conformance check) and the moto S3 server
+ * (object-storage tests) are available; a second run finds them and does nothing.
  */
-import { ensureDevServer, ensureMotoServer, ensureSchemathesis, ensureTestServer } from './lib/provisioning';
+import { ensureDevServer, ensureMotoServer, ensureSchemathesis, ensureTemporalServer, ensureTestServer } from './lib/provisioning';
 
 async function main(): Promise<void> {
   const quiet = process.argv.includes('--quiet');
@@ -10,10 +11,11 @@ async function main(): Promise<void> {
   const log = (m: string) => console.log(`[provision] ${m}`);
   const dev = await ensureDevServer(log);
   const test = await ensureTestServer(log);
+  const server = await ensureTemporalServer(log);
   const schemathesis = await ensureSchemathesis(log);
   const moto = await ensureMotoServer(log);
   const elapsed = ((Date.now() - started) / 1000).toFixed(1);
-  if (!quiet || dev.source === 'built' || test.source === 'built' || schemathesis.source === 'pypi' || moto.source === 'pypi') log(`ready in ${elapsed} s`);
+  if (!quiet || dev.source === 'built' || test.source === 'built' || server.source === 'built' || schemathesis.source === 'pypi' || moto.source === 'pypi') log(`ready in ${elapsed} s`);
 }
 
 main().catch((err: unknown) => {

@@ -1,15 +1,17 @@
 /**
- * Finds or builds the two Temporal servers the project runs against:
+ * Finds or builds the three Temporal servers the project runs against:
  * - the dev server (`temporal server start-dev`), built from the Temporal CLI;
- * - the time-skipping test server (Java), assembled from Maven Central.
- * Order for each: explicit env var, PATH (dev server only), cache under $HOME, local build, SDK download.
+ * - the time-skipping test server (Java), assembled from Maven Central;
+ * - the real server with its SQL schema tool (`npm run cluster`, the integration suite), built from its Go module.
+ * Order for each: explicit env var, PATH (dev server only), cache under $HOME, local build, SDK download (not for the
+ * real server).
  * Also the Schemathesis CLI for the API conformance check and the moto S3 server for the object-storage tests: env var,
  * cache, else a Python venv from PyPI in the cache.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync, writeFileSync, chmodSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, statSync, writeFileSync, chmodSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
@@ -18,6 +20,8 @@ export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 export const TEST_SERVER_VERSION = '1.38.0';
 export const SCHEMATHESIS_VERSION = '4.32.5';
 export const MOTO_VERSION = '5.2.5';
+/** The real Temporal server of `npm run cluster` (and the integration suite), with its SQL schema tool. */
+export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
 
 export type Log = (message: string) => void;
 
@@ -32,6 +36,7 @@ export function cacheRoot(): string {
 
 const devServerCacheDir = () => join(cacheRoot(), `temporal-cli-${TEMPORAL_CLI_VERSION}`);
 const testServerCacheDir = () => join(cacheRoot(), `temporal-test-server-${TEST_SERVER_VERSION}`);
+const temporalServerCacheDir = () => join(cacheRoot(), `temporal-server-${TEMPORAL_SERVER_VERSION}`);
 
 function isExecutable(path: string): boolean {
   try {
@@ -245,6 +250,92 @@ export async function ensureTestServer(log: Log): Promise<ResolvedBinary> {
     throw new Error('Could not provide the time-skipping test server: no java/mvn and the SDK download failed. Set TEMPORAL_TEST_SERVER_PATH.');
   }
   log(`temporal test server: ${built.path} (${built.source}) [${seconds(started)}]`);
+  return built;
+}
+
+/** The real Temporal server: its binary, the SQL schema tool and the PostgreSQL schema files they were built with. */
+export interface TemporalServerKit {
+  server: string;
+  sqlTool: string;
+  /** `schema/postgresql/v12` of the server module: `temporal/versioned` and `visibility/versioned` */
+  schemaDir: string;
+  source: ResolvedBinary['source'];
+}
+
+const KIT_FILES = { server: 'temporal-server', sqlTool: 'temporal-sql-tool', schemaDir: 'schema' } as const;
+
+/**
+ * Locates the Temporal server kit without building anything: TEMPORAL_SERVER_HOME (a directory holding
+ * temporal-server, temporal-sql-tool and schema/, as the cache does), else the cache.
+ */
+export function findTemporalServer(): TemporalServerKit | undefined {
+  const fromEnv = process.env.TEMPORAL_SERVER_HOME;
+  const kitIn = (dir: string, source: ResolvedBinary['source']): TemporalServerKit | undefined => {
+    const kit = { server: join(dir, KIT_FILES.server), sqlTool: join(dir, KIT_FILES.sqlTool), schemaDir: join(dir, KIT_FILES.schemaDir), source };
+    return isExecutable(kit.server) && isExecutable(kit.sqlTool) && isFile(join(kit.schemaDir, 'temporal', 'versioned', 'v1.0', 'schema.sql')) ? kit : undefined;
+  };
+  if (fromEnv) {
+    const kit = kitIn(fromEnv, 'env');
+    if (!kit) throw new Error(`TEMPORAL_SERVER_HOME=${fromEnv} must hold the executables temporal-server and temporal-sql-tool and the directory schema/ (postgresql/v12 of the server module)`);
+    return kit;
+  }
+  return kitIn(temporalServerCacheDir(), 'cache');
+}
+
+/** Both commands with `go install`, then the module's PostgreSQL schema copied beside them (the module cache is read-only). */
+async function buildTemporalServer(log: Log): Promise<TemporalServerKit | undefined> {
+  if (!(await commandWorks('go', ['version']))) {
+    log('  go is not installed: cannot build the Temporal server here');
+    return undefined;
+  }
+  const dir = temporalServerCacheDir();
+  const staging = `${dir}.partial`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  const started = Date.now();
+  const env = { ...process.env, GOBIN: staging, CGO_ENABLED: '0' };
+  try {
+    for (const [pkg, name] of [
+      ['go.temporal.io/server/cmd/server', KIT_FILES.server],
+      ['go.temporal.io/server/cmd/tools/sql', KIT_FILES.sqlTool],
+    ] as const) {
+      log(`  building ${pkg}@${TEMPORAL_SERVER_VERSION} with go install (about 5 minutes when cold on two cores)`);
+      await run('go', ['install', `${pkg}@${TEMPORAL_SERVER_VERSION}`], env, log);
+      renameSync(join(staging, basename(pkg)), join(staging, name));
+    }
+    const { stdout } = await execFileAsync('go', ['mod', 'download', '-json', `go.temporal.io/server@${TEMPORAL_SERVER_VERSION}`], { env, maxBuffer: 4 << 20 });
+    const moduleDir = (JSON.parse(stdout) as { Dir?: string }).Dir;
+    if (!moduleDir) throw new Error('go mod download did not name the module directory');
+    cpSync(join(moduleDir, 'schema', 'postgresql', 'v12'), join(staging, KIT_FILES.schemaDir), { recursive: true });
+    makeWritable(join(staging, KIT_FILES.schemaDir));
+  } catch (err) {
+    log(`  building the Temporal server failed: ${(err as Error).message}`);
+    return undefined;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(staging, dir);
+  log(`  built in ${seconds(started)}`);
+  return { ...findTemporalServer()!, source: 'built' };
+}
+
+/** Files copied from Go's module cache keep its read-only modes; the cache copy must be removable by a rebuild. */
+function makeWritable(path: string): void {
+  const st = statSync(path);
+  chmodSync(path, st.mode | 0o200 | (st.isDirectory() ? 0o100 : 0));
+  if (st.isDirectory()) for (const entry of readdirSync(path)) makeWritable(join(path, entry));
+}
+
+export async function ensureTemporalServer(log: Log): Promise<TemporalServerKit> {
+  const started = Date.now();
+  const found = findTemporalServer();
+  if (found) {
+    log(`temporal server ${TEMPORAL_SERVER_VERSION}: ${dirname(found.server)} (${found.source}) [${seconds(started)}]`);
+    return found;
+  }
+  log(`temporal server ${TEMPORAL_SERVER_VERSION}: not found in TEMPORAL_SERVER_HOME or cache`);
+  const built = await buildTemporalServer(log);
+  if (!built) throw new Error('Could not provide the Temporal server: it is built with go (go install go.temporal.io/server/cmd/server). Set TEMPORAL_SERVER_HOME.');
+  log(`temporal server ${TEMPORAL_SERVER_VERSION}: ${dirname(built.server)} (built) [${seconds(started)}]`);
   return built;
 }
 

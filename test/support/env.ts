@@ -2,6 +2,8 @@
 export const TEST_ENV = {
   pgUrl: 'TICKETFLOW_TEST_PG_URL',
   temporalAddress: 'TICKETFLOW_TEST_TEMPORAL_ADDRESS',
+  /** the real Temporal server the integration project runs against (cluster-setup.ts) */
+  clusterAddress: 'TICKETFLOW_TEST_CLUSTER_ADDRESS',
   workflowBundle: 'TICKETFLOW_TEST_WORKFLOW_BUNDLE',
   stackUsers: 'TICKETFLOW_TEST_STACK_USERS',
 } as const;
