@@ -22,6 +22,8 @@ export const SCHEMATHESIS_VERSION = '4.32.5';
 export const MOTO_VERSION = '5.2.5';
 /** The real Temporal server of `npm run cluster` (and the integration suite), with its SQL schema tool. */
 export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
+/** The Web UI server the Temporal CLI embeds (its go.mod), as its own command for the cluster's server. */
+export const TEMPORAL_UI_VERSION = 'v2.42.1';
 
 export type Log = (message: string) => void;
 
@@ -37,6 +39,7 @@ export function cacheRoot(): string {
 const devServerCacheDir = () => join(cacheRoot(), `temporal-cli-${TEMPORAL_CLI_VERSION}`);
 const testServerCacheDir = () => join(cacheRoot(), `temporal-test-server-${TEST_SERVER_VERSION}`);
 const temporalServerCacheDir = () => join(cacheRoot(), `temporal-server-${TEMPORAL_SERVER_VERSION}`);
+const temporalUiCacheDir = () => join(cacheRoot(), `temporal-ui-server-${TEMPORAL_UI_VERSION}`);
 
 function isExecutable(path: string): boolean {
   try {
@@ -337,6 +340,33 @@ export async function ensureTemporalServer(log: Log): Promise<TemporalServerKit>
   if (!built) throw new Error('Could not provide the Temporal server: it is built with go (go install go.temporal.io/server/cmd/server). Set TEMPORAL_SERVER_HOME.');
   log(`temporal server ${TEMPORAL_SERVER_VERSION}: ${dirname(built.server)} (built) [${seconds(started)}]`);
   return built;
+}
+
+/**
+ * The Temporal Web UI for `npm run cluster`: TEMPORAL_UI_SERVER_PATH, else the cache, else `go install` of the UI
+ * server module the Temporal CLI embeds (its assets are inside the module; under a minute once the CLI was built).
+ */
+export async function ensureTemporalUi(log: Log): Promise<ResolvedBinary> {
+  const fromEnv = process.env.TEMPORAL_UI_SERVER_PATH;
+  if (fromEnv) {
+    if (!isExecutable(fromEnv)) throw new Error(`TEMPORAL_UI_SERVER_PATH=${fromEnv} is not an executable file`);
+    return { path: fromEnv, source: 'env' };
+  }
+  const dir = temporalUiCacheDir();
+  const cached = join(dir, 'temporal-ui-server');
+  if (isExecutable(cached)) return { path: cached, source: 'cache' };
+  if (!(await commandWorks('go', ['version']))) throw new Error('go is not installed: cannot build the Temporal UI server here');
+  const staging = `${dir}.partial`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  const started = Date.now();
+  log(`temporal web ui: building github.com/temporalio/ui-server/v2/cmd/server@${TEMPORAL_UI_VERSION} with go install`);
+  await run('go', ['install', `github.com/temporalio/ui-server/v2/cmd/server@${TEMPORAL_UI_VERSION}`], { ...process.env, GOBIN: staging, CGO_ENABLED: '0' }, log);
+  renameSync(join(staging, 'server'), join(staging, 'temporal-ui-server'));
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(staging, dir);
+  log(`  built in ${seconds(started)}`);
+  return { path: cached, source: 'built' };
 }
 
 /** A command-line tool from PyPI, pinned, in its own venv under the cache (Schemathesis, the moto S3 server). */
