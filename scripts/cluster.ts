@@ -3,7 +3,7 @@
  * PostgreSQL, two worker processes and two API processes started as separate OS processes from the production entry
  * points (scripts/worker.ts and scripts/api.ts, what `npm run worker` and `npm run api` run), the embedded PostgreSQL
  * for Temporal and ticketflow, the mail catcher, demo data and the Temporal Web UI. A process that dies is started
- * again (as a service manager would); Ctrl-C stops everything in order, APIs first.
+ * again, the Temporal server too (as a service manager would); Ctrl-C stops everything in order, APIs first.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -18,7 +18,7 @@ import { startEmbeddedPostgres } from './lib/embedded-pg';
 import { startMailCatcher } from './lib/mail-catcher';
 import { assertPortFree, PortInUseError } from './lib/ports';
 import { ensureTemporalServer, ensureTemporalUi } from './lib/provisioning';
-import { clusterPortsFrom, startTemporalCluster } from './lib/temporal-cluster';
+import { clusterPortsFrom, startTemporalCluster, type TemporalClusterHandle } from './lib/temporal-cluster';
 import { startTemporalUi } from './lib/temporal-ui';
 
 const say = (m: string) => console.log(`[cluster] ${m}`);
@@ -96,6 +96,8 @@ async function main(): Promise<void> {
   const cleanup: Array<() => Promise<void>> = [];
   const members: Member[] = [];
   let stopping = false;
+  /** Rewrites cluster.json (what runs where, with pids) once everything runs and after every restart. */
+  let writeState = () => undefined as void;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
@@ -129,7 +131,31 @@ async function main(): Promise<void> {
     cleanup.push(() => pg.stop());
 
     say(`starting the Temporal server ${kit.server} on 127.0.0.1:${emb.TEMPORAL_PORT} (state in PostgreSQL)`);
-    const temporal = await startTemporalCluster({ kit, pg: { host: '127.0.0.1', port: emb.PG_PORT, user: 'postgres', password: pgPassword }, dir, ports: temporalPorts, log: say });
+    const temporalOptions = { kit, pg: { host: '127.0.0.1', port: emb.PG_PORT, user: 'postgres', password: pgPassword }, dir, ports: temporalPorts, log: say };
+    let temporal = await startTemporalCluster(temporalOptions);
+    // Like the workers and APIs, a Temporal server that dies is started again (every 5 s until it answers).
+    const watchTemporal = (t: TemporalClusterHandle) =>
+      t.process.once('exit', (code, signal) => {
+        if (stopping) return;
+        say(`the Temporal server (pid ${t.process.pid}) exited (${signal ?? `code ${code}`}); starting it again`);
+        const again = () => {
+          if (stopping) return;
+          startTemporalCluster(temporalOptions).then(
+            (next) => {
+              temporal = next;
+              watchTemporal(next);
+              say(`the Temporal server is running again (pid ${next.process.pid})`);
+              writeState();
+            },
+            (err: Error) => {
+              say(`the Temporal server did not start: ${err.message.split('\n')[0]}; trying again in 5 s`);
+              setTimeout(again, 5000).unref();
+            },
+          );
+        };
+        setTimeout(again, 1000).unref();
+      });
+    watchTemporal(temporal);
     cleanup.push(() => temporal.stop());
 
     const webUi = ui ? await startTemporalUi({ binary: ui.path, dir, temporalAddress: temporal.address, port: emb.TEMPORAL_UI_PORT }) : undefined;
@@ -148,7 +174,8 @@ async function main(): Promise<void> {
 
     const common = {
       NODE_ENV: process.env.NODE_ENV ?? 'development',
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      // At least info: the cluster knows a process is up by its "API listening" / "worker running" line.
+      LOG_LEVEL: ['debug', 'trace'].includes(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL! : 'info',
       DATABASE_URL: pg.url,
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_NAMESPACE: temporal.namespace,
@@ -174,7 +201,10 @@ async function main(): Promise<void> {
       setTimeout(() => {
         if (m.stopping || stopping) return;
         startMember(m, logDir, onExit).then(
-          () => say(`${m.name} is running again (pid ${m.child?.pid})`),
+          () => {
+            say(`${m.name} is running again (pid ${m.child?.pid})`);
+            writeState();
+          },
           (err: Error) => say(err.message),
         );
       }, delay).unref();
@@ -197,7 +227,12 @@ async function main(): Promise<void> {
 
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     const state = join(dir, 'cluster.json');
-    writeFileSync(state, JSON.stringify({ supervisor: process.pid, temporal: { pid: temporal.process.pid, address: temporal.address }, postgres: pg.url.replace(/:[^:@]*@/, ':***@'), members: members.map((m) => ({ name: m.name, pid: m.child?.pid, where: m.where })) }, null, 2));
+    writeState = () =>
+      writeFileSync(
+        state,
+        JSON.stringify({ supervisor: process.pid, temporal: { pid: temporal.process.pid, address: temporal.address }, postgres: { port: emb.PG_PORT, dataDir: join(dir, 'postgres') }, members: members.map((m) => ({ name: m.name, pid: m.child?.pid, where: m.where })) }, null, 2),
+      );
+    writeState();
     console.log(
       [
         '',

