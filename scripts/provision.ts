@@ -9,11 +9,13 @@ async function main(): Promise<void> {
   const quiet = process.argv.includes('--quiet');
   const started = Date.now();
   const log = (m: string) => console.log(`[provision] ${m}`);
-  const dev = await ensureDevServer(log);
-  const test = await ensureTestServer(log);
-  const server = await ensureTemporalServer(log);
-  const schemathesis = await ensureSchemathesis(log);
-  const moto = await ensureMotoServer(log);
+  // Three chains at once: the Go builds (one after the other: both would compile the same packages), Maven, PyPI.
+  // On a new machine the downloads of one overlap the compiling of another.
+  const [[dev, server], test, [schemathesis, moto]] = await Promise.all([
+    ensureDevServer(log).then(async (d) => [d, await ensureTemporalServer(log)] as const),
+    ensureTestServer(log),
+    ensureSchemathesis(log).then(async (s) => [s, await ensureMotoServer(log)] as const),
+  ]);
   const elapsed = ((Date.now() - started) / 1000).toFixed(1);
   if (!quiet || dev.source === 'built' || test.source === 'built' || server.source === 'built' || schemathesis.source === 'pypi' || moto.source === 'pypi') log(`ready in ${elapsed} s`);
 }
