@@ -95,7 +95,8 @@ async function postUntilDone(path: string, token: string, body: unknown, key: st
     const r = await call(apis[(first + attempt) % 2], 'POST', path, body, { authorization: `Bearer ${token}`, 'idempotency-key': key });
     if (typeof r !== 'string' && r.status < 300) return { ok: true, body: r.body, attempts: attempt + 1 };
     if (typeof r !== 'string' && r.status >= 400 && r.status < 500 && r.status !== 409 && r.status !== 429) return { ok: false, attempts: attempt + 1 };
-    await sleep(typeof r !== 'string' && r.retryAfter ? Math.min(5000, Number(r.retryAfter) * 1000) : 1000);
+    const wait = typeof r !== 'string' && r.retryAfter ? Number(r.retryAfter) * 1000 : NaN;
+    await sleep(Number.isFinite(wait) ? Math.min(5000, Math.max(200, wait)) : 1000);
   }
   return { ok: false, attempts: -1 };
 }
@@ -108,9 +109,14 @@ async function login(email: string): Promise<string> {
   }
 }
 
+/** Until check() is true (a check that throws counts as "not yet"); abort() ends the wait at once with its error. */
+let abort: () => string | undefined = () => undefined;
+
 async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
   const started = Date.now();
   while (!(await check().catch(() => false))) {
+    const fatal = abort();
+    if (fatal) throw new Error(`${what}: ${fatal}`);
     if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
     await sleep(200);
   }
@@ -160,6 +166,7 @@ async function main(): Promise<void> {
       WORKER_METRICS_PORT: String(ports.metrics),
       SMTP_PORT: String(ports.smtp),
       INBOUND_SMTP_PORT: String(ports.inbound),
+      DEMO_PASSWORD: 'demo',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -172,10 +179,8 @@ async function main(): Promise<void> {
   let state: ClusterState | undefined;
   const db = createDb(`postgres://postgres:ticketflow@127.0.0.1:${ports.pg}/ticketflow`, 4);
   try {
-    await until('the cluster to be ready', async () => {
-      if (cluster.exitCode !== null) throw new Error(`npm run cluster exited:\n${clusterOut.slice(-3000)}`);
-      return clusterOut.includes('cluster is ready');
-    }, 600_000);
+    abort = () => (cluster.exitCode !== null ? `npm run cluster exited (${cluster.exitCode}):\n${clusterOut.slice(-3000)}` : undefined);
+    await until('the cluster to be ready', async () => clusterOut.includes('cluster is ready'), 600_000);
     state = readState();
     step(`cluster ready in ${s1(Date.now() - started)}: ${state.members.map((m) => `${m.name} pid ${m.pid}`).join(', ')}, Temporal pid ${state.temporal.pid}`);
     const temporal = new Client({ connection: await Connection.connect({ address: state.temporal.address }), namespace: 'default' });
@@ -227,15 +232,27 @@ async function main(): Promise<void> {
     }
     await sleep(at(0.35) - Date.now());
     {
-      // Mid-request: a burst of reads and creations to api-1, killed while they are in flight.
-      const burst = Array.from({ length: 10 }, (_, i) => call(apis[0], 'GET', `/api/v1/tickets?limit=50&i=${i}`, undefined, { authorization: `Bearer ${token}` }));
+      // Mid-request: a burst of keyed creations and of reads to api-1, killed while they are in flight. The creations
+      // are retried with their keys like the load's and counted in this fault's window.
+      const burstAt = Date.now();
+      for (let i = 0; i < 5; i++) {
+        const k = N + i;
+        const o: (typeof outcome)[number] = { k, scheduledAt: burstAt };
+        outcome.push(o);
+        lives.push(
+          postUntilDone('/api/v1/tickets', token, { title: title(k), description: 'Fault bench: cut off mid-request.', type: 'incident', impact: 'medium', urgency: 'high' }, `fb-${run}-t${k}`, 0).then((t) => {
+            o.ticket = { ok: t.ok, id: t.body?.id, attempts: t.attempts };
+          }),
+        );
+      }
+      const burst = Array.from({ length: 5 }, (_, i) => call(apis[0], 'GET', `/api/v1/tickets?limit=50&i=${i}`, undefined, { authorization: `Bearer ${token}` }));
       await sleep(30);
       const f: Fault = { name: 'kill -9 api-1 (mid-request)', at: Date.now() };
       const before = member('api-1').pid;
       process.kill(before, 'SIGKILL');
       const cut = (await Promise.all(burst)).filter((r) => typeof r === 'string').length;
       f.recoveryMs = await until('api-1 to answer again', () => healthy(apis[0]), 120_000);
-      f.note = `${cut} of 10 requests in flight cut off`;
+      f.note = `${cut} of 5 reads in flight cut off; 5 keyed creations sent with them`;
       faults.push(f);
       step(`${f.name}: ${f.note}; answering again after ${s1(f.recoveryMs)}`);
     }
@@ -245,7 +262,8 @@ async function main(): Promise<void> {
       const before = readState().temporal.pid;
       process.kill(before, 'SIGKILL');
       await sleep(500);
-      f.recoveryMs = await until('Temporal to serve again', async () => readState().temporal.pid !== before && (await temporalServing(state!.temporal.address)), 180_000);
+      await until('Temporal to serve again', async () => readState().temporal.pid !== before && (await temporalServing(state!.temporal.address)), 180_000);
+      f.recoveryMs = Date.now() - f.at;
       faults.push(f);
       step(`${f.name}: SERVING again after ${s1(f.recoveryMs)}`);
     }
@@ -325,6 +343,7 @@ async function main(): Promise<void> {
       let duplicated = 0;
       let refused = 0;
       for (const o of mine) {
+        if (o.comment && !o.comment.ok) refused++;
         const found = byTitle.get(title(o.k)) ?? [];
         if (!o.ticket?.ok) {
           refused++;
@@ -356,15 +375,16 @@ async function main(): Promise<void> {
 
     console.log('');
     for (const l of lines) {
-      figure(l.window, `tickets ${l.tickets}; lost ${l.lost}; duplicated ${l.duplicated}; max breach lateness ${Number.isFinite(l.maxBreachLatenessMs) ? s1(l.maxBreachLatenessMs) : 'n/a'} (${l.breachesInWindow} deadlines in the window); recovery ${l.recoveryMs === null ? '—' : s1(l.recoveryMs)}${l.refused ? `; never acknowledged ${l.refused}` : ''}${l.note ? `; ${l.note}` : ''}`);
+      figure(l.window, `tickets ${l.tickets}; lost ${l.lost}; duplicated ${l.duplicated}; max breach lateness ${Number.isFinite(l.maxBreachLatenessMs) ? s1(l.maxBreachLatenessMs) : 'n/a'} (${l.breachesInWindow} deadlines in the window); recovery ${l.recoveryMs === null ? '—' : s1(l.recoveryMs)}${l.refused ? `; NEVER ACKNOWLEDGED (ticket or comment) ${l.refused}` : ''}${l.note ? `; ${l.note}` : ''}`);
     }
     figure('rows ↔ workflows', `ticket rows without their workflow ${rowsWithoutWorkflow}; workflows without their row ${workflowsWithoutRow}; notifications recorded twice ${notificationDuplicates}`);
     figure('answers', `ok ${answers.ok}; 503 ${answers.status503} (without Retry-After ${answers.status503WithoutRetryAfter}); 500 ${answers.status500}; 409 (a retry while the first try's key is held: its process died, the key is freed after 120 s) ${answers.status409}; other 4xx ${answers.other4xx}; network errors ${answers.networkError}; hung (no answer in 15 s) ${answers.hung}`);
     const totalLost = lines.reduce((s, l) => s + l.lost, 0);
     const totalDup = lines.reduce((s, l) => s + l.duplicated, 0);
-    const verdict = totalLost === 0 && totalDup === 0 && rowsWithoutWorkflow === 0 && workflowsWithoutRow === 0 && answers.status500 === 0 && answers.hung === 0 && Number(notificationDuplicates) === 0;
+    const totalRefused = lines.reduce((s, l) => s + l.refused, 0);
+    const verdict = totalLost === 0 && totalDup === 0 && totalRefused === 0 && rowsWithoutWorkflow === 0 && workflowsWithoutRow === 0 && answers.status500 === 0 && answers.hung === 0 && Number(notificationDuplicates) === 0;
     for (const f of failures) step(`failed request: ${f}`);
-    figure('verdict', verdict ? 'lost 0, duplicated 0, no orphans, no 500, no hang' : 'FAILED (see the lines above)');
+    figure('verdict', verdict ? 'lost 0, duplicated 0, every request acknowledged in the end, no orphans, no 500, no hang' : 'FAILED (see the lines above)');
     const file = writeResults('faults', { config: { tickets: N, deadlineSeconds: DEADLINE_S, pgOutageSeconds: OUTAGE_S, topology: 'npm run cluster: Temporal server v1.29.1 on PostgreSQL, 2 workers, 2 APIs' }, windows: lines, rowsWithoutWorkflow, workflowsWithoutRow, notificationDuplicates: Number(notificationDuplicates), answers, failures, verdict });
     console.log(`results: ${file}`);
     await temporal.connection.close();

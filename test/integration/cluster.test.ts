@@ -47,8 +47,18 @@ describe('npm run cluster (the production topology on one machine)', () => {
   let out = '';
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      child.kill('SIGKILL');
+    // A failed test leaves nothing running: the supervisor is asked to stop, then everything it started is killed.
+    if (child?.pid && child.exitCode === null) {
+      const gone = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([gone, new Promise((r) => setTimeout(r, 60_000))]);
+      try {
+        const state = JSON.parse(readFileSync(join(dataDir, 'data', 'cluster', 'cluster.json'), 'utf8')) as { temporal: { pid: number }; members: Array<{ pid: number }> };
+        for (const pid of [state.temporal.pid, ...state.members.map((m) => m.pid)]) if (alive(pid)) process.kill(pid, 'SIGKILL');
+      } catch {
+        // it never got as far as writing what runs where
+      }
+      if (child.exitCode === null) child.kill('SIGKILL');
     }
     rmSync(dataDir, { recursive: true, force: true });
   });
