@@ -22,7 +22,7 @@ import { toApiEvent, toApiTicket } from '../ticket-shape';
 import type { Logger } from '../ports';
 import type { Language } from '../../domain/languages';
 import { formatDuration, formatInstant, loadMessages, translate } from './i18n';
-import { isTicketEventType, TICKET_EVENTS } from '../../domain/ticket/events';
+import { createdEventData, isTicketEventType, TICKET_EVENTS } from '../../domain/ticket/events';
 import { createViews, type PageContext } from './views';
 import { eventDetails, type EventDetail } from './event-details';
 
@@ -113,8 +113,11 @@ export interface PortalKit {
   fieldErrors(err: z.ZodError): string[];
   /** A ticket row as the pages show it: the API shape plus formatted dates and clocks. */
   ticketView(row: Ticket, v: Visitor): ReturnType<typeof toApiTicket> & { created: string | null; clocks: Array<{ kind: string; deadline: string | null; remaining: string | null; state: string; paused: Array<{ from: string | null; to: string | null }> }>; hasPauses: boolean };
-  /** The ticket's timeline; `publicOnly` for customers. */
-  timeline(ticketId: string, v: Visitor, publicOnly: boolean): Promise<Array<{ seq: number; at: string | null; label: string; type: string; internal: boolean; actor: string | null; body: string | null; details: EventDetail[]; files: TimelineFile[]; data: unknown }>>;
+  /**
+   * The ticket's timeline; `publicOnly` for customers. With the ticket's `row`, a ticket whose workflow has not
+   * projected its first event yet (just created) shows its creation, as the workflow records it, at once.
+   */
+  timeline(ticketId: string, v: Visitor, publicOnly: boolean, row?: Ticket): Promise<Array<{ seq: number; at: string | null; label: string; type: string; internal: boolean; actor: string | null; body: string | null; details: EventDetail[]; files: TimelineFile[]; data: unknown }>>;
   zoneOf(v: Visitor): string;
 }
 
@@ -215,9 +218,16 @@ export function createPortalKit(deps: PortalDeps): PortalKit {
     });
     return { ...t, created: formatInstant(t.createdAt, v.lang, zone), clocks, hasPauses: clocks.some((c) => c.paused.length > 0) };
   };
-  const timeline: PortalKit['timeline'] = async (ticketId, v, publicOnly) => {
+  /** The ticket.created event its workflow writes first (workflows/ticket-model.ts), from the row created with it. */
+  const creationNotYetProjected = async (row: Ticket): Promise<ReturnType<typeof toApiEvent>> => {
+    const creator = (await db('tickets').where({ id: row.id }).first('created_by')) as { created_by: string | null } | undefined;
+    const data = createdEventData(row);
+    return { seq: 1, type: 'ticket.created', at: row.createdAt.toISOString(), actor: creator?.created_by ? { kind: 'user', id: creator.created_by } : { kind: 'system' }, visibility: TICKET_EVENTS['ticket.created'].visibility, data };
+  };
+  const timeline: PortalKit['timeline'] = async (ticketId, v, publicOnly, row) => {
     const zone = zoneOf(v);
     const events = (await listTicketEvents(db, ticketId, { publicOnly, afterSeq: 0, limit: 500 })).map(toApiEvent);
+    if (row && events.length === 0) events.push(await creationNotYetProjected(row));
     const actorIds = [...new Set(events.map((e) => (e.actor.kind === 'user' ? e.actor.id : null)).filter((x): x is string => !!x))];
     const names = new Map<string, string>(actorIds.length ? (await db('users').whereIn('id', actorIds).select('id', 'name')).map((u: { id: string; name: string }) => [u.id, u.name]) : []);
     return events.map((e) => ({

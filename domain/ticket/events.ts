@@ -108,6 +108,16 @@ export const eventTypesCounted = (figure: EventFigure): TicketEventType[] => TIC
 
 export const isTicketEventType = (t: string): t is TicketEventType => Object.prototype.hasOwnProperty.call(TICKET_EVENTS, t);
 
+/** What a ticket.created event says of the new ticket (the workflow records it; a page shows it before the projection ran). */
+export const createdEventData = (t: { priority: string; impact: string; urgency: string; channel: string; type: string; title: string }): EventData<'ticket.created'> => ({
+  priority: t.priority as EventData<'ticket.created'>['priority'],
+  impact: t.impact,
+  urgency: t.urgency,
+  channel: t.channel,
+  type: t.type,
+  title: t.title,
+});
+
 /** Visibility is part of the type: a type never changes it. */
 export const visibilityOf = (t: TicketEventType): 'public' | 'internal' => TICKET_EVENTS[t].visibility;
 
