@@ -11,7 +11,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { parse as parseCookies } from 'cookie';
 import { findActiveUserByEmail, issueToken, principalForToken, revokeToken } from '../../db/users';
 import { isStaff } from '../../domain/access';
-import { DEFAULT_LANGUAGE, isLanguage } from '../../domain/languages';
+import { DEFAULT_LANGUAGE, isLanguage, languageFromAcceptLanguage } from '../../domain/languages';
 import { createLoginLimiter, SESSION_COOKIE, SESSION_TTL_MS, tokenRequestSchema } from '../auth';
 import { ProblemError, forbidden, notFound, isDependencyUnavailable, RETRY_AFTER_SECONDS } from '../errors';
 import { DEFAULT_WRITES_PER_MINUTE, writeRateLimit } from '../rate-limit';
@@ -42,7 +42,8 @@ export function createPortalRouter(deps: PortalDeps): Router {
     res.type('text/css').set('cache-control', 'public, max-age=3600').send(PORTAL_CSS);
   });
 
-  // Who is visiting, and in which language: the user's saved language, else the anonymous cookie, else English.
+  // Who is visiting, and in which language: the user's saved language, else the anonymous cookie, else what the
+  // browser asks for (Accept-Language), else English.
   r.use(async (req, res, next) => {
     if (req.path.startsWith('/api/')) return next();
     try {
@@ -54,7 +55,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
         principal: found?.principal ?? null,
         session: found ? session : null,
         csrfToken: found?.csrfToken ?? null,
-        lang: found?.principal.language ?? cookieLang ?? DEFAULT_LANGUAGE,
+        lang: found?.principal.language ?? cookieLang ?? languageFromAcceptLanguage(req.get('accept-language')) ?? DEFAULT_LANGUAGE,
       } satisfies Visitor;
       next();
     } catch (err) {
@@ -135,7 +136,9 @@ export function createPortalRouter(deps: PortalDeps): Router {
   mountReportPages(r, kit);
   mountAdminPages(r, kit, { publicUrl: deps.publicUrl ?? 'http://localhost:3000' });
 
-  r.use(['/portal', '/desk', '/admin'], (_req, _res, next) => next(notFound('Page')));
+  // Any other address outside the API is a page that does not exist: an HTML 404 in the visitor's language (the
+  // API's own unknown routes stay problem+json).
+  r.use((req, _res, next) => next(req.path === '/api' || req.path.startsWith('/api/') ? undefined : notFound('Page')));
 
   // Errors on portal pages are pages too; another organisation's ticket looks exactly like a missing one.
   r.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
