@@ -60,7 +60,8 @@ export const TICKET_EVENTS = {
   'sla.met': internal(z.object({ clock: clockKind, consumedMs: num, cycle: num.optional() }), 'Target met', 'Cieľ splnený'),
   'sla.warning': internal(z.object({ clock: clockKind, dueAt: str, deadline: optStr, threshold: num, cycle: num.optional() }), 'Deadline approaching', 'Blíži sa termín', { figure: 'warning' }),
   'sla.breached': internal(z.object({ clock: clockKind, deadline: str, cycle: num.optional(), priority: priority.optional() }), 'Deadline missed', 'Termín zmeškaný', { figure: 'breach' }),
-  'defect.reproduction_started': pub(z.object({ level }), 'Reproduction started', 'Overovanie začalo'),
+  // fromLevel, assigneeCleared: since #14 (older events have the level only)
+  'defect.reproduction_started': pub(z.object({ level, fromLevel: level.optional(), assigneeCleared: z.boolean().optional() }), 'Reproduction started', 'Overovanie začalo'),
   'defect.confirmed': pub(z.object({ module: optStr, moduleVersion: optStr }), 'Defect confirmed', 'Chyba potvrdená'),
   'defect.evidence': internal(z.object({ steps: str, environment: str, version: str, ...files }), 'Test evidence', 'Dôkazy z testov'),
   'defect.not_reproducible': pub(z.object({ body: str }), 'Not reproducible', 'Nepodarilo sa zopakovať'),
