@@ -67,7 +67,7 @@ const RATINGS = ['5', '4', '3', '2', '1'];
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
-  const { db, deps, form, formWithFiles, filesOf, filesRefused, page, visitorOf, signedIn, checkCsrf, formBody, fieldErrors, ticketView, timeline } = kit;
+  const { db, deps, form, formWithFiles, typedBeforeSignIn, filesOf, filesRefused, page, visitorOf, signedIn, checkCsrf, formBody, fieldErrors, ticketView, timeline } = kit;
 
   /** Customer pages are for customers: staff have the desk. */
   const customerOnly = (req: Request, res: Response): Principal | null => {
@@ -130,7 +130,11 @@ export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
     const row = await findTicket(db, ticketScope(p), String(req.params.number));
     if (!row) throw notFound('Ticket');
     const done = typeof req.query.done === 'string' && formById('customer', req.query.done) ? `customer.done.${formKey(req.query.done)}` : null;
-    await ticketPage(res, p, row, { done, sentBefore: req.query.sentBefore === '1' }, 200, req.query.focus === 'reply');
+    // A form of this page posted after the session expired: what was typed comes back into it, to be sent again.
+    const here = `/portal/tickets/${formatTicketNumber(Number(row.number))}/`;
+    const draft = await typedBeforeSignIn(req, res, p, (path) => path.startsWith(here) && formById('customer', path.slice(here.length)) !== undefined);
+    const restored = draft ? { values: { [formKey(draft.formPath.slice(here.length))]: draft.fields }, restored: true } : {};
+    await ticketPage(res, p, row, { done, sentBefore: req.query.sentBefore === '1', ...restored }, 200, req.query.focus === 'reply');
   });
 
   r.post('/portal/tickets/:number/:action', formWithFiles, async (req, res) => {

@@ -189,7 +189,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
   };
 
   /** Renders the ticket page; `state` keeps what was typed into a form that failed, and why. */
-  const ticketPage = async (res: Response, p: Principal, v: Visitor, c: TicketContext, state: { formId?: string; values?: Record<string, unknown>; errors?: string[]; conflict?: string } = {}, status = 200, done?: string) => {
+  const ticketPage = async (res: Response, p: Principal, v: Visitor, c: TicketContext, state: { formId?: string; values?: Record<string, unknown>; errors?: string[]; conflict?: string; restored?: boolean } = {}, status = 200, done?: string) => {
     const t = c.row;
     const [names, customer, module] = await Promise.all([
       namesOf('users', [t.assigneeId, t.requesterId]),
@@ -291,6 +291,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
           : {},
         conflict: state.conflict && !stillOffered ? { legend: failedLegend, message: state.conflict, typed } : null,
         done: done ?? null,
+        restored: state.restored ?? false,
       },
       status,
     );
@@ -300,7 +301,11 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
     const p = staffOnly(req, res);
     const c = await loadContext(p, String(req.params.number));
     const done = typeof req.query.done === 'string' && /^[a-z-]{1,40}$/.test(req.query.done) ? req.query.done : undefined;
-    await ticketPage(res, p, visitorOf(res), c, {}, 200, done);
+    // A form of this page posted after the session expired: what was typed comes back into it (the form it names).
+    const here = `/desk/tickets/${formatTicketNumber(Number(c.row.number))}/`;
+    const draft = await kit.typedBeforeSignIn(req, res, p, (path) => path.startsWith(here));
+    const formId = draft ? (formById('desk', draft.fields._form ?? draft.formPath.slice(here.length))?.form.id ?? null) : null;
+    await ticketPage(res, p, visitorOf(res), c, draft && formId ? { formId, values: draft.fields, restored: true } : {}, 200, done);
   });
 
   mountPhonePages(r, kit);

@@ -28,6 +28,9 @@ import { mountAdminPages } from './admin';
 import { mountReportPages } from './reports';
 
 export type { PortalDeps } from './kit';
+
+/** The page a form is on: a ticket action's post (`/portal/tickets/T-1/reply`) is on the ticket's page. */
+export const formPageOf = (path: string): string => path.replace(/^\/(portal|desk)\/tickets\/(T-\d+)\/[\w-]+$/, '/$1/tickets/$2');
 export const LANGUAGE_COOKIE = 'tf_lang';
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,200}$/;
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
@@ -89,7 +92,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
   // Sign in: the same credential check and session as POST /api/v1/auth/session, as a form.
   const loginLimiter = deps.loginLimiter ?? createLoginLimiter(deps.db);
   r.get('/login', (req, res) => {
-    page(res, 'login', 'login.title', { next: safeReturn(req.query.next), ...(req.query.error === 'tooMany' ? { error: 'login.tooMany' } : {}) });
+    page(res, 'login', 'login.title', { next: safeReturn(req.query.next), kept: req.query.kept === '1', ...(req.query.error === 'tooMany' ? { error: 'login.tooMany' } : {}) });
   });
   r.post('/login', form, loginLimiter, async (req, res) => {
     const body = req.body as Record<string, unknown>;
@@ -144,7 +147,9 @@ export function createPortalRouter(deps: PortalDeps): Router {
   r.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!res.locals.visitor || res.headersSent) return next(err);
     if (err instanceof ProblemError && err.status === 401) {
-      res.redirect(303, `/login?next=${encodeURIComponent(safeReturn(req.originalUrl))}`);
+      // A form's post goes back to the page the form is on (its text kept, see kit.formWithFiles).
+      const back = req.method === 'POST' ? formPageOf(req.path) : req.originalUrl;
+      res.redirect(303, `/login?next=${encodeURIComponent(safeReturn(back))}${res.locals.draftKept ? '&kept=1' : ''}`);
       return;
     }
     // Client errors of the body parser (too large, too many fields, bad encoding) are the sender's, not ours.

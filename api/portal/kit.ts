@@ -11,6 +11,9 @@ import { isInlineImage, MAX_FILES_PER_EVENT, type AttachmentRef } from '../../do
 import { attachmentHref } from '../attachments';
 import { readMultipart, type UploadedFile } from '../services/attachments';
 import type { Db } from '../../db/connection';
+import { parse as parseCookies } from 'cookie';
+import { expiredSessionOwner, FORM_DRAFT_TTL_MS, keepFormDraft, takeFormDraft } from '../../db/form-drafts';
+import { SESSION_COOKIE } from '../auth';
 import { listTicketEvents, type Ticket } from '../../db/tickets';
 import { isStaff, type Principal } from '../../domain/access';
 import { storableDeep } from '../../domain/text';
@@ -50,6 +53,9 @@ export interface Visitor {
   csrfToken: string | null;
   lang: Language;
 }
+
+/** The cookie that finds what was typed into a form posted after its session expired. */
+const DRAFT_COOKIE = 'tf_draft';
 
 /** The title of a timeline row this code does not know (written by a newer version). */
 const OTHER_EVENT = { en: translate(loadMessages('en'), 'event.other'), sk: translate(loadMessages('sk'), 'event.other') };
@@ -94,6 +100,11 @@ export interface PortalKit {
    * in is sent to the sign-in page before anything is read.
    */
   formWithFiles: RequestHandler;
+  /**
+   * What this user typed into a form whose session had expired (kept by formWithFiles), if its form path is one
+   * `accepts`; handed out once.
+   */
+  typedBeforeSignIn(req: Request, res: Response, p: Principal, accepts: (formPath: string) => boolean): Promise<{ formPath: string; fields: Record<string, string> } | undefined>;
   /** The files posted with the form (formWithFiles). */
   filesOf(res: Response): UploadedFile[];
   /** Why posted files were refused (a limit), if they were. */
@@ -160,10 +171,39 @@ export function createPortalKit(deps: PortalDeps): PortalKit {
       throw new ProblemError(403, 'csrf-failed', 'Forbidden', 'error.csrf');
     }
   };
+  /**
+   * A form posted after its session expired: what was typed (text fields only; files are not read) is kept for the
+   * session's owner, if the post carries that session's CSRF token, and the visitor is sent to sign in again.
+   */
+  const keepTypedThenSignIn = async (req: Request, res: Response): Promise<void> => {
+    const token = parseCookies(req.get('cookie') ?? '')[SESSION_COOKIE];
+    const owner = token ? await expiredSessionOwner(db, token) : undefined;
+    if (!owner?.csrfToken) return;
+    const fields: Record<string, string> = {};
+    if (req.is('multipart/form-data')) {
+      const stop = new Error('text fields read');
+      await readMultipart(req, { maxFileBytes: 1, budgetBytes: 1, fileFields: [FILE_FIELD], fields, unstorableText: 'replace', beforeFirstFile: () => { throw stop; } }).catch(() => undefined);
+    } else {
+      await new Promise<void>((done) => form(req, res, () => done()));
+      for (const [k, v] of Object.entries((req.body ?? {}) as Record<string, unknown>)) if (typeof v === 'string') fields[k] = v;
+    }
+    const { _csrf: sent, ...typed } = fields;
+    if (typeof sent !== 'string' || !sameSecret(sent, owner.csrfToken) || !Object.values(typed).some((v) => v.trim() !== '')) return;
+    const draft = await keepFormDraft(db, owner.userId, req.path, typed);
+    res.cookie(DRAFT_COOKIE, draft, { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, path: '/', maxAge: FORM_DRAFT_TTL_MS });
+    res.locals.draftKept = true;
+  };
   const formWithFiles: PortalKit['formWithFiles'] = (req, res, next) => {
-    // Every form with files is for a signed-in visitor: an anonymous post goes to the sign-in page unread (its
-    // files could otherwise be read up to the limits before the route finds nobody signed in).
-    if (!visitorOf(res).principal) return next(new ProblemError(401, 'unauthorized', 'Unauthorized', 'login'));
+    // Every form with files is for a signed-in visitor: an anonymous post goes to the sign-in page with no file read
+    // (files could otherwise be read up to the limits before the route finds nobody signed in); its text is kept
+    // when the session had only expired.
+    if (!visitorOf(res).principal) {
+      keepTypedThenSignIn(req, res).then(
+        () => next(new ProblemError(401, 'unauthorized', 'Unauthorized', 'login')),
+        (err: unknown) => next(err),
+      );
+      return;
+    }
     if (!req.is('multipart/form-data')) return form(req, res, next);
     const fields: Record<string, string> = {};
     readMultipart(req, {
@@ -189,6 +229,13 @@ export function createPortalKit(deps: PortalDeps): PortalKit {
         next();
       },
     );
+  };
+  const typedBeforeSignIn: PortalKit['typedBeforeSignIn'] = async (req, res, p, accepts) => {
+    const token = parseCookies(req.get('cookie') ?? '')[DRAFT_COOKIE];
+    if (!token) return undefined;
+    const draft = await takeFormDraft(db, token, p.id, accepts);
+    if (draft) res.clearCookie(DRAFT_COOKIE, { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, path: '/' });
+    return draft;
   };
   const filesOf: PortalKit['filesOf'] = (res) => (res.locals.files as UploadedFile[] | undefined) ?? [];
   const filesRefused: PortalKit['filesRefused'] = (res) => (res.locals.filesRefused as string | undefined) ?? null;
@@ -245,5 +292,5 @@ export function createPortalKit(deps: PortalDeps): PortalKit {
     }));
   };
 
-  return { deps, db, form, formWithFiles, filesOf, filesRefused, visitorOf, page, checkCsrf, signedIn, staffOnly, formBody, fieldErrors, ticketView, timeline, zoneOf };
+  return { deps, db, form, formWithFiles, typedBeforeSignIn, filesOf, filesRefused, visitorOf, page, checkCsrf, signedIn, staffOnly, formBody, fieldErrors, ticketView, timeline, zoneOf };
 }

@@ -94,6 +94,9 @@ export function mountNewTicketPages(r: Router, kit: PortalKit): void {
     const p = await reporter(kit, req, res);
     const key = typeof req.query.key === 'string' && FORM_KEY.test(req.query.key) ? req.query.key : null;
     if (!key) return res.redirect(303, `/portal/tickets/new?key=portal-${randomUUID()}`);
+    // Posted after the session expired: the form comes back as it was typed (its own key kept), to be sent again.
+    const draft = await kit.typedBeforeSignIn(req, res, p, (path) => path === '/portal/tickets/new');
+    if (draft) return newTicketPage(res, p, { ...draft.fields, formKey: FORM_KEY.test(draft.fields.formKey ?? '') ? draft.fields.formKey : key }, { restored: true });
     await newTicketPage(res, p, { type: 'incident', impact: 'medium', urgency: 'medium', formKey: key });
   });
 

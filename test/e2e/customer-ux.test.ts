@@ -180,6 +180,84 @@ describe.each(['en', 'sk'] as const)('in %s', (lang) => {
     await alice.context().close();
   });
 
+  test('f: a session that expires while typing keeps the reply and the new ticket for their author, and for nobody else', async () => {
+    const t = await createTicket('user@acme.test', { title: `Expiring session (${lang})` });
+    const aliceId = await userId('user@acme.test');
+    const expire = (id: string) => app.db('auth_tokens').where({ user_id: id, kind: 'session' }).whereNull('revoked_at').update({ expires_at: new Date(Date.now() - 1000) });
+    const signInHere = async (page: Page, email: string) => {
+      await page.fill('#email', email);
+      await page.fill('#password', 'demo');
+      await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form[action="/login"] button')]);
+    };
+    const typed = `The report is empty again.\nSecond line: since ${lang} 9:00.`;
+
+    // A reply: typed, the session expires, Send → sign in → back on the ticket with the text, then sent once.
+    const alice = await signIn('user@acme.test', lang);
+    const url = `${app.baseUrl}/portal/tickets/${t.number}`;
+    await alice.goto(url);
+    await alice.fill('#reply-body', typed);
+    await expire(aliceId);
+    await Promise.all([alice.waitForURL(/\/login\?/), alice.click('#reply-form button[type="submit"]')]);
+    expect(new URL(alice.url()).searchParams.get('next')).toBe(`/portal/tickets/${t.number}`);
+    expect(await alice.locator('#login-kept').count()).toBe(1);
+    await ui.shot(alice, `${lang}-session-expired-login`);
+    await signInHere(alice, 'user@acme.test');
+    expect(alice.url()).toBe(url);
+    expect(await alice.locator('#typed-restored').count()).toBe(1);
+    expect(await alice.inputValue('#reply-body')).toBe(typed);
+    await ui.shot(alice, `${lang}-session-expired-restored`);
+    await Promise.all([alice.waitForURL(/done=reply/), alice.click('#reply-form button[type="submit"]')]);
+    await eventually(async () => (await app.db('ticket_events').where({ ticket_id: t.id, type: 'comment.public' })).filter((e: { data: { body: string } }) => e.data.body.replace(/\r\n/g, '\n') === typed).length === 1, 'the reply once');
+    // Handed out once: the page again has an empty reply box.
+    await alice.goto(url);
+    expect(await alice.inputValue('#reply-body')).toBe('');
+
+    // Someone else signing in on the same browser never meets it (it stays Alice's).
+    await alice.fill('#reply-body', `Private words of Alice (${lang})`);
+    await expire(aliceId);
+    await Promise.all([alice.waitForURL(/\/login\?/), alice.click('#reply-form button[type="submit"]')]);
+    await signInHere(alice, 'admin@acme.test');
+    expect(alice.url()).toBe(url);
+    expect(await alice.locator('#typed-restored').count()).toBe(0);
+    expect(await alice.inputValue('#reply-body')).toBe('');
+    expect(await alice.textContent('main')).not.toContain(`Private words of Alice (${lang})`);
+    expect(await app.db('form_drafts').where({ user_id: aliceId }).whereRaw("fields->>'body' = ?", [`Private words of Alice (${lang})`]).count({ n: '*' }).first().then((r) => Number(r?.n))).toBe(1);
+    await alice.context().close();
+
+    // A new ticket: typed, expired, Create → sign in → the form as typed, with its key; Create makes one ticket.
+    const again = await signIn('user@acme.test', lang);
+    await again.goto(`${app.baseUrl}/portal/tickets/new`);
+    const key = await again.inputValue('input[name="formKey"]');
+    const title = `Typed before expiry (${lang})`;
+    await again.fill('#title', title);
+    await again.fill('#description', typed);
+    await again.selectOption('#impact', 'high');
+    await expire(aliceId);
+    await Promise.all([again.waitForURL(/\/login\?/), again.click('button[value="create"]')]);
+    expect(await again.locator('#login-kept').count()).toBe(1);
+    await signInHere(again, 'user@acme.test');
+    expect(new URL(again.url()).pathname).toBe('/portal/tickets/new');
+    expect(await again.locator('#typed-restored').count()).toBe(1);
+    expect(await again.inputValue('#title')).toBe(title);
+    expect(await again.inputValue('#description')).toBe(typed);
+    expect(await again.inputValue('#impact')).toBe('high');
+    expect(await again.inputValue('input[name="formKey"]')).toBe(key);
+    await Promise.all([again.waitForURL(/\/portal\/tickets\/T-\d+$/), again.click('button[value="create"]')]);
+    expect(Number((await app.db('tickets').where({ title }).count({ n: '*' }).first())?.n)).toBe(1);
+    await again.context().close();
+
+    // A post without the session's CSRF token keeps nothing (no draft can be planted for someone).
+    const forged = await app.db('form_drafts').count({ n: '*' }).first().then((r) => Number(r?.n));
+    const stale = await signIn('user@acme.test', lang);
+    const cookie = (await stale.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    await expire(aliceId);
+    const res = await fetch(`${app.baseUrl}/portal/tickets/${t.number}/reply`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: 'body=planted', redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).not.toContain('kept=1');
+    expect(await app.db('form_drafts').count({ n: '*' }).first().then((r) => Number(r?.n))).toBe(forged);
+    await stale.context().close();
+  });
+
   test('i: the customer sees the support level and who handles the ticket by name, nothing internal', async () => {
     const t = await createTicket('user@acme.test', { title: `Who handles it (${lang})` });
     const alice = await signIn('user@acme.test', lang);

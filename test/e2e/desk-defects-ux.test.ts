@@ -100,4 +100,26 @@ describe.each(['en', 'sk'] as const)('in %s', (lang) => {
     await manager.context().close();
     await agent.context().close();
   });
+
+  test('f: an internal note typed while the session expires comes back into its form after signing in again', async () => {
+    const created = await app.request('POST', '/api/v1/tickets', { token: tokens['user@acme.test'], body: { title: `Note kept (${lang})`, description: 'Seen in the browser test.', type: 'incident', impact: 'low', urgency: 'low' } });
+    const number = created.body.number as string;
+    await eventually(async () => !!(await row(number).first('id')), 'the ticket');
+    const agent = await ui.signIn('l1@demo.test', lang);
+    const url = `${app.baseUrl}/desk/tickets/${number}`;
+    await agent.goto(url);
+    const typed = `Checked the logs (${lang}).\nNothing unusual.`;
+    await agent.fill('#note-body', typed);
+    const l1 = (await app.db('users').where({ email: 'l1@demo.test' }).first('id')).id as string;
+    await app.db('auth_tokens').where({ user_id: l1, kind: 'session' }).whereNull('revoked_at').update({ expires_at: new Date(Date.now() - 1000) });
+    await Promise.all([agent.waitForURL(/\/login\?/), agent.click('#note-form button[type="submit"]')]);
+    expect(await agent.locator('#login-kept').count()).toBe(1);
+    await agent.fill('#email', 'l1@demo.test');
+    await agent.fill('#password', 'demo');
+    await Promise.all([agent.waitForURL((u) => !u.pathname.startsWith('/login')), agent.click('form[action="/login"] button')]);
+    expect(agent.url()).toBe(url);
+    expect(await agent.locator('#typed-restored').count()).toBe(1);
+    expect(await agent.inputValue('#note-body')).toBe(typed);
+    await agent.context().close();
+  });
 });
