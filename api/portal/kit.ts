@@ -97,7 +97,8 @@ export interface PortalKit {
    * For forms that may carry files: multipart/form-data (files in `attachments`, limits enforced while they
    * arrive, the CSRF token checked before the first file is read) or urlencoded. Files over a limit are not kept:
    * the form comes back with `filesRefused` and the fields that arrived before them. A visitor who is not signed
-   * in is sent to the sign-in page before anything is read.
+   * in is sent to the sign-in page with no file read; if their session had just expired, the text they typed is
+   * kept for them (typedBeforeSignIn).
    */
   formWithFiles: RequestHandler;
   /**
