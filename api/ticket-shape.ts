@@ -1,17 +1,22 @@
 /** The JSON shapes of a ticket and of its timeline events that every client may rely on (SPEC §11). */
 import type { Ticket, TicketEvent } from '../db/tickets';
 import { TARGET_KINDS, type TargetKind } from '../domain/plans';
-import { figuresAt } from '../domain/sla-clock';
+import { figuresAt, openingClocks, timesFirstResponseOnly } from '../domain/sla-clock';
 import { formatTicketNumber } from '../domain/tickets';
 
 const NO_CLOCK = { target: null, deadline: null, state: 'none', consumedMs: 0, remainingMs: null };
 
-/** Clock figures computed at request time from the projected clock records and the ticket's SLA snapshot. */
+/**
+ * Clock figures computed at request time from the projected clock records and the ticket's SLA snapshot. A ticket
+ * whose workflow has not projected anything yet (just created) has the clocks its workflow starts with.
+ */
 function liveClocks(t: Ticket, now: Date): Record<TargetKind, unknown> {
   const snap = t.slaSnapshot;
   const out = {} as Record<TargetKind, unknown>;
+  const projected = TARGET_KINDS.some((k) => t.sla[k]);
+  const opening = !projected && snap.targets?.[t.priority] ? openingClocks(snap.targets[t.priority], t.createdAt, { firstResponseOnly: timesFirstResponseOnly(t.type) }) : undefined;
   for (const k of TARGET_KINDS) {
-    const c = t.sla[k];
+    const c = t.sla[k] ?? opening?.[k];
     if (!c || !snap.businessCalendar) {
       out[k] = NO_CLOCK;
       continue;

@@ -68,6 +68,23 @@ export function start(c: SlaClock, now: Date): SlaClock {
 }
 
 /**
+ * The clocks a ticket is created with (SPEC §5.3): first response and resolution run from creation, next update
+ * waits for the first answer; `firstResponseOnly` (a change request, SPEC §7) leaves the resolution clock unstarted.
+ * The workflow starts a ticket with these, and the API shows them before its projection has run.
+ */
+export function openingClocks(targets: Record<TargetKind, Target | null>, createdAt: Date, opts: { firstResponseOnly?: boolean } = {}): Record<TargetKind, SlaClock> {
+  const resolution = newClock('resolution', targets.resolution);
+  return {
+    firstResponse: start(newClock('firstResponse', targets.firstResponse), createdAt),
+    nextUpdate: newClock('nextUpdate', targets.nextUpdate),
+    resolution: opts.firstResponseOnly ? resolution : start(resolution, createdAt),
+  };
+}
+
+/** A change request times its first response only (SPEC §7). */
+export const timesFirstResponseOnly = (type: string): boolean => type === 'change_request';
+
+/**
  * Starts a clock that gained a target late as if it had run since `from` (its consumed time is the working time
  * since then); timers then fire at once for whatever is already due.
  */

@@ -14,6 +14,7 @@ import { TicketDraft, type OutgoingNews } from '../domain/ticket/draft';
 import { applyAction, checkCommand, receiveNews } from '../domain/ticket/actions';
 import type { MailBounceNews, ProblemNews, ReleaseNews, TicketNews } from '../domain/ticket/news';
 import { SYSTEM, type Recipient, type TicketData } from '../domain/ticket/state';
+import { createdEventData } from '../domain/ticket/events';
 import type { TicketActionRequest } from './ticket-actions';
 import type { ClockView, PendingTimer, TicketView, TicketWorkflowInput } from './ticket-state';
 
@@ -45,7 +46,7 @@ export class TicketModel extends TicketDraft {
 
   /** `firstResponseOnly`: a change request times its first response only (SPEC §7); the workflow decides it. */
   static create(input: TicketWorkflowInput, opts: { firstResponseOnly?: boolean; slaMetEvents?: boolean } = {}): TicketModel {
-    const targets = input.sla.targets[input.priority];
+    const at = new Date(input.createdAt);
     const m = new TicketModel(input, {
       status: 'new',
       type: input.type,
@@ -55,11 +56,7 @@ export class TicketModel extends TicketDraft {
       urgency: input.urgency,
       priorityOverridden: false,
       assigneeId: null,
-      clocks: {
-        firstResponse: clock.newClock('firstResponse', targets.firstResponse),
-        nextUpdate: clock.newClock('nextUpdate', targets.nextUpdate),
-        resolution: clock.newClock('resolution', targets.resolution),
-      },
+      clocks: clock.openingClocks(input.sla.targets[input.priority], at, { firstResponseOnly: opts.firstResponseOnly }),
       resolvedAt: null,
       closedAt: null,
       waitingSince: null,
@@ -73,21 +70,13 @@ export class TicketModel extends TicketDraft {
       runs: 0,
     });
     m.persistedSeq = 0;
-    const at = new Date(input.createdAt);
-    m.data.clocks.firstResponse = clock.start(m.data.clocks.firstResponse, at);
     if (opts.slaMetEvents) m.data.slaMetEvents = true;
     if (opts.firstResponseOnly) m.data.firstResponseOnly = true;
-    else m.data.clocks.resolution = clock.start(m.data.clocks.resolution, at);
     m.emit(
       'ticket.created',
       input.createdBy,
       {
-        priority: input.priority,
-        impact: input.impact,
-        urgency: input.urgency,
-        channel: input.channel,
-        type: input.type,
-        title: input.title,
+        ...createdEventData(input),
         ...(opts.slaMetEvents ? { slaMetEvents: true as const } : {}),
         ...carried(input.attachments),
       },

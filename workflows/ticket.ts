@@ -18,6 +18,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import { timesFirstResponseOnly } from '../domain/sla-clock';
 import { TICKET_ACTIONS, type TicketActionName } from './ticket-actions';
 import {
   CustomerIdKey,
@@ -76,7 +77,7 @@ const now = () => new Date(Date.now()); // workflow time: deterministic under re
 
 export async function ticketWorkflow(input: TicketWorkflowInput, carried?: TicketData): Promise<void> {
   // Change requests time their first response only (SPEC §7); tickets started before this rule keep their clocks.
-  const firstResponseOnly = !carried && input.type === 'change_request' && patched('cr-first-response-only');
+  const firstResponseOnly = !carried && timesFirstResponseOnly(input.type) && patched('cr-first-response-only');
   // Every clock met is on the timeline for the monthly report; tickets started before record first responses only.
   const slaMetEvents = !carried && patched('sla-met-every-clock');
   const t = carried ? TicketModel.restore(input, carried) : TicketModel.create(input, { firstResponseOnly, slaMetEvents });

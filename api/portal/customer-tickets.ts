@@ -60,12 +60,14 @@ const FIELD_MESSAGE: Record<string, string> = {
   note: 'customer.error.note',
 };
 
+/** The status in which the ticket waits for the customer's answer (the list and the page ask for it). */
+const WAITING: Ticket['status'] = 'waiting_on_customer';
 /** Best first, as people read a scale. */
 const RATINGS = ['5', '4', '3', '2', '1'];
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
-  const { db, deps, form, formWithFiles, filesOf, filesRefused, page, visitorOf, signedIn, checkCsrf, formBody, fieldErrors, ticketView, timeline } = kit;
+  const { db, deps, form, formWithFiles, typedBeforeSignIn, filesOf, filesRefused, page, visitorOf, signedIn, checkCsrf, formBody, fieldErrors, ticketView, timeline } = kit;
 
   /** Customer pages are for customers: staff have the desk. */
   const customerOnly = (req: Request, res: Response): Principal | null => {
@@ -99,14 +101,14 @@ export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
       filters: { status: q.status, type: q.type ?? '' },
       statusFilters: Object.keys(STATUS_FILTERS),
       types: TICKET_TYPES,
-      tickets: rows.map((row) => ({ ...ticketView(row, v), requester: names.get(row.requesterId) ?? null })),
+      tickets: rows.map((row) => ({ ...ticketView(row, v), requester: names.get(row.requesterId) ?? null, needReply: row.status === WAITING })),
       nextHref: nextCursor ? href({ cursor: nextCursor }) : null,
       firstHref: q.cursor ? href({}) : null,
       paging: Boolean(nextCursor || q.cursor),
     });
   });
 
-  const ticketPage = async (res: Response, p: Principal, row: Ticket, extra: Record<string, unknown> = {}, status = 200) => {
+  const ticketPage = async (res: Response, p: Principal, row: Ticket, extra: Record<string, unknown> = {}, status = 200, focusReply = false) => {
     const v = visitorOf(res);
     // What the page offers, as the registry decides it; form ids become template keys (confirm-fix → confirmFix).
     const offer = customerOffer({ id: p.id, role: p.role }, factsOfRow(row), new Date());
@@ -115,7 +117,11 @@ export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
     const ticket = { ...ticketView(row, v), links: toApiTicket(row, new Date(), await visibleLinkedIds(db, ticketScope(p), [row])).links };
     // Which of the offered forms take files, as the registry declares them.
     const fileForms = Object.fromEntries(offer.formIds.map((id) => [formKey(id), Boolean(formById('customer', id) && fileFieldOf(formById('customer', id)!.form))]));
-    page(res, 'ticket', 'ticket.details', { ticket, events: await timeline(row.id, v, true), forms, fileForms, ratings: RATINGS, values: {}, invalid: {}, ...extra }, status);
+    // Who handles it and at which level, as people read it: the assignee's display name only (SPEC §8: nothing internal).
+    const assignee = row.assigneeId ? ((await db('users').where({ id: row.assigneeId }).first('name')) as { name: string } | undefined) : undefined;
+    const handling = { level: row.level, assignee: assignee?.name ?? null };
+    const needReply = row.status === WAITING && offer.formIds.includes('reply');
+    page(res, 'ticket', 'ticket.details', { ticket, handling, needReply, focusReply: needReply && focusReply, events: await timeline(row.id, v, true, row), forms, fileForms, ratings: RATINGS, values: {}, invalid: {}, ...extra }, status);
   };
 
   r.get('/portal/tickets/:number', async (req, res) => {
@@ -124,7 +130,11 @@ export function mountCustomerTicketPages(r: Router, kit: PortalKit): void {
     const row = await findTicket(db, ticketScope(p), String(req.params.number));
     if (!row) throw notFound('Ticket');
     const done = typeof req.query.done === 'string' && formById('customer', req.query.done) ? `customer.done.${formKey(req.query.done)}` : null;
-    await ticketPage(res, p, row, { done });
+    // A form of this page posted after the session expired: what was typed comes back into it, to be sent again.
+    const here = `/portal/tickets/${formatTicketNumber(Number(row.number))}/`;
+    const draft = await typedBeforeSignIn(req, res, p, (path) => path.startsWith(here) && formById('customer', path.slice(here.length)) !== undefined);
+    const restored = draft ? { values: { [formKey(draft.formPath.slice(here.length))]: draft.fields }, restored: true } : {};
+    await ticketPage(res, p, row, { done, sentBefore: req.query.sentBefore === '1', ...restored }, 200, req.query.focus === 'reply');
   });
 
   r.post('/portal/tickets/:number/:action', formWithFiles, async (req, res) => {

@@ -11,6 +11,7 @@ import { ASSIGNABLE_ROLES, ticketScope, type Principal } from '../../domain/acce
 import { ACTIONS, formById, formsNow, roleRefusal, type ActionDefinition, type ActionForm, type FormField, type OptionSource, type TicketActionName } from '../../domain/ticket/actions';
 import { PRIORITIES, SUPPORT_LEVELS } from '../../domain/plans';
 import { LEVELS_OF_IMPACT } from '../../domain/priority';
+import { canManageReleases } from '../releases';
 import { formatTicketNumber, OPEN_STATUSES, SLA_STATES, TICKET_STATUSES, TICKET_TYPES } from '../../domain/tickets';
 
 import { ProblemError, forbidden, notFound } from '../errors';
@@ -70,13 +71,18 @@ function optionsOf(source: OptionSource | undefined, field: FormField, c: Ticket
   }
 }
 
-/** What staff read of an event besides its name: the levels or priorities it moved between, and its text. */
-function eventSummary(data: unknown): string | null {
+/**
+ * What staff read of an event besides its name: the levels or priorities it moved between (and whether that cleared
+ * the assignee), and its text.
+ */
+function eventSummary(data: unknown, t_: (key: string) => string): string | null {
   if (!data || typeof data !== 'object') return null;
   const d = data as Record<string, unknown>;
   const str = (k: string) => (typeof d[k] === 'string' && d[k] !== '' ? (d[k] as string) : null);
   const facts = [
     str('from') && str('to') ? `${str('from')} → ${str('to')}` : null,
+    str('fromLevel') && str('level') && str('fromLevel') !== str('level') ? `${t_('desk.movedTo')} ${str('level')} (${str('fromLevel')} → ${str('level')})` : null,
+    d.assigneeCleared === true ? t_('desk.assigneeCleared') : null,
     str('releaseVersion'),
     str('plannedDate') ?? str('plannedFor') ?? str('newDate'),
     str('effort'),
@@ -183,7 +189,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
   };
 
   /** Renders the ticket page; `state` keeps what was typed into a form that failed, and why. */
-  const ticketPage = async (res: Response, p: Principal, v: Visitor, c: TicketContext, state: { formId?: string; values?: Record<string, unknown>; errors?: string[]; conflict?: string } = {}, status = 200, done?: string) => {
+  const ticketPage = async (res: Response, p: Principal, v: Visitor, c: TicketContext, state: { formId?: string; values?: Record<string, unknown>; errors?: string[]; conflict?: string; restored?: boolean } = {}, status = 200, done?: string) => {
     const t = c.row;
     const [names, customer, module] = await Promise.all([
       namesOf('users', [t.assigneeId, t.requesterId]),
@@ -223,12 +229,17 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
         };
       });
       const emptyHint = fm.hint && optionsOf(fm.hint.whenEmpty, { name: '', kind: 'select' }, c).length === 0 ? fm.hint.key : undefined;
+      // A required choice with nothing to choose from cannot be sent: the button says so by being disabled.
+      const blocked = fields.some((x) => x.isSelect && x.required && (x.options ?? []).length === 0);
       return {
         id: fm.id,
         action: o.action,
         legend: textOr(`desk.a.${fm.id}`, def.label[v.lang]),
         submit: textOr(`desk.a.${fm.id}.submit`, def.label[v.lang]),
         hint: emptyHint,
+        blocked,
+        // Nothing planned to schedule a fix into: whoever may plan releases gets there, and back to this ticket.
+        planRelease: emptyHint && fm.hint?.whenEmpty.dynamic === 'plannedReleases' && canManageReleases(p) ? `/desk/releases?returnTo=${encodeURIComponent(`/desk/tickets/${formatTicketNumber(Number(t.number))}`)}#plan-title` : null,
         fields,
         conflict: mine ? state.conflict : undefined,
         invalid: mine && (state.errors ?? []).length > 0,
@@ -246,7 +257,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
     const typed = stillOffered ? [] : typedNames.map((n) => state.values?.[n]).filter((x): x is string => typeof x === 'string' && x.trim() !== '');
     const failedLegend = failed ? textOr(`desk.a.${failed.form.id}`, textOr(`desk.${failed.form.id === 'comment' ? 'publicComment' : failed.form.id === 'note' ? 'internalNote' : failed.form.id}`, (ACTIONS[failed.action] as ActionDefinition).label[v.lang])) : null;
     // The event's own details are listed under it; the summary is for events that have none.
-    const events = (await timeline(t.id, v, false)).map((e) => ({ ...e, body: e.body ?? (e.details.length ? null : eventSummary(e.data)) }));
+    const events = (await timeline(t.id, v, false)).map((e) => ({ ...e, body: e.body ?? (e.details.length ? null : eventSummary(e.data, t_)) }));
     page(
       res,
       'desk-ticket',
@@ -280,6 +291,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
           : {},
         conflict: state.conflict && !stillOffered ? { legend: failedLegend, message: state.conflict, typed } : null,
         done: done ?? null,
+        restored: state.restored ?? false,
       },
       status,
     );
@@ -289,7 +301,11 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
     const p = staffOnly(req, res);
     const c = await loadContext(p, String(req.params.number));
     const done = typeof req.query.done === 'string' && /^[a-z-]{1,40}$/.test(req.query.done) ? req.query.done : undefined;
-    await ticketPage(res, p, visitorOf(res), c, {}, 200, done);
+    // A form of this page posted after the session expired: what was typed comes back into it (the form it names).
+    const here = `/desk/tickets/${formatTicketNumber(Number(c.row.number))}/`;
+    const draft = await kit.typedBeforeSignIn(req, res, p, (path) => path.startsWith(here));
+    const formId = draft ? (formById('desk', draft.fields._form ?? draft.formPath.slice(here.length))?.form.id ?? null) : null;
+    await ticketPage(res, p, visitorOf(res), c, draft && formId ? { formId, values: draft.fields, restored: true } : {}, 200, done);
   });
 
   mountPhonePages(r, kit);

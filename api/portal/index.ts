@@ -11,7 +11,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { parse as parseCookies } from 'cookie';
 import { findActiveUserByEmail, issueToken, principalForToken, revokeToken } from '../../db/users';
 import { isStaff } from '../../domain/access';
-import { DEFAULT_LANGUAGE, isLanguage } from '../../domain/languages';
+import { DEFAULT_LANGUAGE, isLanguage, languageFromAcceptLanguage } from '../../domain/languages';
 import { createLoginLimiter, SESSION_COOKIE, SESSION_TTL_MS, tokenRequestSchema } from '../auth';
 import { ProblemError, forbidden, notFound, isDependencyUnavailable, RETRY_AFTER_SECONDS } from '../errors';
 import { DEFAULT_WRITES_PER_MINUTE, writeRateLimit } from '../rate-limit';
@@ -28,6 +28,9 @@ import { mountAdminPages } from './admin';
 import { mountReportPages } from './reports';
 
 export type { PortalDeps } from './kit';
+
+/** The page a form is on: a ticket action's post (`/portal/tickets/T-1/reply`) is on the ticket's page. */
+export const formPageOf = (path: string): string => path.replace(/^\/(portal|desk)\/tickets\/(T-\d+)\/[\w-]+$/, '/$1/tickets/$2');
 export const LANGUAGE_COOKIE = 'tf_lang';
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,200}$/;
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
@@ -42,7 +45,8 @@ export function createPortalRouter(deps: PortalDeps): Router {
     res.type('text/css').set('cache-control', 'public, max-age=3600').send(PORTAL_CSS);
   });
 
-  // Who is visiting, and in which language: the user's saved language, else the anonymous cookie, else English.
+  // Who is visiting, and in which language: the user's saved language, else the anonymous cookie, else what the
+  // browser asks for (Accept-Language), else English.
   r.use(async (req, res, next) => {
     if (req.path.startsWith('/api/')) return next();
     try {
@@ -54,7 +58,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
         principal: found?.principal ?? null,
         session: found ? session : null,
         csrfToken: found?.csrfToken ?? null,
-        lang: found?.principal.language ?? cookieLang ?? DEFAULT_LANGUAGE,
+        lang: found?.principal.language ?? cookieLang ?? languageFromAcceptLanguage(req.get('accept-language')) ?? DEFAULT_LANGUAGE,
       } satisfies Visitor;
       next();
     } catch (err) {
@@ -88,7 +92,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
   // Sign in: the same credential check and session as POST /api/v1/auth/session, as a form.
   const loginLimiter = deps.loginLimiter ?? createLoginLimiter(deps.db);
   r.get('/login', (req, res) => {
-    page(res, 'login', 'login.title', { next: safeReturn(req.query.next), ...(req.query.error === 'tooMany' ? { error: 'login.tooMany' } : {}) });
+    page(res, 'login', 'login.title', { next: safeReturn(req.query.next), kept: req.query.kept === '1', ...(req.query.error === 'tooMany' ? { error: 'login.tooMany' } : {}) });
   });
   r.post('/login', form, loginLimiter, async (req, res) => {
     const body = req.body as Record<string, unknown>;
@@ -135,13 +139,17 @@ export function createPortalRouter(deps: PortalDeps): Router {
   mountReportPages(r, kit);
   mountAdminPages(r, kit, { publicUrl: deps.publicUrl ?? 'http://localhost:3000' });
 
-  r.use(['/portal', '/desk', '/admin'], (_req, _res, next) => next(notFound('Page')));
+  // Any other address outside the API is a page that does not exist: an HTML 404 in the visitor's language (the
+  // API's own unknown routes stay problem+json).
+  r.use((req, _res, next) => next(req.path === '/api' || req.path.startsWith('/api/') ? undefined : notFound('Page')));
 
   // Errors on portal pages are pages too; another organisation's ticket looks exactly like a missing one.
   r.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!res.locals.visitor || res.headersSent) return next(err);
     if (err instanceof ProblemError && err.status === 401) {
-      res.redirect(303, `/login?next=${encodeURIComponent(safeReturn(req.originalUrl))}`);
+      // A form's post goes back to the page the form is on (its text kept, see kit.formWithFiles).
+      const back = req.method === 'POST' ? formPageOf(req.path) : req.originalUrl;
+      res.redirect(303, `/login?next=${encodeURIComponent(safeReturn(back))}${res.locals.draftKept ? '&kept=1' : ''}`);
       return;
     }
     // Client errors of the body parser (too large, too many fields, bad encoding) are the sender's, not ours.

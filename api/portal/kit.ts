@@ -11,6 +11,9 @@ import { isInlineImage, MAX_FILES_PER_EVENT, type AttachmentRef } from '../../do
 import { attachmentHref } from '../attachments';
 import { readMultipart, type UploadedFile } from '../services/attachments';
 import type { Db } from '../../db/connection';
+import { parse as parseCookies } from 'cookie';
+import { expiredSessionOwner, FORM_DRAFT_TTL_MS, keepFormDraft, takeFormDraft } from '../../db/form-drafts';
+import { SESSION_COOKIE } from '../auth';
 import { listTicketEvents, type Ticket } from '../../db/tickets';
 import { isStaff, type Principal } from '../../domain/access';
 import { storableDeep } from '../../domain/text';
@@ -22,7 +25,7 @@ import { toApiEvent, toApiTicket } from '../ticket-shape';
 import type { Logger } from '../ports';
 import type { Language } from '../../domain/languages';
 import { formatDuration, formatInstant, loadMessages, translate } from './i18n';
-import { isTicketEventType, TICKET_EVENTS } from '../../domain/ticket/events';
+import { createdEventData, isTicketEventType, TICKET_EVENTS } from '../../domain/ticket/events';
 import { createViews, type PageContext } from './views';
 import { eventDetails, type EventDetail } from './event-details';
 
@@ -50,6 +53,9 @@ export interface Visitor {
   csrfToken: string | null;
   lang: Language;
 }
+
+/** The cookie that finds what was typed into a form posted after its session expired. */
+const DRAFT_COOKIE = 'tf_draft';
 
 /** The title of a timeline row this code does not know (written by a newer version). */
 const OTHER_EVENT = { en: translate(loadMessages('en'), 'event.other'), sk: translate(loadMessages('sk'), 'event.other') };
@@ -91,9 +97,15 @@ export interface PortalKit {
    * For forms that may carry files: multipart/form-data (files in `attachments`, limits enforced while they
    * arrive, the CSRF token checked before the first file is read) or urlencoded. Files over a limit are not kept:
    * the form comes back with `filesRefused` and the fields that arrived before them. A visitor who is not signed
-   * in is sent to the sign-in page before anything is read.
+   * in is sent to the sign-in page with no file read; if their session had just expired, the text they typed is
+   * kept for them (typedBeforeSignIn).
    */
   formWithFiles: RequestHandler;
+  /**
+   * What this user typed into a form whose session had expired (kept by formWithFiles), if its form path is one
+   * `accepts`; handed out once.
+   */
+  typedBeforeSignIn(req: Request, res: Response, p: Principal, accepts: (formPath: string) => boolean): Promise<{ formPath: string; fields: Record<string, string> } | undefined>;
   /** The files posted with the form (formWithFiles). */
   filesOf(res: Response): UploadedFile[];
   /** Why posted files were refused (a limit), if they were. */
@@ -113,8 +125,11 @@ export interface PortalKit {
   fieldErrors(err: z.ZodError): string[];
   /** A ticket row as the pages show it: the API shape plus formatted dates and clocks. */
   ticketView(row: Ticket, v: Visitor): ReturnType<typeof toApiTicket> & { created: string | null; clocks: Array<{ kind: string; deadline: string | null; remaining: string | null; state: string; paused: Array<{ from: string | null; to: string | null }> }>; hasPauses: boolean };
-  /** The ticket's timeline; `publicOnly` for customers. */
-  timeline(ticketId: string, v: Visitor, publicOnly: boolean): Promise<Array<{ seq: number; at: string | null; label: string; type: string; internal: boolean; actor: string | null; body: string | null; details: EventDetail[]; files: TimelineFile[]; data: unknown }>>;
+  /**
+   * The ticket's timeline; `publicOnly` for customers. With the ticket's `row`, a ticket whose workflow has not
+   * projected its first event yet (just created) shows its creation, as the workflow records it, at once.
+   */
+  timeline(ticketId: string, v: Visitor, publicOnly: boolean, row?: Ticket): Promise<Array<{ seq: number; at: string | null; label: string; type: string; internal: boolean; actor: string | null; body: string | null; details: EventDetail[]; files: TimelineFile[]; data: unknown }>>;
   zoneOf(v: Visitor): string;
 }
 
@@ -157,10 +172,39 @@ export function createPortalKit(deps: PortalDeps): PortalKit {
       throw new ProblemError(403, 'csrf-failed', 'Forbidden', 'error.csrf');
     }
   };
+  /**
+   * A form posted after its session expired: what was typed (text fields only; files are not read) is kept for the
+   * session's owner, if the post carries that session's CSRF token, and the visitor is sent to sign in again.
+   */
+  const keepTypedThenSignIn = async (req: Request, res: Response): Promise<void> => {
+    const token = parseCookies(req.get('cookie') ?? '')[SESSION_COOKIE];
+    const owner = token ? await expiredSessionOwner(db, token) : undefined;
+    if (!owner?.csrfToken) return;
+    const fields: Record<string, string> = {};
+    if (req.is('multipart/form-data')) {
+      const stop = new Error('text fields read');
+      await readMultipart(req, { maxFileBytes: 1, budgetBytes: 1, fileFields: [FILE_FIELD], fields, unstorableText: 'replace', beforeFirstFile: () => { throw stop; } }).catch(() => undefined);
+    } else {
+      await new Promise<void>((done) => form(req, res, () => done()));
+      for (const [k, v] of Object.entries((req.body ?? {}) as Record<string, unknown>)) if (typeof v === 'string') fields[k] = v;
+    }
+    const { _csrf: sent, ...typed } = fields;
+    if (typeof sent !== 'string' || !sameSecret(sent, owner.csrfToken) || !Object.values(typed).some((v) => v.trim() !== '')) return;
+    const draft = await keepFormDraft(db, owner.userId, req.path, typed);
+    res.cookie(DRAFT_COOKIE, draft, { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, path: '/', maxAge: FORM_DRAFT_TTL_MS });
+    res.locals.draftKept = true;
+  };
   const formWithFiles: PortalKit['formWithFiles'] = (req, res, next) => {
-    // Every form with files is for a signed-in visitor: an anonymous post goes to the sign-in page unread (its
-    // files could otherwise be read up to the limits before the route finds nobody signed in).
-    if (!visitorOf(res).principal) return next(new ProblemError(401, 'unauthorized', 'Unauthorized', 'login'));
+    // Every form with files is for a signed-in visitor: an anonymous post goes to the sign-in page with no file read
+    // (files could otherwise be read up to the limits before the route finds nobody signed in); its text is kept
+    // when the session had only expired.
+    if (!visitorOf(res).principal) {
+      keepTypedThenSignIn(req, res).then(
+        () => next(new ProblemError(401, 'unauthorized', 'Unauthorized', 'login')),
+        (err: unknown) => next(err),
+      );
+      return;
+    }
     if (!req.is('multipart/form-data')) return form(req, res, next);
     const fields: Record<string, string> = {};
     readMultipart(req, {
@@ -186,6 +230,13 @@ export function createPortalKit(deps: PortalDeps): PortalKit {
         next();
       },
     );
+  };
+  const typedBeforeSignIn: PortalKit['typedBeforeSignIn'] = async (req, res, p, accepts) => {
+    const token = parseCookies(req.get('cookie') ?? '')[DRAFT_COOKIE];
+    if (!token) return undefined;
+    const draft = await takeFormDraft(db, token, p.id, accepts);
+    if (draft) res.clearCookie(DRAFT_COOKIE, { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, path: '/' });
+    return draft;
   };
   const filesOf: PortalKit['filesOf'] = (res) => (res.locals.files as UploadedFile[] | undefined) ?? [];
   const filesRefused: PortalKit['filesRefused'] = (res) => (res.locals.filesRefused as string | undefined) ?? null;
@@ -215,9 +266,16 @@ export function createPortalKit(deps: PortalDeps): PortalKit {
     });
     return { ...t, created: formatInstant(t.createdAt, v.lang, zone), clocks, hasPauses: clocks.some((c) => c.paused.length > 0) };
   };
-  const timeline: PortalKit['timeline'] = async (ticketId, v, publicOnly) => {
+  /** The ticket.created event its workflow writes first (workflows/ticket-model.ts), from the row created with it. */
+  const creationNotYetProjected = async (row: Ticket): Promise<ReturnType<typeof toApiEvent>> => {
+    const creator = (await db('tickets').where({ id: row.id }).first('created_by')) as { created_by: string | null } | undefined;
+    const data = createdEventData(row);
+    return { seq: 1, type: 'ticket.created', at: row.createdAt.toISOString(), actor: creator?.created_by ? { kind: 'user', id: creator.created_by } : { kind: 'system' }, visibility: TICKET_EVENTS['ticket.created'].visibility, data };
+  };
+  const timeline: PortalKit['timeline'] = async (ticketId, v, publicOnly, row) => {
     const zone = zoneOf(v);
     const events = (await listTicketEvents(db, ticketId, { publicOnly, afterSeq: 0, limit: 500 })).map(toApiEvent);
+    if (row && events.length === 0) events.push(await creationNotYetProjected(row));
     const actorIds = [...new Set(events.map((e) => (e.actor.kind === 'user' ? e.actor.id : null)).filter((x): x is string => !!x))];
     const names = new Map<string, string>(actorIds.length ? (await db('users').whereIn('id', actorIds).select('id', 'name')).map((u: { id: string; name: string }) => [u.id, u.name]) : []);
     return events.map((e) => ({
@@ -235,5 +293,5 @@ export function createPortalKit(deps: PortalDeps): PortalKit {
     }));
   };
 
-  return { deps, db, form, formWithFiles, filesOf, filesRefused, visitorOf, page, checkCsrf, signedIn, staffOnly, formBody, fieldErrors, ticketView, timeline, zoneOf };
+  return { deps, db, form, formWithFiles, typedBeforeSignIn, filesOf, filesRefused, visitorOf, page, checkCsrf, signedIn, staffOnly, formBody, fieldErrors, ticketView, timeline, zoneOf };
 }

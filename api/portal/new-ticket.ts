@@ -88,9 +88,16 @@ export function mountNewTicketPages(r: Router, kit: PortalKit): void {
     res.type('text/javascript').set('cache-control', 'public, max-age=3600').send(PORTAL_JS);
   });
 
+  // The form's one-time key is in its address: Back after creating shows the same form with the same key, so
+  // submitting it again lands on the ticket it created instead of making a second one.
   r.get('/portal/tickets/new', async (req, res) => {
     const p = await reporter(kit, req, res);
-    await newTicketPage(res, p, { type: 'incident', impact: 'medium', urgency: 'medium', formKey: `portal-${randomUUID()}` });
+    const key = typeof req.query.key === 'string' && FORM_KEY.test(req.query.key) ? req.query.key : null;
+    if (!key) return res.redirect(303, `/portal/tickets/new?key=portal-${randomUUID()}`);
+    // Posted after the session expired: the form comes back as it was typed (its own key kept), to be sent again.
+    const draft = await kit.typedBeforeSignIn(req, res, p, (path) => path === '/portal/tickets/new');
+    if (draft) return newTicketPage(res, p, { ...draft.fields, formKey: FORM_KEY.test(draft.fields.formKey ?? '') ? draft.fields.formKey : key }, { restored: true });
+    await newTicketPage(res, p, { type: 'incident', impact: 'medium', urgency: 'medium', formKey: key });
   });
 
   r.post('/portal/tickets/new', formWithFiles, async (req, res) => {
@@ -117,8 +124,9 @@ export function mountNewTicketPages(r: Router, kit: PortalKit): void {
     try {
       const formKey = typeof values.formKey === 'string' && FORM_KEY.test(values.formKey) ? values.formKey : undefined;
       const files = filesOf(res);
-      const { ticket } = await createTicket({ db, temporal: deps.temporal, taskQueue: deps.taskQueue, attachments: deps.attachments }, p, parsed.data, formKey, files.length ? { files: { files, source: 'portal' } } : {});
-      res.redirect(303, `/portal/tickets/${formatTicketNumber(ticket.number)}`);
+      const { ticket, created } = await createTicket({ db, temporal: deps.temporal, taskQueue: deps.taskQueue, attachments: deps.attachments }, p, parsed.data, formKey, files.length ? { files: { files, source: 'portal' } } : {});
+      // A form sent again (Back, then Create) shows the ticket it created the first time, saying so.
+      res.redirect(303, `/portal/tickets/${formatTicketNumber(ticket.number)}${created ? '' : '?sentBefore=1'}`);
     } catch (e) {
       if (e instanceof ProblemError && e.status === 413) {
         await newTicketPage(res, p, values, { errors: ['attachments'], err: { attachments: 'files.refused' } }, 413);

@@ -27,6 +27,8 @@ import type { PortalKit, Visitor } from './kit';
 import { auditedForm, blankForm, doneNote, doneRedirect, formState, presentFields, problemErrors, zodErrors, type FormState } from './admin-forms';
 
 const DONE = ['planned', 'moved', 'published'] as const;
+/** The only place planning a release returns to: a desk ticket page (the defect whose fix waits for a release). */
+const ticketToReturnTo = (v: unknown): string | null => (typeof v === 'string' && /^\/desk\/tickets\/T-\d{1,12}$/.test(v) ? v : null);
 const statusFilter = z.object({ status: z.enum(['planned', 'published']).optional().or(z.literal('').transform(() => undefined)) });
 
 export function mountReleasePages(r: Router, kit: PortalKit): void {
@@ -46,30 +48,33 @@ export function mountReleasePages(r: Router, kit: PortalKit): void {
     return parsed.data.version;
   };
 
-  const listPage = async (res: Response, p: Principal, status: 'planned' | 'published' | undefined, plan: FormState, code = 200, done: string | null = null) => {
+  const listPage = async (res: Response, p: Principal, status: 'planned' | 'published' | undefined, plan: FormState, code = 200, done: string | null = null, returnTo: string | null = null) => {
     const { items } = await listReleases(db, p, listReleasesQuery.parse({ limit: 200, ...(status ? { status } : {}) }));
-    page(res, 'releases', 'rel.title', { releases: items, status: status ?? '', canManage: canManageReleases(p), plan, done }, code);
+    page(res, 'releases', 'rel.title', { releases: items, status: status ?? '', canManage: canManageReleases(p), plan, done, returnTo }, code);
   };
 
   r.get('/desk/releases', async (req, res) => {
     const p = staffOnly(req, res);
     const f = statusFilter.safeParse(req.query);
-    await listPage(res, p, f.success ? f.data.status : undefined, blankForm(), 200, doneNote(req.query.done, DONE));
+    await listPage(res, p, f.success ? f.data.status : undefined, blankForm(), 200, doneNote(req.query.done, DONE), ticketToReturnTo(req.query.returnTo));
   });
 
   r.post('/desk/releases', form, audited, async (req, res) => {
     const p = managerOnly(req, res);
     checkCsrf(req, res);
-    const values = formBody(req);
+    const { returnTo: rawReturn, ...values } = formBody(req);
+    const returnTo = ticketToReturnTo(rawReturn);
     const input = { ...presentFields(values, ['product', 'notes']), version: values.version ?? '', plannedDate: values.plannedDate ?? '' };
     const parsed = newReleaseSchema.safeParse(input);
-    if (!parsed.success) return listPage(res, p, undefined, formState(values, zodErrors(parsed.error, input)), 400);
+    if (!parsed.success) return listPage(res, p, undefined, formState(values, zodErrors(parsed.error, input)), 400, null, returnTo);
     try {
       const created = await planRelease(releaseDeps, p, parsed.data);
-      doneRedirect(res, `/desk/releases/${encodeURIComponent(created.version)}`, 'planned');
+      // Planned from a defect's page (no release to schedule its fix into): back to that ticket's form.
+      if (returnTo) res.redirect(303, `${returnTo}?done=release-planned#form-schedule-fix`);
+      else doneRedirect(res, `/desk/releases/${encodeURIComponent(created.version)}`, 'planned');
     } catch (err) {
       const f = problemErrors(err);
-      await listPage(res, p, undefined, formState(values, f.errors, f.problem), f.status);
+      await listPage(res, p, undefined, formState(values, f.errors, f.problem), f.status, null, returnTo);
     }
   });
 

@@ -11,7 +11,30 @@ header.top { display: flex; flex-wrap: wrap; gap: .75rem 1.5rem; align-items: ce
 header.top .brand { font-weight: 700; margin-right: auto; color: var(--fg); text-decoration: none; }
 header.top nav ul { display: flex; flex-wrap: wrap; gap: 1rem; list-style: none; margin: 0; padding: 0; }
 header.top form { display: inline-flex; gap: .25rem; align-items: center; margin: 0; }
-main { max-width: 68rem; margin: 0 auto; padding: 1rem; }
+main { max-width: 68rem; margin: 0 auto; padding: 1rem; overflow-wrap: anywhere; }
+/* One long word (a path, a URL, a title typed without spaces) wraps instead of widening the page. */
+h1, h2, h3, td, th, dd, li, p { overflow-wrap: anywhere; }
+td a[href*="/tickets/T-"], .badge { overflow-wrap: normal; white-space: nowrap; }
+.timeline .body { white-space: pre-wrap; }
+a.need-reply { display: inline-block; margin-top: .15rem; font-weight: 700; color: var(--warn); white-space: nowrap; }
+/* Small screens: a compact header (brand and the links, which scroll sideways, then language and sign-out). */
+@media (max-width: 40rem) {
+  header.top { gap: .35rem .5rem; padding: .4rem .5rem; font-size: .9rem; }
+  header.top .brand { order: 1; margin-right: 0; }
+  header.top nav { order: 2; flex: 1 1 9rem; min-width: 0; overflow-x: auto; scrollbar-width: thin; }
+  header.top form { order: 3; }
+  header.top form span { display: none; }
+  header.top nav ul { flex-wrap: nowrap; gap: .75rem; white-space: nowrap; padding-bottom: .15rem; }
+  header.top select { width: auto; padding: .15rem .25rem; }
+  header.top button { padding: .15rem .4rem; }
+  main { padding: .75rem .5rem; }
+  h1 { font-size: 1.3rem; }
+  table.clocks thead { display: none; }
+  table.clocks tr { display: grid; grid-template-columns: auto 1fr; gap: 0 .75rem; border-bottom: 1px solid var(--line); padding: .35rem 0; }
+  table.clocks th[scope=row] { grid-column: 1 / -1; border: 0; padding: 0; }
+  table.clocks td { display: contents; }
+  table.clocks td::before { content: attr(data-label); color: var(--muted); font-size: .9rem; }
+}
 h1 { font-size: 1.6rem; margin: .5rem 0 1rem; }
 h2 { font-size: 1.2rem; margin: 1.5rem 0 .5rem; }
 table { width: 100%; border-collapse: collapse; }

@@ -60,7 +60,8 @@ export const TICKET_EVENTS = {
   'sla.met': internal(z.object({ clock: clockKind, consumedMs: num, cycle: num.optional() }), 'Target met', 'Cieľ splnený'),
   'sla.warning': internal(z.object({ clock: clockKind, dueAt: str, deadline: optStr, threshold: num, cycle: num.optional() }), 'Deadline approaching', 'Blíži sa termín', { figure: 'warning' }),
   'sla.breached': internal(z.object({ clock: clockKind, deadline: str, cycle: num.optional(), priority: priority.optional() }), 'Deadline missed', 'Termín zmeškaný', { figure: 'breach' }),
-  'defect.reproduction_started': pub(z.object({ level }), 'Reproduction started', 'Overovanie začalo'),
+  // fromLevel, assigneeCleared: since #14 (older events have the level only)
+  'defect.reproduction_started': pub(z.object({ level, fromLevel: level.optional(), assigneeCleared: z.boolean().optional() }), 'Reproduction started', 'Overovanie začalo'),
   'defect.confirmed': pub(z.object({ module: optStr, moduleVersion: optStr }), 'Defect confirmed', 'Chyba potvrdená'),
   'defect.evidence': internal(z.object({ steps: str, environment: str, version: str, ...files }), 'Test evidence', 'Dôkazy z testov'),
   'defect.not_reproducible': pub(z.object({ body: str }), 'Not reproducible', 'Nepodarilo sa zopakovať'),
@@ -107,6 +108,16 @@ export type EmittedEvent = TicketEvent & { notify?: Recipient[] };
 export const eventTypesCounted = (figure: EventFigure): TicketEventType[] => TICKET_EVENT_TYPES.filter((t) => (TICKET_EVENTS[t] as EventExtras).figure === figure);
 
 export const isTicketEventType = (t: string): t is TicketEventType => Object.prototype.hasOwnProperty.call(TICKET_EVENTS, t);
+
+/** What a ticket.created event says of the new ticket (the workflow records it; a page shows it before the projection ran). */
+export const createdEventData = (t: { priority: string; impact: string; urgency: string; channel: string; type: string; title: string }): EventData<'ticket.created'> => ({
+  priority: t.priority as EventData<'ticket.created'>['priority'],
+  impact: t.impact,
+  urgency: t.urgency,
+  channel: t.channel,
+  type: t.type,
+  title: t.title,
+});
 
 /** Visibility is part of the type: a type never changes it. */
 export const visibilityOf = (t: TicketEventType): 'public' | 'internal' => TICKET_EVENTS[t].visibility;

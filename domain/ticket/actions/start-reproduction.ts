@@ -14,8 +14,11 @@ export const startReproduction = defineAction({
     t.defectData.state = 'reproducing';
     t.resumeFromWaiting(now);
     t.setStatus('in_progress');
+    // Moving up to L2 clears the assignee (raiseTo): the event says both, so the desk can tell who must pick it up.
+    const fromLevel = t.data.level;
+    const hadAssignee = t.data.assigneeId !== null;
     t.raiseTo('L2');
-    t.emit('defect.reproduction_started', actor, { level: t.data.level }, now);
+    t.emit('defect.reproduction_started', actor, { level: t.data.level, fromLevel, assigneeCleared: hadAssignee && t.data.assigneeId === null }, now);
     if (cmd.note) t.emit('comment.internal', actor, { body: cmd.note, context: 'reproduction' }, now);
   },
   forms: [{ id: 'start-reproduction', area: 'desk', fields: [{ name: 'note', kind: 'textarea', label: 'desk.f.note' }] }],
