@@ -234,7 +234,8 @@ async function main(): Promise<void> {
     {
       // Mid-request: a burst of keyed creations and of reads to api-1, killed while they are in flight. The creations
       // are retried with their keys like the load's and counted in this fault's window.
-      const burstAt = Date.now();
+      const f: Fault = { name: 'kill -9 api-1 (mid-request)', at: Date.now() };
+      const burstAt = f.at;
       for (let i = 0; i < 5; i++) {
         const k = N + i;
         const o: (typeof outcome)[number] = { k, scheduledAt: burstAt };
@@ -247,7 +248,6 @@ async function main(): Promise<void> {
       }
       const burst = Array.from({ length: 5 }, (_, i) => call(apis[0], 'GET', `/api/v1/tickets?limit=50&i=${i}`, undefined, { authorization: `Bearer ${token}` }));
       await sleep(30);
-      const f: Fault = { name: 'kill -9 api-1 (mid-request)', at: Date.now() };
       const before = member('api-1').pid;
       process.kill(before, 'SIGKILL');
       const cut = (await Promise.all(burst)).filter((r) => typeof r === 'string').length;
