@@ -2,6 +2,7 @@
  * What each step of a defect's life does to the ticket (SPEC §6): its level, status, sub-state and clocks, and the
  * events it records, exactly. Driven through the workflow's model, with time passed in.
  */
+import { actionDefinition } from '../../domain/ticket/actions';
 import { TicketModel } from '../../workflows/ticket-model';
 import type { TicketActionRequest } from '../../workflows/ticket-actions';
 import { ticketInput, staff, H } from '../support/ticket-input';
@@ -173,5 +174,14 @@ describe('asking the customer for information', () => {
     ]);
     expect(m.data).toMatchObject({ status: 'waiting_on_customer', waitingSince: at(1).toISOString(), staffResponded: true });
     expect(m.data.clocks.resolution.runningSince).toBeNull();
+  });
+});
+
+describe('the reason a fix is not accepted', () => {
+  it('is required, and its absence is reported at the field like any field’s error', () => {
+    const result = actionDefinition('confirm-fix').input.safeParse({ accepted: false });
+    expect(result.error?.issues).toEqual([expect.objectContaining({ code: 'custom', path: ['reason'], message: 'is required when the fix is not accepted' })]);
+    expect(actionDefinition('confirm-fix').input.safeParse({ accepted: false, reason: 'still doubled' }).success).toBe(true);
+    expect(actionDefinition('confirm-fix').input.safeParse({}).success).toBe(true);
   });
 });

@@ -3,6 +3,7 @@
  * met targets the timeline records, when the customer speaking starts the next-update clock, what an abandoned
  * resolution does not count as, and which clocks a priority change starts from the ticket's creation.
  */
+import { actorKindOf } from '../../domain/ticket/actions/define';
 import { SYSTEM } from '../../domain/ticket/state';
 import { TicketModel } from '../../workflows/ticket-model';
 import type { TicketActionRequest } from '../../workflows/ticket-actions';
@@ -147,5 +148,16 @@ describe('a priority set by hand', () => {
     expect(m.data.priorityOverridden).toBe(true);
     act('triage', staff, { impact: 'low', urgency: 'low', priority: 'P4' }, 1);
     expect(m.data.priority).toBe('P1');
+  });
+});
+
+describe('who acts, as the rules see them', () => {
+  it.each([
+    [SYSTEM, 'system'],
+    [staff, 'staff'],
+    [manager, 'manager'],
+    [{ id: '00000000-0000-4000-8000-00000000c001', kind: 'user' as const, role: 'customer_user' }, 'customer'],
+  ])('%j acts as %s', (actor, kind) => {
+    expect(actorKindOf(actor)).toBe(kind);
   });
 });
