@@ -69,11 +69,12 @@ const TICKETS = [
   // cancelled in February: nothing in March, not listed
   ticket(140, '2026-01-12T09:00:00+01:00', [ev('ticket.cancelled', '2026-02-01T09:00:00+01:00', { reason: null })]),
 ];
-const march = computeServiceReport({ month: '2026-03', timeZone: ZONE, terms: [], tickets: TICKETS });
+// Computed in each test, not once at load: the mutation run credits a test only with the code run inside it.
+const march = () => computeServiceReport({ month: '2026-03', timeZone: ZONE, terms: [], tickets: TICKETS });
 
 describe('the tickets a month lists', () => {
   it('are those created in it, with an event in it or still open at its end, by number, as they stood at its end', () => {
-    expect(march.tickets.map((t) => [t.number, t.statusAtMonthEnd, t.priority])).toEqual([
+    expect(march().tickets.map((t) => [t.number, t.statusAtMonthEnd, t.priority])).toEqual([
       [120, 'open', 'P2'],
       [130, 'closed', 'P2'],
       [200, 'open', 'P2'],
@@ -81,11 +82,11 @@ describe('the tickets a month lists', () => {
       [300, 'resolved', 'P2'],
       [310, 'open', 'P3'],
     ]);
-    expect(march.tickets.find((t) => t.number === 300)).toMatchObject({ ticketId: TICKETS[2]!.id, title: 'Ticket 300', type: 'incident', terms: 'plan:premium', termsName: 'Premium' });
+    expect(march().tickets.find((t) => t.number === 300)).toMatchObject({ ticketId: TICKETS[2]!.id, title: 'Ticket 300', type: 'incident', terms: 'plan:premium', termsName: 'Premium' });
   });
 
   it('count the escalations of the month', () => {
-    expect(march.tickets.map((t) => [t.number, t.escalations])).toEqual([
+    expect(march().tickets.map((t) => [t.number, t.escalations])).toEqual([
       [120, 0],
       [130, 0],
       [200, 0],
@@ -98,23 +99,23 @@ describe('the tickets a month lists', () => {
 
 describe('the month’s counts', () => {
   it('counts escalations by hand and automatic ones, of the month only', () => {
-    expect(march.escalations).toEqual({ manual: 1, automatic: 1 });
+    expect(march().escalations).toEqual({ manual: 1, automatic: 1 });
   });
 
   it('counts change requests submitted, approved, rejected and implemented in the month', () => {
-    expect(march.changes).toEqual({ submitted: 1, approved: 1, rejected: 1, implemented: 1 });
+    expect(march().changes).toEqual({ submitted: 1, approved: 1, rejected: 1, implemented: 1 });
   });
 
   it('lists confirmed defects with their number, title and time', () => {
-    expect(march.defects.confirmed).toEqual([{ number: 300, title: 'Ticket 300', at: new Date('2026-03-04T11:00:00+01:00').toISOString() }]);
+    expect(march().defects.confirmed).toEqual([{ number: 300, title: 'Ticket 300', at: new Date('2026-03-04T11:00:00+01:00').toISOString() }]);
   });
 
   it('takes the first-response times of the month, whatever order the tickets come in', () => {
-    expect(march.times.firstResponse).toEqual({ count: 3, medianMs: 3 * H, p90Ms: 5 * H });
+    expect(march().times.firstResponse).toEqual({ count: 3, medianMs: 3 * H, p90Ms: 5 * H });
   });
 
   it('lists breaches by deadline, then by ticket number', () => {
-    expect(march.breaches.map((b) => [b.number, b.clock])).toEqual([
+    expect(march().breaches.map((b) => [b.number, b.clock])).toEqual([
       [300, 'firstResponse'],
       [310, 'firstResponse'],
       [200, 'resolution'],
@@ -122,6 +123,6 @@ describe('the month’s counts', () => {
   });
 
   it('states the period as instants', () => {
-    expect(march.period).toEqual({ start: '2026-02-28T23:00:00.000Z', end: '2026-03-31T22:00:00.000Z' });
+    expect(march().period).toEqual({ start: '2026-02-28T23:00:00.000Z', end: '2026-03-31T22:00:00.000Z' });
   });
 });
