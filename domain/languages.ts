@@ -4,7 +4,7 @@ export type Language = (typeof LANGUAGES)[number];
 /** The language of anyone who has not chosen one. */
 export const DEFAULT_LANGUAGE: Language = 'en';
 
-export const isLanguage = (v: unknown): v is Language => typeof v === 'string' && (LANGUAGES as readonly string[]).includes(v);
+export const isLanguage = (v: unknown): v is Language => (LANGUAGES as readonly unknown[]).includes(v);
 
 /** The BCP 47 tag each language formats dates and numbers with (Intl). */
 export const LOCALE_TAGS: Record<Language, string> = { en: 'en-GB', sk: 'sk-SK' };
