@@ -11,7 +11,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { parse as parseCookies } from 'cookie';
 import { findActiveUserByEmail, issueToken, principalForToken, revokeToken } from '../../db/users';
 import { isStaff } from '../../domain/access';
-import { DEFAULT_LANGUAGE, isLanguage, languageFromAcceptLanguage } from '../../domain/languages';
+import { DEFAULT_LANGUAGE, isLanguage, LANGUAGES, type Language } from '../../domain/languages';
 import { createLoginLimiter, SESSION_COOKIE, SESSION_TTL_MS, tokenRequestSchema } from '../auth';
 import { ProblemError, forbidden, notFound, isDependencyUnavailable, RETRY_AFTER_SECONDS } from '../errors';
 import { DEFAULT_WRITES_PER_MINUTE, writeRateLimit } from '../rate-limit';
@@ -34,6 +34,16 @@ export const formPageOf = (path: string): string => path.replace(/^\/(portal|des
 export const LANGUAGE_COOKIE = 'tf_lang';
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,200}$/;
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
+
+/**
+ * The language a browser asks for (`Accept-Language`), for visitors who have chosen none: the best of ours by the
+ * header's weights, through express's content negotiation (`sk-SK` is Slovak); none of ours is undefined.
+ */
+function browserLanguage(req: Request): Language | undefined {
+  if (!req.get('accept-language')) return undefined;
+  const best = req.acceptsLanguages(...LANGUAGES);
+  return isLanguage(best) ? best : undefined;
+}
 
 export function createPortalRouter(deps: PortalDeps): Router {
   const { db } = deps;
@@ -58,7 +68,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
         principal: found?.principal ?? null,
         session: found ? session : null,
         csrfToken: found?.csrfToken ?? null,
-        lang: found?.principal.language ?? cookieLang ?? languageFromAcceptLanguage(req.get('accept-language')) ?? DEFAULT_LANGUAGE,
+        lang: found?.principal.language ?? cookieLang ?? browserLanguage(req) ?? DEFAULT_LANGUAGE,
       } satisfies Visitor;
       next();
     } catch (err) {

@@ -6,7 +6,7 @@
  */
 import { carried, type AttachmentRef } from '../attachments';
 import * as clock from '../sla-clock';
-import type { TicketStatus } from '../tickets';
+import { OPEN_STATUSES, type TicketStatus } from '../tickets';
 import { SUPPORT_LEVELS, type Priority, type SupportLevel } from '../plans';
 import { visibilityOf, type EmittedEvent, type EventData, type TicketEvent, type TicketEventType } from './events';
 import type { ProblemNews, TicketNews } from './news';
@@ -162,7 +162,7 @@ export class TicketDraft {
     for (const k of CLOCKS) d.clocks[k] = clock.retarget(d.clocks[k], targets[k], now, this.cals, this.threshold);
     // A clock that had no target (best effort) and now has one counts from the ticket's creation, as if it had run.
     const created = new Date(this.input.createdAt);
-    const open = d.status !== 'resolved' && d.status !== 'closed' && d.status !== 'cancelled';
+    const open = (OPEN_STATUSES as readonly TicketStatus[]).includes(d.status);
     if (open && !d.clocks.firstResponse.startedAt && !d.staffResponded) d.clocks.firstResponse = clock.startFrom(d.clocks.firstResponse, created, now, this.cals);
     if (open && !d.clocks.resolution.startedAt && !d.firstResponseOnly) {
       d.clocks.resolution = clock.startFrom(d.clocks.resolution, created, now, this.cals);
@@ -180,6 +180,7 @@ export class TicketDraft {
   }
 
   get defectData(): DefectData {
+    // Stryker disable next-line StringLiteral: every action that reaches a defect's data sets its state before anything reads it
     this.data.defect ??= { state: 'reported', evidence: null, release: null, releasedAt: null, releasedOn: null };
     return this.data.defect;
   }

@@ -1,6 +1,7 @@
 import { AttachmentLimitError, checkLimits, detectContentType, mib, safeFilename } from '../../db/attachments';
 import type { Db } from '../../db/connection';
-import { carried, isInlineImage, MAX_FILES_PER_EVENT } from '../../domain/attachments';
+// The domain side (what an action may name, what an event records, inline images): attachment-rules.test.ts.
+import { MAX_FILES_PER_EVENT } from '../../domain/attachments';
 import { pdfDocument, pngImage, zipArchive } from '../support/files';
 
 describe('attachment type detection (from the bytes, never the name)', () => {
@@ -27,12 +28,6 @@ describe('attachment type detection (from the bytes, never the name)', () => {
     const text = Buffer.from('ž'.repeat(40 * 1024)); // 2 bytes each: the 64 KiB cut falls inside… or between characters
     expect(detectContentType(Buffer.concat([Buffer.from('a'), text]))).toBe('text/plain');
     expect(detectContentType(text)).toBe('text/plain');
-  });
-
-  it('shows only raster images inline (never SVG, which can carry script)', () => {
-    expect(['image/png', 'image/jpeg', 'image/gif', 'image/webp'].every(isInlineImage)).toBe(true);
-    expect(isInlineImage('image/svg+xml')).toBe(false);
-    expect(isInlineImage('text/html')).toBe(false);
   });
 });
 
@@ -102,11 +97,5 @@ describe('limits', () => {
 
   it('says sizes as people read them', () => {
     expect([mib(64 * 1024), mib(1024 * 1024), mib(1.5 * 1024 * 1024), mib(10 * 1024 * 1024)]).toEqual(['64 KiB', '1 MiB', '1.5 MiB', '10 MiB']);
-  });
-
-  it('records files on an event only when there are some (older events keep their shape)', () => {
-    expect(carried(undefined)).toEqual({});
-    expect(carried([])).toEqual({});
-    expect(carried([{ id: 'a', name: 'n', size: 1, contentType: 'text/plain' }])).toEqual({ attachments: [{ id: 'a', name: 'n', size: 1, contentType: 'text/plain' }] });
   });
 });
