@@ -42,7 +42,7 @@ describe('starting the reproduction', () => {
   it('moves a reported defect to L2, unassigned, in progress, and says so', () => {
     const { m, step } = defect();
     step('assign', { assigneeId: AGENT_B }, 0.5);
-    expect(step('start-reproduction', {}, 1)).toEqual([{ type: 'defect.reproduction_started', data: { level: 'L2' } }]);
+    expect(step('start-reproduction', {}, 1)).toEqual([{ type: 'defect.reproduction_started', data: { level: 'L2', fromLevel: 'L1', assigneeCleared: true } }]);
     expect(m.data).toMatchObject({ status: 'in_progress', level: 'L2', assigneeId: null, autoEscalated: { L1: true, L2: false } });
     expect(m.data.defect).toEqual({ state: 'reproducing', evidence: null, release: null, releasedAt: null, releasedOn: null });
   });
@@ -50,7 +50,7 @@ describe('starting the reproduction', () => {
   it('records a note as an internal comment of the reproduction', () => {
     const { step } = defect();
     expect(step('start-reproduction', { note: 'trying on 4.1.3' })).toEqual([
-      { type: 'defect.reproduction_started', data: { level: 'L2' } },
+      { type: 'defect.reproduction_started', data: { level: 'L2', fromLevel: 'L1', assigneeCleared: false } },
       { type: 'comment.internal', data: { body: 'trying on 4.1.3', context: 'reproduction' } },
     ]);
   });
@@ -67,7 +67,7 @@ describe('starting the reproduction', () => {
     const { m, step } = defect();
     step('escalate', { toLevel: 'L3', reason: 'known area' }, 0.5);
     step('assign', { assigneeId: AGENT_B }, 0.6);
-    expect(step('start-reproduction', {}, 1)).toEqual([{ type: 'defect.reproduction_started', data: { level: 'L3' } }]);
+    expect(step('start-reproduction', {}, 1)).toEqual([{ type: 'defect.reproduction_started', data: { level: 'L3', fromLevel: 'L3', assigneeCleared: false } }]);
     expect(m.data).toMatchObject({ level: 'L3', assigneeId: AGENT_B });
   });
 
