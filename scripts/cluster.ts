@@ -14,6 +14,7 @@ import { createDb, migrateLatest } from '../db/connection';
 import { seedDemoData } from '../db/seeds/demo';
 import { seedReferenceData } from '../db/seeds/reference';
 import { ConfigError, loadEmbeddedConfig } from './config';
+import { demoLoginLines, maskedUrl } from './lib/banner';
 import { startEmbeddedPostgres } from './lib/embedded-pg';
 import { startMailCatcher } from './lib/mail-catcher';
 import { assertPortFree, PortInUseError } from './lib/ports';
@@ -261,11 +262,10 @@ async function main(): Promise<void> {
         ...members.map((m) => `  ${m.name.padEnd(9)} pid ${String(m.child?.pid).padEnd(8)} ${m.where}   (log ${join(logDir, `${m.name}.log`)})`),
         `  Temporal  pid ${String(temporal.process.pid).padEnd(8)} gRPC ${temporal.address}, namespace ${temporal.namespace}, metrics ${temporal.metricsUrl}   (log ${temporal.logFile})`,
         webUi ? `  Web UI    pid ${String(webUi.process.pid).padEnd(8)} ${webUi.url}` : '  Web UI    not built (see the line above); or run the temporalio/ui image against the gRPC address',
-        `  PostgreSQL ${pg.url.replace(/:[^:@]*@/, ':***@')} (databases ticketflow, temporal, temporal_visibility; data in ${join(dir, 'postgres')})`,
+        `  PostgreSQL ${maskedUrl(pg.url)} (databases ticketflow, temporal, temporal_visibility; data in ${join(dir, 'postgres')})`,
         `  Mail      caught by ${catcher.url} and listed in this log`,
         `  Processes and pids: ${state}`,
-        `  Demo logins (password "${emb.DEMO_PASSWORD === 'demo' ? 'demo' : '$DEMO_PASSWORD'}"):`,
-        ...logins.map((l) => `    ${l.email.padEnd(20)} ${l.role.padEnd(18)} ${l.organisation}`),
+        ...demoLoginLines(logins, emb.DEMO_PASSWORD),
         'A process that dies is started again. Press Ctrl-C to stop; data is kept for the next start.',
         '',
       ].join('\n'),

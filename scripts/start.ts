@@ -21,6 +21,7 @@ import { startSender } from './lib/sender';
 import { openAttachmentStorage, startStagedSweeper } from './lib/attachments';
 import { ensureDevServer } from './lib/provisioning';
 import { createLogger } from './logger';
+import { demoLoginLines, maskedUrl } from './lib/banner';
 import { connectClient, createTicketWorker, installWorkerRuntime } from './temporal';
 
 const say = (m: string) => console.log(`[ticketflow] ${m}`);
@@ -147,9 +148,8 @@ async function main(): Promise<void> {
         `  Worker metrics   http://127.0.0.1:${emb.WORKER_METRICS_PORT}/metrics`,
         `  Inbound mail     smtp://${cfg.INBOUND_SMTP_HOST}:${inbound.port}   (to ${cfg.SUPPORT_EMAIL} and ${cfg.SUPPORT_EMAIL.replace('@', '+<token>@')})`,
         catcher ? `  Caught mail      http://localhost:${emb.PORT}/api/v1/admin/mail   (admins; SMTP ${catcher.url})` : `  Mail relay       ${cfg.SMTP_URL?.replace(/\/\/[^@/]*@/, '//***@')}`,
-        `  PostgreSQL       ${pg.url.replace(/:[^:@]*@/, ':***@')}`,
-        `  Demo logins (password "${emb.DEMO_PASSWORD === 'demo' ? 'demo' : '$DEMO_PASSWORD'}"):`,
-        ...logins.map((l) => `    ${l.email.padEnd(20)} ${l.role.padEnd(18)} ${l.organisation}`),
+        `  PostgreSQL       ${maskedUrl(pg.url)}`,
+        ...demoLoginLines(logins, emb.DEMO_PASSWORD),
         'Press Ctrl-C to stop; data is kept for the next start.',
         '',
       ].join('\n'),
