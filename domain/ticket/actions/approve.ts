@@ -8,7 +8,7 @@ export const APPROVER_ROLES = ['customer_admin'] as const;
 export const approve = defineAction({
   summary: "Change requests: the customer's admin approves the assessed change",
   label: { en: 'Approve change', sk: 'Schváliť zmenu' },
-  fields: { note: freeText(2000).optional() },
+  fields: () => ({ note: freeText(2000).optional() }),
   roles: APPROVER_ROLES,
   from: ['in_progress'],
   why: 'a change request is approved while it is being worked on',

@@ -6,7 +6,7 @@ import { defineAction, STAFF_ROLES, WORKED_ON } from './define';
 export const assess = defineAction({
   summary: "Change requests: effort and risk assessed; the customer's admins are asked to approve",
   label: { en: 'Assess change', sk: 'Posúdiť zmenu' },
-  fields: { effort: freeText(100), risk: z.enum(CHANGE_RISKS), assessment: freeText(10_000) },
+  fields: () => ({ effort: freeText(100), risk: z.enum(CHANGE_RISKS), assessment: freeText(10_000) }),
   roles: STAFF_ROLES,
   from: WORKED_ON,
   why: 'only an open change request is assessed',

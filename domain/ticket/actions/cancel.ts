@@ -5,7 +5,7 @@ import { defineAction, EVERYONE, OPEN } from './define';
 export const cancel = defineAction({
   summary: 'Cancel before resolution (customers: the tickets they reported)',
   label: { en: 'Cancel', sk: 'Zrušiť' },
-  fields: { reason: freeText(2000).optional() },
+  fields: () => ({ reason: freeText(2000).optional() }),
   roles: EVERYONE,
   mayAct: (actor, t) => (isCustomerRoleName(actor.role) && actor.id !== t.requesterId ? 'only the requester can cancel their ticket' : null),
   from: OPEN,

@@ -4,7 +4,7 @@ import { defineAction, EVERYONE } from './define';
 export const close = defineAction({
   summary: 'Close a resolved ticket (the customer confirms the resolution, optionally rating it 1–5)',
   label: { en: 'Close', sk: 'Uzavrieť' },
-  fields: { rating: z.number().int().min(1).max(5).optional() },
+  fields: () => ({ rating: z.number().int().min(1).max(5).optional() }),
   roles: EVERYONE,
   system: true,
   from: ['resolved'],

@@ -5,7 +5,7 @@ import { defineAction, EVERYONE } from './define';
 export const confirmFix = defineAction({
   summary: 'Defects: the released fix works (resolved and closed) or is not accepted (back to L3, reason required)',
   label: { en: 'Confirm fix', sk: 'Potvrdiť opravu' },
-  fields: { accepted: z.boolean().default(true), reason: freeText(2000).optional() },
+  fields: () => ({ accepted: z.boolean().default(true), reason: freeText(2000).optional() }),
   refine: (c) => (c.accepted || c.reason ? null : { path: 'reason', message: 'is required when the fix is not accepted' }),
   inputMeta: { anyOf: [{ properties: { accepted: { const: true } } }, { required: ['reason'] }] },
   roles: EVERYONE,

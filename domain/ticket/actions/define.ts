@@ -123,15 +123,18 @@ export interface ActionDefinition<C = any> {
 /** One action: its input's fields once, strict for callers, lenient for the workflow. */
 export function defineAction<F extends z.ZodRawShape, X extends z.ZodRawShape = Record<never, never>>(
   spec: Omit<ActionDefinition<z.output<z.ZodObject<F & X>>>, 'input' | 'command' | 'replayCommand'> & {
-    fields: F;
+    /** the input's fields; a function builds them on first use (see below) */
+    fields: F | (() => F);
     /** fields the API adds from its lookups */
-    commandFields?: X;
+    commandFields?: X | (() => X);
     refine?: (v: z.output<z.ZodObject<F>>) => { path: string; message: string } | null;
     /** the refinement as JSON Schema, so the OpenAPI document states it too */
     inputMeta?: Record<string, unknown>;
   },
 ): ActionDefinition<z.output<z.ZodObject<F & X>>> {
-  const { fields, commandFields, refine, inputMeta, ...rest } = spec;
+  const { fields: fieldsSpec, commandFields: commandSpec, refine, inputMeta, ...rest } = spec;
+  const fieldsOnce = once(() => (typeof fieldsSpec === 'function' ? fieldsSpec() : fieldsSpec));
+  const commandFieldsOnce = once(() => (typeof commandSpec === 'function' ? commandSpec() : commandSpec));
   const withRefine = <S extends z.ZodObject>(s: S) =>
     refine
       ? s.superRefine((v, ctx) => {
@@ -139,14 +142,34 @@ export function defineAction<F extends z.ZodRawShape, X extends z.ZodRawShape = 
           if (issue) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
         })
       : s;
+  // Built on first use, not when the module loads: a workflow instantiates these modules for every ticket it runs
+  // (bench:workflow-cost), and most never validate most actions.
+  const input = once(() => (inputMeta ? withRefine(z.strictObject(fieldsOnce())).meta(inputMeta) : withRefine(z.strictObject(fieldsOnce()))));
+  const command = once(() => withRefine(z.object({ ...fieldsOnce(), ...(commandFieldsOnce() ?? {}) })) as unknown as z.ZodType<z.output<z.ZodObject<F & X>>>);
+  const replayCommand = once(
+    () =>
+      z.object(Object.fromEntries(Object.entries({ ...fieldsOnce(), ...(commandFieldsOnce() ?? {}) }).map(([k, f]) => [k, (f as z.ZodType).catch((ctx: { input: unknown }) => ctx.input)]))) as unknown as z.ZodType<
+        z.output<z.ZodObject<F & X>>
+      >,
+  );
   return {
     ...rest,
-    input: inputMeta ? withRefine(z.strictObject(fields)).meta(inputMeta) : withRefine(z.strictObject(fields)),
-    command: withRefine(z.object({ ...fields, ...(commandFields ?? {}) })) as unknown as z.ZodType<z.output<z.ZodObject<F & X>>>,
-    replayCommand: z.object(Object.fromEntries(Object.entries({ ...fields, ...(commandFields ?? {}) }).map(([k, f]) => [k, (f as z.ZodType).catch((ctx: { input: unknown }) => ctx.input)]))) as unknown as z.ZodType<
-      z.output<z.ZodObject<F & X>>
-    >,
+    get input() {
+      return input();
+    },
+    get command() {
+      return command();
+    },
+    get replayCommand() {
+      return replayCommand();
+    },
   };
+}
+
+/** A value computed on its first read, then kept. */
+function once<T>(build: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: build() }).v;
 }
 
 export const actorKindOf = (a: Actor): ActorKind => (a.kind === 'system' ? 'system' : actorKindOfRole(a.role));

@@ -6,7 +6,7 @@ import { defineAction, OPEN, STAFF_ROLES } from './define';
 export const escalate = defineAction({
   summary: 'Move the ticket to another support level (up: escalation, down: hand-back), clearing the assignee',
   label: { en: 'Escalate or hand back', sk: 'Eskalovať alebo vrátiť' },
-  fields: { toLevel: z.enum(SUPPORT_LEVELS), reason: freeText(2000) },
+  fields: () => ({ toLevel: z.enum(SUPPORT_LEVELS), reason: freeText(2000) }),
   roles: STAFF_ROLES,
   from: OPEN,
   why: 'only open tickets move between levels',

@@ -5,7 +5,7 @@ import { changeData } from './assess';
 export const implement = defineAction({
   summary: 'Change requests: the scheduled change is implemented',
   label: { en: 'Change implemented', sk: 'Zmena zavedená' },
-  fields: { note: freeText(2000).optional() },
+  fields: () => ({ note: freeText(2000).optional() }),
   roles: STAFF_ROLES,
   from: ['in_progress'],
   why: 'only an open change request is implemented',

@@ -4,7 +4,7 @@ import { defineAction, STAFF_ROLES, WORKED_ON } from './define';
 export const markNotReproducible = defineAction({
   summary: 'Defects: not reproducible; the customer is asked for details (waiting on the customer)',
   label: { en: 'Not reproducible', sk: 'Nereprodukovateľná' },
-  fields: { body: freeText(20_000) },
+  fields: () => ({ body: freeText(20_000) }),
   roles: STAFF_ROLES,
   from: WORKED_ON,
   why: 'only a defect being worked on can turn out not reproducible',

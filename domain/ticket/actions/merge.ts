@@ -13,8 +13,8 @@ import { defineAction, LIVE, STAFF_ROLES } from './define';
 export const merge = defineAction({
   summary: 'Merge this ticket into another open ticket of the same customer as its duplicate (closes this one, links both)',
   label: { en: 'Merge as duplicate', sk: 'Zlúčiť ako duplikát' },
-  fields: { targetId: ticketRef, note: freeText(2000).optional().describe('Shown to the customer and e-mailed to them with the merge (public)') },
-  commandFields: { targetNumber: z.number().int().min(1) },
+  fields: () => ({ targetId: ticketRef, note: freeText(2000).optional().describe('Shown to the customer and e-mailed to them with the merge (public)') }),
+  commandFields: () => ({ targetNumber: z.number().int().min(1) }),
   lookups: [{ kind: 'ticket', field: 'targetId', numberField: 'targetNumber', open: true, working: true, sameCustomer: true }],
   roles: STAFF_ROLES,
   from: LIVE,

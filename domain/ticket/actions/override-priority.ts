@@ -6,7 +6,7 @@ import { defineAction, LIVE, MANAGER_ROLES } from './define';
 export const overridePriority = defineAction({
   summary: 'Override the derived priority with a reason (managers); deadlines are recomputed keeping consumed time',
   label: { en: 'Override priority', sk: 'Zmeniť prioritu' },
-  fields: { priority: z.enum(PRIORITIES), reason: freeText(2000) },
+  fields: () => ({ priority: z.enum(PRIORITIES), reason: freeText(2000) }),
   roles: MANAGER_ROLES,
   from: LIVE,
   why: 'the priority of a closed or cancelled ticket cannot change',

@@ -5,7 +5,7 @@ import { problemData } from './link-incident';
 export const recordWorkaround = defineAction({
   summary: 'Problems: record a workaround; every linked incident gets it and its customer is told',
   label: { en: 'Record workaround', sk: 'Zaznamenať náhradné riešenie' },
-  fields: { workaround: freeText(10_000) },
+  fields: () => ({ workaround: freeText(10_000) }),
   roles: STAFF_ROLES,
   from: OPEN,
   why: 'a workaround is recorded while the problem is open',

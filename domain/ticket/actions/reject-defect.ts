@@ -5,7 +5,7 @@ import { defineAction, OPEN, STAFF_ROLES } from './define';
 export const rejectDefect = defineAction({
   summary: 'Defects: works as designed — resolved with the reason, or converted to a question or change request',
   label: { en: 'Reject defect', sk: 'Zamietnuť chybu' },
-  fields: { reason: freeText(2000), convertTo: z.enum(['question', 'change_request']).optional() },
+  fields: () => ({ reason: freeText(2000), convertTo: z.enum(['question', 'change_request']).optional() }),
   roles: STAFF_ROLES,
   from: OPEN,
   why: 'only an open defect is rejected',

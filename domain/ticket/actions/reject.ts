@@ -6,7 +6,7 @@ import { changeData } from './assess';
 export const reject = defineAction({
   summary: "Change requests: the customer's admin rejects the assessed change (the ticket closes)",
   label: { en: 'Reject change', sk: 'Zamietnuť zmenu' },
-  fields: { reason: freeText(2000) },
+  fields: () => ({ reason: freeText(2000) }),
   roles: APPROVER_ROLES,
   from: ['in_progress'],
   why: 'a change request is rejected while it awaits approval',

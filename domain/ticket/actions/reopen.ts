@@ -6,7 +6,7 @@ import { defineAction, EVERYONE } from './define';
 export const reopen = defineAction({
   summary: 'Reopen a resolved ticket (within 14 days of its resolution; later, open a new linked ticket)',
   label: { en: 'Reopen', sk: 'Znovu otvoriť' },
-  fields: { reason: freeText(2000) },
+  fields: () => ({ reason: freeText(2000) }),
   roles: EVERYONE,
   from: ['resolved'],
   why: 'only a resolved ticket can be reopened',

@@ -5,9 +5,9 @@ import { defineAction, OPEN, STAFF_ROLES } from './define';
 export const resolve = defineAction({
   summary: 'Resolve with the resolution; a problem may resolve its linked incidents too',
   label: { en: 'Resolve', sk: 'Vyriešiť' },
-  fields: { resolution: freeText(20_000), resolveIncidents: z.boolean().optional() },
+  fields: () => ({ resolution: freeText(20_000), resolveIncidents: z.boolean().optional() }),
   // Not for callers: the workflow's own abandonment, and the `temporal` CLI's as before the registry.
-  commandFields: { abandoned: z.boolean().optional() },
+  commandFields: () => ({ abandoned: z.boolean().optional() }),
   roles: STAFF_ROLES,
   system: true,
   from: OPEN,

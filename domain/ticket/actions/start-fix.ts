@@ -4,7 +4,7 @@ import { defineAction, STAFF_ROLES, WORKED_ON } from './define';
 export const startFix = defineAction({
   summary: 'Defects: L3 starts the fix (the ticket moves to L3 and its assignee is cleared)',
   label: { en: 'Start fix', sk: 'Začať opravu' },
-  fields: { note: freeText(2000).optional() },
+  fields: () => ({ note: freeText(2000).optional() }),
   roles: STAFF_ROLES,
   from: WORKED_ON,
   why: 'only an open defect is fixed',

@@ -4,7 +4,7 @@ import { defineAction, OPEN, STAFF_ROLES } from './define';
 export const startReproduction = defineAction({
   summary: 'Defects: L2 starts reproducing the report (the ticket moves to L2 and its assignee is cleared)',
   label: { en: 'Start reproduction', sk: 'Začať overovanie' },
-  fields: { note: freeText(2000).optional() },
+  fields: () => ({ note: freeText(2000).optional() }),
   roles: STAFF_ROLES,
   from: OPEN,
   why: 'only an open defect is reproduced',

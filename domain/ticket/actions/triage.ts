@@ -9,8 +9,8 @@ const optionalNote = freeText(2000).optional();
 export const triage = defineAction({
   summary: 'Triage: confirm or change impact and urgency (the priority follows the matrix unless overridden)',
   label: { en: 'Triage', sk: 'Roztriediť' },
-  fields: { impact: z.enum(LEVELS_OF_IMPACT).optional(), urgency: z.enum(LEVELS_OF_URGENCY).optional(), note: optionalNote },
-  commandFields: { priority: z.enum(PRIORITIES).optional() },
+  fields: () => ({ impact: z.enum(LEVELS_OF_IMPACT).optional(), urgency: z.enum(LEVELS_OF_URGENCY).optional(), note: optionalNote }),
+  commandFields: () => ({ priority: z.enum(PRIORITIES).optional() }),
   lookups: [{ kind: 'priority', impactField: 'impact', urgencyField: 'urgency', priorityField: 'priority' }],
   roles: STAFF_ROLES,
   from: OPEN,

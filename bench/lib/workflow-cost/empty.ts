@@ -1,0 +1,2 @@
+/** bench:workflow-cost — the baseline: a workflow module that imports nothing. */
+export async function emptyWorkflow(): Promise<void> {}
