@@ -13,12 +13,12 @@ import { principal } from './auth';
 import { badRequest, conflict, forbidden, notFound } from './errors';
 import { idempotentCreate } from './idempotency';
 import { calendarDay, freeText, ianaTimeZone as timeZone, parseInput } from './validation';
+import { uuid } from '../domain/text';
 
-const uuid = z.string().uuid('must be a UUID');
 const moduleId = z.string().regex(/^[a-z0-9_-]{1,50}$/, 'must be 1–50 lowercase letters, digits, _ or -');
-const day = calendarDay;
+const day = calendarDay();
 
-export const customerIdParam = z.strictObject({ id: uuid });
+export const customerIdParam = z.strictObject({ id: uuid() });
 export const listPageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(300).refine(isValidListCursor, 'is not a cursor returned by this API').optional(),
@@ -46,7 +46,7 @@ export const newCustomerSchema = z.strictObject({
   language: z.enum(LANGUAGES).default(DEFAULT_LANGUAGE),
   timeZone: timeZone.default(DEFAULT_TIME_ZONE),
   emailDomains: emailDomains.default([]),
-  accountManagerId: uuid.nullable().optional().describe('a staff member: receives the monthly service report beside the customer admins'),
+  accountManagerId: uuid().nullable().optional().describe('a staff member: receives the monthly service report beside the customer admins'),
 });
 export const customerUpdateSchema = z.strictObject({
   name: freeText(200).optional(),
@@ -54,11 +54,11 @@ export const customerUpdateSchema = z.strictObject({
   planId: z.string().min(1).max(64).optional(),
   language: z.enum(LANGUAGES).optional(),
   timeZone: timeZone.optional(),
-  accountManagerId: uuid.nullable().optional().describe('a staff member: receives the monthly service report beside the customer admins; null removes'),
+  accountManagerId: uuid().nullable().optional().describe('a staff member: receives the monthly service report beside the customer admins; null removes'),
 });
 export const businessLineSchema = z.strictObject({ name: freeText(100) });
-export const businessLineParams = z.strictObject({ id: uuid, lineId: uuid });
-export const moduleLicenceParams = z.strictObject({ id: uuid, moduleId });
+export const businessLineParams = z.strictObject({ id: uuid(), lineId: uuid() });
+export const moduleLicenceParams = z.strictObject({ id: uuid(), moduleId });
 export const moduleLicenceSchema = z
   .strictObject({ licensedFrom: day.nullable().optional(), licensedTo: day.nullable().optional() })
   .refine((l) => !l.licensedFrom || !l.licensedTo || l.licensedTo >= l.licensedFrom, { message: 'must not be before licensedFrom', path: ['licensedTo'] });

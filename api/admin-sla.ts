@@ -20,7 +20,7 @@ const targetsRow = z.strictObject(Object.fromEntries(TARGET_KINDS.map((k) => [k,
 export const partialTargetsSchema = z.strictObject(Object.fromEntries(PRIORITIES.map((p) => [p, targetsRow.optional()])) as Record<(typeof PRIORITIES)[number], z.ZodOptional<typeof targetsRow>>);
 const levelBudgets = z.strictObject({ L1: z.number().gt(0).lt(1), L2: z.number().gt(0).lt(1) }).refine((b) => b.L1 < b.L2, { message: 'L1 must be below L2 (budgets are cumulative)' });
 const threshold = z.number().gt(0, 'must be above 0').lt(1, 'must be below 1');
-const day = calendarDay;
+const day = calendarDay();
 export const planIdParam = z.strictObject({ id: z.string().min(1).max(64) });
 export const calendarIdParam = z.strictObject({ id: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be lowercase letters, digits and dashes') });
 export const contractIdParam = z.strictObject({ id: z.string().uuid('must be a UUID') });
@@ -32,7 +32,7 @@ const workingInterval = z.strictObject({ start: wallTime(false), end: wallTime(t
 const year = z.number().int().min(1).max(9999);
 const holidayYears = { fromYear: year.optional(), toYear: year.optional(), suspendedYears: z.array(year).max(100).optional() };
 const holidayRule = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('fixed'), date: calendarDay, name: freeText(200) }),
+  z.strictObject({ kind: z.literal('fixed'), date: calendarDay(), name: freeText(200) }),
   z.strictObject({ kind: z.literal('yearly'), month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31), name: freeText(200), ...holidayYears }),
   z.strictObject({ kind: z.literal('easter'), offsetDays: z.number().int().min(-366).max(366).describe('-2 Good Friday, +1 Easter Monday'), name: freeText(200), ...holidayYears }),
 ]);

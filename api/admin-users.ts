@@ -15,16 +15,15 @@ import { SUPPORT_LEVELS } from '../domain/plans';
 import { principal } from './auth';
 import { badRequest, conflict, forbidden, notFound, type FieldProblem } from './errors';
 import { idempotentCreate } from './idempotency';
-import { emailAddress } from '../domain/text';
+import { emailAddress, uuid } from '../domain/text';
 import { freeText, ianaTimeZone as timeZone, parseInput } from './validation';
 
-const uuid = z.string().uuid('must be a UUID');
 const level = z.enum(SUPPORT_LEVELS);
 const levels = z.array(level).max(SUPPORT_LEVELS.length).refine((l) => new Set(l).size === l.length, 'must not repeat a level').meta({ uniqueItems: true });
 
-export const userIdParam = z.strictObject({ id: uuid });
+export const userIdParam = z.strictObject({ id: uuid() });
 export const listUsersQuerySchema = z.strictObject({
-  customerId: uuid.optional(),
+  customerId: uuid().optional(),
   role: z.enum(ROLES).optional(),
   includeDisabled: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -36,7 +35,7 @@ const userFields = {
   levels: levels.optional(),
   leadLevels: levels.optional(),
   businessLineIds: z
-    .array(uuid)
+    .array(uuid())
     .max(50)
     .refine((l) => new Set(l).size === l.length, 'must not repeat a business line')
     .meta({ uniqueItems: true })
@@ -47,15 +46,15 @@ const userFields = {
 };
 export const inviteUserSchema = z.strictObject({
   ...userFields,
-  email: emailAddress,
+  email: emailAddress(),
   role: z.enum(ROLES),
-  customerId: uuid.nullable().optional(),
+  customerId: uuid().nullable().optional(),
 });
 export const userUpdateSchema = z.strictObject({
   ...userFields,
   name: userFields.name.optional(),
   /** a new address; it also ends a bounce (mail goes out again) */
-  email: emailAddress.optional(),
+  email: emailAddress().optional(),
   /** false: the address works again (the bounce is cleared) */
   emailBouncing: z.literal(false).optional(),
   role: z.enum(ROLES).optional(),

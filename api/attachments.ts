@@ -25,7 +25,7 @@ import { idempotencyHeadersSchema, parseInput, ticketIdParamSchema } from './val
 
 /** The multipart part name of the files; the other fields are the comment action's (`body`, `visibility`). */
 export const UPLOAD_FILE_FIELD = 'file';
-export const attachmentParamsSchema = z.strictObject({ id: ticketIdParamSchema.shape.id, attachmentId: uuid });
+export const attachmentParamsSchema = z.strictObject({ id: ticketIdParamSchema.shape.id, attachmentId: uuid() });
 /** The cursor is the last file's id: the next page starts after it in timeline order. */
 const CURSOR = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const listAttachmentsQuerySchema = z.strictObject({

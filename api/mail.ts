@@ -18,8 +18,8 @@ import { badRequest, conflict, forbidden, notFound } from './errors';
 import type { Logger } from './ports';
 import { parseInput } from './validation';
 
-export const inboundMailIdParam = z.strictObject({ id: uuid });
-export const assignMailSchema = z.strictObject({ customerId: uuid, requesterId: uuid });
+export const inboundMailIdParam = z.strictObject({ id: uuid() });
+export const assignMailSchema = z.strictObject({ customerId: uuid(), requesterId: uuid() });
 
 export interface MailRouterDeps {
   db: Db;

@@ -18,7 +18,7 @@ import { idempotentCreate } from './idempotency';
 import { RELEASE_VERSION } from './ticket-actions';
 import { calendarDay, freeText, parseInput } from './validation';
 
-const day = calendarDay;
+const day = calendarDay();
 const version = z.string().regex(RELEASE_VERSION, 'must be a release version such as 4.2.0');
 
 export const newReleaseSchema = z.strictObject({ version, plannedDate: day, product: freeText(100).optional(), notes: z.string().max(20_000).optional() });

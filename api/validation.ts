@@ -58,4 +58,4 @@ export const idempotencyHeadersSchema = z.object({
 });
 
 /** A ticket named in the path: its UUID or its number (T-000123, or just 123), as db/tickets findTicket reads it. */
-export const ticketIdParamSchema = z.strictObject({ id: ticketRef });
+export const ticketIdParamSchema = z.strictObject({ id: ticketRef() });

@@ -4,8 +4,10 @@
  * `reuseV8Context`, on by default), their heap and the time to import them. Every cached ticket holds these, and
  * every replay of an evicted ticket (a breach storm larger than the cache) pays the import again.
  *
- * The bundles: the product's (workflows/), and for comparison entry points under bench/lib/workflow-cost/ that
- * import nothing, zod alone, the zod-free rules (calendar, SLA clocks, transitions) and the action registry alone.
+ * The bundles: the product's (workflows/) as the worker builds it (zod and domain/ preloaded into the shared context,
+ * scripts/lib/workflow-bundle.ts), the same with nothing or only zod shared, and for comparison entry points under
+ * bench/lib/workflow-cost/ that import nothing, zod alone, the zod-free rules (calendar, SLA clocks, transitions) and
+ * the action registry alone.
  * Each is instantiated BENCH_WORKFLOW_COST_N times (200) the way the SDK does it (a module cache per workflow,
  * through `ReusableVMWorkflowCreator`, an internal class of @temporalio/worker 1.24), with every instance kept alive;
  * heap is measured after a full GC (node is restarted with --expose-gc when needed).
@@ -13,6 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import vm from 'node:vm';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { sharedWorkflowModules, WORKFLOWS_PATH } from '../scripts/lib/workflow-bundle';
 import { step } from './lib/progress';
 import { envInt, writeResults } from './lib/results';
 import { figure } from './lib/stats';
@@ -37,8 +40,8 @@ interface Cost {
   importMsPerWorkflow: number;
 }
 
-async function measure(label: string, workflowsPath: string): Promise<Cost> {
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quiet });
+async function measure(label: string, workflowsPath: string, preloadModules?: string[]): Promise<Cost> {
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quiet, preloadModules });
   const creator = await ReusableVMWorkflowCreator.create({ code, filename: `${label}.js`, sourceMap: { version: 3, sources: [], names: [], mappings: '' } }, 10_000, new Set(), undefined);
   const ctx = creator.context;
   const caches: Array<Map<string, unknown>> = [];
@@ -71,16 +74,19 @@ async function measure(label: string, workflowsPath: string): Promise<Cost> {
 }
 
 async function main(): Promise<void> {
-  const entries: Array<[string, string]> = [
-    ['ticketflow workflows/', require.resolve('../workflows')],
+  const shared = sharedWorkflowModules();
+  const entries: Array<[string, string, string[]?]> = [
+    ['ticketflow workflows/ (zod and domain/ shared)', WORKFLOWS_PATH, shared],
+    ['ticketflow workflows/, nothing shared', WORKFLOWS_PATH],
+    ['ticketflow workflows/, zod shared', WORKFLOWS_PATH, shared.slice(0, 1)],
     ['empty workflow', require.resolve('./lib/workflow-cost/empty')],
     ['zod alone', require.resolve('./lib/workflow-cost/zod-only')],
     ['rules (calendar, SLA clocks, transitions)', require.resolve('./lib/workflow-cost/rules')],
     ['action registry alone', require.resolve('./lib/workflow-cost/actions')],
   ];
   const out: Record<string, Cost> = {};
-  for (const [label, path] of entries) out[label] = await measure(label, path);
-  const product = out['ticketflow workflows/']!;
+  for (const [label, path, preload] of entries) out[label] = await measure(label, path, preload);
+  const product = out['ticketflow workflows/, nothing shared']!;
   console.log('');
   for (const [label, c] of Object.entries(out)) {
     figure(label, `${c.modulesPerWorkflow} modules (${c.zodModulesPerWorkflow} of zod) · ${c.heapPerWorkflowKiB} KiB heap · import ${c.importMsPerWorkflow} ms per workflow · bundle ${(c.bundleBytes / 1e6).toFixed(2)} MB · ${product.heapPerWorkflowKiB ? ((100 * c.heapPerWorkflowKiB) / product.heapPerWorkflowKiB).toFixed(0) : 'n/a'} % of the product's heap`);

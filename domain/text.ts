@@ -15,9 +15,17 @@ export const freeText = (max: number) =>
   z
     .string()
     .max(max, `must be at most ${max} characters`)
-    .regex(NOT_BLANK, 'must not be empty')
-    .regex(NO_NUL, 'must not contain NUL characters')
+    .regex(own(NOT_BLANK), 'must not be empty')
+    .regex(own(NO_NUL), 'must not contain NUL characters')
     .trim();
+
+/*
+ * Schemas are made by functions here, each call a new schema, and a schema holds its own copy of a pattern: the
+ * worker shares domain/ and zod between all workflows (workflows/shared-modules.ts) and the SDK deep-freezes what
+ * those modules export. A frozen schema cannot be used (zod completes its schemas on first use) and zod resets a
+ * pattern's lastIndex before each test, so nothing exported here may be a schema or a pattern a schema uses.
+ */
+const own = (pattern: RegExp): RegExp => new RegExp(pattern);
 
 /**
  * Text PostgreSQL can store (in a text column and in jsonb alike): no NUL character and no unpaired UTF-16
@@ -77,22 +85,25 @@ export function storableDeep<T>(value: T): T {
 }
 
 /** A real calendar date YYYY-MM-DD (2026-02-31 is refused here, not by PostgreSQL, and so is year 0000, which it lacks). */
-export const calendarDay = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .pipe(z.iso.date('is not a calendar date').regex(/^(?!0000)/, 'is not a calendar date'))
-  .meta({ format: 'date' });
+export const calendarDay = () =>
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+    .pipe(z.iso.date('is not a calendar date').regex(/^(?!0000)/, 'is not a calendar date'))
+    .meta({ format: 'date' });
 
-export const uuid = z.string().uuid('must be a UUID');
+export const uuid = () => z.string().uuid('must be a UUID');
 
 /** A person's mail address as accounts keep it: what an invitation, a profile edit and inbound mail all accept. */
-export const emailAddress = z.string().trim().max(254, 'must be at most 254 characters').email('must be an email address');
+export const emailAddress = () =>
+  z.string().trim().max(254, 'must be at most 254 characters').email({ pattern: own(z.regexes.email), message: 'must be an email address' });
 
 /** A release version as people name them: 4.2.0, 2026.1-rc1. */
 export const RELEASE_VERSION = /^[0-9A-Za-z][0-9A-Za-z.+-]{0,49}$/;
-export const releaseVersion = z.string().regex(RELEASE_VERSION, 'must be a release version such as 4.2.0');
+export const releaseVersion = () => z.string().regex(own(RELEASE_VERSION), 'must be a release version such as 4.2.0');
 
 /** A ticket as people name it: its UUID or its number (T-000123 or 123). */
-export const ticketRef = z
-  .string()
-  .regex(/^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[Tt]-\d{1,15}|\d{1,15})$/, 'must be a ticket UUID or number such as T-000123');
+export const ticketRef = () =>
+  z
+    .string()
+    .regex(/^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[Tt]-\d{1,15}|\d{1,15})$/, 'must be a ticket UUID or number such as T-000123');

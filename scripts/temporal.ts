@@ -5,6 +5,7 @@ import { NativeConnection, Runtime, Worker, makeTelemetryFilterString, type Work
 import { createActivities, type ActivityDeps } from '../activities';
 import { loadConfig, type AppConfig } from './config';
 import type { Logger } from './logger';
+import { workflowBundlerOptions, WORKFLOWS_PATH } from './lib/workflow-bundle';
 
 type TemporalSettings = Pick<AppConfig, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_API_KEY' | 'temporalTls'>;
 
@@ -79,7 +80,7 @@ export async function createTicketWorker(setup: WorkerSetup): Promise<{ worker: 
     namespace: setup.cfg.TEMPORAL_NAMESPACE,
     taskQueue: setup.cfg.TEMPORAL_TASK_QUEUE,
     activities: createActivities({ ...setup.deps, mail }),
-    ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: workflowBundlerOptions() }),
     shutdownGraceTime: '20 seconds',
     ...(setup.cfg.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: setup.cfg.WORKER_MAX_CACHED_WORKFLOWS } : {}),
     ...setup.extra,

@@ -127,7 +127,7 @@ export async function identifyMailSender(deps: MailDeps, args: { inboundMessageI
   const address = senderOf(p, row);
   if (!address) return { kind: 'unknown', reason: 'the message names no sender', answer: false };
   // An address no account could have (too long, malformed) is nobody's, and gets no answer.
-  if (!emailAddress.safeParse(address).success) return { kind: 'unknown', reason: 'the sender address is not a valid mail address', answer: false };
+  if (!emailAddress().safeParse(address).success) return { kind: 'unknown', reason: 'the sender address is not a valid mail address', answer: false };
   const user = await db('users').whereRaw('lower(email) = ?', [address]).first('id', 'role', 'customer_id', 'disabled_at');
   if (user?.disabled_at) return { kind: 'unknown', reason: "the sender's account is disabled", answer: false };
   if (user) return { kind: 'known', userId: user.id, role: user.role, customerId: user.customer_id };

@@ -27,7 +27,7 @@ import type { WorkerStats } from './worker-main';
 
 const ROOT = resolve(__dirname, '../..');
 /** Settings that change what is measured (candidate fixes); recorded with the results. */
-const VARIANT_VARS = ['BENCH_TEMPORAL_DB', 'BENCH_TEMPORAL_SQLITE_PRAGMAS', 'BENCH_WORKER_MAX_CACHED', 'BENCH_WORKER_PRELOAD'];
+const VARIANT_VARS = ['BENCH_TEMPORAL_DB', 'BENCH_TEMPORAL_SQLITE_PRAGMAS', 'BENCH_WORKER_MAX_CACHED'];
 
 export interface ChildHandle {
   process: ChildProcess;

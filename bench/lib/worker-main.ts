@@ -3,8 +3,6 @@
  * event-loop delay to the parent over IPC every second. With BENCH_NOOP_TASK_QUEUE it also runs the trivial workflow
  * of the intake baseline, in the same process, so both are served under the same conditions.
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createDb } from '../../db/connection';
@@ -25,17 +23,11 @@ export interface WorkerStats {
 
 /**
  * Candidate fixes, measured without changing the product: BENCH_WORKER_MAX_CACHED=<n> caps the workflow cache
- * (the SDK's default grows with the machine's heap limit: 2,310 here); BENCH_WORKER_PRELOAD=domain loads the pure
- * domain/ modules once into the shared V8 context (bundlerOptions.preloadModules) instead of once per workflow.
+ * (overriding WORKER_MAX_CACHED_WORKFLOWS).
  */
 function candidateOptions(): Partial<WorkerOptions> | undefined {
-  const out: Partial<WorkerOptions> = {};
-  if (process.env.BENCH_WORKER_MAX_CACHED) out.maxCachedWorkflows = Number(process.env.BENCH_WORKER_MAX_CACHED);
-  if (process.env.BENCH_WORKER_PRELOAD === 'domain') {
-    const dir = join(__dirname, '../../domain');
-    out.bundlerOptions = { preloadModules: readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f)) };
-  }
-  return Object.keys(out).length ? out : undefined;
+  if (!process.env.BENCH_WORKER_MAX_CACHED) return undefined;
+  return { maxCachedWorkflows: Number(process.env.BENCH_WORKER_MAX_CACHED) };
 }
 
 async function main(): Promise<void> {

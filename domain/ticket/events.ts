@@ -14,7 +14,7 @@ const priority = z.enum(['P1', 'P2', 'P3', 'P4']);
 const clockKind = z.enum(['firstResponse', 'nextUpdate', 'resolution']);
 const num = z.number();
 /** files an event carries (absent when none) */
-const files = { attachments: attachmentRefs };
+const files = { attachments: attachmentRefs() };
 
 /** What the operational figures count (metrics, the manager's dashboard). */
 export type EventFigure = 'created' | 'warning' | 'breach' | 'escalation';

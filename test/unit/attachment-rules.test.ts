@@ -14,11 +14,11 @@ describe('the files an action names', () => {
     ['the same file twice', [id(1), id(2), id(1)], false],
     ['something that is no file id', ['invoice.pdf'], false],
   ])('%s: accepted %s', (_what, ids, accepted) => {
-    expect(attachmentIds.safeParse(ids).success).toBe(accepted);
+    expect(attachmentIds().safeParse(ids).success).toBe(accepted);
   });
 
   it('says why a list is refused', () => {
-    expect(attachmentIds.safeParse([id(1), id(1)]).error?.issues.map((i) => i.message)).toEqual(['must not name a file twice']);
+    expect(attachmentIds().safeParse([id(1), id(1)]).error?.issues.map((i) => i.message)).toEqual(['must not name a file twice']);
   });
 });
 

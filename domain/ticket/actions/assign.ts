@@ -4,7 +4,7 @@ import { defineAction, OPEN, STAFF_ROLES } from './define';
 export const assign = defineAction({
   summary: 'Assign the ticket to an agent or manager (null: nobody)',
   label: { en: 'Assign', sk: 'Prideliť' },
-  fields: () => ({ assigneeId: uuid.nullable() }),
+  fields: () => ({ assigneeId: uuid().nullable() }),
   lookups: [{ kind: 'assignee', field: 'assigneeId' }],
   roles: STAFF_ROLES,
   from: OPEN,

@@ -7,7 +7,7 @@ import { defineAction, EVERYONE, FILES, LIVE } from './define';
 export const comment = defineAction({
   summary: 'Comment: a public reply, or an internal note (staff only)',
   label: { en: 'Comment', sk: 'Komentovať' },
-  fields: () => ({ body: freeText(20_000).optional(), visibility: z.enum(['public', 'internal']).default('public'), ...FILES.fields }),
+  fields: () => ({ body: freeText(20_000).optional(), visibility: z.enum(['public', 'internal']).default('public'), ...FILES.fields() }),
   commandFields: FILES.commandFields,
   lookups: [FILES.lookup],
   // Files alone are a comment too (POST /tickets/{id}/attachments); otherwise the comment says something. The

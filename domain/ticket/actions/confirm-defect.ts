@@ -6,7 +6,7 @@ import { defineAction, FILES, STAFF_ROLES, WORKED_ON } from './define';
 export const confirmDefect = defineAction({
   summary: 'Defects: confirmed by reproduction, with the test evidence (kept internal)',
   label: { en: 'Confirm defect', sk: 'Potvrdiť chybu' },
-  fields: () => ({ evidence: z.strictObject({ steps: freeText(10_000), environment: freeText(500), version: freeText(100) }), ...FILES.fields }),
+  fields: () => ({ evidence: z.strictObject({ steps: freeText(10_000), environment: freeText(500), version: freeText(100) }), ...FILES.fields() }),
   commandFields: FILES.commandFields,
   lookups: [FILES.lookup],
   roles: STAFF_ROLES,

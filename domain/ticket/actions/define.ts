@@ -117,7 +117,7 @@ export interface ActionDefinition<C = any> {
   /** forms of the portal's areas, or 'api-only' */
   forms: readonly ActionForm[] | 'api-only';
   /** how the ticket that an outgoing news of this action reaches takes it */
-  receive?: { payload: z.ZodType; apply: (t: TicketDraft, payload: any, now: Date) => boolean };
+  receive?: { payload: () => z.ZodType; apply: (t: TicketDraft, payload: any, now: Date) => boolean };
 }
 
 /** One action: its input's fields once, strict for callers, lenient for the workflow. */
@@ -152,8 +152,9 @@ export function defineAction<F extends z.ZodRawShape, X extends z.ZodRawShape = 
         z.output<z.ZodObject<F & X>>
       >,
   );
-  return {
-    ...rest,
+  // The getters live on the prototype: the SDK deep-freezes what a shared module exports (workflows/shared-modules.ts)
+  // and reads every own property to do so, which would build the schemas at once and freeze them unusable.
+  const schemas = {
     get input() {
       return input();
     },
@@ -164,6 +165,7 @@ export function defineAction<F extends z.ZodRawShape, X extends z.ZodRawShape = 
       return replayCommand();
     },
   };
+  return Object.assign(Object.create(schemas) as typeof schemas, rest);
 }
 
 /** A value computed on its first read, then kept. */
@@ -176,12 +178,12 @@ export const actorKindOf = (a: Actor): ActorKind => (a.kind === 'system' ? 'syst
 
 /**
  * What an action that carries files adds: the `attachments` input (ids of uploaded files), the `files` the workflow
- * receives (their references, looked up by the API) and the lookup itself. Spread into `fields`, `commandFields` and
+ * receives (their references, looked up by the API) and the lookup itself. Spread into `fields` (called), `commandFields` and
  * `lookups` of the definition.
  */
 export const FILES = {
-  fields: { attachments: attachmentIds },
-  commandFields: { files: attachmentRefs },
+  fields: () => ({ attachments: attachmentIds() }),
+  commandFields: () => ({ files: attachmentRefs() }),
   lookup: { kind: 'attachments', field: 'attachments', refsField: 'files' } as const satisfies Lookup,
   /** the portal form field that carries them */
   formField: { name: 'attachments', kind: 'file', label: 'files.label' } as const satisfies FormField,

@@ -217,6 +217,6 @@ export function receiveNews(t: TicketDraft, news: { action?: unknown; payload?: 
   if (!news || typeof news.action !== 'string' || !isTicketAction(news.action)) return false;
   const def = ACTIONS[news.action] as ActionDefinition;
   if (!def.receive) return false;
-  const parsed = def.receive.payload.safeParse(news.payload);
+  const parsed = def.receive.payload().safeParse(news.payload);
   return parsed.success ? def.receive.apply(t, parsed.data, now) : false;
 }

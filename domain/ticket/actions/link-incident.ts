@@ -10,8 +10,8 @@ export function problemData(t: TicketDraft) {
 }
 const isLinked = (t: TicketDraft, id: string) => (t.data.problem?.incidents ?? []).some((i) => i.id === id);
 
-export const incidentFields = { incidentId: ticketRef };
-export const incidentCommand = { incidentNumber: z.number().int().min(1) };
+export const incidentFields = () => ({ incidentId: ticketRef() });
+export const incidentCommand = () => ({ incidentNumber: z.number().int().min(1) });
 
 export const linkIncident = defineAction({
   summary: 'Problems: link an open incident (by id or number); it hears of the workaround and the resolution',

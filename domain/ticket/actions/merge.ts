@@ -13,7 +13,7 @@ import { defineAction, LIVE, STAFF_ROLES } from './define';
 export const merge = defineAction({
   summary: 'Merge this ticket into another open ticket of the same customer as its duplicate (closes this one, links both)',
   label: { en: 'Merge as duplicate', sk: 'Zlúčiť ako duplikát' },
-  fields: () => ({ targetId: ticketRef, note: freeText(2000).optional().describe('Shown to the customer and e-mailed to them with the merge (public)') }),
+  fields: () => ({ targetId: ticketRef(), note: freeText(2000).optional().describe('Shown to the customer and e-mailed to them with the merge (public)') }),
   commandFields: () => ({ targetNumber: z.number().int().min(1) }),
   lookups: [{ kind: 'ticket', field: 'targetId', numberField: 'targetNumber', open: true, working: true, sameCustomer: true }],
   roles: STAFF_ROLES,
@@ -29,7 +29,7 @@ export const merge = defineAction({
     t.tellTicket(target.number, { action: 'merge', payload: { duplicateId: t.input.ticketId, duplicateNumber: t.input.number } });
   },
   receive: {
-    payload: z.object({ duplicateId: uuid, duplicateNumber: z.number().int().min(1) }),
+    payload: () => z.object({ duplicateId: uuid(), duplicateNumber: z.number().int().min(1) }),
     apply(t, p: { duplicateId: string; duplicateNumber: number }, now) {
       const duplicates = t.links.duplicates ?? [];
       if (t.finished || duplicates.length >= MAX_DUPLICATES || duplicates.some((x) => x.id === p.duplicateId)) return false;

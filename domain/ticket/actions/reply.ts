@@ -4,7 +4,7 @@ import { CUSTOMER_ROLES, defineAction, FILES, OPEN } from './define';
 export const reply = defineAction({
   summary: "The customer's reply: a ticket waiting on the customer is worked on again",
   label: { en: 'Reply', sk: 'Odpovedať' },
-  fields: () => ({ body: freeText(20_000), ...FILES.fields }),
+  fields: () => ({ body: freeText(20_000), ...FILES.fields() }),
   commandFields: FILES.commandFields,
   lookups: [FILES.lookup],
   roles: CUSTOMER_ROLES,

@@ -5,7 +5,7 @@ import { defineAction, FILES, STAFF_ROLES, WORKED_ON } from './define';
 export const requestInfo = defineAction({
   summary: 'Ask the customer for information: the ticket waits on them and its resolution clock pauses',
   label: { en: 'Request information', sk: 'Vyžiadať informácie' },
-  fields: () => ({ body: freeText(20_000), ...FILES.fields }),
+  fields: () => ({ body: freeText(20_000), ...FILES.fields() }),
   commandFields: FILES.commandFields,
   lookups: [FILES.lookup],
   roles: STAFF_ROLES,

@@ -4,8 +4,8 @@ import { defineAction, STAFF_ROLES, WORKED_ON } from './define';
 export const scheduleFix = defineAction({
   summary: 'Defects: schedule the fix into a planned release; the customer is told its version and date (resolution target met)',
   label: { en: 'Schedule fix', sk: 'Naplánovať opravu' },
-  fields: () => ({ releaseVersion }),
-  commandFields: () => ({ releaseId: uuid, plannedDate: calendarDay }),
+  fields: () => ({ releaseVersion: releaseVersion() }),
+  commandFields: () => ({ releaseId: uuid(), plannedDate: calendarDay() }),
   lookups: [{ kind: 'release', field: 'releaseVersion', idField: 'releaseId', plannedDateField: 'plannedDate' }],
   roles: STAFF_ROLES,
   from: WORKED_ON,

@@ -5,7 +5,7 @@ import { changeData } from './assess';
 export const schedule = defineAction({
   summary: 'Change requests: schedule the approved change for a day',
   label: { en: 'Schedule change', sk: 'Naplánovať zmenu' },
-  fields: () => ({ plannedFor: calendarDay, note: freeText(2000).optional() }),
+  fields: () => ({ plannedFor: calendarDay(), note: freeText(2000).optional() }),
   roles: STAFF_ROLES,
   from: ['in_progress'],
   why: 'only an open change request is scheduled',

@@ -1,0 +1,39 @@
+/**
+ * How the worker bundles its workflows, in one place for the worker (scripts/temporal.ts), the tests' shared bundle
+ * (test/support/bundle.ts) and bench:workflow-cost.
+ *
+ * The SDK runs every workflow of a worker in one V8 context and gives each workflow its own instance of every module
+ * of the bundle, except the modules preloaded into the context before the first workflow: those are shared, and the
+ * SDK deep-freezes what they export. Shared here: zod and all of domain/ — pure rules and tables without state of
+ * their own (lint keeps domain/ deterministic and free of I/O). Per workflow that takes what a ticket costs before it
+ * runs from 928 KiB and 9.9 ms of imports to ~16 KiB and ~1 ms (bench/README.md), which is what a cached ticket
+ * holds and what every replay of an evicted ticket pays.
+ *
+ * The freeze has two consequences that test/unit/shared-modules.test.ts checks: nothing a shared module exports may
+ * be a zod schema or a RegExp (zod completes schemas and resets patterns on use), and the zod configuration on
+ * globalThis is set before the freeze (workflows/shared-modules.ts).
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+
+export const WORKFLOWS_PATH = require.resolve('../../workflows');
+const DOMAIN_DIR = join(__dirname, '../../domain');
+
+/** Every module of domain/ (as .ts under tsx, as .js when built), in a stable order. */
+export function domainModules(dir = DOMAIN_DIR): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) return domainModules(path);
+      return ['.ts', '.js'].includes(extname(name)) && !name.endsWith('.d.ts') ? [path] : [];
+    });
+}
+
+/** The modules every workflow shares: zod (configured first) and domain/. */
+export function sharedWorkflowModules(): string[] {
+  return [require.resolve('../../workflows/shared-modules'), ...domainModules()];
+}
+
+/** The bundler options of every workflow bundle the product and its tests build. */
+export const workflowBundlerOptions = (): { preloadModules: string[] } => ({ preloadModules: sharedWorkflowModules() });
