@@ -1,6 +1,6 @@
 /**
  * Modules every workflow of the worker shares instead of instantiating them per workflow (the bundler's
- * `preloadModules`, see WORKFLOW_BUNDLE in workflows/bundle-options.ts). The SDK loads them into the worker's V8
+ * `preloadModules`, see scripts/lib/workflow-bundle.ts). The SDK loads them into the worker's V8
  * context before any workflow runs and then deep-freezes what they export, so only stateless libraries belong here.
  *
  * zod keeps its configuration (default locale, memoizer) in an object on globalThis that it fills when the first
