@@ -27,7 +27,9 @@ import type { WorkerStats } from './worker-main';
 
 const ROOT = resolve(__dirname, '../..');
 /** Settings that change what is measured (candidate fixes); recorded with the results. */
-const VARIANT_VARS = ['BENCH_TEMPORAL_DB', 'BENCH_TEMPORAL_SQLITE_PRAGMAS', 'BENCH_WORKER_MAX_CACHED'];
+const VARIANT_VARS = ['BENCH_TEMPORAL_DB', 'BENCH_TEMPORAL_SQLITE_PRAGMAS', 'BENCH_WORKER_MAX_CACHED', 'BENCH_WORKER_NODE_FLAGS'];
+/** Node flags for the worker child, e.g. BENCH_WORKER_NODE_FLAGS=--max-old-space-size=256 (a variant: recorded with the results). */
+const workerNodeFlags = (): string[] => (process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 export interface ChildHandle {
   process: ChildProcess;
@@ -220,7 +222,7 @@ export async function startStack(bench: string): Promise<BenchStack> {
         // The worker's JSON log (warnings and errors) goes to a file, so stdout keeps only the figures.
         mkdirSync(join(RESULTS_DIR, 'logs'), { recursive: true });
         const logFd = openSync(join(RESULTS_DIR, 'logs', `${bench}-worker.log`), 'a');
-        const child = spawn(process.execPath, [...profileFlags(bench, 'worker'), '--import', 'tsx', 'bench/lib/worker-main.ts'], {
+        const child = spawn(process.execPath, [...profileFlags(bench, 'worker'), ...workerNodeFlags(), '--import', 'tsx', 'bench/lib/worker-main.ts'], {
           cwd: ROOT,
           env: { ...baseEnv(opts.taskQueue), ...(opts.noopTaskQueue ? { BENCH_NOOP_TASK_QUEUE: opts.noopTaskQueue } : {}), ...opts.env },
           stdio: ['ignore', logFd, 'inherit', 'ipc'],
