@@ -1,11 +1,13 @@
 /** Connections to Temporal for the API (client) and the worker process, from the validated config. */
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { pgBlobStore, type AttachmentStorage } from '../db/attachments';
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { loadConfig, type AppConfig } from './config';
 import type { Logger } from './logger';
-import { workflowBundlerOptions, WORKFLOWS_PATH } from './lib/workflow-bundle';
+import { buildWorkflowBundle } from './lib/workflow-bundle';
 
 type TemporalSettings = Pick<AppConfig, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_API_KEY' | 'temporalTls'>;
 
@@ -75,15 +77,21 @@ export async function createTicketWorker(setup: WorkerSetup): Promise<{ worker: 
     attachmentLimits: setup.attachments?.limits ?? { maxFileBytes: mailCfg.ATTACHMENT_MAX_FILE_BYTES, maxTicketBytes: mailCfg.ATTACHMENT_MAX_TICKET_BYTES },
     blobStore: setup.attachments?.store ?? pgBlobStore,
   };
-  const worker = await Worker.create({
-    connection,
-    namespace: setup.cfg.TEMPORAL_NAMESPACE,
-    taskQueue: setup.cfg.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ ...setup.deps, mail }),
-    ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: workflowBundlerOptions() }),
-    shutdownGraceTime: '20 seconds',
-    ...(setup.cfg.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: setup.cfg.WORKER_MAX_CACHED_WORKFLOWS } : {}),
-    ...setup.extra,
-  });
-  return { worker, connection };
+  // Bundled in a child process unless given (scripts/lib/workflow-bundle.ts); the worker reads the file once, here.
+  const built = setup.workflowBundle ? undefined : await buildWorkflowBundle();
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: setup.cfg.TEMPORAL_NAMESPACE,
+      taskQueue: setup.cfg.TEMPORAL_TASK_QUEUE,
+      activities: createActivities({ ...setup.deps, mail }),
+      workflowBundle: setup.workflowBundle ?? built,
+      shutdownGraceTime: '20 seconds',
+      ...(setup.cfg.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: setup.cfg.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+      ...setup.extra,
+    });
+    return { worker, connection };
+  } finally {
+    if (built) rmSync(dirname(built.codePath), { recursive: true, force: true });
+  }
 }

@@ -13,8 +13,11 @@
  * be a zod schema or a RegExp (zod completes schemas and resets patterns on use), and the zod configuration on
  * globalThis is set before the freeze (workflows/shared-modules.ts).
  */
-import { readdirSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
 
 export const WORKFLOWS_PATH = require.resolve('../../workflows');
 const DOMAIN_DIR = join(__dirname, '../../domain');
@@ -37,3 +40,25 @@ export function sharedWorkflowModules(): string[] {
 
 /** The bundler options of every workflow bundle the product and its tests build. */
 export const workflowBundlerOptions = (): { preloadModules: string[] } => ({ preloadModules: sharedWorkflowModules() });
+
+/** Bundles the workflows with the options above (webpack, in this process); errors are printed. */
+export async function bundleWorkflows(): Promise<string> {
+  const quiet = () => undefined;
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...workflowBundlerOptions(), logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: (m) => console.error(m) } });
+  return code;
+}
+
+/**
+ * The worker's bundle, built in a child process (scripts/bundle-workflows.ts) and handed to the worker as a file: a
+ * worker that bundles for itself keeps webpack's memory for the rest of its life (~110 MiB of RSS here).
+ */
+export async function buildWorkflowBundle(): Promise<{ codePath: string }> {
+  const codePath = join(mkdtempSync(join(tmpdir(), 'ticketflow-workflows-')), 'workflows.js');
+  const script = join(__dirname, '..', `bundle-workflows${extname(__filename)}`);
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, script, codePath], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`bundling the workflows failed (${signal ?? `exit code ${code}`})`))));
+  });
+  return { codePath };
+}
