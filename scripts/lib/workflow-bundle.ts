@@ -6,12 +6,12 @@
  * of the bundle, except the modules preloaded into the context before the first workflow: those are shared, and the
  * SDK deep-freezes what they export. Shared here: zod and all of domain/ — pure rules and tables without state of
  * their own (lint keeps domain/ deterministic and free of I/O). Per workflow that takes what a ticket costs before it
- * runs from 928 KiB and 9.9 ms of imports to ~16 KiB and ~1 ms (bench/README.md), which is what a cached ticket
+ * runs from ~820 KiB and ~43 ms of imports to ~30 KiB and ~1.5 ms (bench:workflow-cost, bench/README.md), which is what a cached ticket
  * holds and what every replay of an evicted ticket pays.
  *
- * The freeze has two consequences that test/unit/shared-modules.test.ts checks: nothing a shared module exports may
- * be a zod schema or a RegExp (zod completes schemas and resets patterns on use), and the zod configuration on
- * globalThis is set before the freeze (workflows/shared-modules.ts).
+ * The freeze has two consequences: nothing a shared module exports may be a zod schema, nor a pattern a schema uses
+ * (zod completes schemas and resets patterns on use), which test/workflows/shared-modules.test.ts checks in the SDK's
+ * own loader; and zod's configuration on globalThis is set before the freeze (workflows/shared-modules.ts).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, statSync } from 'node:fs';
