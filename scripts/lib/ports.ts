@@ -20,8 +20,11 @@ export function assertPortFree(port: number, what: string, host = '127.0.0.1'): 
   });
 }
 
-/** A port the OS considers free right now (for tests and benchmarks that start their own servers). */
-export function freePort(): Promise<number> {
+/** Ports this process has already handed out: the OS may offer one again once its probe closed, while the caller
+ * has not started its server yet (two settings of one stack must not get the same port). */
+const handedOut = new Set<number>();
+
+function probePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
@@ -31,4 +34,17 @@ export function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/** A port the OS considers free right now and that this process has not handed out before (for tests and
+ * benchmarks that start their own servers). */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = await probePort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free port that has not been handed out already after 100 tries');
 }
