@@ -52,10 +52,25 @@ export function cpuSnapshot(named: Record<string, number | undefined>): CpuGroup
     if (group === 'other') others.set(`${pid} ${s.comm} (parent ${s.ppid})`, s.seconds);
   }
   otherDetail.set(out, others);
+  const busy = machineBusySeconds();
+  if (busy !== undefined) machineBusy.set(out, busy);
   return out;
 }
 
 const otherDetail = new WeakMap<CpuGroups, Map<string, number>>();
+/** The machine's busy CPU seconds (all cores) when the snapshot was taken, from /proc/stat. */
+const machineBusy = new WeakMap<CpuGroups, number>();
+
+/** Busy CPU seconds of the whole machine since boot: user, nice, system, irq, softirq and steal of /proc/stat. */
+function machineBusySeconds(): number | undefined {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = cpu;
+    return (user + nice + system + irq + softirq + (steal ?? 0)) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
 
 /** What 'other' was made of between two snapshots (the biggest processes), to tell noise from a mistake. */
 export function otherProcesses(before: CpuGroups, after: CpuGroups, top = 5): string[] {
@@ -69,9 +84,20 @@ export function otherProcesses(before: CpuGroups, after: CpuGroups, top = 5): st
     .map(([k, v]) => `${k}: ${v.toFixed(1)} s`);
 }
 
+/**
+ * CPU seconds per group between two snapshots. 'other' is the machine's busy time less the named groups: summing
+ * the live processes would miss (and, for a process that ended between the snapshots, subtract) short-lived work
+ * such as a compiler or a test run on a shared machine.
+ */
 export function cpuDelta(before: CpuGroups, after: CpuGroups): CpuGroups {
   const out: CpuGroups = {};
-  for (const k of Object.keys(after)) out[k] = Math.round(((after[k] ?? 0) - (before[k] ?? 0)) * 100) / 100;
+  const round = (v: number) => Math.round(v * 100) / 100;
+  for (const k of Object.keys(after)) out[k] = round(Math.max(0, (after[k] ?? 0) - (before[k] ?? 0)));
+  const [b, a] = [machineBusy.get(before), machineBusy.get(after)];
+  if (a !== undefined && b !== undefined) {
+    const named = Object.entries(out).reduce((sum, [k, v]) => (k === 'other' ? sum : sum + v), 0);
+    out.other = round(Math.max(0, a - b - named));
+  }
   return out;
 }
 
