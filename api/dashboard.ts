@@ -110,12 +110,16 @@ export function dashboardScope(p: Principal): string | null | undefined {
 /** The days of the trend, oldest first: [from, before) in the viewer's zone, the last one today. */
 const TREND_DAYS = 30;
 
-/** The most urgent clock of a listed ticket: how far past (negative) or before its deadline it is. */
+/**
+ * The most urgent clock of a listed ticket. Breached: how long ago its deadline passed (wall-clock, negative);
+ * at risk: the working time it has left, as the ticket page's "Remaining" counts it.
+ */
 type LiveClock = { state: string; remainingMs: number | null; deadline: string | null };
-function urgentClock(sla: Record<string, LiveClock>, state: 'breached' | 'warning'): { kind: string; remainingMs: number } | null {
+function urgentClock(sla: Record<string, LiveClock>, state: 'breached' | 'warning', now: Date): { kind: string; remainingMs: number } | null {
   const clocks = Object.entries(sla)
-    .filter(([, c]) => c.state === state && c.remainingMs !== null)
-    .map(([kind, c]) => ({ kind, remainingMs: c.remainingMs as number }));
+    .filter(([, c]) => c.state === state)
+    .map(([kind, c]) => ({ kind, remainingMs: state === 'breached' ? (c.deadline ? new Date(c.deadline).getTime() - now.getTime() : null) : c.remainingMs }))
+    .filter((c): c is { kind: string; remainingMs: number } => c.remainingMs !== null);
   clocks.sort((a, b) => a.remainingMs - b.remainingMs);
   return clocks[0] ?? null;
 }
@@ -183,7 +187,7 @@ export async function computeDashboard(db: Db, scopeCustomer: string | null, q: 
 
   const asItem = ({ ticket: t, customer, assignee }: { ticket: Ticket; customer: string; assignee: string | null }, state: 'breached' | 'warning') => {
     const sla = toApiTicket(t, now).sla as Record<'firstResponse' | 'resolution', LiveClock>;
-    const urgent = urgentClock(sla, state);
+    const urgent = urgentClock(sla, state, now);
     return {
       id: t.id,
       number: formatTicketNumber(t.number),

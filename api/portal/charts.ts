@@ -26,8 +26,10 @@ export function barChart(bars: Bar[], scaleMax?: number, opts: { track?: boolean
   const max = scaleMax ?? Math.max(1, ...bars.map((b) => b.value ?? 0));
   const rowH = 28;
   const labelW = Math.min(180, Math.max(40, 8 * Math.max(0, ...bars.map((b) => b.label.length)) + 8));
-  const width = labelW + 300;
-  const full = width - labelW - 60;
+  // The printed value stands right of the full track: room for the longest one ("96.2 % · Below target").
+  const textW = Math.max(60, Math.ceil(7.5 * Math.max(0, ...bars.map((b) => (b.text ?? String(b.value ?? '')).length))) + 8);
+  const full = 240;
+  const width = labelW + full + textW;
   const rows = bars
     .map((b, i) => {
       const scaled = Math.max(0, Math.round((full * Math.min(b.value ?? 0, max)) / max));
