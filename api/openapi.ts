@@ -128,7 +128,7 @@ export const OPERATIONS: Operation[] = [
     links: ticketLinks(),
     also: [200, 503],
   },
-  { operationId: 'listTickets', method: 'get', path: '/api/v1/tickets', summary: 'List tickets visible to the caller, newest first', tag: 'tickets', query: listTicketsQuerySchema, response: R.TicketPage },
+  { operationId: 'listTickets', method: 'get', path: '/api/v1/tickets', summary: 'List tickets visible to the caller, newest first; the dashboard figures link to lists of these filters (escalation filters are for staff: 403)', tag: 'tickets', query: listTicketsQuerySchema, response: R.TicketPage },
   { operationId: 'getTicket', method: 'get', path: '/api/v1/tickets/{id}', summary: 'One ticket (staff also get the live workflow state)', tag: 'tickets', params: ticketIdParamSchema, response: R.TicketDetail },
   {
     operationId: 'listTicketEvents',

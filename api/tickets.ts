@@ -10,7 +10,8 @@ import { CHANNELS, SLA_STATES, TICKET_STATUSES, TICKET_TYPES } from '../domain/t
 import { ticketStateQuery, ticketWorkflowId } from '../workflows/definitions';
 import type { TicketView } from '../workflows/ticket-state';
 import { principal } from './auth';
-import { notFound } from './errors';
+import { dashboardFiltersOf, dashboardListFilters } from './dashboard';
+import { forbidden, notFound } from './errors';
 import type { ApiMetrics } from './metrics';
 import { toApiEvent, toApiTicket } from './ticket-shape';
 import { applyPhoneScope, createTicket } from './services/ticket-intake';
@@ -53,6 +54,8 @@ export const listTicketsQuerySchema = z.strictObject({
   slaState: csv(SLA_STATES),
   customerId: uuid.optional(),
   assigneeId: uuid.optional(),
+  // The lists behind the dashboard's figures (#14 point 6): one block, defined beside the dashboard.
+  ...dashboardListFilters,
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).refine(isValidCursor, 'is not a cursor returned by this API').optional(),
 });
@@ -96,7 +99,9 @@ export function createTicketsRouter(deps: TicketsRouterDeps): Router {
   r.get('/tickets', async (req, res) => {
     const actor = principal(res);
     const q = parseInput(listTicketsQuerySchema, req.query, 'query');
-    const { rows, nextCursor } = await listTickets(deps.db, ticketScope(actor), q, { limit: q.limit, cursor: q.cursor });
+    // Escalations are internal timeline events: a customer cannot select tickets by them.
+    if (!isStaff(actor) && (q.escalatedSince || q.escalation)) throw forbidden('Filtering by escalation is for staff');
+    const { rows, nextCursor } = await listTickets(deps.db, ticketScope(actor), { ...q, dashboard: dashboardFiltersOf(q) }, { limit: q.limit, cursor: q.cursor });
     const now = new Date();
     const visible = await visibleLinkedIds(deps.db, ticketScope(actor), rows);
     res.json({ items: rows.map((row) => toApiTicket(row, now, visible)), nextCursor });

@@ -11,6 +11,7 @@ import type { Impact, Urgency } from '../domain/priority';
 import type { SlaClock } from '../domain/sla-clock';
 import type { ChangeState } from '../domain/change-requests';
 import type { TicketLinks } from '../domain/ticket/state';
+import { eventTypesCounted } from '../domain/ticket/events';
 import { parseTicketNumber, type SlaState, type TicketChannel, type TicketStatus, type TicketType, type Visibility } from '../domain/tickets';
 
 /** A ticket as the projection holds it. */
@@ -129,6 +130,54 @@ export interface TicketFilters {
   slaState?: readonly string[];
   /** A user's id, or null for tickets nobody is assigned to. */
   assigneeId?: string | null;
+  /** The lists behind the manager's dashboard figures (applyDashboardFilters). */
+  dashboard?: DashboardTicketFilters;
+}
+
+/**
+ * The filters the dashboard's figures link to (#14 point 6): each figure is a count of the tickets these select.
+ * Instants are bounds `[from, before)`.
+ */
+export interface DashboardTicketFilters {
+  /** the plan of the ticket's SLA snapshot (the plan in force at creation) */
+  planId?: string;
+  createdFrom?: Date;
+  createdBefore?: Date;
+  resolvedFrom?: Date;
+  resolvedBefore?: Date;
+  /** true: an SLA breach was recorded on the ticket at some time; false: never */
+  breached?: boolean;
+  /** an escalation (of `escalation`'s kind, if given) recorded at or after this instant */
+  escalatedSince?: Date;
+  escalation?: 'automatic' | 'manual';
+  rating?: readonly number[];
+  ratedFrom?: Date;
+}
+
+/** A ticket (alias `t`) has an SLA breach recorded: the one definition the dashboard's compliance and its list share. */
+export const breachRecorded = (db: Db, alias = 't'): Knex.Raw =>
+  db.raw(`exists (select 1 from ticket_events be where be.ticket_id = ${alias}.id and be.type = any(?))`, [eventTypesCounted('breach')]);
+
+/** The escalation event types of a kind (all of them without one). */
+export const escalationTypes = (kind?: 'automatic' | 'manual'): string[] =>
+  eventTypesCounted('escalation').filter((t) => !kind || (kind === 'automatic') === (t === 'escalation.automatic'));
+
+export function applyDashboardFilters<T extends Knex.QueryBuilder>(db: Db, q: T, f: DashboardTicketFilters): T {
+  if (f.planId) q.whereRaw(`t.sla_snapshot->>'planId' = ?`, [f.planId]);
+  if (f.createdFrom) q.where('t.created_at', '>=', f.createdFrom);
+  if (f.createdBefore) q.where('t.created_at', '<', f.createdBefore);
+  if (f.resolvedFrom) q.where('t.resolved_at', '>=', f.resolvedFrom);
+  if (f.resolvedBefore) q.where('t.resolved_at', '<', f.resolvedBefore);
+  if (f.breached !== undefined) q.whereRaw(f.breached ? '?' : 'not ?', [breachRecorded(db)]);
+  if (f.escalatedSince || f.escalation) {
+    q.whereExists((sub) => {
+      sub.select(db.raw('1')).from('ticket_events as ee').whereRaw('ee.ticket_id = t.id').whereIn('ee.type', escalationTypes(f.escalation));
+      if (f.escalatedSince) sub.where('ee.at', '>=', f.escalatedSince);
+    });
+  }
+  if (f.rating?.length) q.whereIn('t.satisfaction_rating', f.rating);
+  if (f.ratedFrom) q.where('t.satisfaction_at', '>=', f.ratedFrom);
+  return q;
 }
 
 export interface Page {
@@ -148,6 +197,7 @@ export async function listTickets(db: Db, scope: TicketScope, filters: TicketFil
   if (filters.customerId) q.where('t.customer_id', filters.customerId);
   if (filters.assigneeId) q.where('t.assignee_id', filters.assigneeId);
   else if (filters.assigneeId === null) q.whereNull('t.assignee_id');
+  if (filters.dashboard) applyDashboardFilters(db, q, filters.dashboard);
   if (page.cursor) {
     const [at, id] = Buffer.from(page.cursor, 'base64url').toString().split('|');
     q.where((w) => w.where('t.created_at', '<', at).orWhere((w2) => w2.where('t.created_at', '=', at).andWhere('t.id', '<', id)));

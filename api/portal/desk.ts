@@ -12,6 +12,7 @@ import { ACTIONS, formById, formsNow, roleRefusal, type ActionDefinition, type A
 import { PRIORITIES, SUPPORT_LEVELS } from '../../domain/plans';
 import { LEVELS_OF_IMPACT } from '../../domain/priority';
 import { canManageReleases } from '../releases';
+import { dashboardFiltersOf, lenientDashboardFilters } from '../dashboard';
 import { formatTicketNumber, OPEN_STATUSES, SLA_STATES, TICKET_STATUSES, TICKET_TYPES } from '../../domain/tickets';
 
 import { ProblemError, forbidden, notFound } from '../errors';
@@ -32,7 +33,8 @@ const BASIC_FORMS = new Set(['triage', 'comment', 'note']);
 const deskFilters = z.object({
   level: z.enum(['L1', 'L2', 'L3', 'all']).optional().catch(undefined),
   assignee: z.union([z.enum(['me', 'none']), z.string().uuid()]).optional().catch(undefined),
-  status: z.enum(TICKET_STATUSES).optional().catch(undefined),
+  // `all`: every status (the dashboard's compliance figures count closed tickets too); none: the open ones.
+  status: z.enum([...TICKET_STATUSES, 'all']).optional().catch(undefined),
   priority: z.enum(PRIORITIES).optional().catch(undefined),
   type: z.enum(TICKET_TYPES).optional().catch(undefined),
   sla: z.enum(SLA_STATES).optional().catch(undefined),
@@ -110,17 +112,19 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
     const p = staffOnly(req, res);
     const v = visitorOf(res);
     const f: DeskFilters = deskFilters.parse(req.query);
+    const fromDashboard = lenientDashboardFilters(req.query);
     const ownLevels = p.levels.filter((l) => (SUPPORT_LEVELS as readonly string[]).includes(l));
     // Without a level: the agent's own levels, except for "assigned to me", which follows the agent everywhere.
     const levels = f.level === 'all' ? undefined : f.level ? [f.level] : f.assignee === 'me' || !ownLevels.length ? undefined : ownLevels;
     const filters: TicketFilters = {
-      status: f.status ? [f.status] : OPEN_STATUSES,
+      ...(f.status !== 'all' && { status: f.status ? [f.status] : OPEN_STATUSES }),
       ...(levels && { level: levels }),
       ...(f.priority && { priority: [f.priority] }),
       ...(f.type && { type: [f.type] }),
       ...(f.sla && { slaState: [f.sla] }),
       ...(f.customer && { customerId: f.customer }),
       ...(f.assignee && { assigneeId: f.assignee === 'me' ? p.id : f.assignee === 'none' ? null : f.assignee }),
+      dashboard: dashboardFiltersOf(fromDashboard),
     };
     const { rows, nextCursor } = await listTickets(db, ticketScope(p), filters, { limit: f.limit ?? PAGE_SIZE, cursor: f.cursor });
     const [customers, staff, assignees] = await Promise.all([
@@ -137,7 +141,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
     }));
     const query = (over: Record<string, string | undefined>) => {
       const q = new URLSearchParams();
-      for (const [k, val] of Object.entries({ ...f, cursor: undefined, ...over })) if (val !== undefined && val !== '') q.set(k, String(val));
+      for (const [k, val] of Object.entries({ ...f, ...fromDashboard, rating: fromDashboard.rating?.join(','), cursor: undefined, ...over })) if (val !== undefined && val !== '') q.set(k, String(val));
       const s = q.toString();
       return s ? `/desk?${s}` : '/desk';
     };
@@ -153,6 +157,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
     page(res, 'desk', 'desk.title', {
       tickets,
       filters: f,
+      figureFilter: filters.dashboard !== undefined,
       tabs,
       ownLevels: ownLevels.join(', '),
       levels: SUPPORT_LEVELS,

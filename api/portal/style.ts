@@ -155,4 +155,13 @@ input[type=month] { font: inherit; padding: .35rem .5rem; border: 1px solid #767
 .rate.band-full { color: var(--ok); } .rate.band-near { color: var(--warn); font-weight: 600; } .rate.band-below { color: var(--bad); font-weight: 700; }
 .trend-opened { fill: #3b6fb6; } .trend-resolved { fill: #2f855a; } .trend-dot { fill: #7b4397; }
 .trend-line { fill: none; stroke: #7b4397; stroke-width: 2; } .trend-axis { stroke: var(--muted); } .chart-sub { font-size: 11px; fill: var(--muted); }
+/* dashboard (#14 point 6): states by compliance in colour and words; 0 % keeps an outline; the daily trend */
+.chart-bar.tone-full, .chart-bar.tone-near, .chart-bar.tone-below { stroke-width: 1.5; } .chart-bar.tone-full { stroke: #0d4019; } .chart-bar.tone-near { stroke: #6b4500; } .chart-bar.tone-below { stroke: #5c0000; }
+.state { display: inline-block; padding: 0 .5rem; border-radius: 1rem; font-size: .85rem; font-weight: 700; border: 2px solid currentColor; white-space: nowrap; }
+.state-full { color: var(--ok); background: #eef7f0; } .state-near { color: var(--warn); background: #fdf4e7; } .state-below { color: var(--bad); background: #fbeeee; } .state-none { color: var(--muted); }
+table.dash-due th { overflow-wrap: normal; } .due-over { color: var(--bad); white-space: nowrap; } .due-left { color: var(--warn); white-space: nowrap; }
+.daily-created { fill: none; stroke: #1d4f91; stroke-width: 2; } .daily-resolved { fill: none; stroke: #17622a; stroke-width: 2; stroke-dasharray: 5 3; }
+.daily-created-dot { fill: #1d4f91; } .daily-resolved-dot { fill: #17622a; }
+ul.figures { list-style: none; padding: 0; margin: .25rem 0 0; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
+.dash-summary a.figure { font-weight: 700; }
 `;

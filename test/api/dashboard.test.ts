@@ -63,4 +63,48 @@ describe('dashboard', () => {
     expect((await app.request('GET', '/api/v1/dashboard', { token: await app.login('l1@demo.test') })).status).toBe(403);
     expect((await app.request('GET', '/api/v1/dashboard', { token: await app.login('user@acme.test') })).status).toBe(403);
   });
+
+  it('every figure has its list: the ticket list takes the same filters and counts alike', async () => {
+    const manager = await app.login('manager@demo.test');
+    const d = (await app.request('GET', '/api/v1/dashboard', { token: manager })).body;
+    expect(d.compliance.perPlan.find((p: { id: string }) => p.id === 'basic')).toMatchObject({ name: 'Basic', state: 'belowTarget', band: 'below' });
+    expect(d.compliance.perPlan.find((p: { id: string }) => p.id === 'premium')).toMatchObject({ name: 'Premium', state: 'onTarget', band: 'full' });
+    const list = async (query: string, token = manager) => {
+      const res = await app.request('GET', `/api/v1/tickets?${query}`, { token });
+      expect(res.status).toBe(200);
+      return (res.body.items as Array<{ id: string }>).map((t) => t.id).sort();
+    };
+    const from = encodeURIComponent(d.windowFrom);
+    for (const plan of d.compliance.perPlan as Array<{ id: string; tickets: number; breached: number }>) {
+      expect(await list(`planId=${plan.id}&createdFrom=${from}`)).toHaveLength(plan.tickets);
+      expect(await list(`planId=${plan.id}&createdFrom=${from}&breached=true`)).toHaveLength(plan.breached);
+    }
+    expect(await list('breached=true')).toEqual([ids.beta1]);
+    expect(await list('breached=false')).toEqual([ids.acme1, ids.acme2].sort());
+    expect(await list(`escalatedSince=${encodeURIComponent(d.escalationsToday.since)}&escalation=automatic`)).toEqual([ids.acme1]);
+    expect(await list(`escalation=manual`)).toEqual([]);
+    expect(await list(`rating=2,4&ratedFrom=${from}`)).toEqual([ids.acme1, ids.acme2].sort());
+    expect(await list('rating=4')).toEqual([ids.acme2]);
+    const today = d.trend[d.trend.length - 1];
+    expect(today.created).toBe(3);
+    expect(await list(`createdFrom=${encodeURIComponent(today.from)}&createdBefore=${encodeURIComponent(today.before)}`)).toHaveLength(3);
+    // A customer's list keeps its organisation scope; escalations are internal: filtering by them is for staff.
+    expect(await list('breached=true', await app.login('user@acme.test'))).toEqual([]);
+    expect((await app.request('GET', '/api/v1/tickets?escalation=automatic', { token: await app.login('user@acme.test') })).status).toBe(403);
+  });
+
+  it('a bad filter is a 400 naming the field', async () => {
+    const manager = await app.login('manager@demo.test');
+    for (const [query, field] of [
+      ['createdFrom=yesterday', 'query.createdFrom'],
+      ['breached=maybe', 'query.breached'],
+      ['planId=Not%20A%20Plan', 'query.planId'],
+      ['rating=6', 'query.rating.0'],
+      ['escalation=sideways', 'query.escalation'],
+    ] as const) {
+      const res = await app.request('GET', `/api/v1/tickets?${query}`, { token: manager });
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+  });
 });

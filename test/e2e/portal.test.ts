@@ -104,7 +104,7 @@ describe.each(['en', 'sk'] as const)('the portal in %s', (lang) => {
     await manager.goto(`${app.baseUrl}/desk/dashboard`);
     expect(await manager.textContent('h1')).toBe(s.dashboard);
     expect(await manager.textContent('main')).toContain(number);
-    expect(await manager.locator('figure svg').count()).toBe(5);
+    expect(await manager.locator('figure svg').count()).toBe(6);
     expect(await manager.textContent('[data-chart="plan-compliance"]')).toMatch(/\d+(\.\d)? %/);
     await shot(manager, at('08-dashboard'));
 
