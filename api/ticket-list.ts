@@ -62,6 +62,7 @@ export function ticketQueryOf(f: ListFilters, p: Principal): { filters: TicketFi
 export function deskHref(f: ListFilters): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== '') q.set(k, String(v));
-  const s = q.toString();
+  // %20, not +: a return address after a form keeps to the characters safeReturn follows.
+  const s = q.toString().replace(/\+/g, '%20');
   return s ? `/desk?${s}` : '/desk';
 }
