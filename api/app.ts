@@ -12,6 +12,8 @@ import { createHealthRouter } from './health';
 import { createApiMetrics, httpMetricsMiddleware, type ApiMetrics } from './metrics';
 import { createTicketsRouter } from './tickets';
 import { createTicketActionsRouter } from './ticket-actions';
+import { createBulkTicketActionsRouter } from './bulk-ticket-actions';
+import { createSavedViewsRouter } from './saved-views';
 import { createAttachmentsRouter } from './attachments';
 import { createSlaRouter } from './sla';
 import { createSlaAdminRouter } from './admin-sla';
@@ -124,6 +126,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(createAuthRouter({ db: deps.db, secureCookies: publicUrl.startsWith('https:'), loginLimiter }));
   api.use(createTicketsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, metrics }));
   api.use(createTicketActionsRouter({ db: deps.db, temporal: deps.temporal }));
+  api.use(createBulkTicketActionsRouter({ db: deps.db, temporal: deps.temporal }));
+  api.use(createSavedViewsRouter({ db: deps.db }));
   api.use(createAttachmentsRouter({ db: deps.db, temporal: deps.temporal, attachments }));
   api.use(createSlaRouter({ db: deps.db }));
   // A plan, contract or customer edit moves the service report schedules at once (workers also do it every few minutes).

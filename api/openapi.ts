@@ -21,6 +21,9 @@ import { commentBodySchema } from './ticket-actions';
 import { attachmentParamsSchema, listAttachmentsQuerySchema, UPLOAD_FILE_FIELD } from './attachments';
 import { MAX_FILES_PER_EVENT } from '../domain/attachments';
 import { eventsQuerySchema, listTicketsQuerySchema, newTicketSchema } from './tickets';
+import { bulkTicketActionSchema } from './bulk-ticket-actions';
+import { viewIdParam } from './saved-views';
+import { newViewSchema } from './ticket-list';
 import { idempotencyHeadersSchema, ticketIdParamSchema } from './validation';
 import { ACTIONS, TICKET_ACTIONS, type ActionDefinition } from '../domain/ticket/actions';
 import * as R from './responses';
@@ -128,7 +131,16 @@ export const OPERATIONS: Operation[] = [
     links: ticketLinks(),
     also: [200, 503],
   },
-  { operationId: 'listTickets', method: 'get', path: '/api/v1/tickets', summary: 'List tickets visible to the caller, newest first; the dashboard figures link to lists of these filters (escalation filters are for staff: 403)', tag: 'tickets', query: listTicketsQuerySchema, response: R.TicketPage },
+  {
+    operationId: 'listTickets',
+    method: 'get',
+    path: '/api/v1/tickets',
+    summary:
+      'List and search the tickets visible to the caller: staff in queue order, customers newest first, unless `sort` says otherwise; numbered pages (`page`, `total`, `pageCount`) or a cursor; the dashboard figures link to lists of these filters (escalation filters are for staff: 403)',
+    tag: 'tickets',
+    query: listTicketsQuerySchema,
+    response: R.TicketPage,
+  },
   { operationId: 'getTicket', method: 'get', path: '/api/v1/tickets/{id}', summary: 'One ticket (staff also get the live workflow state)', tag: 'tickets', params: ticketIdParamSchema, response: R.TicketDetail },
   {
     operationId: 'listTicketEvents',
@@ -142,6 +154,19 @@ export const OPERATIONS: Operation[] = [
   },
   { operationId: 'getTicketWorkflow', method: 'get', path: '/api/v1/tickets/{id}/workflow', summary: 'Live workflow state', tag: 'tickets', params: ticketIdParamSchema, response: R.TicketWorkflow },
   ...actionOperations(),
+  {
+    operationId: 'runBulkTicketAction',
+    method: 'post',
+    path: '/api/v1/bulk-ticket-actions',
+    summary:
+      'Assign or escalate a selection of tickets (staff). Each ticket goes through its action API (role, input, state rule); the answer lists per ticket ok or the problem (404 for a ticket the caller cannot see, 409 when its state refuses) and never stops half-way silently',
+    tag: 'ticket actions',
+    body: bulkTicketActionSchema,
+    response: R.BulkTicketActionResult,
+  },
+  { operationId: 'listSavedViews', method: 'get', path: '/api/v1/views', summary: "The caller's saved views with the number of tickets each matches now (staff)", tag: 'views', response: R.SavedViewPage },
+  { operationId: 'createSavedView', method: 'post', path: '/api/v1/views', summary: 'Save a view: a name and the list filters (staff; 409 when the name is taken)', tag: 'views', body: newViewSchema, ok: 201, response: R.SavedView, location: true },
+  { operationId: 'deleteSavedView', method: 'delete', path: '/api/v1/views/{id}', summary: "Delete one of the caller's views (404 for another user's)", tag: 'views', params: viewIdParam, ok: 204, response: 'none' },
   {
     operationId: 'createTicketComment',
     method: 'post',

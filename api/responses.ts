@@ -150,7 +150,45 @@ export const CustomerTicketWorkflowState = named('CustomerTicketWorkflowState', 
 
 /** One ticket; staff also get the live workflow state (null with `workflowError` when the workflow did not answer). */
 export const TicketDetail = named('TicketDetail', Ticket.extend({ workflow: TicketWorkflowState.nullable().optional(), workflowError: z.string().optional() }));
-export const TicketPage = named('TicketPage', page(Ticket));
+/** A page of tickets: `nextCursor` continues the list; `total`, `page` and `pageCount` number its pages (page null after a cursor). */
+export const TicketPage = named(
+  'TicketPage',
+  page(Ticket).extend({
+    total: z.number().int(),
+    page: z.number().int().nullable(),
+    pageCount: z.number().int(),
+    sort: z.enum(['queue', 'due', 'priority', 'newest']),
+  }),
+);
+/** A saved view with the number of tickets it matches now. */
+export const SavedView = named(
+  'SavedView',
+  z.object({
+    id: z.string().uuid(),
+    name: z.string(),
+    filters: z.record(z.string(), z.string()),
+    count: z.number().int(),
+    href: z.string(),
+    createdAt: z.string(),
+  }),
+);
+export const SavedViewPage = named('SavedViewPage', page(SavedView));
+const bulkProblem = z.object({ status: z.number().int(), type: z.string(), detail: z.string() });
+/** What a bulk action did to each ticket, in the order asked: ok with the status after it, or the problem. */
+export const BulkTicketActionResult = named(
+  'BulkTicketActionResult',
+  z.object({
+    action: z.enum(['assign', 'escalate']),
+    succeeded: z.number().int(),
+    failed: z.number().int(),
+    results: z.array(
+      z.union([
+        z.object({ ticketId: z.string(), ok: z.literal(true), id: z.string(), number: z.string(), status: z.string() }),
+        z.object({ ticketId: z.string(), ok: z.literal(false), problem: bulkProblem }),
+      ]),
+    ),
+  }),
+);
 /** The timeline is paged by sequence number: pass `nextAfterSeq` as `afterSeq`; null on the last page. */
 export const TicketEventPage = named('TicketEventPage', z.object({ items: z.array(TicketEvent), nextAfterSeq: z.number().int().nullable() }));
 export const TicketWorkflow = named(

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connection';
-import { findTicket, isValidCursor, listTicketEvents, listTickets, visibleLinkedIds } from '../db/tickets';
+import { findTicket, isValidCursor, listTicketEvents, listTickets, sortOfCursor, TICKET_SORTS, visibleLinkedIds } from '../db/tickets';
 import { isStaff, ticketScope } from '../domain/access';
 import { LEVELS_OF_IMPACT, LEVELS_OF_URGENCY } from '../domain/priority';
 import { PRIORITIES, SUPPORT_LEVELS } from '../domain/plans';
@@ -17,6 +17,7 @@ import { toApiEvent, toApiTicket } from './ticket-shape';
 import { applyPhoneScope, createTicket } from './services/ticket-intake';
 import { idempotentCreate } from './idempotency';
 import { freeText, idempotencyHeadersSchema, parseInput, ticketIdParamSchema } from './validation';
+import { searchText } from './ticket-list';
 
 const uuid = z.string().uuid('must be a UUID');
 const text = freeText;
@@ -56,9 +57,18 @@ export const listTicketsQuerySchema = z.strictObject({
   assigneeId: uuid.optional(),
   // The lists behind the dashboard's figures (#14 point 6): one block, defined beside the dashboard.
   ...dashboardListFilters,
+  q: searchText.optional().describe('Full-text search over number, title, description and comments (accents ignored; staff also search internal notes), or a ticket number (T-000123, 123)'),
+  sort: z.enum(TICKET_SORTS).optional().describe('queue: breached first, then at risk, then the nearest deadline (the default for staff); due: nearest deadline; priority; newest (the default for customers)'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  page: z.coerce.number().int().min(1).max(100_000).optional().describe('Numbered page (1 is the first); the answer has total and pageCount. Not with cursor'),
   cursor: z.string().max(200).refine(isValidCursor, 'is not a cursor returned by this API').optional(),
-});
+})
+  .superRefine((q, ctx) => {
+    if (q.page !== undefined && q.cursor !== undefined) ctx.addIssue({ code: 'custom', path: ['page'], message: 'cannot be combined with cursor' });
+    if (q.sort !== undefined && q.cursor !== undefined && isValidCursor(q.cursor) && sortOfCursor(q.cursor) !== q.sort) {
+      ctx.addIssue({ code: 'custom', path: ['cursor'], message: `continues the ${sortOfCursor(q.cursor)} order, not ${q.sort}` });
+    }
+  });
 
 export const eventsQuerySchema = z.strictObject({
   // ticket_events.seq is a PostgreSQL integer: a larger afterSeq is refused here, not by the database (a 500).
@@ -101,10 +111,12 @@ export function createTicketsRouter(deps: TicketsRouterDeps): Router {
     const q = parseInput(listTicketsQuerySchema, req.query, 'query');
     // Escalations are internal timeline events: a customer cannot select tickets by them.
     if (!isStaff(actor) && (q.escalatedSince || q.escalation)) throw forbidden('Filtering by escalation is for staff');
-    const { rows, nextCursor } = await listTickets(deps.db, ticketScope(actor), { ...q, dashboard: dashboardFiltersOf(q) }, { limit: q.limit, cursor: q.cursor });
+    const sort = q.cursor ? sortOfCursor(q.cursor) : (q.sort ?? (isStaff(actor) ? 'queue' : 'newest'));
+    const offset = q.page ? (q.page - 1) * q.limit : undefined;
+    const { rows, nextCursor, total = 0 } = await listTickets(deps.db, ticketScope(actor), { ...q, dashboard: dashboardFiltersOf(q) }, { limit: q.limit, cursor: q.cursor, offset, sort, withTotal: true });
     const now = new Date();
     const visible = await visibleLinkedIds(deps.db, ticketScope(actor), rows);
-    res.json({ items: rows.map((row) => toApiTicket(row, now, visible)), nextCursor });
+    res.json({ items: rows.map((row) => toApiTicket(row, now, visible)), nextCursor, total, page: q.page ?? (q.cursor ? null : 1), pageCount: Math.ceil(total / q.limit), sort });
   });
 
   r.get('/tickets/:id', async (req, res) => {

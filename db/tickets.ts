@@ -132,6 +132,11 @@ export interface TicketFilters {
   assigneeId?: string | null;
   /** The lists behind the manager's dashboard figures (applyDashboardFilters). */
   dashboard?: DashboardTicketFilters;
+  /**
+   * Full-text search (websearch syntax, accents ignored) over title, description and the text of timeline entries,
+   * or a ticket number (T-000123, #123, 123). Internal entries count only for the scope that sees them (staff).
+   */
+  q?: string;
 }
 
 /**
@@ -180,14 +185,42 @@ export function applyDashboardFilters<T extends Knex.QueryBuilder>(db: Db, q: T,
   return q;
 }
 
+/** The orders a list can take; `queue`: breached first, then at risk, then the nearest running deadline. */
+export const TICKET_SORTS = ['queue', 'due', 'priority', 'newest'] as const;
+export type TicketSort = (typeof TICKET_SORTS)[number];
+
 export interface Page {
   limit: number;
-  /** Opaque keyset cursor: created_at|id of the last row of the previous page. */
+  /**
+   * Opaque cursor from nextCursor: for `newest` a keyset (created_at|id of the last row), for the other orders the
+   * position in the list (which carries its order, so a cursor always continues the list it came from).
+   */
   cursor?: string;
+  /** Rows to skip (numbered pages); not with a cursor. */
+  offset?: number;
+  sort?: TicketSort;
+  /** Also count every ticket the filters match (numbered pages). */
+  withTotal?: boolean;
 }
 
-export async function listTickets(db: Db, scope: TicketScope, filters: TicketFilters, page: Page): Promise<{ rows: Ticket[]; nextCursor: string | null }> {
-  const q = selectTickets(db);
+/** A ticket number as people type it into a search box: T-000123, TF-123, #123 or 123. */
+export function searchedTicketNumber(q: string): number | undefined {
+  const m = /^(?:TF?-?|#)?0*(\d{1,15})$/i.exec(q.trim());
+  return m ? Number(m[1]) : undefined;
+}
+
+const TSQUERY = `websearch_to_tsquery('simple', kb_unaccent(?))`;
+/** The nearest deadline of a running clock (the projection leaves a due time empty while its clock does not run). */
+const DUE = 'LEAST(t.first_response_due, t.resolution_due)';
+const SLA_RANK = `CASE t.sla_state WHEN 'breached' THEN 0 WHEN 'at_risk' THEN 1 ELSE 2 END`;
+const ORDERS: Record<Exclude<TicketSort, 'newest'>, string> = {
+  queue: `${SLA_RANK}, ${DUE} ASC NULLS LAST, t.priority, t.number`,
+  due: `${DUE} ASC NULLS LAST, t.priority, t.number`,
+  priority: `t.priority, ${DUE} ASC NULLS LAST, t.number`,
+};
+
+/** Applies the filters (and the search) to a query over `tickets as t`, within the scope. */
+export function applyTicketFilters<T extends Knex.QueryBuilder>(db: Db, q: T, scope: TicketScope, filters: TicketFilters): T {
   applyTicketScope(q, scope);
   if (filters.status?.length) q.whereIn('t.status', filters.status);
   if (filters.priority?.length) q.whereIn('t.priority', filters.priority);
@@ -198,21 +231,75 @@ export async function listTickets(db: Db, scope: TicketScope, filters: TicketFil
   if (filters.assigneeId) q.where('t.assignee_id', filters.assigneeId);
   else if (filters.assigneeId === null) q.whereNull('t.assignee_id');
   if (filters.dashboard) applyDashboardFilters(db, q, filters.dashboard);
-  if (page.cursor) {
-    const [at, id] = Buffer.from(page.cursor, 'base64url').toString().split('|');
-    q.where((w) => w.where('t.created_at', '<', at).orWhere((w2) => w2.where('t.created_at', '=', at).andWhere('t.id', '<', id)));
+  const text = filters.q?.trim();
+  if (text) {
+    const number = searchedTicketNumber(text);
+    // Only staff (scope 'all') search internal entries: a customer's search never matches text they may not read.
+    const events = db('ticket_events as e').whereRaw('e.ticket_id = t.id').whereRaw(`ticket_event_search_vector(e.data) @@ ${TSQUERY}`, [text]).select(db.raw('1'));
+    if (scope.kind !== 'all') events.where('e.visibility', 'public');
+    q.where((w) => {
+      if (number !== undefined) w.orWhere('t.number', number);
+      w.orWhereRaw(`ticket_search_vector(t.title, t.description) @@ ${TSQUERY}`, [text]).orWhereExists(events);
+    });
   }
-  const rows: Array<Record<string, any>> = await q.orderBy([{ column: 't.created_at', order: 'desc' }, { column: 't.id', order: 'desc' }]).limit(page.limit + 1);
+  return q;
+}
+
+interface OffsetCursor {
+  s: Exclude<TicketSort, 'newest'>;
+  o: number;
+}
+const offsetCursor = (c: OffsetCursor): string => Buffer.from(JSON.stringify(c)).toString('base64url');
+function readOffsetCursor(cursor: string): OffsetCursor | null {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Partial<OffsetCursor>;
+    const sorts: readonly string[] = TICKET_SORTS;
+    if (v && typeof v === 'object' && typeof v.s === 'string' && (v.s as string) !== 'newest' && sorts.includes(v.s) && Number.isSafeInteger(v.o) && (v.o as number) > 0 && Object.keys(v).length === 2) return v as OffsetCursor;
+  } catch {
+    // not JSON: not one of these cursors
+  }
+  return null;
+}
+
+/** The order a cursor continues (a keyset cursor: newest). */
+export const sortOfCursor = (cursor: string): TicketSort => readOffsetCursor(cursor)?.s ?? 'newest';
+
+export async function listTickets(db: Db, scope: TicketScope, filters: TicketFilters, page: Page): Promise<{ rows: Ticket[]; nextCursor: string | null; total?: number }> {
+  const q = applyTicketFilters(db, selectTickets(db), scope, filters);
+  const total = page.withTotal ? await countTickets(db, scope, filters) : undefined;
+  const sort = page.cursor ? sortOfCursor(page.cursor) : (page.sort ?? 'newest');
+  if (sort === 'newest') {
+    if (page.cursor) {
+      const [at, id] = Buffer.from(page.cursor, 'base64url').toString().split('|');
+      q.where((w) => w.where('t.created_at', '<', at).orWhere((w2) => w2.where('t.created_at', '=', at).andWhere('t.id', '<', id)));
+    }
+    q.orderBy([{ column: 't.created_at', order: 'desc' }, { column: 't.id', order: 'desc' }]);
+    if (page.offset) q.offset(page.offset);
+  } else {
+    q.orderByRaw(ORDERS[sort]);
+    const offset = page.cursor ? (readOffsetCursor(page.cursor)?.o ?? 0) : (page.offset ?? 0);
+    if (offset) q.offset(offset);
+  }
+  const rows: Array<Record<string, any>> = await q.limit(page.limit + 1);
   const more = rows.length > page.limit;
   const pageRows = (more ? rows.slice(0, page.limit) : rows).map(ticketFromRow);
   const last = pageRows[pageRows.length - 1];
-  return {
-    rows: pageRows,
-    nextCursor: more && last ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url') : null,
-  };
+  let nextCursor: string | null = null;
+  if (more && last) {
+    if (sort === 'newest') nextCursor = Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url');
+    else nextCursor = offsetCursor({ s: sort, o: (page.cursor ? (readOffsetCursor(page.cursor)?.o ?? 0) : (page.offset ?? 0)) + page.limit });
+  }
+  return { rows: pageRows, nextCursor, ...(total !== undefined && { total }) };
+}
+
+/** How many tickets the filters match within the scope (page totals, the counts of saved views). */
+export async function countTickets(db: Db, scope: TicketScope, filters: TicketFilters): Promise<number> {
+  const row = (await applyTicketFilters(db, db('tickets as t'), scope, filters).count('* as n').first()) as { n: string | number } | undefined;
+  return Number(row?.n ?? 0);
 }
 
 export function isValidCursor(cursor: string): boolean {
+  if (readOffsetCursor(cursor)) return true;
   const parts = Buffer.from(cursor, 'base64url').toString().split('|');
   // Only what nextCursor writes: a canonical ISO instant (so PostgreSQL accepts it too) and a UUID.
   if (parts.length !== 2 || !UUID.test(parts[1]) || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(parts[0])) return false;

@@ -5,15 +5,13 @@
  * refusal (409) is shown on the page as a readable message.
  */
 import type { Response, Router } from 'express';
-import { z } from 'zod';
-import { findTicket, isValidCursor, listTickets, type TicketFilters } from '../../db/tickets';
+import { findTicket } from '../../db/tickets';
 import { ASSIGNABLE_ROLES, ticketScope, type Principal } from '../../domain/access';
 import { ACTIONS, formById, formsNow, roleRefusal, type ActionDefinition, type ActionForm, type FormField, type OptionSource, type TicketActionName } from '../../domain/ticket/actions';
 import { PRIORITIES, SUPPORT_LEVELS } from '../../domain/plans';
 import { LEVELS_OF_IMPACT } from '../../domain/priority';
 import { canManageReleases } from '../releases';
-import { dashboardFiltersOf, lenientDashboardFilters } from '../dashboard';
-import { formatTicketNumber, OPEN_STATUSES, SLA_STATES, TICKET_STATUSES, TICKET_TYPES } from '../../domain/tickets';
+import { formatTicketNumber } from '../../domain/tickets';
 
 import { ProblemError, forbidden, notFound } from '../errors';
 import { factsOfRow, runTicketAction } from '../ticket-actions';
@@ -23,26 +21,12 @@ import { loadMessages, translate } from './i18n';
 import type { PortalKit, Visitor } from './kit';
 import { mountMailPages } from './mail';
 import { mountPhonePages } from './phone';
+import { mountDeskList } from './desk-list';
 
-const PAGE_SIZE = 25;
 const MESSAGES = { en: loadMessages('en'), sk: loadMessages('sk') };
 /** Forms the page lays out by hand (triage and the two comment boxes); every other action form is generic. */
 const BASIC_FORMS = new Set(['triage', 'comment', 'note']);
 
-/** Each filter on its own: a bad value drops that filter only. */
-const deskFilters = z.object({
-  level: z.enum(['L1', 'L2', 'L3', 'all']).optional().catch(undefined),
-  assignee: z.union([z.enum(['me', 'none']), z.string().uuid()]).optional().catch(undefined),
-  // `all`: every status (the dashboard's compliance figures count closed tickets too); none: the open ones.
-  status: z.enum([...TICKET_STATUSES, 'all']).optional().catch(undefined),
-  priority: z.enum(PRIORITIES).optional().catch(undefined),
-  type: z.enum(TICKET_TYPES).optional().catch(undefined),
-  sla: z.enum(SLA_STATES).optional().catch(undefined),
-  customer: z.string().uuid().optional().catch(undefined),
-  cursor: z.string().max(200).refine(isValidCursor).optional().catch(undefined),
-  limit: z.coerce.number().int().min(1).max(100).optional().catch(undefined),
-});
-type DeskFilters = z.infer<typeof deskFilters>;
 
 
 interface TicketContext {
@@ -108,71 +92,7 @@ export function mountDeskPages(r: Router, kit: PortalKit): void {
     return new Map(rows.map((x) => [x.id, x.name]));
   };
 
-  r.get('/desk', async (req, res) => {
-    const p = staffOnly(req, res);
-    const v = visitorOf(res);
-    const f: DeskFilters = deskFilters.parse(req.query);
-    const fromDashboard = lenientDashboardFilters(req.query);
-    const ownLevels = p.levels.filter((l) => (SUPPORT_LEVELS as readonly string[]).includes(l));
-    // Without a level: the agent's own levels, except for "assigned to me", which follows the agent everywhere.
-    const levels = f.level === 'all' ? undefined : f.level ? [f.level] : f.assignee === 'me' || !ownLevels.length ? undefined : ownLevels;
-    const filters: TicketFilters = {
-      ...(f.status !== 'all' && { status: f.status ? [f.status] : OPEN_STATUSES }),
-      ...(levels && { level: levels }),
-      ...(f.priority && { priority: [f.priority] }),
-      ...(f.type && { type: [f.type] }),
-      ...(f.sla && { slaState: [f.sla] }),
-      ...(f.customer && { customerId: f.customer }),
-      ...(f.assignee && { assigneeId: f.assignee === 'me' ? p.id : f.assignee === 'none' ? null : f.assignee }),
-      dashboard: dashboardFiltersOf(fromDashboard),
-    };
-    const { rows, nextCursor } = await listTickets(db, ticketScope(p), filters, { limit: f.limit ?? PAGE_SIZE, cursor: f.cursor });
-    const [customers, staff, assignees] = await Promise.all([
-      db('customers').orderBy('name').select('id', 'name') as Promise<Array<{ id: string; name: string }>>,
-      staffUsers(),
-      namesOf('users', rows.map((x) => x.assigneeId)),
-    ]);
-    const customerNames = new Map(customers.map((c) => [c.id, c.name]));
-    const tickets = rows.map((row) => ({
-      ...ticketView(row, v),
-      customerName: customerNames.get(row.customerId) ?? '',
-      assigneeName: row.assigneeId ? (assignees.get(row.assigneeId) ?? '') : null,
-      attention: row.slaState === 'breached' || row.slaState === 'at_risk',
-    }));
-    const query = (over: Record<string, string | undefined>) => {
-      const q = new URLSearchParams();
-      for (const [k, val] of Object.entries({ ...f, ...fromDashboard, rating: fromDashboard.rating?.join(','), cursor: undefined, ...over })) if (val !== undefined && val !== '') q.set(k, String(val));
-      const s = q.toString();
-      return s ? `/desk?${s}` : '/desk';
-    };
-    const tab = f.assignee === 'me' ? 'me' : f.assignee === 'none' ? 'unassigned' : (f.level ?? (ownLevels.length ? 'mine' : 'all'));
-    const isManager = p.role !== 'agent';
-    const tabs = [
-      ...(ownLevels.length ? [{ id: 'mine', labelKey: 'desk.tab.mine', href: '/desk' }] : []),
-      ...SUPPORT_LEVELS.map((l) => ({ id: l, label: l, href: `/desk?level=${l}` })),
-      ...(isManager ? [{ id: 'all', labelKey: 'desk.tab.all', href: '/desk?level=all' }] : []),
-      { id: 'me', labelKey: 'desk.tab.me', href: '/desk?assignee=me' },
-      { id: 'unassigned', labelKey: 'desk.tab.unassigned', href: '/desk?assignee=none' },
-    ].map((t) => ({ ...t, current: t.id === tab }));
-    page(res, 'desk', 'desk.title', {
-      tickets,
-      filters: f,
-      figureFilter: filters.dashboard !== undefined,
-      tabs,
-      ownLevels: ownLevels.join(', '),
-      levels: SUPPORT_LEVELS,
-      statuses: TICKET_STATUSES,
-      priorities: PRIORITIES,
-      types: TICKET_TYPES,
-      slaStates: SLA_STATES,
-      customers,
-      staff,
-      nextHref: nextCursor ? `${query({})}${query({}).includes('?') ? '&' : '?'}cursor=${encodeURIComponent(nextCursor)}` : null,
-      firstHref: f.cursor ? query({}) : null,
-      breachedHref: query({ sla: 'breached' }),
-      atRiskHref: query({ sla: 'at_risk' }),
-    });
-  });
+  mountDeskList(r, kit);
 
   const loadContext = async (p: Principal, number: string): Promise<TicketContext> => {
     const row = await findTicket(db, ticketScope(p), number);

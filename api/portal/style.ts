@@ -109,6 +109,24 @@ table.desk-queue tr.sla-row-breached td:first-child { border-left-color: var(--b
 table.desk-queue tr.sla-row-breached { background: #fdeeee; } table.desk-queue tr.sla-row-at_risk { background: #fff6e5; }
 .muted { color: var(--muted); }
 .pager { display: flex; gap: 1.5rem; margin: 1rem 0; }
+.pager { flex-wrap: wrap; align-items: center; }
+.page-numbers { display: flex; flex-wrap: wrap; gap: .25rem; list-style: none; margin: 0; padding: 0; }
+.page-numbers a { display: inline-block; min-width: 2rem; padding: .2rem .5rem; text-align: center; border: 1px solid var(--line); border-radius: 4px; text-decoration: none; }
+.page-numbers a[aria-current="page"] { background: var(--accent); color: var(--accent-fg); border-color: var(--accent); font-weight: 700; }
+/* the list page is wider by the views' column, so the queue keeps the width it had */
+main:has(.desk-list-layout) { max-width: 82rem; }
+.desk-list-layout { display: grid; grid-template-columns: 12rem minmax(0, 1fr); gap: 1.5rem; align-items: start; }
+@media (max-width: 60rem) { .desk-list-layout { grid-template-columns: minmax(0, 1fr); } }
+.desk-views h2 { font-size: 1.05rem; margin-top: 0; }
+.view-list { list-style: none; padding: 0; margin: 0 0 .75rem; }
+.view-list li { display: flex; gap: .4rem; align-items: center; padding: .2rem 0; }
+.view-list a[aria-current="page"] { font-weight: 700; }
+.view-list button.link { background: none; border: 0; color: var(--bad); padding: 0 .3rem; min-height: 0; margin: 0; cursor: pointer; }
+.desk-search input { width: 100%; max-width: 40rem; }
+.bulk-bar { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; align-items: end; }
+.bulk-action { display: flex; flex-wrap: wrap; gap: .25rem .5rem; align-items: end; }
+.bulk-field { display: flex; flex-direction: column; }
+.bulk-field label, .bulk-action button { margin-top: 0; }
 .desk-actions form.compact fieldset { min-height: 0; }
 label.check { font-weight: 400; display: flex; gap: .5rem; align-items: center; }
 input[type=date], input[type=tel] { font: inherit; padding: .4rem .5rem; border: 1px solid #767676; border-radius: 4px; }

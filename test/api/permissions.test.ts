@@ -50,6 +50,8 @@ interface Ctx {
   attachmentId: string;
   /** a service report of the owner's organisation */
   reportId: string;
+  /** a saved view of the agent (l1) */
+  viewId: string;
 }
 let unique = 0;
 const matrixUpload = () => {
@@ -198,6 +200,12 @@ const MATRIX: Row[] = [
   { op: 'POST /api/v1/tickets/{id}/comments', body: () => ({ body: 'matrix comment' }), expect: { ...seeOwnTicket, owner: 201, orgAdmin: 201, agent: 201, manager: 201, admin: 201 } },
   { op: 'POST /api/v1/tickets/{id}/attachments', form: () => matrixUpload(), expect: { ...seeOwnTicket, owner: 201, orgAdmin: 201, agent: 201, manager: 201, admin: 201 } },
   { op: 'GET /api/v1/tickets/{id}/attachments', expect: seeOwnTicket },
+  // Staff only; each ticket of the selection answers for itself (the cancelled ticket: 409 inside a 200).
+  { op: 'POST /api/v1/bulk-ticket-actions', body: (c) => ({ action: 'assign', ticketIds: [c.cancelledTicketId], input: { assigneeId: null } }), expect: staffOnly },
+  { op: 'GET /api/v1/views', expect: staffOnly },
+  { op: 'POST /api/v1/views', body: () => ({ name: fresh('Matrix view'), filters: { sort: 'due' } }), expect: { ...staffOnly, agent: 201, manager: 201, admin: 201 } },
+  // A view is its owner's: another staff member's delete is "not found" (asked while it still exists; the owner last).
+  { op: 'DELETE /api/v1/views/{id}', expect: { anonymous: 401, owner: 403, keyUserOtherLine: 403, orgAdmin: 403, otherOrg: 403, otherOrgAdmin: 403, manager: 404, admin: 404, agent: 204 } },
   { op: 'GET /api/v1/tickets/{id}/attachments/{attachmentId}', expect: seeOwnTicket },
   {
     op: 'GET /api/v1/sla/preview',
@@ -263,7 +271,9 @@ describe('permission matrix', () => {
     const attachmentId = ((await file.json()) as { attachments: Array<{ id: string }> }).attachments[0].id;
     const report = await app.request('POST', '/api/v1/reports', { token: tokens.manager, body: { customerId: acme.id, month: '2026-09' } });
     expect(report.status).toBe(201);
-    ctx = { reportId: report.body.id, mailId: await unassignedMail('assign'), dismissMailId: await unassignedMail('dismiss'), ticketId: t.body.id, cancelledTicketId: cancelled.body.id, acmeId: acme.id, contractId: c.id, ownerId: owner.id, lineId: logistics.id, notificationId: String(n.id), articleId: await article('published'), draftArticleId: await article('draft'), attachmentId };
+    const view = await app.request('POST', '/api/v1/views', { token: tokens.agent, body: { name: 'Matrix own view', filters: { sort: 'due' } } });
+    expect(view.status).toBe(201);
+    ctx = { viewId: view.body.id, reportId: report.body.id, mailId: await unassignedMail('assign'), dismissMailId: await unassignedMail('dismiss'), ticketId: t.body.id, cancelledTicketId: cancelled.body.id, acmeId: acme.id, contractId: c.id, ownerId: owner.id, lineId: logistics.id, notificationId: String(n.id), articleId: await article('published'), draftArticleId: await article('draft'), attachmentId };
   });
   afterAll(async () => {
     await app?.stop();
@@ -281,6 +291,7 @@ describe('permission matrix', () => {
       .replace('/mail/unassigned/{id}/assign', `/mail/unassigned/${ctx.mailId}/assign`)
       .replace('/mail/unassigned/{id}/dismiss', `/mail/unassigned/${ctx.dismissMailId}/dismiss`)
       .replace('/reports/{id}', `/reports/${ctx.reportId}`)
+      .replace('/views/{id}', `/views/${ctx.viewId}`)
       .replace('/tickets/{id}', `/tickets/${c.row.cancelledTicket ? ctx.cancelledTicketId : ctx.ticketId}`)
       .replace('/plans/{id}', '/plans/basic')
       .replace('/calendars/{id}', '/calendars/matrix')
@@ -303,7 +314,7 @@ describe('permission matrix', () => {
     if (status >= 400) expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
     if (status === 404 && template.includes('{id}')) {
       // The body of another organisation's 404 is the body of a missing resource's 404: nothing leaks.
-      const real = [ctx.reportId, ctx.ticketId, ctx.cancelledTicketId, ctx.acmeId, ctx.ownerId, ctx.notificationId, ctx.articleId, ctx.draftArticleId].find((id) => path.split('/').includes(id))!; // a whole segment: a notification id 1 is not the start of a UUID
+      const real = [ctx.viewId, ctx.reportId, ctx.ticketId, ctx.cancelledTicketId, ctx.acmeId, ctx.ownerId, ctx.notificationId, ctx.articleId, ctx.draftArticleId].find((id) => path.split('/').includes(id))!; // a whole segment: a notification id 1 is not the start of a UUID
       const missingId = real === ctx.notificationId ? '999999999999' : '00000000-0000-4000-8000-000000000000';
       const missing = await send(path.replace(`/${real}`, `/${missingId}`));
       expect(res.body.detail).toBe(missing.body.detail);
