@@ -18,6 +18,7 @@ import { createSlaAdminRouter } from './admin-sla';
 import { allowedMethods, buildOpenApi } from './openapi';
 import { createCustomersRouter } from './admin-customers';
 import { createUsersRouter } from './admin-users';
+import { createTextModulesRouter } from './text-modules';
 import { createNotificationsRouter } from './notifications';
 import { createCaughtMailRouter } from './caught-mail';
 import { syncServiceReportSchedules } from './services/report-schedules';
@@ -134,6 +135,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(createSlaAdminRouter({ db: deps.db, onServiceTermsChanged }));
   api.use(createCustomersRouter({ db: deps.db, onServiceTermsChanged }));
   api.use(createUsersRouter({ db: deps.db, publicUrl }));
+  api.use(createTextModulesRouter({ db: deps.db }));
   api.use(createNotificationsRouter({ db: deps.db, authSecret: deps.authSecret ?? DEV_AUTH_SECRET }));
   api.use(createCaughtMailRouter({ mailbox: deps.mailbox }));
   api.use(createReleasesRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));

@@ -50,6 +50,9 @@ interface Ctx {
   attachmentId: string;
   /** a service report of the owner's organisation */
   reportId: string;
+  /** text modules: one to read and change, one to delete */
+  textModuleId: string;
+  deleteTextModuleId: string;
 }
 let unique = 0;
 const matrixUpload = () => {
@@ -184,6 +187,12 @@ const MATRIX: Row[] = [
   { op: 'POST /api/v1/users', body: (c) => ({ email: `${fresh('u')}@acme.test`, name: 'Matrix', role: 'customer_user', customerId: c.acmeId }), expect: { ...manageOwnersUser(201), otherOrgAdmin: 403 } },
   { op: 'GET /api/v1/users/{id}', expect: manageOwnersUser(200) },
   { op: 'PATCH /api/v1/users/{id}', body: () => ({ name: 'Matrix Name' }), expect: manageOwnersUser(200) },
+  // Text modules: staff read them (the composer inserts them), admins manage them.
+  { op: 'GET /api/v1/text-modules', expect: staffOnly },
+  { op: 'POST /api/v1/text-modules', body: () => ({ keyword: fresh('tm').toLowerCase(), name: 'Matrix', bodyEn: 'Hello {{requester}}', bodySk: 'Dobrý deň {{requester}}' }), expect: adminOnly(201) },
+  { op: 'GET /api/v1/text-modules/{id}', expect: staffOnly },
+  { op: 'PATCH /api/v1/text-modules/{id}', body: () => ({ name: 'Matrix module' }), expect: adminOnly(200) },
+  { op: 'DELETE /api/v1/text-modules/{id}', expect: adminOnly(204) },
   {
     op: 'POST /api/v1/tickets',
     body: () => ({ title: 'Matrix', description: 'd', type: 'question', impact: 'low', urgency: 'low' }),
@@ -263,7 +272,12 @@ describe('permission matrix', () => {
     const attachmentId = ((await file.json()) as { attachments: Array<{ id: string }> }).attachments[0].id;
     const report = await app.request('POST', '/api/v1/reports', { token: tokens.manager, body: { customerId: acme.id, month: '2026-09' } });
     expect(report.status).toBe(201);
-    ctx = { reportId: report.body.id, mailId: await unassignedMail('assign'), dismissMailId: await unassignedMail('dismiss'), ticketId: t.body.id, cancelledTicketId: cancelled.body.id, acmeId: acme.id, contractId: c.id, ownerId: owner.id, lineId: logistics.id, notificationId: String(n.id), articleId: await article('published'), draftArticleId: await article('draft'), attachmentId };
+    const textModule = async (keyword: string) => {
+      const res = await app.request('POST', '/api/v1/text-modules', { token: tokens.admin, body: { keyword, name: 'Matrix', bodyEn: 'Hi', bodySk: 'Ahoj' } });
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    };
+    ctx = { textModuleId: await textModule(fresh('matrix').toLowerCase()), deleteTextModuleId: await textModule(fresh('matrix-del').toLowerCase()), reportId: report.body.id, mailId: await unassignedMail('assign'), dismissMailId: await unassignedMail('dismiss'), ticketId: t.body.id, cancelledTicketId: cancelled.body.id, acmeId: acme.id, contractId: c.id, ownerId: owner.id, lineId: logistics.id, notificationId: String(n.id), articleId: await article('published'), draftArticleId: await article('draft'), attachmentId };
   });
   afterAll(async () => {
     await app?.stop();
@@ -281,6 +295,7 @@ describe('permission matrix', () => {
       .replace('/mail/unassigned/{id}/assign', `/mail/unassigned/${ctx.mailId}/assign`)
       .replace('/mail/unassigned/{id}/dismiss', `/mail/unassigned/${ctx.dismissMailId}/dismiss`)
       .replace('/reports/{id}', `/reports/${ctx.reportId}`)
+      .replace('/text-modules/{id}', `/text-modules/${method === 'DELETE' ? ctx.deleteTextModuleId : ctx.textModuleId}`)
       .replace('/tickets/{id}', `/tickets/${c.row.cancelledTicket ? ctx.cancelledTicketId : ctx.ticketId}`)
       .replace('/plans/{id}', '/plans/basic')
       .replace('/calendars/{id}', '/calendars/matrix')
