@@ -20,6 +20,7 @@ import { createSlaAdminRouter } from './admin-sla';
 import { allowedMethods, buildOpenApi } from './openapi';
 import { createCustomersRouter } from './admin-customers';
 import { createUsersRouter } from './admin-users';
+import { createTextModulesRouter } from './text-modules';
 import { createNotificationsRouter } from './notifications';
 import { createCaughtMailRouter } from './caught-mail';
 import { syncServiceReportSchedules } from './services/report-schedules';
@@ -138,6 +139,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(createSlaAdminRouter({ db: deps.db, onServiceTermsChanged }));
   api.use(createCustomersRouter({ db: deps.db, onServiceTermsChanged }));
   api.use(createUsersRouter({ db: deps.db, publicUrl }));
+  api.use(createTextModulesRouter({ db: deps.db }));
   api.use(createNotificationsRouter({ db: deps.db, authSecret: deps.authSecret ?? DEV_AUTH_SECRET }));
   api.use(createCaughtMailRouter({ mailbox: deps.mailbox }));
   api.use(createReleasesRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));

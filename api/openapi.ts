@@ -13,6 +13,8 @@ import { dashboardQuerySchema } from './dashboard';
 import { kbArticleParams, kbArticleQuery, kbArticleUpdateSchema, kbRevisionsQuery, listKbArticlesQuery, newKbArticleSchema } from './kb';
 import { listReleasesQuery, moveReleaseSchema, newReleaseSchema, releaseParams } from './releases';
 import { inviteUserSchema, listUsersQuerySchema, userIdParam, userUpdateSchema } from './admin-users';
+import { listTextModulesQuerySchema, newTextModuleSchema, textModuleIdParam, textModuleUpdateSchema } from './text-modules';
+import { TEXT_MODULE_PLACEHOLDERS } from './services/text-modules';
 import { feedQuerySchema, notificationIdParam, notificationPreferencesSchema, satisfactionSchema } from './notifications';
 import { calendarBodySchema, calendarIdParam, contractIdParam, contractSchema, contractsQuerySchema, planIdParam, planUpdateSchema } from './admin-sla';
 import { slaPreviewQuerySchema } from './sla';
@@ -363,6 +365,40 @@ export const OPERATIONS: Operation[] = [
     body: userUpdateSchema,
     response: R.User,
   },
+  {
+    operationId: 'listTextModules',
+    method: 'get',
+    path: '/api/v1/text-modules',
+    summary: 'Text modules (canned replies in EN and SK) in keyword order (staff)',
+    tag: 'text-modules',
+    query: listTextModulesQuerySchema,
+    response: R.TextModulePage,
+  },
+  {
+    operationId: 'createTextModule',
+    method: 'post',
+    path: '/api/v1/text-modules',
+    summary: `Add a text module (admins). Its texts may name only these placeholders: ${TEXT_MODULE_PLACEHOLDERS.map((x) => `{{${x}}}`).join(', ')} (400 otherwise, naming the field); 409 for a keyword in use`,
+    tag: 'text-modules',
+    body: newTextModuleSchema,
+    headers: idempotencyHeadersSchema,
+    ok: 201,
+    response: R.TextModule,
+    location: true,
+    links: linksTo(['getTextModule', 'updateTextModule', 'deleteTextModule'], { id: '$response.body#/id' }),
+  },
+  { operationId: 'getTextModule', method: 'get', path: '/api/v1/text-modules/{id}', summary: 'One text module (staff)', tag: 'text-modules', params: textModuleIdParam, response: R.TextModule },
+  {
+    operationId: 'updateTextModule',
+    method: 'patch',
+    path: '/api/v1/text-modules/{id}',
+    summary: 'Change a text module (admins); the same placeholder rule as on creation',
+    tag: 'text-modules',
+    params: textModuleIdParam,
+    body: textModuleUpdateSchema,
+    response: R.TextModule,
+  },
+  { operationId: 'deleteTextModule', method: 'delete', path: '/api/v1/text-modules/{id}', summary: 'Delete a text module (admins)', tag: 'text-modules', params: textModuleIdParam, ok: 204, response: 'none' },
   {
     operationId: 'listNotifications',
     method: 'get',

@@ -242,6 +242,11 @@ export const CustomerDetail = named(
 );
 export const CustomerPage = named('CustomerPage', page(Customer));
 export const ModulePage = named('ModulePage', page(Module));
+export const TextModule = named(
+  'TextModule',
+  z.object({ id: z.string(), keyword: z.string(), name: z.string(), bodyEn: z.string(), bodySk: z.string(), active: z.boolean(), createdAt: z.string(), updatedAt: z.string() }),
+);
+export const TextModulePage = named('TextModulePage', page(TextModule));
 
 export const User = named(
   'User',

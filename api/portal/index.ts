@@ -25,6 +25,7 @@ import { mountDeskPages } from './desk';
 import { mountDashboardPages } from './dashboard';
 import { mountReleasePages } from './releases';
 import { mountAdminPages } from './admin';
+import { mountTextModulePages } from './text-modules';
 import { mountReportPages } from './reports';
 
 export type { PortalDeps } from './kit';
@@ -148,6 +149,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
   mountReleasePages(r, kit);
   mountReportPages(r, kit);
   mountAdminPages(r, kit, { publicUrl: deps.publicUrl ?? 'http://localhost:3000' });
+  mountTextModulePages(r, kit);
 
   // Any other address outside the API is a page that does not exist: an HTML 404 in the visitor's language (the
   // API's own unknown routes stay problem+json).

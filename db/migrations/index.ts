@@ -13,6 +13,7 @@ import * as projectionFailures from './20261205000000_projection_failures';
 import * as rateLimits from './20261205010000_rate_limits';
 import * as formDrafts from './20261206000000_form_drafts';
 import * as ticketSearch from './20261207000000_ticket_search';
+import * as textModules from './20261207010000_text_modules';
 
 /** Migrations are listed here (not discovered on disk) so the same list works under tsx, jest and compiled JS. */
 const migrations: Record<string, Knex.Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261205010000_rate_limits': rateLimits,
   '20261206000000_form_drafts': formDrafts,
   '20261207000000_ticket_search': ticketSearch,
+  '20261207010000_text_modules': textModules,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -52,6 +52,9 @@ interface Ctx {
   reportId: string;
   /** a saved view of the agent (l1) */
   viewId: string;
+  /** text modules: one to read and change, one to delete */
+  textModuleId: string;
+  deleteTextModuleId: string;
 }
 let unique = 0;
 const matrixUpload = () => {
@@ -186,6 +189,12 @@ const MATRIX: Row[] = [
   { op: 'POST /api/v1/users', body: (c) => ({ email: `${fresh('u')}@acme.test`, name: 'Matrix', role: 'customer_user', customerId: c.acmeId }), expect: { ...manageOwnersUser(201), otherOrgAdmin: 403 } },
   { op: 'GET /api/v1/users/{id}', expect: manageOwnersUser(200) },
   { op: 'PATCH /api/v1/users/{id}', body: () => ({ name: 'Matrix Name' }), expect: manageOwnersUser(200) },
+  // Text modules: staff read them (the composer inserts them), admins manage them.
+  { op: 'GET /api/v1/text-modules', expect: staffOnly },
+  { op: 'POST /api/v1/text-modules', body: () => ({ keyword: fresh('tm').toLowerCase(), name: 'Matrix', bodyEn: 'Hello {{requester}}', bodySk: 'Dobrý deň {{requester}}' }), expect: adminOnly(201) },
+  { op: 'GET /api/v1/text-modules/{id}', expect: staffOnly },
+  { op: 'PATCH /api/v1/text-modules/{id}', body: () => ({ name: 'Matrix module' }), expect: adminOnly(200) },
+  { op: 'DELETE /api/v1/text-modules/{id}', expect: adminOnly(204) },
   {
     op: 'POST /api/v1/tickets',
     body: () => ({ title: 'Matrix', description: 'd', type: 'question', impact: 'low', urgency: 'low' }),
@@ -273,7 +282,12 @@ describe('permission matrix', () => {
     expect(report.status).toBe(201);
     const view = await app.request('POST', '/api/v1/views', { token: tokens.agent, body: { name: 'Matrix own view', filters: { sort: 'due' } } });
     expect(view.status).toBe(201);
-    ctx = { viewId: view.body.id, reportId: report.body.id, mailId: await unassignedMail('assign'), dismissMailId: await unassignedMail('dismiss'), ticketId: t.body.id, cancelledTicketId: cancelled.body.id, acmeId: acme.id, contractId: c.id, ownerId: owner.id, lineId: logistics.id, notificationId: String(n.id), articleId: await article('published'), draftArticleId: await article('draft'), attachmentId };
+    const textModule = async (keyword: string) => {
+      const res = await app.request('POST', '/api/v1/text-modules', { token: tokens.admin, body: { keyword, name: 'Matrix', bodyEn: 'Hi', bodySk: 'Ahoj' } });
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    };
+    ctx = { viewId: view.body.id, textModuleId: await textModule(fresh('matrix').toLowerCase()), deleteTextModuleId: await textModule(fresh('matrix-del').toLowerCase()), reportId: report.body.id, mailId: await unassignedMail('assign'), dismissMailId: await unassignedMail('dismiss'), ticketId: t.body.id, cancelledTicketId: cancelled.body.id, acmeId: acme.id, contractId: c.id, ownerId: owner.id, lineId: logistics.id, notificationId: String(n.id), articleId: await article('published'), draftArticleId: await article('draft'), attachmentId };
   });
   afterAll(async () => {
     await app?.stop();
@@ -292,6 +306,7 @@ describe('permission matrix', () => {
       .replace('/mail/unassigned/{id}/dismiss', `/mail/unassigned/${ctx.dismissMailId}/dismiss`)
       .replace('/reports/{id}', `/reports/${ctx.reportId}`)
       .replace('/views/{id}', `/views/${ctx.viewId}`)
+      .replace('/text-modules/{id}', `/text-modules/${method === 'DELETE' ? ctx.deleteTextModuleId : ctx.textModuleId}`)
       .replace('/tickets/{id}', `/tickets/${c.row.cancelledTicket ? ctx.cancelledTicketId : ctx.ticketId}`)
       .replace('/plans/{id}', '/plans/basic')
       .replace('/calendars/{id}', '/calendars/matrix')

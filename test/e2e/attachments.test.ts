@@ -77,9 +77,10 @@ describe.each([
 
     // An internal note with a file: the desk shows it, the customer never reaches it.
     const secret = Buffer.from(`internal trace ${lang} #4711`);
-    await agent.fill('#note-body', lang === 'en' ? 'Reproduced; trace attached' : 'Zopakované; záznam priložený');
-    await agent.setInputFiles('#note-files', [{ name: 'internal-trace.txt', mimeType: 'text/plain', buffer: secret }]);
-    await Promise.all([agent.waitForURL(/done=1/), agent.click('#note-form button[type="submit"]')]);
+    await agent.check('#composer-internal');
+    await agent.fill('#composer-body', lang === 'en' ? 'Reproduced; trace attached' : 'Zopakované; záznam priložený');
+    await agent.setInputFiles('#composer-files', [{ name: 'internal-trace.txt', mimeType: 'text/plain', buffer: secret }]);
+    await Promise.all([agent.waitForURL(/done=note/), agent.click('#composer-send')]);
     await reloadUntil(agent, deskUrl, hasElement(agent, '.timeline li.internal [data-file="internal-trace.txt"]'), 'the internal note file');
     const secretHref = (await agent.getAttribute('.timeline [data-file="internal-trace.txt"] a.file-link', 'href'))!;
     expect((await fetchAs(agent, secretHref)).status).toBe(200);

@@ -202,10 +202,10 @@ describe('the ticket page', () => {
     expect(await agent.textContent('li[data-event="escalation.manual"]')).toContain('application specialist');
 
     // An empty public reply is named on its form, not sent.
-    await agent.fill('#comment-body', '   ');
-    const [empty] = await Promise.all([agent.waitForNavigation(), agent.click('form[action$="/comment"] button')]);
+    await agent.fill('#composer-body', '   ');
+    const [empty] = await Promise.all([agent.waitForNavigation(), agent.click('#composer-send')]);
     expect(empty?.status()).toBe(400);
-    expect(await agent.getAttribute('#comment-body', 'aria-invalid')).toBe('true');
+    expect(await agent.getAttribute('#composer-body', 'aria-invalid')).toBe('true');
 
     // The page is now stale: someone else resolves the ticket, then this agent's resolve is refused (409) readably.
     const stale = await (await agent.context().newPage());
