@@ -1,5 +1,6 @@
 /** The portal's server-side SVG charts (api/portal/charts.ts): what a reader can tell apart at a glance. */
-import { barChart, trendChart } from '../../api/portal/charts';
+import { barChart, dailyTrendChart, trendChart } from '../../api/portal/charts';
+import { complianceStateOf } from '../../api/dashboard';
 
 const rects = (svg: string) => [...svg.matchAll(/<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)" height="[\d.]+" class="([^"]+)"/g)].map((m) => ({ width: Number(m[1]), cls: m[2] }));
 
@@ -46,4 +47,24 @@ test('trend chart: a pair of columns per month, the backlog as one line, every v
   expect(svg.match(/<polyline /g)).toHaveLength(1);
   expect(svg.match(/<circle /g)).toHaveLength(2);
   for (const v of ['>8<', '>4<', '>5<', '>Mar<', '>Open at month end<']) expect(svg).toContain(v);
+});
+
+test('daily trend: an image with a title and a description, a point per day whose <title> carries its figures', () => {
+  const points = Array.from({ length: 30 }, (_, i) => ({ label: `${i + 1} Nov`, created: i % 4, resolved: i % 3 }));
+  const svg = dailyTrendChart(points, { title: 'Created and resolved', desc: 'Created: 45, resolved: 29', created: 'Created', resolved: 'Resolved', point: (p) => `${p.label}: created ${p.created}, resolved ${p.resolved}` });
+  expect(svg).toContain('role="img"');
+  expect(svg).toContain('aria-labelledby="trend-title trend-desc"');
+  expect(svg).toContain('<title id="trend-title">Created and resolved</title>');
+  expect([...svg.matchAll(/<g class="daily-point"/g)]).toHaveLength(30);
+  expect(svg).toContain('<title>7 Nov: created 2, resolved 0</title>');
+  expect([...svg.matchAll(/<polyline /g)]).toHaveLength(2);
+});
+
+test.each([
+  [1, 'full', 'onTarget'],
+  [0.96, 'near', 'atRisk'],
+  [0, 'below', 'belowTarget'],
+  [null, 'none', 'none'],
+] as const)('compliance %p reads as %s (%s) on the dashboard', (rate, band, state) => {
+  expect(complianceStateOf(rate)).toEqual({ band, state });
 });
