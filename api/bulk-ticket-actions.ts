@@ -22,7 +22,8 @@ const ticketIds = z
   .array(z.string().min(1).max(64), 'must be a list of ticket ids or numbers')
   .min(1, 'must name at least one ticket')
   .max(100, 'must name at most 100 tickets')
-  .refine((ids) => new Set(ids).size === ids.length, 'must not name a ticket twice');
+  .refine((ids) => new Set(ids).size === ids.length, 'must not name a ticket twice')
+  .meta({ uniqueItems: true });
 
 /** The body: the action, the tickets (ids or numbers) and the action's own input, as the registry defines it. */
 export const bulkTicketActionSchema = z.discriminatedUnion('action', [

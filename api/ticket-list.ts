@@ -9,14 +9,10 @@ import type { Principal } from '../domain/access';
 import { PRIORITIES, SUPPORT_LEVELS } from '../domain/plans';
 import { OPEN_STATUSES, SLA_STATES, TICKET_STATUSES, TICKET_TYPES } from '../domain/tickets';
 import { dashboardFiltersOf, dashboardListFilters } from './dashboard';
-import { freeText } from './validation';
+import { freeText, NO_NUL } from './validation';
 
 /** What people type into the search box (the query is websearch syntax: words, "a phrase", or, -word). */
-export const searchText = z
-  .string()
-  .max(200, 'must be at most 200 characters')
-  .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters')
-  .transform((s) => s.trim());
+export const searchText = z.string().max(200, 'must be at most 200 characters').regex(NO_NUL, 'must not contain NUL characters').trim();
 
 /** The filters of the desk list, each optional; a view stores these. */
 export const listFiltersSchema = z.strictObject({

@@ -38,6 +38,8 @@ describe('answers match the documented response schemas', () => {
     ['getTicket', 'staff', () => `/api/v1/tickets/${ticketId}`],
     ['getTicket', 'customer', () => `/api/v1/tickets/${ticketId}`],
     ['listTickets', 'customer', () => '/api/v1/tickets?status=new,triaged&limit=1'],
+    ['listTickets', 'staff', () => '/api/v1/tickets?q=schema&sort=due&page=1&limit=5'],
+    ['listSavedViews', 'staff', () => '/api/v1/views'],
     ['listTicketEvents', 'customer', () => `/api/v1/tickets/${ticketId}/events`],
     ['getTicketWorkflow', 'staff', () => `/api/v1/tickets/${ticketId}/workflow`],
     ['getTicketWorkflow', 'customer', () => `/api/v1/tickets/${ticketId}/workflow`],
@@ -64,6 +66,17 @@ describe('answers match the documented response schemas', () => {
     const res = await app.request('GET', path(), { token: who === 'staff' ? staff : customer });
     expect({ id, status: res.status }).toEqual({ id, status: 200 });
     conforms(schemaOf(id), res.body, id);
+  });
+
+  it('writes: a saved view, a bulk action', async () => {
+    const view = await app.request('POST', '/api/v1/views', { token: staff, body: { name: 'Schema view', filters: { q: 'schema', sort: 'priority' } } });
+    expect(view.status).toBe(201);
+    conforms(R.SavedView, view.body, 'createSavedView');
+    conforms(R.SavedViewPage, (await app.request('GET', '/api/v1/views', { token: staff })).body, 'listSavedViews (one view)');
+    const bulk = await app.request('POST', '/api/v1/bulk-ticket-actions', { token: staff, body: { action: 'assign', ticketIds: [ticketId, '00000000-0000-4000-8000-000000000000'], input: { assigneeId: null } } });
+    expect(bulk.status).toBe(200);
+    conforms(R.BulkTicketActionResult, bulk.body, 'runBulkTicketAction');
+    expect(bulk.body.results.map((r: { ok: boolean }) => r.ok)).toEqual([true, false]);
   });
 
   it('writes: an action, a comment, a customer and its detail, a release, an article, a token and a session', async () => {
