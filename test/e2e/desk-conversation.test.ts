@@ -31,8 +31,8 @@ afterAll(async () => {
 /** The ticket's customer per language: Acme speaks English, Beta Slovak. */
 const CUSTOMER = { en: { email: 'user@acme.test', org: 'Acme', requester: 'Alice Acme' }, sk: { email: 'user@beta.test', org: 'Beta', requester: 'Boris Beta' } } as const;
 const STRINGS = {
-  en: { textModules: 'Text modules', created: 'Text module created.', saved: 'Text module saved.', deleted: 'Text module deleted.', work: 'Work on it', close: 'Close', internalLabel: 'Internal note — not visible to the customer', assigned: 'The ticket is now assigned to you.', noteAdded: 'Internal note added.', noteBy: 'Internal note by Lucia Level-One', opened: 'Ticket opened by', greeting: 'Dear' },
-  sk: { textModules: 'Textové moduly', created: 'Textový modul bol vytvorený.', saved: 'Textový modul bol uložený.', deleted: 'Textový modul bol odstránený.', work: 'Práca na tikete', close: 'Uzavretie', internalLabel: 'Interná poznámka — zákazník ju neuvidí', assigned: 'Tiket je teraz pridelený vám.', noteAdded: 'Interná poznámka bola pridaná.', noteBy: 'Interná poznámka – Lucia Level-One', opened: 'Tiket vytvorený', greeting: 'Vážený' },
+  en: { escalated: 'Ticket moved to L2.', escalatedBy: 'Escalated to L2 by Lucia Level-One', textModules: 'Text modules', created: 'Text module created.', saved: 'Text module saved.', deleted: 'Text module deleted.', work: 'Work on it', close: 'Close', internalLabel: 'Internal note — not visible to the customer', assigned: 'The ticket is now assigned to you.', noteAdded: 'Internal note added.', noteBy: 'Internal note by Lucia Level-One', opened: 'Ticket opened by', greeting: 'Dear' },
+  sk: { escalated: 'Tiket bol presunutý na L2.', escalatedBy: 'Eskalované na L2 – Lucia Level-One', textModules: 'Textové moduly', created: 'Textový modul bol vytvorený.', saved: 'Textový modul bol uložený.', deleted: 'Textový modul bol odstránený.', work: 'Práca na tikete', close: 'Uzavretie', internalLabel: 'Interná poznámka — zákazník ju neuvidí', assigned: 'Tiket je teraz pridelený vám.', noteAdded: 'Interná poznámka bola pridaná.', noteBy: 'Interná poznámka – Lucia Level-One', opened: 'Tiket vytvorený', greeting: 'Vážený' },
 } as const;
 
 let run = 0;
@@ -157,6 +157,14 @@ describe.each(['en', 'sk'] as const)('in %s', (lang) => {
     // Opening the address of the post again leads to the ticket.
     const back = await agent.goto(`${url}/escalate`);
     expect(new URL(back!.url()).pathname).toBe(`/desk/tickets/${t.number}`);
+    // Corrected, it goes through: the message and the timeline say where the ticket went.
+    await agent.selectOption('#escalate-toLevel', 'L2');
+    await agent.fill('#escalate-reason', 'The batch needs an application specialist.');
+    await Promise.all([agent.waitForURL(/done=escalate/), agent.click('#form-escalate button[type="submit"]')]);
+    expect(await agent.textContent('#action-done')).toBe(s.escalated);
+    await reloadUntil(agent, url, async () => (await agent.locator('li[data-event="escalation.manual"]').count()) === 1, 'the escalation');
+    expect(await agent.textContent('li[data-event="escalation.manual"] .sentence')).toBe(s.escalatedBy);
+    await ui.shot(agent, `${lang}-${width}-07-escalated`);
     await agent.context().close();
   });
 
