@@ -10,11 +10,12 @@ export type PanelGroup = (typeof PANEL_GROUPS)[number];
 /** primary: the usual next step; secondary: the rest; destructive: ends or undoes something for the customer. */
 export type ButtonStyle = 'primary' | 'secondary' | 'destructive';
 
-export type PanelPlace = { group: PanelGroup; style: ButtonStyle } | 'composer' | 'customer-only' | 'api-only';
+/** `forms`: a style for one of the action's forms where it differs (taking a ticket is the usual first step). */
+export type PanelPlace = { group: PanelGroup; style: ButtonStyle; forms?: Record<string, ButtonStyle> } | 'composer' | 'customer-only' | 'api-only';
 
 export const DESK_PANEL = {
   triage: { group: 'work', style: 'secondary' },
-  assign: { group: 'work', style: 'primary' },
+  assign: { group: 'work', style: 'secondary', forms: { 'assign-me': 'primary' } },
   escalate: { group: 'work', style: 'secondary' },
   'override-priority': { group: 'work', style: 'secondary' },
   'link-incident': { group: 'work', style: 'secondary' },
@@ -42,8 +43,14 @@ export const DESK_PANEL = {
   reply: 'api-only',
 } as const satisfies Record<TicketActionName, PanelPlace>;
 
-/** The place of one action's form on the page. */
+/** The place of one action's forms on the page. */
 export const panelPlace = (action: TicketActionName): PanelPlace => DESK_PANEL[action];
+
+/** The button style of one form of an action in the panel. */
+export function buttonStyle(action: TicketActionName, formId: string): ButtonStyle {
+  const place: PanelPlace = DESK_PANEL[action];
+  return typeof place === 'object' ? (place.forms?.[formId] ?? place.style) : 'secondary';
+}
 
 /** The composer's two modes are the comment action's two desk forms (the radio's value is the form's id). */
 export const COMPOSER_FORMS = { public: 'comment', internal: 'note' } as const;

@@ -18,7 +18,7 @@ import { newAttachmentIds, withStagedFiles } from '../services/attachments';
 import { listTextModules } from '../../db/text-modules';
 import { renderTextModule, textModuleContext } from '../services/text-modules';
 import { fileFieldOf, formPayload, invalidFields, labelText } from './action-forms';
-import { COMPOSER_FORMS, isComposerForm, PANEL_GROUPS, panelPlace } from './desk-panel';
+import { buttonStyle, COMPOSER_FORMS, isComposerForm, PANEL_GROUPS, panelPlace } from './desk-panel';
 import { DESK_TICKET_CSS, DESK_TICKET_JS } from './desk-ticket-assets';
 import { eventSentence } from './event-text';
 import { loadMessages, translate } from './i18n';
@@ -184,7 +184,7 @@ export function mountDeskTicketPages(r: Router, kit: PortalKit): void {
         id: fm.id,
         action: o.action,
         group: typeof place === 'object' ? place.group : null,
-        style: typeof place === 'object' ? place.style : 'secondary',
+        style: buttonStyle(o.action, fm.id),
         legend: textOr(`desk.a.${fm.id}`, def.label[v.lang]),
         submit: textOr(`desk.a.${fm.id}.submit`, def.label[v.lang]),
         hint: emptyHint,
@@ -206,7 +206,7 @@ export function mountDeskTicketPages(r: Router, kit: PortalKit): void {
     const stillOffered = state.formId !== undefined && offered.some((o) => o.form.id === state.formId);
     const typedNames = failed ? failed.form.fields.filter((fd) => fd.kind === 'textarea' || fd.kind === 'text').map((fd) => fd.name) : ['body', 'note'];
     const typed = stillOffered ? [] : typedNames.map((n) => state.values?.[n]).filter((x): x is string => typeof x === 'string' && x.trim() !== '');
-    const failedLegend = failed ? textOr(`desk.a.${failed.form.id}`, textOr(isComposerForm(failed.form.id) ? `desk.composer.${failed.form.id}` : '', (ACTIONS[failed.action] as ActionDefinition).label[v.lang])) : null;
+    const failedLegend = failed ? textOr(isComposerForm(failed.form.id) ? `desk.composer.${failed.form.id}` : `desk.a.${failed.form.id}`, (ACTIONS[failed.action] as ActionDefinition).label[v.lang]) : null;
     const inComposer = state.formId !== undefined && isComposerForm(state.formId);
     const composerErrors = inComposer ? (state.errors ?? []) : [];
     // Text modules rendered for this ticket, in its customer's language (the composer inserts them by keyword).
@@ -255,14 +255,15 @@ export function mountDeskTicketPages(r: Router, kit: PortalKit): void {
           invalidBody: composerErrors.includes('body'),
           invalidFiles: composerErrors.includes('attachments'),
           invalidModule: composerErrors.includes('module'),
-          conflict: inComposer ? (state.conflict ?? null) : null,
+          conflict: inComposer && stillOffered ? (state.conflict ?? null) : null,
           multipart: Boolean(formById('desk', COMPOSER_FORMS.public) && fileFieldOf(formById('desk', COMPOSER_FORMS.public)!.form)),
           inserted: state.inserted ?? false,
         },
         textModules,
         textModulesJson: JSON.stringify(textModules.map((m) => ({ keyword: m.keyword, text: m.text }))),
         failed: state.formId ?? null,
-        conflict: state.conflict && !stillOffered && !inComposer ? { legend: failedLegend, message: state.conflict, typed } : null,
+        // A refused form that is no longer offered (the composer on a ticket closed meanwhile too) says so above the panel.
+        conflict: state.conflict && !stillOffered ? { legend: failedLegend, message: state.conflict, typed } : null,
         done,
         restored: state.restored ?? false,
       },

@@ -38,6 +38,7 @@ const COUNTED = [
   'releases',
   'kb_articles',
   'kb_article_revisions',
+  'text_modules',
 ];
 
 describe('fuzzing every endpoint with hostile input', () => {

@@ -31,8 +31,8 @@ afterAll(async () => {
 /** The ticket's customer per language: Acme speaks English, Beta Slovak. */
 const CUSTOMER = { en: { email: 'user@acme.test', org: 'Acme', requester: 'Alice Acme' }, sk: { email: 'user@beta.test', org: 'Beta', requester: 'Boris Beta' } } as const;
 const STRINGS = {
-  en: { work: 'Work on it', close: 'Close', internalLabel: 'Internal note — not visible to the customer', assigned: 'The ticket is now assigned to you.', noteAdded: 'Internal note added.', noteBy: 'Internal note by Lucia Level-One', opened: 'Ticket opened by', greeting: 'Dear' },
-  sk: { work: 'Práca na tikete', close: 'Uzavretie', internalLabel: 'Interná poznámka — zákazník ju neuvidí', assigned: 'Tiket je teraz pridelený vám.', noteAdded: 'Interná poznámka bola pridaná.', noteBy: 'Interná poznámka – Lucia Level-One', opened: 'Tiket vytvorený', greeting: 'Vážený' },
+  en: { escalated: 'Ticket moved to L2.', escalatedBy: 'Escalated to L2 by Lucia Level-One', textModules: 'Text modules', created: 'Text module created.', saved: 'Text module saved.', deleted: 'Text module deleted.', work: 'Work on it', close: 'Close', internalLabel: 'Internal note — not visible to the customer', assigned: 'The ticket is now assigned to you.', noteAdded: 'Internal note added.', noteBy: 'Internal note by Lucia Level-One', opened: 'Ticket opened by', greeting: 'Dear' },
+  sk: { escalated: 'Tiket bol presunutý na L2.', escalatedBy: 'Eskalované na L2 – Lucia Level-One', textModules: 'Textové moduly', created: 'Textový modul bol vytvorený.', saved: 'Textový modul bol uložený.', deleted: 'Textový modul bol odstránený.', work: 'Práca na tikete', close: 'Uzavretie', internalLabel: 'Interná poznámka — zákazník ju neuvidí', assigned: 'Tiket je teraz pridelený vám.', noteAdded: 'Interná poznámka bola pridaná.', noteBy: 'Interná poznámka – Lucia Level-One', opened: 'Tiket vytvorený', greeting: 'Vážený' },
 } as const;
 
 let run = 0;
@@ -157,6 +157,14 @@ describe.each(['en', 'sk'] as const)('in %s', (lang) => {
     // Opening the address of the post again leads to the ticket.
     const back = await agent.goto(`${url}/escalate`);
     expect(new URL(back!.url()).pathname).toBe(`/desk/tickets/${t.number}`);
+    // Corrected, it goes through: the message and the timeline say where the ticket went.
+    await agent.selectOption('#escalate-toLevel', 'L2');
+    await agent.fill('#escalate-reason', 'The batch needs an application specialist.');
+    await Promise.all([agent.waitForURL(/done=escalate/), agent.click('#form-escalate button[type="submit"]')]);
+    expect(await agent.textContent('#action-done')).toBe(s.escalated);
+    await reloadUntil(agent, url, async () => (await agent.locator('li[data-event="escalation.manual"]').count()) === 1, 'the escalation');
+    expect(await agent.textContent('li[data-event="escalation.manual"] .sentence')).toBe(s.escalatedBy);
+    await ui.shot(agent, `${lang}-${width}-07-escalated`);
     await agent.context().close();
   });
 
@@ -221,5 +229,47 @@ describe.each(['en', 'sk'] as const)('in %s', (lang) => {
     expect(await sidewaysScroll(plain)).toBeLessThanOrEqual(0);
     await ui.shot(plain, `${lang}-375-09-text-module-without-js`);
     await plain.context().close();
+  });
+
+  test('an admin lists, creates, edits and deletes text modules on the portal; an unknown placeholder is named on its field', async () => {
+    const admin = await ui.signIn('admin@demo.test', lang, viewport(1366));
+    await admin.goto(`${app.baseUrl}/admin/text-modules`);
+    expect(await admin.textContent('h1')).toBe(s.textModules);
+    const keyword = `portal-${lang}-${Date.now().toString(36)}`;
+    await admin.fill('#tm-keyword', keyword);
+    await admin.fill('#tm-name', `Portal ${lang}`);
+    await admin.fill('#tm-bodyEn', 'Hello {{requester}}, see {{ticket.nubmer}}');
+    await admin.fill('#tm-bodySk', 'Dobrý deň, {{requester}}');
+    const [refused] = await Promise.all([admin.waitForNavigation(), admin.click('#tm-form button[type="submit"]')]);
+    expect(refused?.status()).toBe(400);
+    expect(await admin.getAttribute('#tm-bodyEn', 'aria-invalid')).toBe('true');
+    expect(await admin.textContent('#tm-bodyEn-error')).toContain('{{ticket.nubmer}}');
+    expect(await admin.getAttribute('#tm-bodySk', 'aria-invalid')).toBeNull();
+    expect(await admin.inputValue('#tm-name')).toBe(`Portal ${lang}`);
+    await ui.shot(admin, `${lang}-10-admin-text-module-refused`);
+    await admin.fill('#tm-bodyEn', 'Hello {{requester}}, see {{ticket.number}}');
+    await Promise.all([admin.waitForURL(/done=textModuleCreated/), admin.click('#tm-form button[type="submit"]')]);
+    expect(await admin.textContent('#text-module-done')).toBe(s.created);
+    expect(await admin.locator(`tr[data-keyword="${keyword}"]`).count()).toBe(1);
+    await ui.shot(admin, `${lang}-11-admin-text-modules`);
+
+    await Promise.all([admin.waitForNavigation(), admin.click(`tr[data-keyword="${keyword}"] a`)]);
+    await admin.fill('#tm-name', `Portal ${lang} (edited)`);
+    await admin.uncheck('#tm-active');
+    await Promise.all([admin.waitForURL(/done=textModuleSaved/), admin.click('#tm-form button[type="submit"]')]);
+    expect(await admin.textContent('#text-module-done')).toBe(s.saved);
+    expect(await admin.textContent(`tr[data-keyword="${keyword}"]`)).toContain('(edited)');
+    expect((await app.db('text_modules').where({ keyword }).first('active')).active).toBe(false);
+
+    await Promise.all([admin.waitForNavigation(), admin.click(`tr[data-keyword="${keyword}"] a`)]);
+    await Promise.all([admin.waitForURL(/done=textModuleDeleted/), admin.click('#tm-delete')]);
+    expect(await admin.textContent('#text-module-done')).toBe(s.deleted);
+    expect(await admin.locator(`tr[data-keyword="${keyword}"]`).count()).toBe(0);
+    await admin.context().close();
+
+    // Agents may not manage them.
+    const agent = await ui.signIn('l1@demo.test', lang, viewport(1366));
+    expect((await agent.goto(`${app.baseUrl}/admin/text-modules`))?.status()).toBe(403);
+    await agent.context().close();
   });
 });
