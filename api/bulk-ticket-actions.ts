@@ -8,7 +8,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { ACTIONS } from '../domain/ticket/actions';
 import { formatTicketNumber } from '../domain/tickets';
-import type { Principal } from '../domain/access';
+import { ticketScope, type Principal } from '../domain/access';
 import { principal } from './auth';
 import { ProblemError } from './errors';
 import { assertMayRun, runTicketAction, type ActionDeps } from './ticket-actions';
@@ -35,18 +35,32 @@ export type BulkResult =
   | { ticketId: string; ok: true; id: string; number: string; status: string }
   | { ticketId: string; ok: false; problem: { status: number; type: string; detail: string } };
 
-/** Runs the action on each ticket in turn; a ticket's refusal is its own result and never stops the others. */
+/**
+ * Runs the action on each ticket in turn; a ticket's refusal is its own result and never stops the others. Each
+ * reference is looked up first (in the caller's scope), so one ticket named twice (its id, its number) runs once.
+ */
 export async function runBulkAction(deps: ActionDeps, actor: Principal, action: BulkAction, refs: readonly string[], input: Record<string, unknown>): Promise<BulkResult[]> {
   assertMayRun(actor, action);
   const results: BulkResult[] = [];
+  const seen = new Set<string>();
   for (const ref of refs) {
+    const ticket = await findTicket(deps.db, ticketScope(actor), ref);
+    if (!ticket) {
+      results.push({ ticketId: ref, ok: false, problem: { status: 404, type: 'not-found', detail: 'Ticket was not found' } });
+      continue;
+    }
+    if (seen.has(ticket.id)) {
+      results.push({ ticketId: ref, ok: false, problem: { status: 400, type: 'validation-error', detail: 'names a ticket already in this selection; it ran once' } });
+      continue;
+    }
+    seen.add(ticket.id);
+    const number = formatTicketNumber(Number(ticket.number));
     try {
-      const done = await runTicketAction(deps, actor, ref, action, input);
-      const row = await findTicket(deps.db, { kind: 'all' }, done.ticketId);
-      results.push({ ticketId: ref, ok: true, id: done.ticketId, number: formatTicketNumber(Number(row?.number ?? 0)), status: done.status });
+      const done = await runTicketAction(deps, actor, ticket.id, action, input);
+      results.push({ ticketId: ref, ok: true, id: ticket.id, number, status: done.status });
     } catch (err) {
       if (err instanceof ProblemError) results.push({ ticketId: ref, ok: false, problem: { status: err.status, type: err.type, detail: err.detail ?? err.title } });
-      else results.push({ ticketId: ref, ok: false, problem: { status: 500, type: 'internal-error', detail: 'The action failed unexpectedly; nothing was recorded for this ticket' } });
+      else results.push({ ticketId: ref, ok: false, problem: { status: 500, type: 'internal-error', detail: 'The action failed unexpectedly; look at the ticket before trying again' } });
     }
   }
   return results;

@@ -55,6 +55,13 @@ export const dashboardListFilters = {
 };
 export type DashboardListQuery = z.infer<z.ZodObject<typeof dashboardListFilters>>;
 
+/**
+ * Filters that select tickets by internal timeline events (breaches, escalations): staff only. A customer asking for
+ * one gets 403, not a list that would tell them what their timeline does not show.
+ */
+export const STAFF_ONLY_LIST_FILTERS = ['breached', 'escalatedSince', 'escalation'] as const satisfies ReadonlyArray<keyof typeof dashboardListFilters>;
+export const staffOnlyFilterIn = (q: DashboardListQuery): string | undefined => STAFF_ONLY_LIST_FILTERS.find((k) => q[k] !== undefined);
+
 /** The parsed query's dashboard filters as the data layer takes them (undefined when none is given). */
 export function dashboardFiltersOf(q: DashboardListQuery): DashboardTicketFilters | undefined {
   const at = (s: string | undefined) => (s === undefined ? undefined : new Date(s));
@@ -166,10 +173,11 @@ export async function computeDashboard(db: Db, scopeCustomer: string | null, q: 
       .select(db.raw(`width_bucket(t.${column}, ?::timestamptz[]) as bucket`, [bounds.map((b) => b.toISOString())]), db.raw('count(*)::int as n'))
       .groupBy('bucket') as Promise<Array<{ bucket: number; n: number }>>;
 
-  const [byLevel, byPriority, byStatus, atRisk, breached, perPlan, perCustomer, escalations, satisfaction, createdDaily, resolvedDaily] = await Promise.all([
+  const [byLevel, byPriority, byStatus, bySla, atRisk, breached, perPlan, perCustomer, escalations, satisfaction, createdDaily, resolvedDaily] = await Promise.all([
     count('t.level'),
     count('t.priority'),
     count('t.status'),
+    count('t.sla_state'),
     listOf('at_risk'),
     listOf('breached'),
     compliance(`t.sla_snapshot->>'planId'`, `coalesce(p.name, t.sla_snapshot->>'planId')`),
@@ -222,7 +230,8 @@ export async function computeDashboard(db: Db, scopeCustomer: string | null, q: 
     windowDays: q.days,
     /** the window's start: compliance and satisfaction count tickets created (rated) since */
     windowFrom: since.toISOString(),
-    open: { total: Object.values(byStatus).reduce((a: number, b) => a + (b as number), 0), byLevel, byPriority, byStatus },
+    // bySla counts every open ticket by SLA state; the atRisk and breached lists show the first 50 of them.
+    open: { total: Object.values(byStatus).reduce((a: number, b) => a + (b as number), 0), byLevel, byPriority, byStatus, bySla },
     atRisk: atRisk.map((x) => asItem(x, 'warning')),
     breached: breached.map((x) => asItem(x, 'breached')),
     compliance: { perPlan: perPlan.map(rate), perCustomer: perCustomer.map(rate) },

@@ -138,7 +138,7 @@ export const OPERATIONS: Operation[] = [
     method: 'get',
     path: '/api/v1/tickets',
     summary:
-      'List and search the tickets visible to the caller: staff in queue order, customers newest first, unless `sort` says otherwise; numbered pages (`page`, `total`, `pageCount`) or a cursor; the dashboard figures link to lists of these filters (escalation filters are for staff: 403)',
+      'List and search the tickets visible to the caller: staff in queue order, customers newest first, unless `sort` says otherwise; numbered pages (`page`, `total`, `pageCount`) or a cursor; the dashboard figures link to lists of these filters (`breached` and the escalation filters select by internal events: staff only, 403)',
     tag: 'tickets',
     query: listTicketsQuerySchema,
     response: R.TicketPage,

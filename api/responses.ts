@@ -376,7 +376,7 @@ export const Dashboard = named(
     scope: z.union([z.object({ customerId: uuid }), z.object({ all: z.literal(true) })]),
     asOf: instant,
     windowDays: z.number().int(),
-    open: z.object({ total: z.number().int(), byLevel: counts, byPriority: counts, byStatus: counts }),
+    open: z.object({ total: z.number().int(), byLevel: counts, byPriority: counts, byStatus: counts, bySla: counts.describe('open tickets by SLA state (ok, at_risk, breached); the atRisk and breached lists hold the first 50') }),
     atRisk: z.array(dashboardItem),
     breached: z.array(dashboardItem),
     compliance: z.object({ perPlan: z.array(complianceRow), perCustomer: z.array(complianceRow) }),

@@ -10,7 +10,7 @@ import { CHANNELS, SLA_STATES, TICKET_STATUSES, TICKET_TYPES } from '../domain/t
 import { ticketStateQuery, ticketWorkflowId } from '../workflows/definitions';
 import type { TicketView } from '../workflows/ticket-state';
 import { principal } from './auth';
-import { dashboardFiltersOf, dashboardListFilters } from './dashboard';
+import { dashboardFiltersOf, dashboardListFilters, staffOnlyFilterIn } from './dashboard';
 import { forbidden, notFound } from './errors';
 import type { ApiMetrics } from './metrics';
 import { toApiEvent, toApiTicket } from './ticket-shape';
@@ -110,7 +110,8 @@ export function createTicketsRouter(deps: TicketsRouterDeps): Router {
     const actor = principal(res);
     const q = parseInput(listTicketsQuerySchema, req.query, 'query');
     // Escalations are internal timeline events: a customer cannot select tickets by them.
-    if (!isStaff(actor) && (q.escalatedSince || q.escalation)) throw forbidden('Filtering by escalation is for staff');
+    const staffOnly = isStaff(actor) ? undefined : staffOnlyFilterIn(q);
+    if (staffOnly) throw forbidden(`Filtering by ${staffOnly} is for staff`);
     const sort = q.cursor ? sortOfCursor(q.cursor) : (q.sort ?? (isStaff(actor) ? 'queue' : 'newest'));
     const offset = q.page ? (q.page - 1) * q.limit : undefined;
     const { rows, nextCursor, total = 0 } = await listTickets(deps.db, ticketScope(actor), { ...q, dashboard: dashboardFiltersOf(q) }, { limit: q.limit, cursor: q.cursor, offset, sort, withTotal: true });

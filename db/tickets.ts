@@ -245,6 +245,9 @@ export function applyTicketFilters<T extends Knex.QueryBuilder>(db: Db, q: T, sc
   return q;
 }
 
+/** The furthest a list goes: page 100,000 of 200 rows (the API's bounds); a cursor past it is not one of ours. */
+export const MAX_LIST_OFFSET = 100_000 * 200;
+
 interface OffsetCursor {
   s: Exclude<TicketSort, 'newest'>;
   o: number;
@@ -254,7 +257,7 @@ function readOffsetCursor(cursor: string): OffsetCursor | null {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Partial<OffsetCursor>;
     const sorts: readonly string[] = TICKET_SORTS;
-    if (v && typeof v === 'object' && typeof v.s === 'string' && (v.s as string) !== 'newest' && sorts.includes(v.s) && Number.isSafeInteger(v.o) && (v.o as number) > 0 && Object.keys(v).length === 2) return v as OffsetCursor;
+    if (v && typeof v === 'object' && typeof v.s === 'string' && (v.s as string) !== 'newest' && sorts.includes(v.s) && Number.isSafeInteger(v.o) && (v.o as number) > 0 && (v.o as number) <= MAX_LIST_OFFSET && Object.keys(v).length === 2) return v as OffsetCursor;
   } catch {
     // not JSON: not one of these cursors
   }

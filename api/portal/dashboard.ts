@@ -64,6 +64,7 @@ export function mountDashboardPages(r: Router, kit: PortalKit): void {
     const totals = trend.reduce((a, d) => ({ created: a.created + d.created, resolved: a.resolved + d.resolved }), { created: 0, resolved: 0 });
     const listed = (items: typeof figures.breached) =>
       items.map((x) => ({ ...x, due: formatDuration(x.remainingMs === null ? null : Math.abs(x.remainingMs)), clockText: x.clock ? t_(`clock.${x.clock}`) : null }));
+    const more = (shown: number, n: number) => (n > shown ? t_('dash.listedFirst').replace('{shown}', String(shown)).replace('{n}', String(n)) : null);
     const esc = figures.escalationsToday;
     page(res, 'dashboard', 'dash.title', {
       figures,
@@ -82,6 +83,11 @@ export function mountDashboardPages(r: Router, kit: PortalKit): void {
       statusRows: OPEN_STATUSES.map((s) => ({ status: s, n: Number(figures.open.byStatus[s] ?? 0), href: deskListHref({ status: s }) })),
       breached: listed(figures.breached),
       atRisk: listed(figures.atRisk),
+      // The figures count every open ticket in the state; the lists show the first ones, and say so.
+      breachedCount: Number(figures.open.bySla.breached ?? 0),
+      atRiskCount: Number(figures.open.bySla.at_risk ?? 0),
+      breachedMore: more(figures.breached.length, Number(figures.open.bySla.breached ?? 0)),
+      atRiskMore: more(figures.atRisk.length, Number(figures.open.bySla.at_risk ?? 0)),
       breachedHref: deskListHref({ sla: 'breached' }),
       atRiskHref: deskListHref({ sla: 'at_risk' }),
       compliance,

@@ -22,6 +22,7 @@ import { loadMessages, translate } from './i18n';
 import { safeReturn, type PortalKit } from './kit';
 
 const PAGE_SIZE = 25;
+const MAX_PAGE_SIZE = 50;
 const MESSAGES = { en: loadMessages('en'), sk: loadMessages('sk') };
 
 /** Each filter on its own: a bad value drops that filter only (a hand-edited or old link still opens the list). */
@@ -37,7 +38,8 @@ const deskQuery = z.object({
   customer: z.string().uuid().optional().catch(undefined),
   cursor: z.string().max(200).refine(isValidCursor).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
-  limit: z.coerce.number().int().min(1).max(100).optional().catch(undefined),
+  // At most 50 rows: the bulk form posts a box per row, and the portal's forms take at most 100 fields.
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional().catch(undefined),
 });
 type DeskQuery = z.infer<typeof deskQuery>;
 
@@ -200,7 +202,7 @@ export function mountDeskList(r: Router, kit: PortalKit): void {
     const to = (extra: Record<string, string>) => `${back}${back.includes('?') ? '&' : '?'}${new URLSearchParams(extra).toString()}`;
     const action = z.enum(BULK_ACTIONS).safeParse(values._action);
     const picked = values.ticket === undefined ? [] : Array.isArray(values.ticket) ? values.ticket : [values.ticket];
-    const numbers = picked.filter((x): x is string => typeof x === 'string' && /^T-\d{1,15}$/.test(x)).slice(0, 100);
+    const numbers = picked.filter((x): x is string => typeof x === 'string' && /^T-\d{1,15}$/.test(x)).slice(0, MAX_PAGE_SIZE);
     if (!action.success) return res.redirect(303, to({ bulkInvalid: 'action' }));
     if (!numbers.length) return res.redirect(303, to({ bulkInvalid: 'ticket' }));
     const fm = formById('desk', action.data)?.form;

@@ -173,6 +173,12 @@ describe('search, sort, pages, saved views and bulk actions over HTTP', () => {
     expect(again.body.results[0].problem.detail).toMatch(/already at L2/);
     expect((await app.db('tickets').where({ id: two.id }).first()).level).toBe('L2');
 
+    // One ticket named twice (its id and its number) runs once; the second naming says so.
+    const twice = await bulk(manager, { action: 'escalate', ticketIds: [two.id, two.number], input: { toLevel: 'L3', reason: 'Named twice' } });
+    expect(twice.body).toMatchObject({ succeeded: 1, failed: 1 });
+    expect(twice.body.results[1]).toEqual({ ticketId: two.number, ok: false, problem: expect.objectContaining({ status: 400, type: 'validation-error' }) });
+    expect(await app.db('ticket_events').where({ ticket_id: two.id, type: 'escalation.manual' }).whereRaw(`data->>'to' = 'L3'`).count('* as n').first()).toEqual({ n: 1 });
+
     // Customers may not run either action at all: 403 before anything is looked at.
     const byCustomer = await bulk(customer, { action: 'assign', ticketIds: [one.id], input: { assigneeId: null } });
     expect(byCustomer.status).toBe(403);
