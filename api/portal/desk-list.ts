@@ -42,9 +42,13 @@ type DeskQuery = z.infer<typeof deskQuery>;
 
 /** The filters of the list (what a saved view keeps): the query without its paging. */
 function filtersOf(f: DeskQuery): ListFilters {
-  const { cursor: _c, page: _p, limit: _l, q, ...rest } = f;
-  const parsed = listFiltersSchema.safeParse({ ...rest, ...(q?.trim() ? { q: q.trim() } : {}) });
-  return parsed.success ? parsed.data : {};
+  const out: Record<string, unknown> = {};
+  // Field by field, so that one value a view may not keep (a NUL in the search) drops that field only.
+  for (const [k, field] of Object.entries(listFiltersSchema.shape)) {
+    const parsed = (field as z.ZodType).safeParse(f[k as keyof DeskQuery]);
+    if (parsed.success && parsed.data !== undefined && parsed.data !== '') out[k] = parsed.data;
+  }
+  return out as ListFilters;
 }
 
 /** The page links: first, last, and two either side of the current one; a gap between them is an ellipsis. */
@@ -166,6 +170,7 @@ export function mountDeskList(r: Router, kit: PortalKit): void {
       viewFilters: Object.entries(filters).filter(([, x]) => x !== undefined && x !== ''),
       bulkForms: forms,
       bulkNotice,
+      viewInvalid: req.query.viewInvalid === '1',
       bulkInvalid: outcome.bulkInvalid ? t_('desk.bulk.invalid').replace('{field}', fieldLabel(outcome.bulkInvalid)) : null,
       returnTo: currentHref,
       total,
@@ -206,9 +211,10 @@ export function mountDeskList(r: Router, kit: PortalKit): void {
     const values = formBody(req);
     const name = typeof values.name === 'string' ? values.name.trim().slice(0, 100) : '';
     const filters = filtersOf(deskQuery.parse(values));
-    if (!name) return res.redirect(303, `${deskHref(filters)}${Object.keys(filters).length ? '&' : '?'}viewInvalid=1`);
-    await createSavedView(db, p.id, name, filters);
-    res.redirect(303, deskHref(filters));
+    const href = deskHref(filters);
+    // No name, or one the agent already uses: the list again, saying so.
+    if (!name || !(await createSavedView(db, p.id, name, filters))) return res.redirect(303, `${href}${href.includes('?') ? '&' : '?'}viewInvalid=1`);
+    res.redirect(303, href);
   });
   r.post('/desk/views/:id/delete', form, async (req, res) => {
     const p = staffOnly(req, res);
