@@ -8,7 +8,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { createSavedView, deleteSavedView } from '../../db/saved-views';
-import { isValidCursor, listTickets, TICKET_SORTS } from '../../db/tickets';
+import { isValidCursor, listTickets, sortOfCursor, TICKET_SORTS } from '../../db/tickets';
 import { ASSIGNABLE_ROLES, ticketScope, type Principal } from '../../domain/access';
 import { ACTIONS, formById, type ActionDefinition, type FormField } from '../../domain/ticket/actions';
 import { PRIORITIES, SUPPORT_LEVELS } from '../../domain/plans';
@@ -109,14 +109,23 @@ export function mountDeskList(r: Router, kit: PortalKit): void {
     const f = deskQuery.parse(req.query);
     const filters = filtersOf(f);
     const ownLevels = ownLevelsOf(p);
-    const { filters: query, sort } = ticketQueryOf(filters, p);
+    const chosen = ticketQueryOf(filters, p);
+    const query = chosen.filters;
+    const sort = f.cursor ? sortOfCursor(f.cursor) : chosen.sort;
     const limit = f.limit ?? PAGE_SIZE;
     // A cursor (the "next page" link, older bookmarks) continues its own order; a page number is a plain offset.
     const current = f.cursor ? null : (f.page ?? 1);
     const { rows, nextCursor, total = 0 } = await listTickets(db, ticketScope(p), query, { limit, cursor: f.cursor, offset: current ? (current - 1) * limit : undefined, sort, withTotal: true });
-    const [customers, staff, views] = await Promise.all([db('customers').orderBy('name').select('id', 'name') as Promise<Array<{ id: string; name: string }>>, staffUsers(), savedViewsOf(db, p)]);
+    const assigneeIds = [...new Set(rows.map((x) => x.assigneeId).filter((x): x is string => !!x))];
+    const [customers, staff, views, assignees] = await Promise.all([
+      db('customers').orderBy('name').select('id', 'name') as Promise<Array<{ id: string; name: string }>>,
+      staffUsers(),
+      savedViewsOf(db, p),
+      // Every assignee by name, a disabled one too (the bar offers active staff only).
+      (assigneeIds.length ? db('users').whereIn('id', assigneeIds).select('id', 'name') : Promise.resolve([])) as Promise<Array<{ id: string; name: string }>>,
+    ]);
     const customerNames = new Map(customers.map((c) => [c.id, c.name]));
-    const staffNames = new Map(staff.map((s) => [s.id, s.name]));
+    const staffNames = new Map(assignees.map((s) => [s.id, s.name]));
     const tickets = rows.map((row) => ({
       ...ticketView(row, v),
       customerName: customerNames.get(row.customerId) ?? '',
