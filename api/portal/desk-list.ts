@@ -8,7 +8,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { createSavedView, deleteSavedView } from '../../db/saved-views';
-import { isValidCursor, listTickets, TICKET_SORTS } from '../../db/tickets';
+import { isValidCursor, listTickets, sortOfCursor, TICKET_SORTS } from '../../db/tickets';
 import { ASSIGNABLE_ROLES, ticketScope, type Principal } from '../../domain/access';
 import { ACTIONS, formById, type ActionDefinition, type FormField } from '../../domain/ticket/actions';
 import { PRIORITIES, SUPPORT_LEVELS } from '../../domain/plans';
@@ -55,9 +55,14 @@ function dashboardQueryOf(query: Record<string, unknown>): Record<string, string
 
 /** The filters of the list (what a saved view keeps): the query without its paging. */
 function filtersOf(f: DeskQuery, dashboard: Record<string, string>): ListFilters {
-  const { cursor: _c, page: _p, limit: _l, q, ...rest } = f;
-  const parsed = listFiltersSchema.safeParse({ ...rest, ...dashboard, ...(q?.trim() ? { q: q.trim() } : {}) });
-  return parsed.success ? parsed.data : {};
+  const given: Record<string, unknown> = { ...f, ...dashboard };
+  const out: Record<string, unknown> = {};
+  // Field by field, so that one value a view may not keep (a NUL in the search) drops that field only.
+  for (const [k, field] of Object.entries(listFiltersSchema.shape)) {
+    const parsed = (field as z.ZodType).safeParse(given[k]);
+    if (parsed.success && parsed.data !== undefined && parsed.data !== '') out[k] = parsed.data;
+  }
+  return out as ListFilters;
 }
 
 /** The page links: first, last, and two either side of the current one; a gap between them is an ellipsis. */
@@ -118,14 +123,23 @@ export function mountDeskList(r: Router, kit: PortalKit): void {
     const f = deskQuery.parse(req.query);
     const filters = filtersOf(f, dashboardQueryOf(req.query));
     const ownLevels = ownLevelsOf(p);
-    const { filters: query, sort } = ticketQueryOf(filters, p);
+    const chosen = ticketQueryOf(filters, p);
+    const query = chosen.filters;
+    const sort = f.cursor ? sortOfCursor(f.cursor) : chosen.sort;
     const limit = f.limit ?? PAGE_SIZE;
     // A cursor (the "next page" link, older bookmarks) continues its own order; a page number is a plain offset.
     const current = f.cursor ? null : (f.page ?? 1);
     const { rows, nextCursor, total = 0 } = await listTickets(db, ticketScope(p), query, { limit, cursor: f.cursor, offset: current ? (current - 1) * limit : undefined, sort, withTotal: true });
-    const [customers, staff, views] = await Promise.all([db('customers').orderBy('name').select('id', 'name') as Promise<Array<{ id: string; name: string }>>, staffUsers(), savedViewsOf(db, p)]);
+    const assigneeIds = [...new Set(rows.map((x) => x.assigneeId).filter((x): x is string => !!x))];
+    const [customers, staff, views, assignees] = await Promise.all([
+      db('customers').orderBy('name').select('id', 'name') as Promise<Array<{ id: string; name: string }>>,
+      staffUsers(),
+      savedViewsOf(db, p),
+      // Every assignee by name, a disabled one too (the bar offers active staff only).
+      (assigneeIds.length ? db('users').whereIn('id', assigneeIds).select('id', 'name') : Promise.resolve([])) as Promise<Array<{ id: string; name: string }>>,
+    ]);
     const customerNames = new Map(customers.map((c) => [c.id, c.name]));
-    const staffNames = new Map(staff.map((s) => [s.id, s.name]));
+    const staffNames = new Map(assignees.map((s) => [s.id, s.name]));
     const tickets = rows.map((row) => ({
       ...ticketView(row, v),
       customerName: customerNames.get(row.customerId) ?? '',
@@ -180,6 +194,7 @@ export function mountDeskList(r: Router, kit: PortalKit): void {
       viewFilters: Object.entries(filters).filter(([, x]) => x !== undefined && x !== ''),
       bulkForms: forms,
       bulkNotice,
+      viewInvalid: req.query.viewInvalid === '1',
       bulkInvalid: outcome.bulkInvalid ? t_('desk.bulk.invalid').replace('{field}', fieldLabel(outcome.bulkInvalid)) : null,
       returnTo: currentHref,
       total,
@@ -220,9 +235,10 @@ export function mountDeskList(r: Router, kit: PortalKit): void {
     const values = formBody(req);
     const name = typeof values.name === 'string' ? values.name.trim().slice(0, 100) : '';
     const filters = filtersOf(deskQuery.parse(values), dashboardQueryOf(values));
-    if (!name) return res.redirect(303, `${deskHref(filters)}${Object.keys(filters).length ? '&' : '?'}viewInvalid=1`);
-    await createSavedView(db, p.id, name, filters);
-    res.redirect(303, deskHref(filters));
+    const href = deskHref(filters);
+    // No name, or one the agent already uses: the list again, saying so.
+    if (!name || !(await createSavedView(db, p.id, name, filters))) return res.redirect(303, `${href}${href.includes('?') ? '&' : '?'}viewInvalid=1`);
+    res.redirect(303, href);
   });
   r.post('/desk/views/:id/delete', form, async (req, res) => {
     const p = staffOnly(req, res);

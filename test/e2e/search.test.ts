@@ -90,6 +90,11 @@ describe.each(['en', 'sk'] as const)('in %s', (lang) => {
     await submitAndWait(agent, 'form.save-view button[type="submit"]');
     const view = agent.locator(`.view-list li[data-view="${s.view}"]`);
     expect(((await view.locator('.view-count').textContent()) ?? '').trim()).toBe('3');
+    // The same name again is refused with a message; the list stays as it was.
+    await agent.fill('#view-name', s.view);
+    await submitAndWait(agent, 'form.save-view button[type="submit"]');
+    expect(await agent.locator('#view-invalid').count()).toBe(1);
+    expect(await agent.locator('.view-list li').count()).toBe(lang === 'en' ? 1 : 2);
     await agent.goto(`${app.baseUrl}/desk`);
     await submitAndWait(agent, `.view-list li[data-view="${s.view}"] a`);
     expect(new URL(agent.url()).searchParams.get('q')).toBe(`kavovar ${tag}`);
@@ -97,6 +102,10 @@ describe.each(['en', 'sk'] as const)('in %s', (lang) => {
     expect(await rowsOf(agent)).toEqual([medium, high, low]);
     expect(await agent.getAttribute(`.view-list li[data-view="${s.view}"] a`, 'aria-current')).toBe('page');
 
+    // A bulk action with nothing selected changes nothing and says so.
+    await submitAndWait(agent, 'button[name="_action"][value="assign"]');
+    expect(await agent.locator('#bulk-notice[role="alert"]').count()).toBe(1);
+    expect(await app.db('ticket_events').whereIn('ticket_id', app.db('tickets').whereIn('number', [low, high, medium].map((n) => Number(n.replace(/^T-/, '')))).select('id')).where({ type: 'ticket.assigned' }).first()).toBeUndefined();
     // Bulk assign two of them to me.
     await agent.check(`#pick-${high}`);
     await agent.check(`#pick-${low}`);
