@@ -80,16 +80,6 @@ export function dashboardFiltersOf(q: DashboardListQuery): DashboardTicketFilter
   return Object.keys(f).length ? f : undefined;
 }
 
-/** For pages that drop a bad filter instead of refusing the request (the desk list): each filter parsed on its own. */
-export function lenientDashboardFilters(query: Record<string, unknown>): DashboardListQuery {
-  const out: Record<string, unknown> = {};
-  for (const [name, schema] of Object.entries(dashboardListFilters)) {
-    const r = (schema as z.ZodType).safeParse(query[name]);
-    if (r.success && r.data !== undefined) out[name] = r.data;
-  }
-  return out as DashboardListQuery;
-}
-
 /** The query string of a dashboard filter (for links from figures to their lists). */
 export type DashboardLink = Partial<Record<keyof typeof dashboardListFilters, string>>;
 

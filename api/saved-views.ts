@@ -10,18 +10,15 @@ import { countTickets } from '../db/tickets';
 import { isStaff, ticketScope, type Principal } from '../domain/access';
 import { principal } from './auth';
 import { conflict, forbidden, notFound } from './errors';
-import { deskHref, listFiltersSchema, newViewSchema, ticketQueryOf, type ListFilters } from './ticket-list';
+import { deskHref, lenientListFilters, newViewSchema, ticketQueryOf, type ListFilters } from './ticket-list';
 import { parseInput } from './validation';
 
 export const viewIdParam = z.strictObject({ id: z.string().uuid('must be a UUID') });
 
 /** A view as clients see it: its filters, its count now and the desk list it opens. */
 export async function viewWithCount(db: Db, p: Principal, v: SavedView<ListFilters>) {
-  // A view saved by an older version may hold a filter this one no longer knows: it is left out, not an error.
-  // Stored as parsed: a list (a figure's ratings) goes back to the comma-separated form the schema reads.
-  const stored = Object.fromEntries(Object.entries(v.filters ?? {}).map(([k, x]) => [k, Array.isArray(x) ? x.join(',') : x]));
-  const parsed = listFiltersSchema.safeParse(stored);
-  const filters: ListFilters = parsed.success ? parsed.data : {};
+  // A view saved by an older version may hold a filter this one no longer knows: that filter is left out, not an error.
+  const filters = lenientListFilters(v.filters ?? {});
   const { filters: query } = ticketQueryOf(filters, p);
   return {
     id: v.id,

@@ -31,6 +31,21 @@ export const listFiltersSchema = z.strictObject({
 });
 export type ListFilters = z.infer<typeof listFiltersSchema>;
 
+/**
+ * The list filters among `given` (an address's query, a form, a stored view), each parsed on its own: a value the
+ * list cannot take (a NUL in the search, a filter an older version stored) drops that filter only. A list (a
+ * stored view's ratings) is read in its comma-separated form.
+ */
+export function lenientListFilters(given: Record<string, unknown>): ListFilters {
+  const out: Record<string, unknown> = {};
+  for (const [k, field] of Object.entries(listFiltersSchema.shape)) {
+    const raw = Array.isArray(given[k]) ? (given[k] as unknown[]).join(',') : given[k];
+    const parsed = (field as z.ZodType).safeParse(raw);
+    if (parsed.success && parsed.data !== undefined && parsed.data !== '') out[k] = parsed.data;
+  }
+  return out as ListFilters;
+}
+
 export const newViewSchema = z.strictObject({ name: freeText(100), filters: listFiltersSchema.default({}) });
 
 /** The levels an agent works (their queues); managers and admins may have none. */

@@ -14,9 +14,8 @@ import { ACTIONS, formById, type ActionDefinition, type FormField } from '../../
 import { PRIORITIES, SUPPORT_LEVELS } from '../../domain/plans';
 import { SLA_STATES, TICKET_STATUSES, TICKET_TYPES } from '../../domain/tickets';
 import { BULK_ACTIONS, runBulkAction, type BulkAction } from '../bulk-ticket-actions';
-import { dashboardListFilters } from '../dashboard';
 import { savedViewsOf } from '../saved-views';
-import { deskHref, listFiltersSchema, ownLevelsOf, ticketQueryOf, type ListFilters } from '../ticket-list';
+import { deskHref, lenientListFilters, ownLevelsOf, ticketQueryOf, type ListFilters } from '../ticket-list';
 import { formPayload, labelText } from './action-forms';
 import { loadMessages, translate } from './i18n';
 import { safeReturn, type PortalKit } from './kit';
@@ -43,27 +42,8 @@ const deskQuery = z.object({
 });
 type DeskQuery = z.infer<typeof deskQuery>;
 
-/** The dashboard's filters as given in the address, each kept only if valid (a figure's link, see api/dashboard.ts). */
-function dashboardQueryOf(query: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(dashboardListFilters).flatMap(([name, schema]) => {
-      const raw = query[name];
-      return typeof raw === 'string' && (schema as z.ZodType).safeParse(raw).success ? [[name, raw]] : [];
-    }),
-  );
-}
-
-/** The filters of the list (what a saved view keeps): the query without its paging. */
-function filtersOf(f: DeskQuery, dashboard: Record<string, string>): ListFilters {
-  const given: Record<string, unknown> = { ...f, ...dashboard };
-  const out: Record<string, unknown> = {};
-  // Field by field, so that one value a view may not keep (a NUL in the search) drops that field only.
-  for (const [k, field] of Object.entries(listFiltersSchema.shape)) {
-    const parsed = (field as z.ZodType).safeParse(given[k]);
-    if (parsed.success && parsed.data !== undefined && parsed.data !== '') out[k] = parsed.data;
-  }
-  return out as ListFilters;
-}
+/** The filters of the list (what a saved view keeps): the query without its paging, each filter on its own. */
+const filtersOf = (f: DeskQuery, given: Record<string, unknown>): ListFilters => lenientListFilters({ ...given, ...f });
 
 /** The page links: first, last, and two either side of the current one; a gap between them is an ellipsis. */
 export function pageLinks(current: number, count: number): Array<number | null> {
@@ -121,7 +101,7 @@ export function mountDeskList(r: Router, kit: PortalKit): void {
     const v = visitorOf(res);
     const t_ = (key: string) => translate(MESSAGES[v.lang], key);
     const f = deskQuery.parse(req.query);
-    const filters = filtersOf(f, dashboardQueryOf(req.query));
+    const filters = filtersOf(f, req.query);
     const ownLevels = ownLevelsOf(p);
     const chosen = ticketQueryOf(filters, p);
     const query = chosen.filters;
@@ -234,7 +214,7 @@ export function mountDeskList(r: Router, kit: PortalKit): void {
     checkCsrf(req, res);
     const values = formBody(req);
     const name = typeof values.name === 'string' ? values.name.trim().slice(0, 100) : '';
-    const filters = filtersOf(deskQuery.parse(values), dashboardQueryOf(values));
+    const filters = filtersOf(deskQuery.parse(values), values);
     const href = deskHref(filters);
     // No name, or one the agent already uses: the list again, saying so.
     if (!name || !(await createSavedView(db, p.id, name, filters))) return res.redirect(303, `${href}${href.includes('?') ? '&' : '?'}viewInvalid=1`);
