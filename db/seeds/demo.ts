@@ -1,6 +1,7 @@
 /** Demo data of SPEC §12, loaded by `npm start` (the embedded default) only — never in production. */
 import type { Db } from '../connection';
 import { DEFAULT_LANGUAGE, type Language } from '../../domain/languages';
+import { seedDemoTextModules } from './demo-text-modules';
 
 export interface DemoLogin {
   email: string;
@@ -121,6 +122,7 @@ export async function seedDemoData(db: Db, passwordHash: string): Promise<DemoLo
         .onConflict(['translation_group', 'language'])
         .ignore();
     }
+    await seedDemoTextModules(trx);
     return logins;
   });
 }

@@ -10,6 +10,7 @@ import { DESK_PANEL, PANEL_GROUPS } from '../../api/portal/desk-panel';
 import { placeholderProblem, renderTextModule, TEXT_MODULE_PLACEHOLDERS } from '../../api/services/text-modules';
 import { ACTIONS, TICKET_ACTIONS, type ActionDefinition } from '../../domain/ticket/actions';
 import { TICKET_EVENT_TYPES } from '../../domain/ticket/events';
+import { DEMO_TEXT_MODULES } from '../../db/seeds/demo-text-modules';
 
 const MESSAGES = { en: loadMessages('en'), sk: loadMessages('sk') };
 
@@ -87,5 +88,9 @@ describe('text module placeholders', () => {
     ['{{../customer}}', 'unknown placeholder'],
   ])('%s is refused', (body, why) => {
     expect(placeholderProblem(body)).toContain(why);
+  });
+
+  test('the demo modules pass the check they would meet when saved', () => {
+    for (const m of DEMO_TEXT_MODULES) for (const body of [m.body_en, m.body_sk]) expect([m.keyword, placeholderProblem(body)]).toEqual([m.keyword, null]);
   });
 });
