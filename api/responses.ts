@@ -362,13 +362,26 @@ const dashboardItem = z.object({
   number: z.string(),
   title: z.string(),
   customer: z.string(),
+  customerId: uuid,
+  assigneeId: uuid.nullable(),
+  assignee: z.string().nullable().describe("the assignee's name"),
   priority,
   level,
   status: z.enum(TICKET_STATUSES),
   firstResponseDue: instant.nullable(),
   resolutionDue: instant.nullable(),
+  clock: z.enum(TARGET_KINDS).nullable().describe('the clock furthest past (breached) or nearest to (at risk) its deadline'),
+  remainingMs: z.number().nullable().describe('at risk: working time left on that clock; breached: negative, how long ago its deadline passed'),
 });
-const complianceRow = z.object({ id: z.string().nullable(), name: z.string().nullable(), tickets: z.number().int(), breached: z.number().int(), compliance: z.number().nullable() });
+const complianceRow = z.object({
+  id: z.string().nullable(),
+  name: z.string().nullable().describe("the plan's or the customer's name"),
+  tickets: z.number().int(),
+  breached: z.number().int(),
+  compliance: z.number().nullable(),
+  band: z.enum(['full', 'near', 'below', 'none']).describe("the service report's compliance band: full = 100 %, near ≥ 90 %, below"),
+  state: z.enum(['onTarget', 'atRisk', 'belowTarget', 'none']).describe('the band as the dashboard names it'),
+});
 const counts = z.record(z.string(), z.number().int());
 export const Dashboard = named(
   'Dashboard',
@@ -376,12 +389,14 @@ export const Dashboard = named(
     scope: z.union([z.object({ customerId: uuid }), z.object({ all: z.literal(true) })]),
     asOf: instant,
     windowDays: z.number().int(),
+    windowFrom: instant.describe('compliance and satisfaction count tickets created (rated) since'),
     open: z.object({ total: z.number().int(), byLevel: counts, byPriority: counts, byStatus: counts, bySla: counts.describe('open tickets by SLA state (ok, at_risk, breached); the atRisk and breached lists hold the first 50') }),
     atRisk: z.array(dashboardItem),
     breached: z.array(dashboardItem),
     compliance: z.object({ perPlan: z.array(complianceRow), perCustomer: z.array(complianceRow) }),
-    escalationsToday: z.object({ automatic: z.number().int(), manual: z.number().int(), timeZone: z.string() }).nullable().describe('null for a customer admin: escalations are internal'),
+    escalationsToday: z.object({ automatic: z.number().int().describe('tickets escalated automatically today'), manual: z.number().int(), timeZone: z.string(), since: instant.describe("today's start in timeZone") }).nullable().describe('null for a customer admin: escalations are internal'),
     satisfaction: z.object({ rated: z.number().int(), average: z.number().nullable(), distribution: counts }),
+    trend: z.array(z.object({ from: instant, before: instant, created: z.number().int(), resolved: z.number().int() })).describe('tickets created and resolved per local day, the last 30 days, today last'),
   }),
 );
 
