@@ -194,7 +194,7 @@ export const OPERATIONS: Operation[] = [
     ok: 201,
     response: R.AttachmentUpload,
     statusText: {
-      413: 'A file is larger than the per-file limit, the files would take the ticket past its limit, or more than 10 files were sent: `detail` names the file and the limit, `limit` is file, ticket, count or field',
+      413: 'A file is larger than the per-file limit, or the files would take the ticket past its limit: `detail` names the file and the limit, `limit` is file, ticket or field (more than 10 files is a 400 naming `file`)',
       415: 'The body is not multipart/form-data',
     },
     links: linksTo(['getTicketAttachment'], { id: '$request.path.id', attachmentId: '$response.body#/attachments/0/id' }),

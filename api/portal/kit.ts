@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { mib, type AttachmentStorage } from '../../db/attachments';
 import { isInlineImage, MAX_FILES_PER_EVENT, type AttachmentRef } from '../../domain/attachments';
 import { attachmentHref } from '../attachments';
-import { readMultipart, type UploadedFile } from '../services/attachments';
+import { isFileRefusal, readMultipart, type UploadedFile } from '../services/attachments';
 import type { Db } from '../../db/connection';
 import { parse as parseCookies } from 'cookie';
 import { expiredSessionOwner, FORM_DRAFT_TTL_MS, keepFormDraft, takeFormDraft } from '../../db/form-drafts';
@@ -223,7 +223,7 @@ export function createPortalKit(deps: PortalDeps): PortalKit {
         next();
       },
       (err: unknown) => {
-        if (!(err instanceof ProblemError) || err.status !== 413) return next(err);
+        if (!isFileRefusal(err)) return next(err);
         req.body = fields;
         res.locals.files = [];
         res.locals.filesRefused = err.detail ?? err.title;

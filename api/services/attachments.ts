@@ -24,7 +24,15 @@ export interface MultipartBody {
 }
 
 /** 413 with the limit's message: which file, which limit. */
-export const tooLarge = (message: string, limit: 'file' | 'ticket' | 'count' | 'field') => new ProblemError(413, 'attachment-too-large', 'Attachment too large', message, { limit });
+export const tooLarge = (message: string, limit: 'file' | 'ticket' | 'field') => new ProblemError(413, 'attachment-too-large', 'Attachment too large', message, { limit });
+
+/** Too many files: a 400 naming the part (the schema's maxItems), with `limit: count` so a form keeps what was typed. */
+export const tooManyFiles = (): ProblemError => {
+  const problem = badRequest([{ field: 'file', message: `must be at most ${MAX_FILES_PER_EVENT} files at once` }]);
+  return new ProblemError(problem.status, problem.type, problem.title, problem.detail, { ...problem.extra, limit: 'count' });
+};
+/** A refusal of the files, not of the form: the portal shows it and keeps the fields typed. */
+export const isFileRefusal = (err: unknown): err is ProblemError => err instanceof ProblemError && (err.status === 413 || err.extra.limit === 'count');
 
 const FIELD_BYTES = 128 * 1024;
 
@@ -47,7 +55,7 @@ export interface MultipartLimits {
 
 /**
  * Reads a multipart/form-data body. Limits are enforced as the bytes arrive: the request is refused (413) as soon
- * as a file passes the per-file limit, the files pass what the ticket may still take, or there are too many files;
+ * as a file passes the per-file limit or the files pass what the ticket may still take, and 400 for too many files;
  * nothing past the limit is kept in memory. A browser's empty file input (no name, no bytes) is no file.
  */
 export function readMultipart(req: Request, limits: MultipartLimits): Promise<MultipartBody> {
@@ -126,7 +134,8 @@ export function readMultipart(req: Request, limits: MultipartLimits): Promise<Mu
         finish();
       });
     });
-    parser.on('filesLimit', () => fail(tooLarge(`At most ${MAX_FILES_PER_EVENT} files can be attached at once`, 'count')));
+    // Too many files is a bad request (the schema's maxItems), not a size: 400 naming the part.
+    parser.on('filesLimit', () => fail(tooManyFiles()));
     parser.on('partsLimit', () => fail(badRequest([{ field: 'body', message: 'has too many parts' }])));
     parser.on('fieldsLimit', () => fail(badRequest([{ field: 'body', message: 'has too many fields' }])));
     parser.on('error', () => fail(badRequest([{ field: 'body', message: 'is not valid multipart/form-data' }])));
@@ -161,7 +170,7 @@ export async function withStagedFiles<T>(
     try {
       refs = await db.transaction((trx) => stageAttachments(trx, attachments.store, { ticketId: args.ticketId, uploadedBy: args.uploadedBy, source: args.source, files: args.files, limits: attachments.limits, ids: args.ids }));
     } catch (err) {
-      if (err instanceof AttachmentLimitError) throw tooLarge(err.message, err.limit);
+      if (err instanceof AttachmentLimitError) throw err.limit === 'count' ? tooManyFiles() : tooLarge(err.message, err.limit);
       throw err;
     }
   }
