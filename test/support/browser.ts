@@ -44,7 +44,16 @@ export async function openPortalBrowser(baseUrl: string, artifactPrefix = ''): P
       return page;
     },
     async shot(page, name) {
-      await page.screenshot({ path: join(ARTIFACTS_DIR, `${artifactPrefix}${name}.png`), fullPage: true });
+      const path = join(ARTIFACTS_DIR, `${artifactPrefix}${name}.png`);
+      try {
+        await page.screenshot({ path, fullPage: true });
+      } catch (err) {
+        // Chromium cannot always capture a very tall page whole (a texture limit, or memory on a busy machine):
+        // the artifact is then the visible part, and the page's height is in the log.
+        const height = await page.evaluate('document.documentElement.scrollHeight').catch(() => undefined);
+        console.warn(`screenshot ${name}: full page (${height ?? '?'} px) failed (${(err as Error).message.split('\n')[0]}); taking the viewport`);
+        await page.screenshot({ path });
+      }
     },
     close: () => browser.close(),
   };
