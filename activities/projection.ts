@@ -20,6 +20,8 @@ export interface TicketProjection {
   subStatus?: string | null;
   sla?: unknown;
   firstResponseDue?: string | null;
+  /** absent from workflows that wrote their timeline before the column existed: left as it is */
+  nextUpdateDue?: string | null;
   resolutionDue?: string | null;
   resolvedAt?: string | null;
   closedAt?: string | null;
@@ -182,6 +184,7 @@ export async function recordTicketEvents(db: Db, received: RecordTicketEventsArg
         ...(projection.links !== undefined && { links: JSON.stringify(projection.links) }),
         ...(projection.sla !== undefined && { sla: JSON.stringify(projection.sla) }),
         ...(projection.firstResponseDue !== undefined && { first_response_due: projection.firstResponseDue }),
+        ...(projection.nextUpdateDue !== undefined && { next_update_due: projection.nextUpdateDue }),
         ...(projection.resolutionDue !== undefined && { resolution_due: projection.resolutionDue }),
         ...(projection.resolvedAt !== undefined && { resolved_at: projection.resolvedAt }),
         ...(projection.closedAt !== undefined && { closed_at: projection.closedAt }),

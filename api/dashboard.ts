@@ -47,7 +47,9 @@ export const dashboardListFilters = {
   rating: z
     .string()
     .max(20)
-    .transform((s) => s.split(',').filter(Boolean))
+    // The pattern is part of the documented schema, so a value it allows is one the list takes.
+    .regex(/^[1-5](,[1-5])*$/, 'must be ratings from 1 to 5, separated by commas')
+    .transform((s) => s.split(','))
     .pipe(z.array(z.enum(['1', '2', '3', '4', '5'])))
     .optional()
     .describe('Tickets the customer rated so (1 to 5)'),

@@ -211,7 +211,7 @@ export function searchedTicketNumber(q: string): number | undefined {
 
 const TSQUERY = `websearch_to_tsquery('simple', kb_unaccent(?))`;
 /** The nearest deadline of a running clock (the projection leaves a due time empty while its clock does not run). */
-const DUE = 'LEAST(t.first_response_due, t.resolution_due)';
+const DUE = 'LEAST(t.first_response_due, t.next_update_due, t.resolution_due)';
 const SLA_RANK = `CASE t.sla_state WHEN 'breached' THEN 0 WHEN 'at_risk' THEN 1 ELSE 2 END`;
 const ORDERS: Record<Exclude<TicketSort, 'newest'>, string> = {
   queue: `${SLA_RANK}, ${DUE} ASC NULLS LAST, t.priority, t.number`,

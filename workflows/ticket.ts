@@ -160,6 +160,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput, carried?: Ticke
         assigneeId: d.assigneeId,
         sla: d.clocks,
         firstResponseDue: figures.firstResponse.deadline,
+        nextUpdateDue: figures.nextUpdate.deadline,
         resolutionDue: figures.resolution.deadline,
         resolvedAt: d.resolvedAt,
         closedAt: d.closedAt,

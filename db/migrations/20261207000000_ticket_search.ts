@@ -21,8 +21,10 @@ export async function up(knex: Knex): Promise<void> {
       AS $$ SELECT to_tsvector('simple', ${unaccent}(coalesce(data->>'body', ''))) $$`);
   await knex.raw('CREATE INDEX tickets_search_idx ON tickets USING gin (ticket_search_vector(title, description))');
   await knex.raw('CREATE INDEX ticket_events_search_idx ON ticket_events USING gin (ticket_event_search_vector(data))');
-  // The queue order reads the nearest running deadline (the projection sets a due time only while its clock runs).
-  await knex.raw('CREATE INDEX tickets_due_idx ON tickets ((LEAST(first_response_due, resolution_due)), number)');
+  // The queue order reads the nearest running deadline of the three clocks (the projection sets a due time only while
+  // its clock runs); the next update's was not projected before.
+  await knex.schema.alterTable('tickets', (t) => t.timestamp('next_update_due', { useTz: true }));
+  await knex.raw('CREATE INDEX tickets_due_idx ON tickets ((LEAST(first_response_due, next_update_due, resolution_due)), number)');
 
   await knex.schema.createTable('saved_views', (t) => {
     t.uuid('id').primary().defaultTo(knex.raw('gen_random_uuid()'));
@@ -37,6 +39,7 @@ export async function up(knex: Knex): Promise<void> {
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTable('saved_views');
   await knex.raw('DROP INDEX tickets_due_idx');
+  await knex.schema.alterTable('tickets', (t) => t.dropColumn('next_update_due'));
   await knex.raw('DROP INDEX ticket_events_search_idx');
   await knex.raw('DROP INDEX tickets_search_idx');
   await knex.raw('DROP FUNCTION ticket_event_search_vector(jsonb)');

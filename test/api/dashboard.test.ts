@@ -103,7 +103,7 @@ describe('dashboard', () => {
       ['createdFrom=yesterday', 'query.createdFrom'],
       ['breached=maybe', 'query.breached'],
       ['planId=Not%20A%20Plan', 'query.planId'],
-      ['rating=6', 'query.rating.0'],
+      ['rating=6', 'query.rating'],
       ['escalation=sideways', 'query.escalation'],
     ] as const) {
       const res = await app.request('GET', `/api/v1/tickets?${query}`, { token: manager });

@@ -75,14 +75,15 @@ describe('search, sort, pages, saved views and bulk actions over HTTP', () => {
     const [a, b, c, d] = made;
     const at = (h: number) => new Date(Date.UTC(2031, 0, 1, h));
     // The projection's own columns, as the workflow would write them for these clocks.
-    await app.db('tickets').where({ id: a.id }).update({ sla_state: 'ok', priority: 'P1', resolution_due: at(9), first_response_due: null });
+    // a: answered, so its next update (07:00) is its nearest deadline.
+    await app.db('tickets').where({ id: a.id }).update({ sla_state: 'ok', priority: 'P1', resolution_due: at(9), first_response_due: null, next_update_due: at(7) });
     await app.db('tickets').where({ id: b.id }).update({ sla_state: 'at_risk', priority: 'P3', resolution_due: at(12), first_response_due: null });
     await app.db('tickets').where({ id: c.id }).update({ sla_state: 'breached', priority: 'P4', resolution_due: at(15), first_response_due: null });
     await app.db('tickets').where({ id: d.id }).update({ sla_state: 'ok', priority: 'P2', resolution_due: at(11), first_response_due: at(8) });
     const queue = await list(agent, `q=${word}`);
     expect(queue.body.sort).toBe('queue');
-    expect(numbersOf(queue)).toEqual([c.number, b.number, d.number, a.number]);
-    expect(numbersOf(await list(agent, `q=${word}&sort=due`))).toEqual([d.number, a.number, b.number, c.number]);
+    expect(numbersOf(queue)).toEqual([c.number, b.number, a.number, d.number]);
+    expect(numbersOf(await list(agent, `q=${word}&sort=due`))).toEqual([a.number, d.number, b.number, c.number]);
     expect(numbersOf(await list(agent, `q=${word}&sort=priority`))).toEqual([a.number, d.number, b.number, c.number]);
     expect(numbersOf(await list(agent, `q=${word}&sort=newest`))).toEqual([d.number, c.number, b.number, a.number]);
     // Customers get newest first unless they ask.
@@ -91,11 +92,11 @@ describe('search, sort, pages, saved views and bulk actions over HTTP', () => {
     // Numbered pages: total and page count; the cursor continues the same order.
     const p2 = await list(agent, `q=${word}&limit=3&page=2`);
     expect(p2.body).toMatchObject({ total: 4, page: 2, pageCount: 2, nextCursor: null });
-    expect(numbersOf(p2)).toEqual([a.number]);
+    expect(numbersOf(p2)).toEqual([d.number]);
     const first = await list(agent, `q=${word}&limit=2`);
     expect(first.body).toMatchObject({ total: 4, page: 1, pageCount: 2 });
     const second = await list(agent, `q=${word}&limit=2&cursor=${first.body.nextCursor}`);
-    expect(numbersOf(second)).toEqual([d.number, a.number]);
+    expect(numbersOf(second)).toEqual([a.number, d.number]);
     expect(second.body).toMatchObject({ page: null, nextCursor: null, sort: 'queue' });
     const newest = await list(agent, `q=${word}&limit=3&sort=newest`);
     expect(numbersOf(await list(agent, `q=${word}&limit=3&cursor=${newest.body.nextCursor}`))).toEqual([a.number]);
@@ -115,6 +116,22 @@ describe('search, sort, pages, saved views and bulk actions over HTTP', () => {
       expect({ query, status: res.status }).toEqual({ query, status: 400 });
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     }
+  });
+
+  it('projects the next update deadline once it runs, and the queue reads it', async () => {
+    const res = await app.request('POST', '/api/v1/tickets', { token: customer, body: { title: 'nextupdateword outage', description: 'Everything is down', type: 'incident', impact: 'high', urgency: 'high' } });
+    expect(res.status).toBe(201);
+    const row = () => app.db('tickets').where({ id: res.body.id }).first('priority', 'first_response_due', 'next_update_due');
+    // The next update runs while the customer's message is the last public one, after the first response.
+    expect(await row()).toMatchObject({ priority: 'P1', next_update_due: null });
+    expect((await app.request('POST', `/api/v1/tickets/${res.body.id}/comments`, { token: agent, body: { body: 'Looking at it now' } })).status).toBe(201);
+    expect(await row()).toMatchObject({ next_update_due: null });
+    expect((await app.request('POST', `/api/v1/tickets/${res.body.id}/comments`, { token: customer, body: { body: 'Any news?' } })).status).toBe(201);
+    const after = await row();
+    expect(after.next_update_due).toBeInstanceOf(Date);
+    expect(after.next_update_due.getTime()).toBeGreaterThan(Date.now());
+    const listed = await list(agent, 'q=nextupdateword&sort=due');
+    expect(numbersOf(listed)).toEqual([res.body.number]);
   });
 
   it('keeps saved views per agent with their counts; only the owner deletes one (404 for others, 403 for customers)', async () => {
