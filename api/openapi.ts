@@ -167,7 +167,7 @@ export const OPERATIONS: Operation[] = [
     response: R.BulkTicketActionResult,
   },
   { operationId: 'listSavedViews', method: 'get', path: '/api/v1/views', summary: "The caller's saved views with the number of tickets each matches now (staff)", tag: 'views', response: R.SavedViewPage },
-  { operationId: 'createSavedView', method: 'post', path: '/api/v1/views', summary: 'Save a view: a name and the list filters (staff; 409 when the name is taken)', tag: 'views', body: newViewSchema, ok: 201, response: R.SavedView, location: true },
+  { operationId: 'createSavedView', method: 'post', path: '/api/v1/views', summary: 'Save a view: a name and the list filters (staff; 409 when the name is taken or the caller already keeps 30 views)', tag: 'views', body: newViewSchema, ok: 201, response: R.SavedView, location: true },
   { operationId: 'deleteSavedView', method: 'delete', path: '/api/v1/views/{id}', summary: "Delete one of the caller's views (404 for another user's)", tag: 'views', params: viewIdParam, ok: 204, response: 'none' },
   {
     operationId: 'createTicketComment',

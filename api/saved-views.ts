@@ -5,7 +5,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/connection';
-import { createSavedView, deleteSavedView, listSavedViews, type SavedView } from '../db/saved-views';
+import { createSavedView, deleteSavedView, listSavedViews, MAX_SAVED_VIEWS, type SavedView } from '../db/saved-views';
 import { countTickets } from '../db/tickets';
 import { isStaff, ticketScope, type Principal } from '../domain/access';
 import { principal } from './auth';
@@ -30,8 +30,11 @@ export async function viewWithCount(db: Db, p: Principal, v: SavedView<ListFilte
   };
 }
 
+/** The views with their counts, counted one after another: one request holds one connection of the pool at a time. */
 export async function savedViewsOf(db: Db, p: Principal) {
-  return Promise.all((await listSavedViews<ListFilters>(db, p.id)).map((v) => viewWithCount(db, p, v)));
+  const out = [];
+  for (const v of await listSavedViews<ListFilters>(db, p.id)) out.push(await viewWithCount(db, p, v));
+  return out;
 }
 
 const staffOnly = (p: Principal) => {
@@ -50,7 +53,8 @@ export function createSavedViewsRouter(deps: { db: Db }): Router {
     staffOnly(p);
     const body = parseInput(newViewSchema, req.body, 'body');
     const view = await createSavedView(deps.db, p.id, body.name, body.filters);
-    if (!view) throw conflict('view-exists', `You already have a view named ${body.name}`);
+    if (view === 'exists') throw conflict('view-exists', `You already have a view named ${body.name}`);
+    if (view === 'full') throw conflict('too-many-views', `You have ${MAX_SAVED_VIEWS} views, the most one person keeps: delete one first`);
     res.status(201).location(`/api/v1/views/${view.id}`).json(await viewWithCount(deps.db, p, view));
   });
   r.delete('/views/:id', async (req, res) => {

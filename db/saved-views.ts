@@ -16,10 +16,19 @@ export async function listSavedViews<F>(db: Db, ownerId: string): Promise<Array<
   return rows.map((r) => fromRow<F>(r));
 }
 
-/** The new view, or null when the owner already has a view of that name. */
-export async function createSavedView<F>(db: Db, ownerId: string, name: string, filters: F): Promise<SavedView<F> | null> {
-  const [row] = await db('saved_views').insert({ owner_id: ownerId, name, filters: JSON.stringify(filters) }).onConflict(['owner_id', 'name']).ignore().returning('*');
-  return row ? fromRow<F>(row) : null;
+/** How many views one person keeps: each is counted whenever the list of views is shown. */
+export const MAX_SAVED_VIEWS = 30;
+
+/** The new view; 'exists' when the owner already has a view of that name, 'full' when they have MAX_SAVED_VIEWS. */
+export async function createSavedView<F>(db: Db, ownerId: string, name: string, filters: F): Promise<SavedView<F> | 'exists' | 'full'> {
+  // One statement: the limit holds however many requests arrive at once.
+  const { rows } = await db.raw(
+    `INSERT INTO saved_views (owner_id, name, filters) SELECT ?, ?, ?::jsonb WHERE (SELECT count(*) FROM saved_views WHERE owner_id = ?) < ?
+     ON CONFLICT (owner_id, name) DO NOTHING RETURNING *`,
+    [ownerId, name, JSON.stringify(filters), ownerId, MAX_SAVED_VIEWS],
+  );
+  if (rows[0]) return fromRow<F>(rows[0]);
+  return (await db('saved_views').where({ owner_id: ownerId, name }).first('id')) ? 'exists' : 'full';
 }
 
 /** Whether the owner had that view (another user's view is "not there"). */

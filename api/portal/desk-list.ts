@@ -216,8 +216,8 @@ export function mountDeskList(r: Router, kit: PortalKit): void {
     const name = typeof values.name === 'string' ? values.name.trim().slice(0, 100) : '';
     const filters = filtersOf(deskQuery.parse(values), values);
     const href = deskHref(filters);
-    // No name, or one the agent already uses: the list again, saying so.
-    if (!name || !(await createSavedView(db, p.id, name, filters))) return res.redirect(303, `${href}${href.includes('?') ? '&' : '?'}viewInvalid=1`);
+    // No name, one the agent already uses, or no room for another view: the list again, saying so.
+    if (!name || typeof (await createSavedView(db, p.id, name, filters)) === 'string') return res.redirect(303, `${href}${href.includes('?') ? '&' : '?'}viewInvalid=1`);
     res.redirect(303, href);
   });
   r.post('/desk/views/:id/delete', form, async (req, res) => {

@@ -159,6 +159,13 @@ describe('search, sort, pages, saved views and bulk actions over HTTP', () => {
     expect((await app.request('DELETE', '/api/v1/views/not-a-uuid', { token: agent })).body.errors[0].field).toBe('params.id');
     expect((await app.request('DELETE', `/api/v1/views/${created.body.id}`, { token: agent })).status).toBe(204);
     expect((await app.request('DELETE', `/api/v1/views/${created.body.id}`, { token: agent })).status).toBe(404);
+
+    // Thirty views per person at most: each is counted whenever the views are shown.
+    for (let i = 0; i < 30; i++) expect((await app.request('POST', '/api/v1/views', { token: manager, body: { name: `Full ${i}`, filters: {} } })).status).toBe(201);
+    const full = await app.request('POST', '/api/v1/views', { token: manager, body: { name: 'One more', filters: {} } });
+    expect(full.status).toBe(409);
+    expect(full.body.type).toContain('too-many-views');
+    expect((await app.request('GET', '/api/v1/views', { token: manager })).body.items).toHaveLength(30);
   });
 
   it('assigns and escalates a selection through the action path, reporting each ticket; refusals do not stop the others', async () => {
