@@ -319,6 +319,10 @@ export async function createTicket(
       // A concurrent request with the same key won the race; answer with its ticket.
       const existing = await existingByIdempotencyKey(db, actor, idempotencyKey);
       if (existing) return { ticket: existing, created: false };
+      // Or an earlier attempt's workflow wrote this ticket's row (from its input, without the key) between the look
+      // above and this insert: the same ticket, not a new one.
+      const earlier = reserved ? await findTicket(db, { kind: 'all' }, ticketId) : undefined;
+      if (earlier) return { ticket: earlier, created: false };
     }
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
       // With a reserved number the workflow is this very ticket's, started by an earlier attempt.
