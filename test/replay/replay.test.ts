@@ -10,7 +10,9 @@
  * internal note with files, a bounced mail; recorded when attachments and mail arrived) and inbound-mail-v1 (the
  * per-message workflow's three paths, its steps as local activities), ticket-sla-met-v1 (every met clock recorded as
  * `sla.met`, patch `sla-met-every-clock`), service-report-v1 (a scheduled run of the monthly report) and
- * ticket-refused-v1 (a timeline refused by the database for five hours, then written: patch `projection-refusal-waits`).
+ * ticket-refused-v1 (a timeline refused by the database for five hours, then written: patch `projection-refusal-waits`),
+ * and ticket-lifecycle-v3 (recorded on b7076de, before the projection carried the next-update deadline: its local
+ * activity's arguments grew a field, no command changed, so no patch).
  * Each scenario saves under its own prefix.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
